@@ -1,0 +1,32 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+import { pinoLogCreator } from './log-bridge.js';
+
+/** How to reach the cluster. */
+export interface KafkaClientOptions {
+  /** Shown in broker logs and quotas; the runtime uses `<applicationId>-<instance>`. */
+  readonly clientId: string;
+  /** `host:port` of one or more brokers. */
+  readonly brokers: ReadonlyArray<string>;
+  readonly logger: Logger;
+  /** Per-request timeout; kafkajs' default (30 s) hides a dead broker for too long in tests. */
+  readonly requestTimeoutMs?: number;
+  readonly connectionTimeoutMs?: number;
+}
+
+/**
+ * Creates the kafkajs client that the admin, producer and consumer facades share. Only this folder
+ * imports kafkajs, so a faster client can replace it without touching the runtime.
+ */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.INFO,
+    logCreator: pinoLogCreator(options.logger),
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    // The broker side retries leader moves; a few quick retries keep a restart from failing a send.
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
+  });
+}

@@ -1,0 +1,160 @@
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { isRetriableKafkaError, KafkaFacadeError } from './errors.js';
+import type { OutgoingRecord } from './types.js';
+
+/** Producer settings; the defaults are the ones measured best on kafkajs 2.2.4 (see DESIGN.md). */
+export interface RecordProducerOptions {
+  /**
+   * Records per `sendBatch` request. kafkajs groups a batch per partition in time that grows with the
+   * square of its size, so large sends are cut into chunks of this many records. Default 1000.
+   */
+  readonly chunkSize?: number;
+  /** Compression of produced batches. Default none (the broker is local in tests and benchmarks). */
+  readonly compression?: 'none' | 'gzip';
+  /**
+   * Reserved for exactly-once: a per-task transactional id (`<applicationId>-<taskId>`). kafkajs has no
+   * KIP-447, so exactly-once needs one transactional producer per task; at-least-once leaves this unset.
+   */
+  readonly transactionalId?: string;
+}
+
+/** A record that could not be produced, with the reason. */
+export interface SendFailure {
+  readonly record: OutgoingRecord;
+  readonly error: KafkaFacadeError;
+}
+
+/**
+ * An idempotent, `acks=all` producer that sends one request at a time. Concurrent sends on one idempotent
+ * kafkajs producer have been reported to lose records (kafkajs issue 1005), and ordering per partition is
+ * what the runtime promises, so every `send` call is queued behind the previous one.
+ *
+ * `send` never rejects for a record the broker refused: a chunk that fails for a non-retriable reason is
+ * resent record by record so that only the bad records come back as {@link SendFailure}s, each handed to
+ * the runtime's production error handler. It rejects only when the cluster itself is unreachable.
+ */
+export class RecordProducer {
+  readonly #producer: Producer;
+  readonly #chunkSize: number;
+  readonly #compression: CompressionTypes;
+  #tail: Promise<unknown> = Promise.resolve();
+  #connected = false;
+
+  constructor(kafka: Kafka, options: RecordProducerOptions = {}) {
+    this.#chunkSize = options.chunkSize ?? 1000;
+    this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (this.#connected) return;
+    await this.#producer.connect();
+    this.#connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.#connected) return;
+    await this.flush();
+    this.#connected = false;
+    await this.#producer.disconnect();
+  }
+
+  /**
+   * Queues `records` behind every earlier send and resolves once all of them are acknowledged by all
+   * in-sync replicas (or came back as failures). Records keep their order within a partition.
+   */
+  send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
+    const run = this.#tail.then(() => this.#sendAll(records));
+    // The queue must go on after a rejected send; the caller still sees the rejection through `run`.
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when every queued send has finished. */
+  async flush(): Promise<void> {
+    await this.#tail;
+  }
+
+  async #sendAll(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
+    const failures: SendFailure[] = [];
+    for (let start = 0; start < records.length; start += this.#chunkSize) {
+      const chunk = records.slice(start, start + this.#chunkSize);
+      try {
+        await this.#sendChunk(chunk);
+      } catch (error) {
+        if (isRetriableKafkaError(error) || isConnectionError(error)) throw wrap(error, chunk.length);
+        // Isolate the records the broker refuses (too large, unknown topic) from the good ones.
+        for (const record of chunk) {
+          try {
+            await this.#sendChunk([record]);
+          } catch (single) {
+            if (isRetriableKafkaError(single) || isConnectionError(single)) throw wrap(single, 1);
+            failures.push({ record, error: wrap(single, 1) });
+          }
+        }
+      }
+    }
+    return failures;
+  }
+
+  async #sendChunk(chunk: ReadonlyArray<OutgoingRecord>): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const record of chunk) {
+      let messages = byTopic.get(record.topic);
+      if (messages === undefined) {
+        messages = [];
+        byTopic.set(record.topic, messages);
+      }
+      messages.push(toMessage(record));
+    }
+    await this.#producer.sendBatch({
+      acks: -1,
+      compression: this.#compression,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+}
+
+function toMessage(record: OutgoingRecord): Message {
+  const message: Message = { key: record.key, value: record.value, timestamp: String(record.timestamp) };
+  if (record.partition !== undefined) message.partition = record.partition;
+  if (record.headers !== undefined) {
+    const headers: Record<string, Buffer | string> = {};
+    for (const [name, value] of Object.entries(record.headers))
+      if (value !== undefined) headers[name] = value;
+    message.headers = headers;
+  }
+  return message;
+}
+
+const CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
+
+/** A broker that cannot be reached, as opposed to a broker that refused the records. */
+function isConnectionError(error: unknown): boolean {
+  const { name, cause } = (error ?? {}) as { name?: string; cause?: unknown };
+  if (name === 'KafkaJSNumberOfRetriesExceeded') return isConnectionError(cause);
+  return name !== undefined && CONNECTION_ERRORS.has(name);
+}
+
+function wrap(error: unknown, count: number): KafkaFacadeError {
+  const retriable = isRetriableKafkaError(error) || isConnectionError(error);
+  return new KafkaFacadeError(
+    'STRM_ERR_KAFKA_PRODUCE',
+    `Producing ${count} record(s) failed: ${(error as Error).message}. ` +
+      (retriable
+        ? 'The cluster was unreachable; it is retried on restart.'
+        : 'The broker refused the record.'),
+    { cause: error, retriable },
+  );
+}

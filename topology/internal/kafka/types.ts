@@ -1,0 +1,56 @@
+/**
+ * The record and offset shapes that cross the kafka facade. They are plain data (numbers, Buffers) so the
+ * runtime never sees kafkajs' string offsets, Long values or message classes.
+ */
+
+/** Header values as they travel on the wire: a string is UTF-8 encoded when sent. */
+export type WireHeaders = Readonly<Record<string, Buffer | string | undefined>>;
+
+/** A topic and one of its partitions. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A position in a partition; for commits, `offset` is the next offset to read (last processed + 1). */
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: number;
+}
+
+/** A record read from Kafka, as the consumer hands it to the runtime. */
+export interface IncomingRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  /** The record's timestamp (create time or log-append time), epoch milliseconds. */
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: WireHeaders;
+}
+
+/** A record to produce. Without `partition`, the key's murmur2 hash picks it (as the Java client does). */
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+  readonly headers?: WireHeaders;
+}
+
+/** A topic the runtime needs to exist, with its partition count and topic configs. */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** `-1` takes the broker's `default.replication.factor`. */
+  readonly replicationFactor?: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** The low and high watermarks of a partition: `high` is the offset the next record will get. */
+export interface PartitionWatermarks {
+  readonly partition: number;
+  readonly low: number;
+  readonly high: number;
+}
