@@ -1,0 +1,30 @@
+/**
+ * The public surface of `state/`: the store contracts, the `Stores` factory, the layers' hooks (flush
+ * listener, statistics) and the checkpoint helpers. Everything else under `state/` is internal.
+ */
+
+export { KeyValueStoreBuilder } from './builders/key-value-store-builder.js';
+export { StateStoreError, type StateStoreErrorCode } from './errors.js';
+export type {
+  BytesStoreStatistics,
+  KeyValueBytesStore,
+  KeyValueBytesStoreSupplier,
+} from './internal/key-value-bytes-store.js';
+export { DEFAULT_CACHE_MAX_BYTES } from './layers/caching-key-value-store.js';
+export {
+  type CachedStateStore,
+  type FlushListener,
+  isCachedStateStore,
+  MeteredKeyValueStore,
+} from './layers/metered-key-value-store.js';
+export {
+  type CacheStatistics,
+  isMeteredStore,
+  type MeteredStore,
+  type OperationStatistics,
+  type StoreOperation,
+  type StoreStatistics,
+} from './metrics.js';
+export { taskDirectory } from './rocksdb/rocksdb-key-value-store.js';
+export * from './store.js';
+export { Stores } from './stores.js';

@@ -1,0 +1,228 @@
+/**
+ * A persistent key-value store on RocksDB, one database per store per task under
+ * `stateDir/<applicationId>/<taskId>/<storeName>`, guarded by the task directory lock. Writes go straight
+ * to RocksDB (its write-ahead log makes them survive a process crash); the caching layer above batches
+ * them per commit. A store directory RocksDB reports as corrupt is wiped and opened empty, so the runtime
+ * restores it from the changelog instead of trusting half-written files.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StateStoreError, storeNotOpen } from '../errors.js';
+import { prefixUpperBound } from '../internal/bytes.js';
+import { AbstractKeyValueIterator, OpenIterators } from '../internal/iterators.js';
+import type {
+  BytesEntry,
+  BytesStoreStatistics,
+  KeyValueBytesStore,
+} from '../internal/key-value-bytes-store.js';
+import type { ChangelogRecord, KeyValue, KeyValueIterator, StoreContext } from '../store.js';
+import type { RocksDbBinding, RocksDbCursor, RocksDbHandle, RocksDbRange } from './binding.js';
+import { nxteditionBinding } from './nxtedition-binding.js';
+import { TaskDirectoryLock } from './task-directory-lock.js';
+
+/** `stateDir/<applicationId>/<taskId>`: the directory of a task's persistent stores and checkpoint. */
+export function taskDirectory(context: StoreContext): string {
+  return join(context.stateDir, context.applicationId, context.taskId);
+}
+
+/** Errors of RocksDB's open that mean the files are damaged (not, e.g., that another handle holds them). */
+const CORRUPTION = /corrupt|CURRENT|MANIFEST|checksum|truncated/i;
+
+/** The RocksDB byte store behind `Stores.persistentKeyValueStore(name)`. */
+export class RocksDbKeyValueStore implements KeyValueBytesStore {
+  readonly persistent = true;
+  private handle: RocksDbHandle | undefined;
+  private lock: TaskDirectoryLock | undefined;
+  private readonly iterators: OpenIterators;
+  private wiped = false;
+  private location: string | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly binding: RocksDbBinding = nxteditionBinding,
+  ) {
+    this.iterators = new OpenIterators(name);
+  }
+
+  /** The database directory, once initialised. */
+  get directory(): string | undefined {
+    return this.location;
+  }
+
+  /** True when `init` found the store's files corrupt and started it empty (its checkpoint is void). */
+  get wipedOnOpen(): boolean {
+    return this.wiped;
+  }
+
+  async init(context: StoreContext): Promise<void> {
+    if (this.handle !== undefined) {
+      throw new StateStoreError(
+        'STRM_ERR_STORE_ALREADY_OPEN',
+        `State store "${this.name}" is already open: build one store per task (StoreBuilder.build())`,
+      );
+    }
+    const lock = await TaskDirectoryLock.acquire(taskDirectory(context));
+    const location = join(lock.taskDirectory, this.name);
+    try {
+      this.handle = await this.openOrWipe(location);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    this.lock = lock;
+    this.location = location;
+  }
+
+  async flush(): Promise<void> {
+    this.db();
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    if (handle === undefined) return;
+    this.handle = undefined;
+    const leak = this.iterators.closeAll();
+    try {
+      await handle.close();
+    } finally {
+      await this.lock?.release();
+      this.lock = undefined;
+    }
+    if (leak) throw leak;
+  }
+
+  isOpen(): boolean {
+    return this.handle !== undefined;
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    return this.db().getSync(key);
+  }
+
+  put(key: Buffer, value: Buffer | null): void {
+    this.db().writeSync([{ key, value }]);
+  }
+
+  putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
+    const db = this.db();
+    const existing = db.getSync(key);
+    if (existing === undefined) db.writeSync([{ key, value }]);
+    return existing;
+  }
+
+  putAll(entries: ReadonlyArray<BytesEntry>): void {
+    if (entries.length > 0) this.db().writeSync(entries);
+  }
+
+  delete(key: Buffer): Buffer | undefined {
+    const db = this.db();
+    const existing = db.getSync(key);
+    if (existing !== undefined) db.writeSync([{ key, value: null }]);
+    return existing;
+  }
+
+  deleteRange(from: Buffer, toExclusive: Buffer): void {
+    this.db().deleteRangeSync({ gte: from, lt: toExclusive });
+  }
+
+  range(from?: Buffer, to?: Buffer): KeyValueIterator<Buffer, Buffer> {
+    const bounds: { gte?: Buffer; lte?: Buffer } = {};
+    if (from !== undefined) bounds.gte = from;
+    if (to !== undefined) bounds.lte = to;
+    return this.scan(bounds);
+  }
+
+  all(): KeyValueIterator<Buffer, Buffer> {
+    return this.scan({});
+  }
+
+  prefixScan(prefix: Buffer): KeyValueIterator<Buffer, Buffer> {
+    const bound = prefixUpperBound(prefix);
+    return this.scan(bound === undefined ? { gte: prefix } : { gte: prefix, lt: bound });
+  }
+
+  approximateNumEntries(): number {
+    return numericProperty(this.db(), 'rocksdb.estimate-num-keys');
+  }
+
+  statistics(): BytesStoreStatistics {
+    const db = this.handle;
+    if (db === undefined) return { approximateEntries: 0, sizeBytes: 0 };
+    return {
+      approximateEntries: numericProperty(db, 'rocksdb.estimate-num-keys'),
+      sizeBytes: numericProperty(db, 'rocksdb.total-sst-files-size'),
+    };
+  }
+
+  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
+    if (records.length > 0) this.db().writeSync(records);
+  }
+
+  private scan(range: RocksDbRange): KeyValueIterator<Buffer, Buffer> {
+    const cursor = this.db().cursor(range);
+    return this.iterators.track((onClose) => new RocksDbIterator(this.name, cursor, onClose));
+  }
+
+  private async openOrWipe(location: string): Promise<RocksDbHandle> {
+    try {
+      return await this.binding.open(location);
+    } catch (error) {
+      if (!CORRUPTION.test(String((error as Error).message))) {
+        throw new StateStoreError(
+          'STRM_ERR_STORE_IO',
+          `State store "${this.name}" could not open RocksDB at ${location}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      // Damaged files are never trusted: start empty and let the runtime restore from the changelog.
+      this.wiped = true;
+      await rm(location, { recursive: true, force: true });
+      return this.binding.open(location);
+    }
+  }
+
+  private db(): RocksDbHandle {
+    if (this.handle === undefined) throw storeNotOpen(this.name);
+    return this.handle;
+  }
+}
+
+function numericProperty(db: RocksDbHandle, name: string): number {
+  const value = Number(db.property(name));
+  return Number.isFinite(value) ? value : 0;
+}
+
+/** Reads a cursor in chunks: small first (a prefix scan often wants a handful), then larger. */
+class RocksDbIterator extends AbstractKeyValueIterator<Buffer, Buffer> {
+  private rows: Buffer[] = [];
+  private position = 0;
+  private finished = false;
+  private chunkSize = 16;
+
+  constructor(
+    storeName: string,
+    private readonly cursor: RocksDbCursor,
+    onClose: () => void,
+  ) {
+    super(storeName, onClose);
+  }
+
+  protected fetchNext(): KeyValue<Buffer, Buffer> | undefined {
+    while (this.position >= this.rows.length) {
+      if (this.finished) return undefined;
+      const chunk = this.cursor.nextChunk(this.chunkSize);
+      this.chunkSize = Math.min(this.chunkSize * 4, 1024);
+      this.rows = chunk.rows;
+      this.position = 0;
+      this.finished = chunk.finished;
+    }
+    const key = this.rows[this.position++] as Buffer;
+    const value = this.rows[this.position++] as Buffer;
+    return { key, value };
+  }
+
+  protected override release(): void {
+    this.rows = [];
+    this.cursor.close();
+  }
+}
