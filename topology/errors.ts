@@ -33,7 +33,8 @@ export type TestDriverErrorCode =
   | 'STRM_ERR_TEST_DRIVER_UNKNOWN_TOPIC'
   | 'STRM_ERR_TEST_DRIVER_EMPTY_TOPIC'
   | 'STRM_ERR_TEST_DRIVER_UNKNOWN_STORE'
-  | 'STRM_ERR_TEST_DRIVER_CLOSED';
+  | 'STRM_ERR_TEST_DRIVER_CLOSED'
+  | 'STRM_ERR_TEST_DRIVER_NOT_READY';
 
 /** Base class of the library's coded errors. */
 export abstract class StreamsError extends Error {
