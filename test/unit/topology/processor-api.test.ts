@@ -4,7 +4,7 @@ import type { KeyValueStore } from '../../../state/store.js';
 import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
 import { TaskError, TopologyError } from '../../../topology/errors.js';
 import type { ProcessorContext } from '../../../topology/processor.js';
-import type { RecordMetadata } from '../../../topology/record.js';
+import type { RecordMetadata, StreamRecord } from '../../../topology/record.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { TopologyTestDriver } from '../../../topology/test-driver.js';
 import { Topology } from '../../../topology/topology.js';
@@ -41,7 +41,7 @@ function countingTopology(punctuation: 'STREAM_TIME' | 'WALL_CLOCK_TIME'): Topol
               all.close();
             });
           },
-          process(record) {
+          process(record: StreamRecord<string, string>) {
             const next = (store.get(record.value) ?? 0) + 1;
             store.put(record.value, next);
             ctx.forward({ ...record, key: record.value, value: next }, 'running');
@@ -271,7 +271,7 @@ describe('Processor API through the TopologyTestDriver', () => {
             init(c: ProcessorContext<string, number>) {
               ctx = c;
             },
-            process(r) {
+            process(r: StreamRecord<string, number>) {
               const rate = ctx.getStateStore<KeyValueStore<string, number>>('rates').get(r.key) ?? 1;
               ctx.forward({ ...r, value: r.value * rate });
             },
