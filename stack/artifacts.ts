@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { StackError } from './errors.js';
+import { DEPENDENCY_PLUGIN, runMaven } from './maven.js';
+import type { StackPaths } from './paths.js';
+
+const run = promisify(execFile);
+
+/** The Kafka release the stack runs (KRaft, combined broker+controller). */
+export const KAFKA_VERSION = '4.4.0';
+/** Kafka 4 logs through SLF4J 1.7 and ships Log4j 2; this is the binding its own distribution uses. */
+const LOG4J_VERSION = '2.25.5';
+/** The Apicurio Registry release; older 3.x assemblies are not all on Maven Central. */
+export const APICURIO_VERSION = '3.3.3';
+
+/** Marks a cache folder as complete, so an interrupted download is redone instead of half-used. */
+const COMPLETE_MARKER = '.complete';
+
+/**
+ * Makes sure `.cache/kafka-<version>/lib` holds the broker jar, its runtime dependencies and a logging
+ * binding, fetched once from Maven Central through a tiny generated pom. Returns the lib folder.
+ */
+export async function ensureKafkaJars(paths: StackPaths, log: (line: string) => void): Promise<string> {
+  const home = join(paths.cache, `kafka-${KAFKA_VERSION}`);
+  const lib = join(home, 'lib');
+  if (existsSync(join(lib, COMPLETE_MARKER))) return lib;
+  log(`Fetching Apache Kafka ${KAFKA_VERSION} and its dependencies with Maven (once, about 45 MB)...`);
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, 'pom.xml'), kafkaPom());
+  const staging = join(home, 'lib.partial');
+  await rm(staging, { recursive: true, force: true });
+  await runMaven({
+    args: [
+      `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${staging}`,
+    ],
+    cwd: home,
+    logFile: join(paths.run, 'logs', 'maven-kafka.log'),
+    label: `Apache Kafka ${KAFKA_VERSION} jars`,
+    log,
+  });
+  const jars = (await readdir(staging)).filter((name) => name.endsWith('.jar'));
+  if (!jars.some((name) => name === `kafka_2.13-${KAFKA_VERSION}.jar`)) {
+    throw new StackError(
+      'STRM_ERR_STACK_DOWNLOAD_FAILED',
+      `Maven finished but ${staging} has no kafka_2.13-${KAFKA_VERSION}.jar; see ${join(paths.run, 'logs', 'maven-kafka.log')}.`,
+    );
+  }
+  await writeFile(join(staging, COMPLETE_MARKER), `${jars.length} jars\n`);
+  await rm(lib, { recursive: true, force: true });
+  await rename(staging, lib);
+  log(`  ${jars.length} jars in ${lib}`);
+  return lib;
+}
+
+/**
+ * Makes sure `.cache/apicurio-registry-<version>` holds the unpacked Apicurio Registry assembly (a Quarkus
+ * app, about 160 MB). Uses `copy` of the single artifact rather than a dependency resolution: the
+ * assembly's transitive poms name a repository that is not reachable. Returns the folder with
+ * `quarkus-run.jar`.
+ */
+export async function ensureApicurio(paths: StackPaths, log: (line: string) => void): Promise<string> {
+  const home = join(paths.cache, `apicurio-registry-${APICURIO_VERSION}`);
+  if (existsSync(join(home, COMPLETE_MARKER))) return home;
+  log(`Fetching Apicurio Registry ${APICURIO_VERSION} with Maven (once, about 160 MB)...`);
+  const downloads = join(paths.cache, 'downloads');
+  await mkdir(downloads, { recursive: true });
+  const archive = join(downloads, `apicurio-registry-app-${APICURIO_VERSION}-all.tar.gz`);
+  const logFile = join(paths.run, 'logs', 'maven-apicurio.log');
+  await runMaven({
+    args: [
+      `${DEPENDENCY_PLUGIN}:copy`,
+      `-Dartifact=io.apicurio:apicurio-registry-app:${APICURIO_VERSION}:tar.gz:all`,
+      `-DoutputDirectory=${downloads}`,
+    ],
+    cwd: downloads,
+    logFile,
+    label: `Apicurio Registry ${APICURIO_VERSION}`,
+    watchRepositoryPath: `io/apicurio/apicurio-registry-app/${APICURIO_VERSION}`,
+    log,
+  });
+  const staging = `${home}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    await run('tar', ['-xzf', archive, '-C', staging]);
+  } catch (error) {
+    throw new StackError(
+      'STRM_ERR_STACK_DOWNLOAD_FAILED',
+      `Could not unpack ${archive} (is it complete? Maven log: ${logFile}); delete it and run again.`,
+      { cause: error },
+    );
+  }
+  if (!existsSync(join(staging, 'quarkus-run.jar'))) {
+    throw new StackError(
+      'STRM_ERR_STACK_DOWNLOAD_FAILED',
+      `${archive} unpacked without a quarkus-run.jar; delete it and run again (Maven log: ${logFile}).`,
+    );
+  }
+  await writeFile(join(staging, COMPLETE_MARKER), `${APICURIO_VERSION}\n`);
+  await rm(home, { recursive: true, force: true });
+  await rename(staging, home);
+  // The archive is no longer needed once unpacked (Maven's own repository keeps a copy).
+  await rm(archive, { force: true });
+  return home;
+}
+
+function kafkaPom(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by stack/artifacts.ts: only used to collect the Kafka broker's runtime jars. -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.stack</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>${KAFKA_VERSION}</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-slf4j-impl</artifactId>
+      <version>${LOG4J_VERSION}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+}
