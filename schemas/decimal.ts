@@ -1,0 +1,82 @@
+/**
+ * Exact decimal strings for money and ratios. A `Decimal` of scale 2 is written `"249.90"`: an optional
+ * minus, integer digits without leading zeros, a dot and exactly `scale` fraction digits. That canonical
+ * form makes encode and decode exact (the decoded string is the one that was encoded) and lets processors
+ * do arithmetic on the unscaled `bigint` (cents) with no floating point anywhere.
+ */
+
+/** A decimal in canonical form, e.g. `"249.90"` for scale 2 (see {@link parseDecimal}). */
+export type Decimal = string;
+
+/** Thrown by {@link parseDecimal} for a string that is not a canonical decimal of the given scale. */
+export class DecimalFormatError extends Error {}
+
+const patternCache = new Map<number, RegExp>();
+
+function patternFor(scale: number): RegExp {
+  let pattern = patternCache.get(scale);
+  if (!pattern) {
+    pattern = scale === 0 ? /^-?(0|[1-9]\d*)$/ : new RegExp(`^-?(0|[1-9]\\d*)\\.\\d{${scale}}$`);
+    patternCache.set(scale, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * The unscaled integer of a canonical decimal string: `parseDecimal("249.90", 2) === 24990n`.
+ * @throws DecimalFormatError when the string is not canonical for that scale (wrong number of fraction
+ *   digits, leading zeros, `-0.00`, exponent notation).
+ */
+export function parseDecimal(text: string, scale: number): bigint {
+  if (typeof text !== 'string' || !patternFor(scale).test(text)) {
+    throw new DecimalFormatError(
+      `invalid decimal ${JSON.stringify(text)}: expected a string with exactly ${scale} fraction digits and ` +
+        `no leading zeros, e.g. "${formatDecimal(12345n, scale)}"`,
+    );
+  }
+  const unscaled = BigInt(text.replace('.', ''));
+  if (unscaled === 0n && text.startsWith('-')) {
+    throw new DecimalFormatError(`invalid decimal ${JSON.stringify(text)}: negative zero; write it unsigned`);
+  }
+  return unscaled;
+}
+
+/** The canonical string of an unscaled integer: `formatDecimal(24990n, 2) === "249.90"`. */
+export function formatDecimal(unscaled: bigint, scale: number): Decimal {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const integer = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale);
+  return `${negative ? '-' : ''}${integer}${scale > 0 ? `.${fraction}` : ''}`;
+}
+
+/** Number of significant digits of an unscaled integer, checked against an Avro decimal's precision. */
+export function digitCount(unscaled: bigint): number {
+  return (unscaled < 0n ? -unscaled : unscaled).toString().length;
+}
+
+/** Big-endian two's-complement bytes of an integer, the shortest that hold it (Avro's decimal encoding). */
+export function bigintToTwosComplement(value: bigint): Buffer {
+  let hex = (value < 0n ? -value : value).toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  if (value >= 0n) {
+    // A leading byte with its high bit set would read as negative: prefix a zero byte.
+    if (bytes.length === 0 || (bytes[0]! & 0x80) !== 0) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+    return bytes;
+  }
+  // Negative: two's complement of the magnitude in the smallest width whose sign bit is set.
+  let width = bytes.length;
+  const fits = (w: number) => -value <= 1n << BigInt(w * 8 - 1);
+  if (!fits(width)) width += 1;
+  const encoded = (1n << BigInt(width * 8)) + value;
+  return Buffer.from(encoded.toString(16).padStart(width * 2, '0'), 'hex');
+}
+
+/** The integer of big-endian two's-complement bytes (any width, including zero bytes for 0). */
+export function twosComplementToBigint(bytes: Buffer): bigint {
+  if (bytes.length === 0) return 0n;
+  const unsigned = BigInt(`0x${bytes.toString('hex')}`);
+  const negative = (bytes[0]! & 0x80) !== 0;
+  return negative ? unsigned - (1n << BigInt(bytes.length * 8)) : unsigned;
+}

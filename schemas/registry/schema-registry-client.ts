@@ -1,0 +1,73 @@
+/**
+ * The one interface the serdes and scripts use to talk to a Confluent-compatible schema registry. Two
+ * implementations: {@link HttpSchemaRegistryClient} (a real registry: Confluent, or Apicurio's
+ * `/apis/ccompat/v7`) and {@link InMemorySchemaRegistry} (unit tests and the TopologyTestDriver, as
+ * Confluent's `mock://` registry serves Java users).
+ */
+
+/** Compatibility levels of a subject, as the Confluent API names them. */
+export const COMPATIBILITY_LEVELS = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+] as const;
+
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+/** The level a subject gets when nothing else is said: new readers read old data. */
+export const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD';
+
+/** A schema as registered under a subject. */
+export interface RegisteredSchema {
+  readonly subject: string;
+  /** Global id, the one written into the wire format. */
+  readonly id: number;
+  /** Version within the subject, from 1. */
+  readonly version: number;
+  /** The schema's JSON text. */
+  readonly schema: string;
+}
+
+/** The answer of a compatibility test. */
+export interface CompatibilityResult {
+  readonly compatible: boolean;
+  /** What breaks, when incompatible (as detailed as the registry says). */
+  readonly messages: readonly string[];
+}
+
+/** A Confluent-compatible schema registry. Schemas are Avro JSON text or an equivalent object. */
+export interface SchemaRegistryClient {
+  /**
+   * Registers a schema under a subject (idempotent: an identical schema returns its existing id).
+   * @returns the global schema id
+   * @throws SchemaCompatibilityError when the subject's compatibility level refuses it
+   */
+  register(subject: string, schema: string | object): Promise<number>;
+  /**
+   * The registration of exactly this schema under a subject, or `undefined` when it is not registered.
+   */
+  lookup(subject: string, schema: string | object): Promise<RegisteredSchema | undefined>;
+  /**
+   * The schema text of a global id.
+   * @throws SchemaNotFoundError when the registry never issued that id
+   */
+  getSchemaById(id: number): Promise<string>;
+  /**
+   * The latest version of a subject.
+   * @throws SubjectNotFoundError when the subject has no version
+   */
+  getLatest(subject: string): Promise<RegisteredSchema>;
+  /** The subject's own compatibility level, or the global one when it has none. */
+  getCompatibility(subject: string): Promise<CompatibilityLevel>;
+  /** Sets the subject's compatibility level (works before the subject's first version). */
+  setCompatibility(subject: string, level: CompatibilityLevel): Promise<void>;
+  /**
+   * Whether a schema could be registered under the subject at its level (compatible with the latest
+   * version, or all versions for the transitive levels). A subject with no version accepts anything.
+   */
+  testCompatibility(subject: string, schema: string | object): Promise<CompatibilityResult>;
+}

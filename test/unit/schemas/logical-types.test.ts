@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bigintToTwosComplement,
+  formatDecimal,
+  parseDecimal,
+  twosComplementToBigint,
+} from '../../../schemas/decimal.js';
+import { avroTypeFor, epochDayToLocalDate, localDateToEpochDay } from '../../../schemas/logical-types.js';
+
+const type = avroTypeFor({
+  type: 'record',
+  name: 'test.Logical',
+  fields: [
+    { name: 'day', type: { type: 'int', logicalType: 'date' } },
+    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'money', type: { type: 'bytes', logicalType: 'decimal', precision: 14, scale: 2 } },
+    { name: 'ratio', type: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 4 } },
+    { name: 'whole', type: { type: 'bytes', logicalType: 'decimal', precision: 5 } },
+    {
+      name: 'fixedMoney',
+      type: { type: 'fixed', name: 'Amount8', size: 8, logicalType: 'decimal', precision: 18, scale: 2 },
+    },
+    { name: 'maybeDay', type: ['null', { type: 'int', logicalType: 'date' }], default: null },
+  ],
+});
+
+const roundTrip = (value: object) => ({ ...type.fromBuffer(type.toBuffer(value)) });
+
+const base = {
+  day: '2026-03-14',
+  at: 1_773_446_400_123,
+  money: '249.90',
+  ratio: '1.2500',
+  whole: '42',
+  fixedMoney: '-17.05',
+  maybeDay: null,
+};
+
+describe('date <-> LocalDate', () => {
+  it.each([
+    ['1970-01-01', 0],
+    ['1969-12-31', -1],
+    ['2000-02-29', 11_016],
+    ['2026-03-14', 20_526],
+    ['9999-12-31', 2_932_896],
+  ])('%s is epoch day %i and decodes back to the same string', (date, epochDay) => {
+    expect(localDateToEpochDay(date)).toBe(epochDay);
+    expect(epochDayToLocalDate(epochDay)).toBe(date);
+    expect(roundTrip({ ...base, day: date, maybeDay: date })).toMatchObject({ day: date, maybeDay: date });
+  });
+
+  it('writes the date as an Avro int of days (interoperable with other Avro readers)', () => {
+    const plain = avroTypeFor({ type: 'record', name: 'test.Plain', fields: [{ name: 'day', type: 'int' }] });
+    const dayOnly = avroTypeFor({
+      type: 'record',
+      name: 'test.Plain',
+      fields: [{ name: 'day', type: { type: 'int', logicalType: 'date' } }],
+    });
+    expect(plain.fromBuffer(dayOnly.toBuffer({ day: '2026-03-14' }))).toMatchObject({ day: 20_526 });
+  });
+
+  it.each(['2026-02-30', '2026-13-01', '2026-3-14', '14/03/2026', '', '2026-03-14T00:00:00Z'])(
+    'refuses %j on encode, naming the expected form',
+    (date) => {
+      expect(() => type.toBuffer({ ...base, day: date })).toThrow(
+        /expected a real calendar date as "YYYY-MM-DD"/,
+      );
+      expect(type.isValid({ ...base, day: date })).toBe(false);
+    },
+  );
+});
+
+describe('timestamp-millis <-> EpochMillis', () => {
+  it.each([0, -1, 1_773_446_400_123, 253_402_300_799_999])('keeps %i exactly', (at) => {
+    expect(roundTrip({ ...base, at }).at).toBe(at);
+  });
+
+  it.each([1.5, Number.NaN, 2 ** 60])('refuses %d', (at) => {
+    expect(() => type.toBuffer({ ...base, at })).toThrow(/invalid timestamp-millis/);
+  });
+});
+
+describe('decimal <-> canonical Decimal string', () => {
+  it.each([
+    ['0.00'],
+    ['0.01'],
+    ['-0.01'],
+    ['249.90'],
+    ['-128.00'],
+    ['1.28'],
+    ['-1.29'],
+    ['999999999999.99'],
+    ['-999999999999.99'],
+  ])('keeps money %s exactly', (money) => {
+    expect(roundTrip({ ...base, money }).money).toBe(money);
+  });
+
+  it('keeps other scales and fixed-size decimals exactly', () => {
+    const value = { ...base, ratio: '-0.0001', whole: '-99999', fixedMoney: '9223372036854775.07' };
+    expect(roundTrip(value)).toEqual(value);
+  });
+
+  it.each([
+    ['249.9', /exactly 2 fraction digits/],
+    ['249.900', /exactly 2 fraction digits/],
+    ['0249.90', /no leading zeros/],
+    ['-0.00', /negative zero/],
+    ['1e3', /exactly 2 fraction digits/],
+    ['1000000000000.00', /more than 14 digits/],
+  ])('refuses money %s (%s)', (money, message) => {
+    expect(() => type.toBuffer({ ...base, money })).toThrow(message);
+  });
+
+  it('refuses a JavaScript number for money: floats never carry cents', () => {
+    expect(() => type.toBuffer({ ...base, money: 249.9 })).toThrow(/invalid decimal/);
+  });
+
+  it("encodes the unscaled value as big-endian two's complement, as the Avro spec says", () => {
+    expect(bigintToTwosComplement(0n)).toEqual(Buffer.from([0x00]));
+    expect(bigintToTwosComplement(127n)).toEqual(Buffer.from([0x7f]));
+    expect(bigintToTwosComplement(128n)).toEqual(Buffer.from([0x00, 0x80]));
+    expect(bigintToTwosComplement(-1n)).toEqual(Buffer.from([0xff]));
+    expect(bigintToTwosComplement(-128n)).toEqual(Buffer.from([0x80]));
+    expect(bigintToTwosComplement(-129n)).toEqual(Buffer.from([0xff, 0x7f]));
+    for (const value of [0n, 1n, -1n, 255n, -256n, 24_990n, -(10n ** 30n), 10n ** 30n + 7n]) {
+      expect(twosComplementToBigint(bigintToTwosComplement(value))).toBe(value);
+    }
+  });
+
+  it('parses and formats unscaled integers for arithmetic in cents', () => {
+    expect(parseDecimal('249.90', 2)).toBe(24_990n);
+    expect(formatDecimal(24_990n + 1_010n, 2)).toBe('260.00');
+    expect(formatDecimal(-5n, 2)).toBe('-0.05');
+    expect(formatDecimal(7n, 0)).toBe('7');
+  });
+
+  it('refuses a decimal schema without a precision when the schema is parsed', () => {
+    expect(() =>
+      avroTypeFor({
+        type: 'record',
+        name: 'test.Bad',
+        fields: [{ name: 'x', type: { type: 'bytes', logicalType: 'decimal' } }],
+      }),
+    ).toThrow(/precision/);
+  });
+});
