@@ -27,6 +27,8 @@ export class ReservationError extends Error {
   readonly code: ReservationErrorCode;
   /** True when retrying the same operation later may succeed (e.g. the payment gateway was down). */
   readonly retriable: boolean;
+  /** The message without the code prefix, for embedding in another message. */
+  readonly detail: string;
 
   constructor(
     code: ReservationErrorCode,
@@ -37,6 +39,7 @@ export class ReservationError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.retriable = options.retriable ?? false;
+    this.detail = message;
   }
 }
 

@@ -146,18 +146,9 @@ export function planModification(
   changes.sort((a, b) =>
     a.night === b.night ? a.roomTypeCode.localeCompare(b.roomTypeCode) : a.night < b.night ? -1 : 1,
   );
-  // Report every requested night that ends beyond capacity, as a new booking would: the reservation now
-  // holds those rooms under its new terms, even where it had overbooked the same night before the move.
-  const requestedNights = new Set(requested.nights);
-  return {
-    outcome: 'ACCEPTED',
-    changes,
-    overbookedNights: changes
-      .filter(
-        (c) => c.overbooked && c.roomTypeCode === requested.roomTypeCode && requestedNights.has(c.night),
-      )
-      .map((c) => c.night),
-  };
+  // Every requested night that ends beyond capacity is reported, as for a new booking: the reservation
+  // now holds those rooms under its new terms, even where it had overbooked the same night before.
+  return { outcome: 'ACCEPTED', changes, overbookedNights: decision.overbookedNights };
 }
 
 function change(

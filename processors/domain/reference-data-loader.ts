@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ReferenceDataError } from '../errors.js';
+import { ReferenceDataError, ReservationError } from '../errors.js';
 import { isSupportedCurrency, type Money, parseDecimal } from './money.js';
 import type { CancellationPolicy, LateCancellationFee, Property, RoomType } from './reference-data.js';
 import { PropertyCatalog } from './reference-data.js';
@@ -144,7 +144,7 @@ function rate(
     if (amount.minor <= 0) problems.push(`${path}: "${raw}" must be above zero`);
     return amount;
   } catch (error) {
-    problems.push(`${path}: ${(error as Error).message}`);
+    problems.push(`${path}: ${error instanceof ReservationError ? error.detail : (error as Error).message}`);
     return undefined;
   }
 }

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isValidTimeZone,
+  offsetMs,
+  zonedDate,
+  zonedInstant,
+} from '../../../../processors/domain/timezone.js';
+import { InvalidDateError } from '../../../../processors/errors.js';
+
+const HOUR = 3_600_000;
+
+describe('property wall-clock time', () => {
+  it('turns a local date and time into the right instant, summer and winter', () => {
+    // Lisbon is UTC+0 in winter and UTC+1 in summer; New York UTC-5 / UTC-4; Tokyo always UTC+9.
+    expect(zonedInstant('2026-01-15', '15:00', 'Europe/Lisbon')).toBe(Date.UTC(2026, 0, 15, 15, 0));
+    expect(zonedInstant('2026-07-15', '15:00', 'Europe/Lisbon')).toBe(Date.UTC(2026, 6, 15, 14, 0));
+    expect(zonedInstant('2026-01-15', '16:00', 'America/New_York')).toBe(Date.UTC(2026, 0, 15, 21, 0));
+    expect(zonedInstant('2026-07-15', '16:00', 'America/New_York')).toBe(Date.UTC(2026, 6, 15, 20, 0));
+    expect(zonedInstant('2026-07-15', '15:00', 'Asia/Tokyo')).toBe(Date.UTC(2026, 6, 15, 6, 0));
+  });
+
+  it('is exact on the days the clocks change', () => {
+    // Europe/Zurich goes from +1 to +2 at 01:00 UTC on 2026-03-29 and back at 01:00 UTC on 2026-10-25.
+    expect(zonedInstant('2026-03-29', '14:00', 'Europe/Zurich')).toBe(Date.UTC(2026, 2, 29, 12, 0));
+    expect(zonedInstant('2026-03-29', '01:30', 'Europe/Zurich')).toBe(Date.UTC(2026, 2, 29, 0, 30));
+    expect(zonedInstant('2026-10-25', '14:00', 'Europe/Zurich')).toBe(Date.UTC(2026, 9, 25, 13, 0));
+  });
+
+  it('moves a skipped wall time forward and takes the first of a repeated one', () => {
+    // 02:30 does not exist in Zurich on 2026-03-29: read with the winter offset it is 03:30 summer time.
+    const skipped = zonedInstant('2026-03-29', '02:30', 'Europe/Zurich');
+    expect(skipped).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(offsetMs(skipped, 'Europe/Zurich')).toBe(2 * HOUR);
+    // 02:30 happens twice on 2026-10-25: first at 00:30 UTC (summer time), again at 01:30 UTC.
+    expect(zonedInstant('2026-10-25', '02:30', 'Europe/Zurich')).toBe(Date.UTC(2026, 9, 25, 0, 30));
+  });
+
+  it('tells the local date of an instant', () => {
+    const instant = Date.UTC(2026, 6, 15, 20, 0);
+    expect(zonedDate(instant, 'Asia/Tokyo')).toBe('2026-07-16');
+    expect(zonedDate(instant, 'America/New_York')).toBe('2026-07-15');
+  });
+
+  it('validates zones and times', () => {
+    expect(isValidTimeZone('Europe/Lisbon')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(() => zonedInstant('2026-07-15', '25:00', 'Europe/Lisbon')).toThrow(InvalidDateError);
+    expect(() => zonedInstant('2026-02-30', '15:00', 'Europe/Lisbon')).toThrow(InvalidDateError);
+  });
+});
