@@ -66,23 +66,30 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
   readonly #consumer: Consumer;
   #assignment: TopicPartition[] = [];
   #connected = false;
+  readonly #heartbeatIntervalMs: number;
+  /** When kafkajs last sent a heartbeat (its own `lastRequest`, mirrored from the HEARTBEAT event). */
+  #lastHeartbeatAt = 0;
 
   constructor(kafka: Kafka, options: GroupConsumerOptions) {
     super();
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 64 * 1024,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+      heartbeatInterval: this.#heartbeatIntervalMs,
       readUncommitted: !(options.readCommitted ?? false),
       allowAutoTopicCreation: false,
       ...(options.assignor === undefined ? {} : { partitionAssigners: [toKafkaAssigner(options.assignor)] }),
       // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop.
       retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
     });
-    const { GROUP_JOIN, REBALANCING, CRASH } = this.#consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = this.#consumer.events;
+    this.#consumer.on(HEARTBEAT, () => {
+      this.#lastHeartbeatAt = Date.now();
+    });
     this.#consumer.on(GROUP_JOIN, ({ payload }) => {
       this.#assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
@@ -115,7 +122,7 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       partitionsConsumedConcurrently: 1,
       eachBatch: async (payload) => {
         try {
-          await handler(toBatch(payload), toControl(payload));
+          await handler(toBatch(payload), this.#control(payload));
         } catch (error) {
           // kafkajs rejoins only when it recognises its own group errors: hand the original back.
           if (
@@ -159,6 +166,28 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
 
   resume(partitions: ReadonlyArray<TopicPartition>): void {
     if (partitions.length > 0) this.#consumer.resume(groupByTopic(partitions));
+  }
+
+  /**
+   * The handler's controls. `heartbeat()` makes sure that a heartbeat due within the next few
+   * milliseconds is sent by this call: kafkajs heartbeats again right after the handler returns, and a
+   * rebalance noticed there makes it rejoin at once, before the runtime could commit what it processed.
+   * Waiting out the last few milliseconds keeps the runtime the one that notices.
+   */
+  #control(payload: EachBatchPayload): BatchControl {
+    return {
+      heartbeat: async () => {
+        const untilDue = this.#lastHeartbeatAt + this.#heartbeatIntervalMs - Date.now();
+        if (untilDue > 0 && untilDue <= HEARTBEAT_GUARD_MS) await sleep(untilDue + 1);
+        try {
+          await payload.heartbeat();
+        } catch (error) {
+          throw translateGroupError(error, 'STRM_ERR_KAFKA_COMMIT', 'Heartbeat');
+        }
+      },
+      resolveOffset: (offset) => payload.resolveOffset(String(offset)),
+      isRunning: () => payload.isRunning(),
+    };
   }
 
   /** Leaves the group and closes connections; the handler is not called again. */
@@ -215,6 +244,11 @@ function toRecord(topic: string, partition: number, message: KafkaMessage): Inco
   };
 }
 
+/** How close to a due heartbeat the handler waits for it rather than leave it to kafkajs. */
+const HEARTBEAT_GUARD_MS = 25;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const NO_HEADERS: WireHeaders = Object.freeze({});
 
 function toHeaders(headers: KafkaMessage['headers']): WireHeaders {
@@ -227,20 +261,6 @@ function toHeaders(headers: KafkaMessage['headers']): WireHeaders {
     out[name] = Array.isArray(value) ? value[value.length - 1] : value;
   }
   return out ?? NO_HEADERS;
-}
-
-function toControl(payload: EachBatchPayload): BatchControl {
-  return {
-    heartbeat: async () => {
-      try {
-        await payload.heartbeat();
-      } catch (error) {
-        throw translateGroupError(error, 'STRM_ERR_KAFKA_COMMIT', 'Heartbeat');
-      }
-    },
-    resolveOffset: (offset) => payload.resolveOffset(String(offset)),
-    isRunning: () => payload.isRunning(),
-  };
 }
 
 function groupByTopic(

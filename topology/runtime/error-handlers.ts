@@ -1,0 +1,126 @@
+/**
+ * Turns the configured handler names into the functions the engine and the sender call, and implements
+ * dead-lettering: the failed record's bytes go to `<topic>.dlq` with headers naming the error and the
+ * source topic, partition and offset.
+ */
+import type { Logger } from 'pino';
+import {
+  type DeserializationExceptionHandler,
+  type DeserializationFailure,
+  DLQ_HEADERS,
+  deadLetterRecordOf,
+} from '../dead-letter.js';
+import type { DeserializationHandlerOption, ProductionHandlerOption } from './config.js';
+import type { StreamsEventEmitter } from './events.js';
+import type { SendFailureHandler } from './record-sender.js';
+import type { TaskCollector } from './task-collector.js';
+
+/** The dead-letter topic of a topic. */
+export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/** The engine's deserialization handler for one task. */
+export function deserializationHandlerFor(
+  option: DeserializationHandlerOption,
+  context: { taskId: string; collector: TaskCollector; events: StreamsEventEmitter; logger: Logger },
+): DeserializationExceptionHandler {
+  const { taskId, collector, events, logger } = context;
+  const describe = (failure: DeserializationFailure) => ({
+    taskId,
+    topic: failure.topic,
+    partition: failure.partition,
+    offset: failure.offset,
+    error: (failure.error as Error)?.message ?? String(failure.error),
+  });
+  if (typeof option === 'function') return option;
+  switch (option) {
+    case 'fail':
+      return () => 'fail';
+    case 'logAndContinue':
+      return (failure) => {
+        logger.warn(describe(failure), 'skipping a record that cannot be deserialized');
+        events.emit('recordSkipped', { taskId, reason: 'deserialization' });
+        return 'continue';
+      };
+    case 'deadLetter':
+      return (failure) => {
+        const dead = deadLetterRecordOf(failure);
+        // Same partition as the source: the .dlq topic is created with the source's partition count.
+        collector.send(dead.topic, dead.key, dead.value, dead.timestamp, dead.headers, failure.partition);
+        logger.warn(
+          { ...describe(failure), dlq: dead.topic },
+          'dead-lettered a record that cannot be deserialized',
+        );
+        events.emit('deadLetter', {
+          topic: dead.topic,
+          reason: 'deserialization',
+          sourceTopic: failure.topic,
+          sourcePartition: failure.partition,
+          sourceOffset: failure.offset,
+        });
+        return 'continue';
+      };
+  }
+}
+
+/** The sender's handler for records the broker refused. */
+export function productionHandlerFor(
+  option: ProductionHandlerOption,
+  context: { events: StreamsEventEmitter; logger: Logger },
+): SendFailureHandler {
+  const { events, logger } = context;
+  return (failure, resend) => {
+    const { pending, error } = failure;
+    const fields = {
+      taskId: pending.taskId,
+      topic: pending.topic,
+      source: pending.source,
+      error: error.message,
+    };
+    if (typeof option === 'function') {
+      return option({
+        topic: pending.topic,
+        key: pending.key,
+        value: pending.value,
+        timestamp: pending.timestamp,
+        headers: pending.headers ?? {},
+        taskId: pending.taskId,
+        source: pending.source,
+        error,
+      });
+    }
+    switch (option) {
+      case 'fail':
+        return 'fail';
+      case 'logAndContinue':
+        logger.warn(fields, 'dropping an output record the broker refused');
+        events.emit('recordSkipped', { taskId: pending.taskId, reason: 'production' });
+        return 'continue';
+      case 'deadLetter': {
+        const topic = deadLetterTopicOf(pending.topic);
+        resend({
+          topic,
+          key: pending.key,
+          value: pending.value,
+          timestamp: pending.timestamp,
+          headers: {
+            ...pending.headers,
+            [DLQ_HEADERS.errorCode]: error.code,
+            [DLQ_HEADERS.errorMessage]: error.message,
+            [DLQ_HEADERS.sourceTopic]: pending.source?.topic ?? '',
+            [DLQ_HEADERS.sourcePartition]: String(pending.source?.partition ?? -1),
+            [DLQ_HEADERS.sourceOffset]: String(pending.source?.offset ?? -1),
+          },
+        });
+        logger.warn({ ...fields, dlq: topic }, 'dead-lettered an output record the broker refused');
+        events.emit('deadLetter', {
+          topic,
+          reason: 'production',
+          sourceTopic: pending.source?.topic ?? '',
+          sourcePartition: pending.source?.partition ?? -1,
+          sourceOffset: pending.source?.offset ?? -1,
+        });
+        return 'continue';
+      }
+    }
+  };
+}

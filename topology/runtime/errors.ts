@@ -1,0 +1,31 @@
+/**
+ * Coded errors of the runtime (`KafkaStreams`). Each names what is wrong and the fix; `retriable` says
+ * whether restarting the instance (or the thread) can help.
+ */
+import { StreamsError } from '../errors.js';
+
+/** Codes of {@link RuntimeError}. */
+export type RuntimeErrorCode =
+  | 'STRM_ERR_RUNTIME_CONFIG'
+  | 'STRM_ERR_RUNTIME_ILLEGAL_STATE'
+  | 'STRM_ERR_RUNTIME_SOURCE_TOPIC_MISSING'
+  | 'STRM_ERR_RUNTIME_SINK_TOPIC_MISSING'
+  | 'STRM_ERR_RUNTIME_NOT_COPARTITIONED'
+  | 'STRM_ERR_RUNTIME_UNSUPPORTED'
+  | 'STRM_ERR_RUNTIME_PRODUCTION'
+  | 'STRM_ERR_RUNTIME_TASK_MIGRATED'
+  | 'STRM_ERR_RUNTIME_PROCESSING';
+
+/** A failure of the runtime around the topology: configuration, topics, group membership, production. */
+export class RuntimeError extends StreamsError {
+  readonly code: RuntimeErrorCode;
+  constructor(
+    code: RuntimeErrorCode,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(message, options);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}

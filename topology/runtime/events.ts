@@ -1,0 +1,79 @@
+/**
+ * The instrumentation events of a {@link KafkaStreams} instance. The metrics module and users subscribe to
+ * them (`streams.events.on('commit', ...)`); the processing loop emits them once per batch or commit, never
+ * per record, and never calls an exporter itself.
+ */
+import { EventEmitter } from 'node:events';
+import type { StreamsState } from './streams-state.js';
+
+/** One processed batch of one input partition. */
+export interface BatchProcessedEvent {
+  readonly taskId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Records read from Kafka in this batch. */
+  readonly consumed: number;
+  /** Records that went through the topology (consumed minus skipped undecodable ones). */
+  readonly processed: number;
+  /** Time spent in the topology for the batch, milliseconds. */
+  readonly durationMs: number;
+  /** Records behind the partition's end after this batch (high watermark minus position). */
+  readonly lag: number;
+}
+
+/** Output acknowledged by the brokers, per task. */
+export interface RecordsProducedEvent {
+  readonly taskId: string;
+  readonly count: number;
+}
+
+/** A completed commit: outputs acknowledged, stores flushed, offsets committed. */
+export interface CommitEvent {
+  readonly durationMs: number;
+  /** The tasks whose offsets were committed. */
+  readonly taskIds: ReadonlyArray<string>;
+  /** Why it ran: the interval, a rebalance, a shutdown, a processor's `context.commit()`. */
+  readonly reason: 'interval' | 'rebalance' | 'shutdown' | 'requested' | 'idle';
+}
+
+/** A record written to a dead-letter topic. */
+export interface DeadLetterEvent {
+  /** The `.dlq` topic. */
+  readonly topic: string;
+  readonly reason: 'deserialization' | 'production';
+  readonly sourceTopic: string;
+  readonly sourcePartition: number;
+  readonly sourceOffset: number;
+}
+
+/** Named, typed events; see each payload's doc. */
+export interface StreamsEvents {
+  /** The lifecycle state changed. */
+  stateChange: [newState: StreamsState, oldState: StreamsState];
+  /** A rebalance began: every task is committed and suspended until the new assignment. */
+  rebalanceStarted: [];
+  /** The group handed out a new assignment; `tasks` are this instance's tasks now. */
+  rebalanceCompleted: [event: { readonly tasks: ReadonlyArray<string>; readonly durationMs: number }];
+  taskCreated: [taskId: string];
+  /** `clean` is false when the task was closed without committing (its work is redone elsewhere). */
+  taskClosed: [taskId: string, clean: boolean];
+  batchProcessed: [event: BatchProcessedEvent];
+  recordsProduced: [event: RecordsProducedEvent];
+  commit: [event: CommitEvent];
+  deadLetter: [event: DeadLetterEvent];
+  /** A record was skipped (log-and-continue) by a deserialization or production handler. */
+  recordSkipped: [event: { readonly taskId: string; readonly reason: 'deserialization' | 'production' }];
+  /** An error reached the uncaught-exception handler. */
+  error: [error: Error];
+}
+
+/** The emitter type users subscribe to. */
+export type StreamsEventEmitter = EventEmitter<StreamsEvents>;
+
+/** A new emitter; `error` events never throw when nobody listens (they are reported, not fatal). */
+export function createStreamsEventEmitter(): StreamsEventEmitter {
+  const emitter = new EventEmitter<StreamsEvents>();
+  // Node throws on an unhandled 'error' event; the runtime already logs and handles the error.
+  emitter.on('error', () => undefined);
+  return emitter;
+}

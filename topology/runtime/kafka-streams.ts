@@ -1,0 +1,268 @@
+/**
+ * `KafkaStreams`: runs a {@link Topology} on a Kafka cluster as one member of the consumer group named
+ * after its `applicationId`. Start several instances (processes) with the same id and the tasks spread
+ * across them; stop one and its tasks move to the others.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { KafkaAdmin } from '../internal/kafka/admin.js';
+import { createKafkaClient } from '../internal/kafka/client.js';
+import type { TopicSpec } from '../internal/kafka/types.js';
+import type { TopologyPlan } from '../internal/topology-plan.js';
+import type { Topology } from '../topology.js';
+import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
+import { deadLetterTopicOf } from './error-handlers.js';
+import { RuntimeError } from './errors.js';
+import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
+import { StreamThread } from './stream-thread.js';
+import { isValidTransition, type StreamsState } from './streams-state.js';
+import { computeTaskLayout, type TaskLayout } from './task-layout.js';
+
+/** Called on every lifecycle change. */
+export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
+
+/**
+ * A running topology.
+ *
+ * @example
+ * const streams = new KafkaStreams(topology, { applicationId: 'word-count', bootstrapServers: 'localhost:9092' });
+ * streams.setStateListener((next, prev) => console.log(prev, '->', next));
+ * streams.installShutdownHandler(); // close cleanly on SIGTERM / SIGINT
+ * await streams.start();
+ */
+export class KafkaStreams {
+  /** Typed instrumentation events; see {@link StreamsEvents}. */
+  readonly events: StreamsEventEmitter = createStreamsEventEmitter();
+  readonly #topology: Topology;
+  readonly #config: ResolvedStreamsConfig;
+  readonly #logger: Logger;
+  #state: StreamsState = 'CREATED';
+  #stateListener: StateListener | undefined;
+  #kafka: Kafka | undefined;
+  #plan: TopologyPlan | undefined;
+  #layout: TaskLayout | undefined;
+  #thread: StreamThread | undefined;
+  #threadCount = 0;
+  #closing: Promise<void> | undefined;
+  #signalCleanup: (() => void) | undefined;
+
+  /** Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}); connects nothing yet. */
+  constructor(topology: Topology, config: StreamsConfig) {
+    this.#topology = topology;
+    this.#config = resolveConfig(config);
+    this.#logger = this.#config.logger.child({ applicationId: this.#config.applicationId });
+  }
+
+  /** The current lifecycle state. */
+  get state(): StreamsState {
+    return this.#state;
+  }
+
+  /** The application id (also the consumer group id). */
+  get applicationId(): string {
+    return this.#config.applicationId;
+  }
+
+  /** Sets the one listener called on every state change (the `stateChange` event serves more). */
+  setStateListener(listener: StateListener): void {
+    this.#stateListener = listener;
+  }
+
+  /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
+  localTaskIds(): string[] {
+    return this.#thread?.taskIds() ?? [];
+  }
+
+  /**
+   * Creates the internal topics, checks co-partitioning, joins the group and starts processing. Resolves
+   * once the member runs; the state is `REBALANCING` until the first assignment is applied, then `RUNNING`.
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'CREATED') {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_ILLEGAL_STATE',
+        `start() was called in state ${this.#state}; an instance starts once: create a new KafkaStreams to start again`,
+      );
+    }
+    this.#setState('REBALANCING');
+    const kafka = createKafkaClient({
+      clientId: this.#config.clientId,
+      brokers: this.#config.brokers,
+      logger: this.#logger,
+    });
+    this.#kafka = kafka;
+    try {
+      this.#plan = this.#topology.plan();
+      this.#layout = await this.#prepareTopics(kafka, this.#plan);
+      await this.#startThread();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'start failed');
+      this.#setState('ERROR');
+      await this.#thread?.stop(false);
+      throw error;
+    }
+  }
+
+  /**
+   * Stops processing: finishes the batch in progress, flushes stores and outputs, commits, leaves the
+   * group and closes the stores. Idempotent; resolves in `NOT_RUNNING`.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#signalCleanup?.();
+      if (this.#state === 'NOT_RUNNING') return;
+      this.#setState('PENDING_SHUTDOWN');
+      await this.#thread?.stop(true);
+      this.#thread = undefined;
+      this.#setState('NOT_RUNNING');
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Opt-in: close cleanly when the process receives one of `signals`, then let it exit. Returns a function
+   * that removes the handlers.
+   */
+  installShutdownHandler(signals: ReadonlyArray<NodeJS.Signals> = ['SIGTERM', 'SIGINT']): () => void {
+    const onSignal = (signal: NodeJS.Signals) => {
+      this.#logger.info({ signal }, 'shutting down on signal');
+      this.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          this.#logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    for (const signal of signals) process.once(signal, onSignal);
+    this.#signalCleanup = () => {
+      for (const signal of signals) process.removeListener(signal, onSignal);
+    };
+    return this.#signalCleanup;
+  }
+
+  async #prepareTopics(kafka: Kafka, plan: TopologyPlan): Promise<TaskLayout> {
+    const admin = new KafkaAdmin(kafka);
+    await admin.connect();
+    try {
+      const internal = new Set(plan.internalTopics.keys());
+      const userTopics = new Set<string>();
+      for (const sub of plan.subtopologies) {
+        for (const topic of [...sub.sourceTopics, ...sub.sinkTopics])
+          if (!internal.has(topic)) userTopics.add(topic);
+      }
+      const counts = await admin.partitionCounts([...userTopics]);
+      const missingSinks = plan.subtopologies
+        .flatMap((sub) => sub.sinkTopics)
+        .filter((topic) => !internal.has(topic) && !counts.has(topic));
+      if (missingSinks.length > 0) {
+        throw new RuntimeError(
+          'STRM_ERR_RUNTIME_SINK_TOPIC_MISSING',
+          `output topic(s) ${[...new Set(missingSinks)].join(', ')} do not exist; create them before starting the application`,
+        );
+      }
+      const layout = computeTaskLayout(plan, this.#config.applicationId, counts, {
+        replicationFactor: this.#config.replicationFactor,
+      });
+      const specs: TopicSpec[] = [...layout.internalTopics, ...this.#deadLetterTopics(plan, layout)];
+      await admin.ensureTopics(specs);
+      this.#logger.info(
+        { tasks: layout.tasks.length, internalTopics: layout.internalTopics.map((t) => t.name) },
+        'topics ready',
+      );
+      return layout;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** `<topic>.dlq` for every user source (deserialization) and sink (production) topic that dead-letters. */
+  #deadLetterTopics(plan: TopologyPlan, layout: TaskLayout): TopicSpec[] {
+    const internal = new Set(plan.internalTopics.keys());
+    const topics = new Set<string>();
+    if (this.#config.deserializationExceptionHandler === 'deadLetter') {
+      for (const sub of plan.subtopologies)
+        for (const t of sub.sourceTopics) if (!internal.has(t)) topics.add(t);
+    }
+    if (this.#config.productionExceptionHandler === 'deadLetter') {
+      for (const sub of plan.subtopologies)
+        for (const t of sub.sinkTopics) if (!internal.has(t)) topics.add(t);
+    }
+    return [...topics]
+      .filter((topic) => layout.partitionCounts.has(topic))
+      .map((topic) => ({
+        name: deadLetterTopicOf(topic),
+        partitions: layout.partitionCounts.get(topic)!,
+        replicationFactor: this.#config.replicationFactor,
+      }));
+  }
+
+  async #startThread(): Promise<void> {
+    const thread = new StreamThread({
+      config: this.#config,
+      plan: this.#plan!,
+      layout: this.#layout!,
+      kafka: this.#kafka!,
+      events: this.events,
+      logger: this.#logger.child({ thread: ++this.#threadCount }),
+      onRebalance: (phase) => {
+        if (this.#thread !== thread) return;
+        if (phase === 'started' && this.#state === 'RUNNING') this.#setState('REBALANCING');
+        if (phase === 'completed' && this.#state === 'REBALANCING') this.#setState('RUNNING');
+      },
+      onFatal: (error) => {
+        if (this.#thread === thread) void this.#onUncaught(thread, error);
+      },
+    });
+    this.#thread = thread;
+    await thread.start();
+  }
+
+  async #onUncaught(thread: StreamThread, error: Error): Promise<void> {
+    this.events.emit('error', error);
+    let decision: ReturnType<ResolvedStreamsConfig['uncaughtExceptionHandler']>;
+    try {
+      decision = this.#config.uncaughtExceptionHandler(error);
+    } catch (handlerError) {
+      this.#logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
+      decision = 'SHUTDOWN_CLIENT';
+    }
+    this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    if (this.#closing !== undefined) return;
+    await thread.stop(false);
+    if (decision === 'REPLACE_THREAD' && this.#closing === undefined) {
+      if (this.#state === 'RUNNING') this.#setState('REBALANCING');
+      try {
+        await this.#startThread();
+        return;
+      } catch (restartError) {
+        this.#logger.error({ err: restartError }, 'replacing the stream thread failed');
+      }
+    }
+    if (decision === 'SHUTDOWN_APPLICATION') {
+      // Telling the other instances needs a group-wide signal the kafkajs protocol does not carry yet.
+      this.#logger.error(
+        'SHUTDOWN_APPLICATION: this instance stops; the other instances are not notified yet',
+      );
+    }
+    this.#thread = undefined;
+    if (this.#state !== 'ERROR' && this.#closing === undefined) this.#setState('ERROR');
+  }
+
+  #setState(next: StreamsState): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    if (!isValidTransition(previous, next)) {
+      this.#logger.warn({ from: previous, to: next }, 'ignoring an invalid state transition');
+      return;
+    }
+    this.#state = next;
+    this.#logger.info({ from: previous, to: next }, 'state change');
+    this.events.emit('stateChange', next, previous);
+    try {
+      this.#stateListener?.(next, previous);
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'the state listener threw');
+    }
+  }
+}

@@ -1,0 +1,424 @@
+/**
+ * The poll-process-commit loop of one consumer group member (Kafka Streams' `StreamThread`).
+ *
+ * - Batches arrive one partition at a time (`eachBatch`); each record goes synchronously through its
+ *   task's engine, outputs queue in the {@link RecordSender}, and no `await` happens per record.
+ * - Back-pressure: when more than `maxBufferedRecords` outputs wait for acknowledgement, the batch handler
+ *   waits for the producer, which stops kafkajs from fetching more.
+ * - Commit (at-least-once): flush every task's stores, wait until every output is acknowledged, then commit
+ *   the tasks' positions. It runs on the commit interval, when a processor asks, when input goes idle,
+ *   on a rebalance and at shutdown. The exactly-once variant will run the same steps per task inside that
+ *   task's transaction (`commitTasks` is the seam).
+ * - Rebalances (kafkajs is eager and has no revoke callback): the handler's heartbeat notices the
+ *   rebalance, every task is committed before the member rejoins, and the new assignment closes the tasks
+ *   that moved away and creates (initialises) the new ones before they process. When input is idle the
+ *   idle commit has already committed everything, so a rebalance noticed by kafkajs' own heartbeat loses
+ *   nothing either.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
+import { KafkaFacadeError } from '../internal/kafka/errors.js';
+import { RecordProducer } from '../internal/kafka/producer.js';
+import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
+import { StreamTask } from '../internal/task/stream-task.js';
+import type { TopologyPlan } from '../internal/topology-plan.js';
+import { ActiveTask } from './active-task.js';
+import type { ResolvedStreamsConfig } from './config.js';
+import { deserializationHandlerFor, productionHandlerFor } from './error-handlers.js';
+import { RuntimeError } from './errors.js';
+import type { CommitEvent, StreamsEventEmitter } from './events.js';
+import { RecordSender } from './record-sender.js';
+import { createStreamsAssignor } from './streams-assignor.js';
+import { TaskCollector } from './task-collector.js';
+import type { TaskLayout, TaskSpec } from './task-layout.js';
+
+/** What a thread needs from its {@link KafkaStreams}. */
+export interface StreamThreadContext {
+  readonly config: ResolvedStreamsConfig;
+  readonly plan: TopologyPlan;
+  readonly layout: TaskLayout;
+  readonly kafka: Kafka;
+  readonly events: StreamsEventEmitter;
+  readonly logger: Logger;
+  /** Called when the group starts a rebalance and when the new assignment is running. */
+  readonly onRebalance: (phase: 'started' | 'completed') => void;
+  /** Called (outside the loop) with an error no handler took; the owner applies the uncaught handler. */
+  readonly onFatal: (error: Error) => void;
+}
+
+/** How long input must stay quiet before the thread commits what it has, milliseconds. */
+const IDLE_COMMIT_MS = 100;
+
+export class StreamThread {
+  readonly #ctx: StreamThreadContext;
+  readonly #consumer: GroupConsumer;
+  readonly #producer: RecordProducer;
+  readonly #sender: RecordSender;
+  readonly #tasks = new Map<string, ActiveTask>();
+  /** Serialises batches, commits, punctuation and assignment changes. */
+  #mutex: Promise<unknown> = Promise.resolve();
+  /** Settles when the latest assignment has been applied. */
+  #settling: Promise<unknown> = Promise.resolve();
+  #lastCommitAt = Date.now();
+  #rebalanceStartedAt = 0;
+  #stopping = false;
+  #failed: Error | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #wallClockTimer: NodeJS.Timeout | undefined;
+  #wallClockPending = false;
+
+  constructor(ctx: StreamThreadContext) {
+    this.#ctx = ctx;
+    const { config, kafka, events, logger, layout } = ctx;
+    this.#producer = new RecordProducer(kafka, { chunkSize: config.producer.chunkSize ?? 1000 });
+    this.#sender = new RecordSender(this.#producer, {
+      chunkSize: config.producer.chunkSize ?? 1000,
+      events,
+      onFailure: productionHandlerFor(config.productionExceptionHandler, { events, logger }),
+    });
+    this.#consumer = new GroupConsumer(kafka, {
+      groupId: config.applicationId,
+      assignor: createStreamsAssignor(layout, () => [...this.#tasks.keys()]),
+      ...(config.consumer.maxBytesPerPartition === undefined
+        ? {}
+        : { maxBytesPerPartition: config.consumer.maxBytesPerPartition }),
+      ...(config.consumer.maxWaitTimeMs === undefined
+        ? {}
+        : { maxWaitTimeMs: config.consumer.maxWaitTimeMs }),
+      ...(config.consumer.sessionTimeoutMs === undefined
+        ? {}
+        : { sessionTimeoutMs: config.consumer.sessionTimeoutMs }),
+      ...(config.consumer.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: config.consumer.heartbeatIntervalMs }),
+      ...(config.consumer.rebalanceTimeoutMs === undefined
+        ? {}
+        : { rebalanceTimeoutMs: config.consumer.rebalanceTimeoutMs }),
+    });
+    this.#consumer.on('rebalancing', () => this.#rebalanceStarted());
+    this.#consumer.on('assigned', (partitions) => {
+      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions));
+    });
+    this.#consumer.on('crashed', (error) => this.#fail(error));
+  }
+
+  /** The ids of the tasks this thread runs now. */
+  taskIds(): string[] {
+    return [...this.#tasks.keys()];
+  }
+
+  /** The running engine tasks (for interactive queries of their stores). */
+  tasks(): ReadonlyArray<ActiveTask> {
+    return [...this.#tasks.values()];
+  }
+
+  /** Connects, joins the group and starts processing; resolves once the consumer runs. */
+  async start(): Promise<void> {
+    await this.#producer.connect();
+    await this.#consumer.connect();
+    this.#ctx.onRebalance('started');
+    this.#rebalanceStartedAt = Date.now();
+    await this.#consumer.run(this.#ctx.layout.sourceTopics, (batch, control) =>
+      this.#onBatch(batch, control),
+    );
+    this.#wallClockTimer = setInterval(() => this.#tickWallClock(), this.#ctx.config.wallClockTickMs);
+    this.#wallClockTimer.unref();
+  }
+
+  /**
+   * Stops the thread. `clean`: finish the batch in progress, commit everything, close the tasks. Not
+   * clean (after a failure): drop uncommitted work, which the next owner of the tasks redoes.
+   */
+  async stop(clean: boolean): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearTimeout(this.#idleTimer);
+    clearInterval(this.#wallClockTimer);
+    let closeClean = clean && this.#failed === undefined;
+    await this.#exclusive(async () => {
+      if (!closeClean) return;
+      try {
+        await this.#commitTasks('shutdown');
+      } catch (error) {
+        this.#ctx.logger.error(
+          { err: error },
+          'the final commit failed; uncommitted input will be processed again',
+        );
+        closeClean = false;
+      }
+    });
+    try {
+      await this.#consumer.disconnect();
+    } catch (error) {
+      this.#ctx.logger.warn({ err: error }, 'leaving the consumer group failed');
+    }
+    await this.#exclusive(async () => {
+      for (const task of [...this.#tasks.values()]) await this.#closeTask(task, closeClean);
+    });
+    if (!closeClean) this.#sender.discard();
+    try {
+      await this.#producer.disconnect();
+    } catch (error) {
+      this.#ctx.logger.warn({ err: error }, 'closing the producer failed');
+    }
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#mutex.then(fn);
+    this.#mutex = run.catch(() => undefined);
+    return run;
+  }
+
+  async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
+    if (this.#stopping || this.#failed !== undefined) return;
+    await this.#waitWithHeartbeats(this.#settling, control);
+    await this.#exclusive(() => this.#processBatch(batch, control));
+  }
+
+  async #processBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
+    if (this.#stopping || this.#failed !== undefined) return;
+    const { config, layout, events } = this.#ctx;
+    const spec = layout.taskOf(batch.topic, batch.partition);
+    const task = spec === undefined ? undefined : this.#tasks.get(spec.id);
+    if (task === undefined) return; // fetched before the partition moved away: the new owner reads it
+    clearTimeout(this.#idleTimer);
+
+    const started = performance.now();
+    const position = task.position(batch.topic);
+    let processed = 0;
+    let next = position;
+    try {
+      for (const record of batch.records) {
+        // After a rebalance kafkajs restarts at the committed offset; never process a record twice.
+        if (record.offset < position) continue;
+        task.collector.currentSource = record;
+        if (task.engine.process(record)) processed++;
+        next = record.offset + 1;
+      }
+    } catch (error) {
+      if (next > position) task.advance(batch.topic, next);
+      this.#fail(error as Error);
+      return;
+    } finally {
+      task.collector.currentSource = undefined;
+    }
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined) control.resolveOffset(last.offset);
+    if (next > position) task.advance(batch.topic, next);
+    events.emit('batchProcessed', {
+      taskId: task.id,
+      topic: batch.topic,
+      partition: batch.partition,
+      consumed: batch.records.length,
+      processed,
+      durationMs: performance.now() - started,
+      lag: Math.max(0, batch.highWatermark - (last === undefined ? 0 : last.offset + 1)),
+    });
+
+    this.#sender.dispatch();
+    if (this.#sender.buffered > config.maxBufferedRecords) {
+      await this.#sender.waitUntilBelow(Math.floor(config.maxBufferedRecords / 2));
+    }
+    try {
+      const requested = [...this.#tasks.values()].some((t) => t.engine.commitRequested);
+      if (requested || Date.now() - this.#lastCommitAt >= config.commitIntervalMs) {
+        await this.#commitTasks(requested ? 'requested' : 'interval');
+      }
+      await control.heartbeat();
+    } catch (error) {
+      await this.#onGroupError(error);
+      throw error;
+    }
+    this.#armIdleCommit();
+  }
+
+  /**
+   * The rebalance hook kafkajs does not have: the group is rebalancing (commit everything with the old
+   * generation, then let kafkajs rejoin) or this member lost its partitions (drop uncommitted work).
+   */
+  async #onGroupError(error: unknown): Promise<void> {
+    if (!(error instanceof KafkaFacadeError)) {
+      this.#fail(error as Error);
+      return;
+    }
+    if (error.code === 'STRM_ERR_KAFKA_REBALANCE_IN_PROGRESS') {
+      this.#rebalanceStarted();
+      try {
+        await this.#commitTasks('rebalance');
+        return;
+      } catch (commitError) {
+        this.#ctx.logger.warn(
+          { err: commitError },
+          'commit before rejoining failed; tasks are closed without it',
+        );
+      }
+    } else if (error.code !== 'STRM_ERR_KAFKA_NOT_GROUP_MEMBER') {
+      this.#fail(error);
+      return;
+    }
+    // The partitions may already belong to another member: close every task without committing.
+    this.#ctx.logger.warn({ code: error.code }, 'tasks migrated; closing them without committing');
+    this.#sender.discard();
+    for (const task of [...this.#tasks.values()]) await this.#closeTask(task, false);
+  }
+
+  #rebalanceStarted(): void {
+    if (this.#rebalanceStartedAt === 0) {
+      this.#rebalanceStartedAt = Date.now();
+      this.#ctx.events.emit('rebalanceStarted');
+      this.#ctx.onRebalance('started');
+    }
+  }
+
+  async #applyAssignment(partitions: ReadonlyArray<TopicPartition>): Promise<void> {
+    const { layout, events, logger } = this.#ctx;
+    const wanted = new Map<string, TaskSpec>();
+    for (const { topic, partition } of partitions) {
+      const spec = layout.taskOf(topic, partition);
+      if (spec !== undefined) wanted.set(spec.id, spec);
+    }
+    for (const task of [...this.#tasks.values()]) {
+      if (wanted.has(task.id)) continue;
+      const clean = !task.hasUncommitted();
+      if (!clean)
+        logger.warn({ taskId: task.id }, 'task moved away with uncommitted input; the new owner redoes it');
+      this.#sender.discard(task.id);
+      await this.#closeTask(task, clean);
+    }
+    try {
+      for (const spec of wanted.values()) {
+        if (!this.#tasks.has(spec.id)) await this.#createTask(spec);
+      }
+    } catch (error) {
+      this.#fail(error as Error);
+      return;
+    }
+    const durationMs = this.#rebalanceStartedAt === 0 ? 0 : Date.now() - this.#rebalanceStartedAt;
+    this.#rebalanceStartedAt = 0;
+    logger.info({ tasks: [...this.#tasks.keys()], durationMs }, 'assignment applied');
+    events.emit('rebalanceCompleted', { tasks: [...this.#tasks.keys()], durationMs });
+    this.#ctx.onRebalance('completed');
+  }
+
+  async #createTask(spec: TaskSpec): Promise<void> {
+    const { config, plan, layout, events, logger } = this.#ctx;
+    const collector = new TaskCollector(spec.id, this.#sender, layout.partitionCounts);
+    const engine = StreamTask.create(plan, spec.subtopologyId, spec.partition, {
+      applicationId: config.applicationId,
+      stateDir: config.stateDir,
+      collector,
+      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, {
+        taskId: spec.id,
+        collector,
+        events,
+        logger,
+      }),
+    });
+    await engine.initStores();
+    // Restoration from the changelog plugs in here once the state layer provides it.
+    engine.initProcessors();
+    this.#tasks.set(spec.id, new ActiveTask(spec, engine, collector));
+    events.emit('taskCreated', spec.id);
+  }
+
+  async #closeTask(task: ActiveTask, clean: boolean): Promise<void> {
+    this.#tasks.delete(task.id);
+    try {
+      await task.engine.close();
+    } catch (error) {
+      this.#ctx.logger.warn({ err: error, taskId: task.id }, 'closing a task failed');
+    }
+    this.#ctx.events.emit('taskClosed', task.id, clean);
+  }
+
+  /**
+   * At-least-once commit: stores flushed (their changelog records join the outputs), every output
+   * acknowledged by the brokers, then the positions committed. Exactly-once will do this per task.
+   */
+  async #commitTasks(reason: CommitEvent['reason']): Promise<void> {
+    const started = performance.now();
+    const tasks = [...this.#tasks.values()];
+    for (const task of tasks) await task.engine.flush();
+    await this.#sender.flush();
+    const offsets: TopicPartitionOffset[] = [];
+    const committed: ActiveTask[] = [];
+    for (const task of tasks) {
+      const mine = task.offsetsToCommit();
+      if (mine.length > 0) {
+        offsets.push(...mine);
+        committed.push(task);
+      }
+    }
+    this.#lastCommitAt = Date.now();
+    for (const task of tasks) task.engine.clearCommitRequest();
+    if (offsets.length === 0) return;
+    await this.#consumer.commit(offsets);
+    for (const task of committed) task.markCommitted(task.offsetsToCommit());
+    this.#ctx.events.emit('commit', {
+      durationMs: performance.now() - started,
+      taskIds: committed.map((task) => task.id),
+      reason,
+    });
+  }
+
+  /** Commits shortly after input goes quiet, so that an idle member never holds uncommitted work. */
+  #armIdleCommit(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      void this.#exclusive(async () => {
+        if (this.#stopping || this.#failed !== undefined) return;
+        if (![...this.#tasks.values()].some((task) => task.hasUncommitted())) return;
+        try {
+          await this.#commitTasks('idle');
+        } catch (error) {
+          // A rebalance under way: the next batch's heartbeat or the new assignment sorts it out.
+          this.#ctx.logger.debug({ err: error }, 'idle commit failed');
+        }
+      });
+    }, IDLE_COMMIT_MS);
+    this.#idleTimer.unref();
+  }
+
+  #tickWallClock(): void {
+    if (this.#wallClockPending || this.#tasks.size === 0) return;
+    this.#wallClockPending = true;
+    void this.#exclusive(async () => {
+      this.#wallClockPending = false;
+      if (this.#stopping || this.#failed !== undefined) return;
+      const now = Date.now();
+      try {
+        for (const task of this.#tasks.values()) task.engine.punctuateWallClock(now);
+      } catch (error) {
+        this.#fail(error as Error);
+        return;
+      }
+      this.#sender.dispatch();
+    });
+  }
+
+  /** Waits for `promise` while keeping the membership alive (a slow store initialisation or restore). */
+  async #waitWithHeartbeats(promise: Promise<unknown>, control: BatchControl): Promise<void> {
+    let done = false;
+    void promise.finally(() => {
+      done = true;
+    });
+    const interval = this.#ctx.config.consumer.heartbeatIntervalMs ?? 1_000;
+    while (!done) {
+      await Promise.race([promise, new Promise((resolve) => setTimeout(resolve, interval))]);
+      if (!done) await control.heartbeat();
+    }
+  }
+
+  #fail(error: Error): void {
+    if (this.#failed !== undefined || this.#stopping) return;
+    const failure =
+      error instanceof Error
+        ? error
+        : new RuntimeError('STRM_ERR_RUNTIME_PROCESSING', `non-Error thrown: ${String(error)}`);
+    this.#failed = failure;
+    this.#ctx.logger.error({ err: failure }, 'stream thread failed');
+    // Outside the loop: the owner's reaction (stop this thread) waits for the batch in progress.
+    setImmediate(() => this.#ctx.onFatal(failure));
+  }
+}
