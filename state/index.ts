@@ -1,9 +1,13 @@
 /**
- * The public surface of `state/`: the store contracts, the `Stores` factory, the layers' hooks (flush
- * listener, statistics) and the checkpoint helpers. Everything else under `state/` is internal.
+ * The public surface of `state/`: the store contracts, the `Stores` factory and its builders, the layers'
+ * hooks (flush listeners, statistics) and the checkpoint helpers. Everything else under `state/` is
+ * internal.
  */
 
 export { KeyValueStoreBuilder } from './builders/key-value-store-builder.js';
+export { SessionStoreBuilder } from './builders/session-store-builder.js';
+export type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './builders/suppliers.js';
+export { WindowStoreBuilder } from './builders/window-store-builder.js';
 export { StateStoreError, type StateStoreErrorCode } from './errors.js';
 export type {
   BytesStoreStatistics,
@@ -26,5 +30,7 @@ export {
   type StoreStatistics,
 } from './metrics.js';
 export { taskDirectory } from './rocksdb/rocksdb-key-value-store.js';
+export { MeteredSessionStore } from './session/metered-session-store.js';
 export * from './store.js';
 export { Stores } from './stores.js';
+export { MeteredWindowStore } from './window/metered-window-store.js';

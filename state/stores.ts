@@ -1,15 +1,22 @@
 /**
  * `Stores`: the factory users (and the DSL's `Materialized` options) build state stores with, shaped
  * like Kafka Streams' `org.apache.kafka.streams.state.Stores`: a supplier picks where the bytes live
- * (memory or RocksDB), a builder adds serdes, caching and change-logging.
+ * (memory or RocksDB) and the store's shape, a builder adds serdes, caching and change-logging.
  */
 import type { Serde } from '../schemas/serde.js';
 import { KeyValueStoreBuilder } from './builders/key-value-store-builder.js';
-import { BytesStoreSupplier } from './builders/suppliers.js';
+import { SessionStoreBuilder } from './builders/session-store-builder.js';
+import {
+  BytesStoreSupplier,
+  SessionBytesStoreSupplier,
+  WindowBytesStoreSupplier,
+} from './builders/suppliers.js';
+import { WindowStoreBuilder } from './builders/window-store-builder.js';
 import type { KeyValueBytesStoreSupplier } from './internal/key-value-bytes-store.js';
 
 /**
- * Factories of store suppliers and builders.
+ * Factories of store suppliers and builders. Persistent stores live on RocksDB under
+ * `stateDir/<applicationId>/<taskId>/<name>`; in-memory ones are rebuilt from their changelog.
  *
  * @example
  * const builder = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('inventory'), keySerde, valueSerde)
@@ -18,12 +25,12 @@ import type { KeyValueBytesStoreSupplier } from './internal/key-value-bytes-stor
  * await store.init(context);
  */
 export const Stores = {
-  /** A key-value store kept in memory (restored from its changelog after a restart). */
+  /** A key-value store kept in memory. */
   inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return new BytesStoreSupplier(name, false);
   },
 
-  /** A key-value store on RocksDB under `stateDir/<applicationId>/<taskId>/<name>`. */
+  /** A key-value store on RocksDB. */
   persistentKeyValueStore(name: string): KeyValueBytesStoreSupplier {
     return new BytesStoreSupplier(name, true);
   },
@@ -35,5 +42,81 @@ export const Stores = {
     valueSerde: Serde<V>,
   ): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
+  /**
+   * A window store kept in memory. Windows older than stream time minus `retentionMs` are dropped,
+   * segment by segment (`segmentIntervalMs`, default half the retention and at least a minute);
+   * `retainDuplicates` keeps every value put for a window (stream-stream joins) instead of the last.
+   */
+  inMemoryWindowStore(
+    name: string,
+    retentionMs: number,
+    windowSizeMs: number,
+    retainDuplicates: boolean,
+    segmentIntervalMs?: number,
+  ): WindowBytesStoreSupplier {
+    return new WindowBytesStoreSupplier(
+      name,
+      false,
+      retentionMs,
+      windowSizeMs,
+      retainDuplicates,
+      segmentIntervalMs,
+    );
+  },
+
+  /** A window store on RocksDB; arguments as for {@link Stores.inMemoryWindowStore}. */
+  persistentWindowStore(
+    name: string,
+    retentionMs: number,
+    windowSizeMs: number,
+    retainDuplicates: boolean,
+    segmentIntervalMs?: number,
+  ): WindowBytesStoreSupplier {
+    return new WindowBytesStoreSupplier(
+      name,
+      true,
+      retentionMs,
+      windowSizeMs,
+      retainDuplicates,
+      segmentIntervalMs,
+    );
+  },
+
+  /** A builder of typed window stores over `supplier`; logging on, caching off until enabled. */
+  windowStoreBuilder<K, V>(
+    supplier: WindowBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): WindowStoreBuilder<K, V> {
+    return new WindowStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
+  /** A session store kept in memory; sessions that ended before stream time minus `retentionMs` expire. */
+  inMemorySessionStore(
+    name: string,
+    retentionMs: number,
+    segmentIntervalMs?: number,
+  ): SessionBytesStoreSupplier {
+    return new SessionBytesStoreSupplier(name, false, retentionMs, segmentIntervalMs);
+  },
+
+  /** A session store on RocksDB; arguments as for {@link Stores.inMemorySessionStore}. */
+  persistentSessionStore(
+    name: string,
+    retentionMs: number,
+    segmentIntervalMs?: number,
+  ): SessionBytesStoreSupplier {
+    return new SessionBytesStoreSupplier(name, true, retentionMs, segmentIntervalMs);
+  },
+
+  /** A builder of typed session stores over `supplier`; logging on, caching off until enabled. */
+  sessionStoreBuilder<K, V>(
+    supplier: SessionBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): SessionStoreBuilder<K, V> {
+    return new SessionStoreBuilder(supplier, keySerde, valueSerde);
   },
 };

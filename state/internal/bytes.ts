@@ -47,3 +47,40 @@ export function readOrderedInt64(source: Uint8Array, offset: number): number {
   copy[0] = (copy[0] as number) ^ 0x80;
   return Number(copy.readBigInt64BE(0));
 }
+
+/**
+ * Bytes needed by {@link writeTerminated} for `key`: each 0x00 byte becomes 0x00 0xff and a 0x00
+ * terminator follows, so that composite keys `key | suffix` order by key first, then by suffix, even when
+ * one key is a prefix of another (FoundationDB's tuple encoding of byte strings does the same).
+ */
+export function terminatedLength(key: Uint8Array): number {
+  let zeros = 0;
+  for (let i = 0; i < key.length; i++) if (key[i] === 0) zeros++;
+  return key.length + zeros + 1;
+}
+
+/** Writes `key` escaped and terminated at `offset`; returns the offset after the terminator. */
+export function writeTerminated(target: Buffer, key: Uint8Array, offset: number): number {
+  let at = offset;
+  for (let i = 0; i < key.length; i++) {
+    const byte = key[i] as number;
+    target[at++] = byte;
+    if (byte === 0) target[at++] = 0xff;
+  }
+  target[at++] = 0;
+  return at;
+}
+
+/** Reads a key written by {@link writeTerminated} from `source[start, terminatorAt)`. */
+export function readTerminated(source: Buffer, start: number, terminatorAt: number): Buffer {
+  const escaped = source.subarray(start, terminatorAt);
+  if (!escaped.includes(0)) return escaped;
+  const key = Buffer.allocUnsafe(escaped.length);
+  let length = 0;
+  for (let i = 0; i < escaped.length; i++) {
+    const byte = escaped[i] as number;
+    key[length++] = byte;
+    if (byte === 0) i++; // skip the 0xff escape
+  }
+  return key.subarray(0, length);
+}

@@ -1,0 +1,141 @@
+/**
+ * A session store over bytes: sessions of each key live in time segments (by session end) of a key-value
+ * byte store, expire once stream time passes the retention, and are found by key and time bounds for
+ * session merging. The metered session store above it adds serdes.
+ */
+import { storeNotOpen } from '../errors.js';
+import { ConcatenatingIterator, TransformingIterator } from '../internal/iterators.js';
+import type { BytesStoreStatistics, KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
+import { SegmentClock } from '../internal/segments.js';
+import type { CachingKeyValueStore } from '../layers/caching-key-value-store.js';
+import type { ChangelogRecord, KeyValueIterator, StoreContext } from '../store.js';
+import { decodeSessionKey, encodeSessionKey, type SessionKey, sessionEndOf } from './session-key-schema.js';
+
+/** Told about each session the record cache writes below (`newValue` `null`: removed). */
+export type SessionBytesFlushListener = (
+  session: SessionKey,
+  newValue: Buffer | null,
+  oldValue: Buffer | undefined,
+  timestamp: number,
+) => void;
+
+/** The byte-level session store. */
+export class SegmentedSessionStore {
+  private readonly clock: SegmentClock;
+  private open = false;
+
+  constructor(
+    private readonly inner: KeyValueBytesStore,
+    readonly retentionMs: number,
+    segmentIntervalMs: number,
+    private readonly cache?: CachingKeyValueStore,
+  ) {
+    this.clock = new SegmentClock(inner.name, retentionMs, segmentIntervalMs);
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  async init(context: StoreContext): Promise<void> {
+    await this.inner.init(context);
+    this.clock.recover(this.inner, sessionEndOf);
+    this.open = true;
+  }
+
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+
+  async close(): Promise<void> {
+    this.open = false;
+    await this.inner.close();
+  }
+
+  isOpen(): boolean {
+    return this.open && this.inner.isOpen();
+  }
+
+  setFlushListener(listener: SessionBytesFlushListener): boolean {
+    if (this.cache === undefined) return false;
+    return this.cache.setFlushListener((stored, newValue, oldValue, timestamp) =>
+      listener(decodeSessionKey(stored), newValue, oldValue, timestamp),
+    );
+  }
+
+  /** Writes a session (a `null` value removes it); sessions that ended before the retention are dropped. */
+  put(key: Buffer, start: number, end: number, value: Buffer | null): void {
+    this.assertOpen();
+    this.clock.observe(end, this.inner);
+    if (this.clock.isExpired(end)) {
+      this.clock.droppedRecords++;
+      return;
+    }
+    this.inner.put(encodeSessionKey(this.clock.segmentId(end), key, start, end), value);
+  }
+
+  remove(key: Buffer, start: number, end: number): void {
+    this.assertOpen();
+    if (this.clock.isExpired(end)) return;
+    this.inner.put(encodeSessionKey(this.clock.segmentId(end), key, start, end), null);
+  }
+
+  fetchSession(key: Buffer, start: number, end: number): Buffer | undefined {
+    this.assertOpen();
+    if (this.clock.isExpired(end)) return undefined;
+    return this.inner.get(encodeSessionKey(this.clock.segmentId(end), key, start, end));
+  }
+
+  /** Sessions of `key` ending at or after `earliestEnd` and starting at or before `latestStart`, by end time. */
+  findSessions(key: Buffer, earliestEnd: number, latestStart: number): KeyValueIterator<SessionKey, Buffer> {
+    this.assertOpen();
+    const sources = this.clock.segmentsBetween(earliestEnd, Number.MAX_SAFE_INTEGER).map(
+      (segment) => () =>
+        new TransformingIterator<Buffer, Buffer, SessionKey, Buffer>(
+          this.name,
+          this.inner.range(
+            encodeSessionKey(segment, key, Number.MIN_SAFE_INTEGER, earliestEnd),
+            encodeSessionKey(segment, key, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+          ),
+          (entry) => {
+            const session = decodeSessionKey(entry.key);
+            const live = !this.clock.isExpired(session.end);
+            if (
+              !live ||
+              !session.key.equals(key) ||
+              session.end < earliestEnd ||
+              session.start > latestStart
+            ) {
+              return undefined;
+            }
+            return { key: session, value: entry.value };
+          },
+        ),
+    );
+    return new ConcatenatingIterator(this.name, sources);
+  }
+
+  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
+    this.assertOpen();
+    let latest = this.clock.observedTime;
+    for (const record of records) latest = Math.max(latest, sessionEndOf(record.key));
+    this.clock.observe(latest, this.inner);
+    this.inner.restoreBatch(records.filter((record) => !this.clock.isExpired(sessionEndOf(record.key))));
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  statistics(): BytesStoreStatistics {
+    return { ...this.inner.statistics(), droppedExpiredRecords: this.clock.droppedRecords };
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw storeNotOpen(this.name);
+  }
+}
