@@ -1,0 +1,150 @@
+import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { endpoints } from './endpoints.js';
+import { uniqueName } from './names.js';
+
+// kafkajs prints a notice about its default partitioner on every producer; tests do not need it.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+/**
+ * A quiet kafkajs client on the stack's brokers. kafkajs logs every retried error (a coordinator not
+ * loaded yet, CONCURRENT_TRANSACTIONS right after a commit) at ERROR, which buries real failures in noise;
+ * real failures still throw. Set `KAFKAJS_LOG_LEVEL=error` (or `info`, `debug`) to see its log.
+ * Pass overrides for the client id, retries or timeouts.
+ */
+export function kafka(config: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: 'integration-test',
+    brokers: endpoints().kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    ...config,
+  });
+}
+
+/** A topic to create; `partitions` defaults to 1, the replication factor to the broker's default. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Creates topics and waits until each has a leader (the broker does not create topics on first use).
+ * Accepts names or specs; returns the names, in order.
+ *
+ * @example
+ * const [input, output] = await createTopics([uniqueName('in'), { topic: uniqueName('out'), partitions: 3 }]);
+ */
+export async function createTopics(topics: ReadonlyArray<string | TopicSpec>): Promise<string[]> {
+  const specs = topics.map((topic) => (typeof topic === 'string' ? { topic } : topic));
+  const admin = kafka({ clientId: 'test-admin' }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions ?? 1,
+        replicationFactor: spec.replicationFactor ?? -1,
+        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return specs.map((spec) => spec.topic);
+}
+
+/** A record read back from a topic, with its coordinates. */
+export interface ConsumedRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: IHeaders;
+}
+
+/** Options of {@link readAll}. */
+export interface ReadAllOptions {
+  /** `read_committed` skips records of aborted and still open transactions (default `read_uncommitted`). */
+  readonly isolation?: 'read_committed' | 'read_uncommitted';
+  /** Give up after this long (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Reads every record of a topic from the beginning up to its end as of the call, in partition and offset
+ * order, with a throw-away consumer group. The end is the last stable offset, so records of a transaction
+ * still open at the call are not waited for, whatever the isolation level.
+ *
+ * @example
+ * const committed = await readAll(topic, { isolation: 'read_committed' });
+ */
+export async function readAll(topic: string, options: ReadAllOptions = {}): Promise<ConsumedRecord[]> {
+  const client = kafka({ clientId: 'test-read-all' });
+  const admin = client.admin();
+  await admin.connect();
+  // kafkajs' admin lists offsets with isolation read_committed: `high` is the last stable offset.
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const pending = new Map<number, bigint>();
+  for (const end of ends) {
+    if (BigInt(end.high) > BigInt(end.low)) pending.set(end.partition, BigInt(end.high) - 1n);
+  }
+  if (pending.size === 0) return [];
+
+  const consumer = client.consumer({
+    groupId: uniqueName('test-read-all'),
+    readUncommitted: options.isolation !== 'read_committed',
+    allowAutoTopicCreation: false,
+  });
+  const records: ConsumedRecord[] = [];
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  // Batch events also report batches made only of transaction markers or aborted records, which
+  // eachMessage never sees; that is how we know a partition was read to its end.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const last = pending.get(payload.partition);
+    if (last !== undefined && payload.lastOffset !== null && BigInt(payload.lastOffset) >= last) {
+      pending.delete(payload.partition);
+      if (pending.size === 0) finish();
+    }
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        records.push({
+          partition,
+          offset: message.offset,
+          timestamp: message.timestamp,
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+        });
+      },
+    });
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `readAll(${topic}) did not reach the end of partitions ${[...pending.keys()]} in ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
