@@ -29,6 +29,7 @@ import { deserializationHandlerFor, productionHandlerFor } from './error-handler
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { RecordSender } from './record-sender.js';
+import { restoreTasks } from './restorer.js';
 import { createStreamsAssignor } from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
@@ -287,8 +288,20 @@ export class StreamThread {
       await this.#closeTask(task, clean);
     }
     try {
+      const created: ActiveTask[] = [];
       for (const spec of wanted.values()) {
-        if (!this.#tasks.has(spec.id)) await this.#createTask(spec);
+        if (!this.#tasks.has(spec.id)) created.push(await this.#createTask(spec));
+      }
+      await restoreTasks(
+        this.#ctx.kafka,
+        this.#ctx.config.applicationId,
+        created.map((task) => task.engine),
+        logger,
+      );
+      for (const task of created) {
+        task.engine.initProcessors();
+        this.#tasks.set(task.id, task);
+        events.emit('taskCreated', task.id);
       }
     } catch (error) {
       this.#fail(error as Error);
@@ -301,7 +314,8 @@ export class StreamThread {
     this.#ctx.onRebalance('completed');
   }
 
-  async #createTask(spec: TaskSpec): Promise<void> {
+  /** Builds a task and opens its stores; the caller restores them and starts the processors. */
+  async #createTask(spec: TaskSpec): Promise<ActiveTask> {
     const { config, plan, layout, events, logger } = this.#ctx;
     const collector = new TaskCollector(spec.id, this.#sender, layout.partitionCounts);
     const engine = StreamTask.create(plan, spec.subtopologyId, spec.partition, {
@@ -316,10 +330,7 @@ export class StreamThread {
       }),
     });
     await engine.initStores();
-    // Restoration from the changelog plugs in here once the state layer provides it.
-    engine.initProcessors();
-    this.#tasks.set(spec.id, new ActiveTask(spec, engine, collector));
-    events.emit('taskCreated', spec.id);
+    return new ActiveTask(spec, engine, collector);
   }
 
   async #closeTask(task: ActiveTask, clean: boolean): Promise<void> {

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import type { StreamsState } from '../../../topology/runtime/streams-state.js';
+import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import {
+  expectExactTotals,
+  makeOrders,
+  produceOrders,
+  REPARTITION_TOPIC,
+  regionTotalsTopology,
+  STORE,
+} from './region-totals.js';
+
+describe('KafkaStreams on the real broker: repartition and aggregation', () => {
+  const running: KafkaStreams[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+  });
+
+  it('re-keys through a repartition topic, aggregates per key and emits exactly one total per input', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('orders'), partitions: 3 },
+      { topic: uniqueName('totals'), partitions: 2 },
+    ]);
+    const applicationId = uniqueName('region-totals');
+    const orders = makeOrders(0, 1500);
+    await produceOrders(input!, orders);
+
+    const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+      applicationId,
+      bootstrapServers: endpoints().kafkaBrokers,
+      stateDir: `/tmp/${applicationId}`,
+      commitIntervalMs: 200,
+    });
+    running.push(streams);
+    const states: StreamsState[] = [];
+    streams.setStateListener((next) => states.push(next));
+    await streams.start();
+
+    const totals = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= orders.length ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: `${orders.length} totals on ${output}` },
+    );
+    expectExactTotals(totals, orders);
+    // Two sub-topologies over 3 partitions: 3 tasks each, all on this single instance.
+    expect(streams.localTaskIds().sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);
+    // The internal topics exist with the application id prefix, and the changelog holds the totals.
+    const changelog = await readAll(`${applicationId}-${STORE}-changelog`);
+    expect(new Set(changelog.map((r) => r.key!.toString()))).toEqual(
+      new Set(orders.map((o) => o.order.region)),
+    );
+    expect((await readAll(`${applicationId}-${REPARTITION_TOPIC}`)).length).toBe(orders.length);
+
+    await streams.close();
+    expect(states).toEqual(['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
+  });
+});
