@@ -41,11 +41,13 @@ export function readProblem(reader: string, writer: string): string | undefined 
 /**
  * Checks a candidate schema against the registered versions of a subject (oldest first) at a level.
  * Non-transitive levels compare with the latest version only, as Confluent's registry does.
+ * `firstVersion` is the version number of `registered[0]`, for messages (when only recent ones are given).
  */
 export function checkCompatibility(
   level: CompatibilityLevel,
   candidate: string,
   registered: readonly string[],
+  firstVersion = 1,
 ): CompatibilityResult {
   if (level === 'NONE' || registered.length === 0) return { compatible: true, messages: [] };
   const transitive = level.endsWith('_TRANSITIVE');
@@ -54,7 +56,7 @@ export function checkCompatibility(
   const messages: string[] = [];
   for (let index = firstIndex; index < registered.length; index += 1) {
     const existing = registered[index]!;
-    const version = index + 1;
+    const version = index + firstVersion;
     if (base === 'BACKWARD' || base === 'FULL') {
       const problem = readProblem(candidate, existing);
       if (problem)

@@ -19,7 +19,7 @@ import {
   SchemaNotFoundError,
   SubjectNotFoundError,
 } from '../errors.js';
-import { canonicalSchemaText } from './compatibility.js';
+import { canonicalSchemaText, checkCompatibility } from './compatibility.js';
 import {
   COMPATIBILITY_LEVELS,
   type CompatibilityLevel,
@@ -87,8 +87,12 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (answer.status === 200) return (answer.body as { id: number }).id;
     const error = answer.body as ErrorBody;
     if (answer.status === 409 || error.error_code === INCOMPATIBLE_SCHEMA) {
-      const level = await this.getCompatibility(subject).catch(() => 'configured');
-      throw new SchemaCompatibilityError(subject, level, [error.message ?? 'incompatible schema']);
+      const level = await this.getCompatibility(subject).catch(() => undefined);
+      const detail = level ? await this.localDetail(subject, schema, level) : [];
+      throw new SchemaCompatibilityError(subject, level ?? 'configured', [
+        error.message ?? 'incompatible schema',
+        ...detail,
+      ]);
     }
     if (answer.status === 422 || error.error_code === INVALID_SCHEMA) {
       throw new InvalidSchemaError(
@@ -149,7 +153,13 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     );
     if (answer.status === 200) {
       const body = answer.body as { is_compatible: boolean; messages?: string[] };
-      return { compatible: body.is_compatible, messages: body.messages ?? [] };
+      let messages = body.messages ?? [];
+      if (!body.is_compatible && messages.length === 0) {
+        // Apicurio ignores `verbose`: say what broke from the latest version, as the in-memory registry does.
+        const level = await this.getCompatibility(subject);
+        messages = await this.localDetail(subject, schema, level);
+      }
+      return { compatible: body.is_compatible, messages };
     }
     const error = answer.body as ErrorBody;
     // No version yet: anything may be registered, as the registry itself would accept it.
@@ -160,6 +170,22 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (answer.status === 409)
       return { compatible: false, messages: [error.message ?? 'incompatible schema'] };
     throw this.refused(`testing compatibility under "${subject}"`, answer);
+  }
+
+  /** What breaks between a schema and the subject's latest version, decided locally with avsc. */
+  private async localDetail(
+    subject: string,
+    schema: string | object,
+    level: CompatibilityLevel,
+  ): Promise<string[]> {
+    try {
+      const latest = await this.getLatest(subject);
+      return [
+        ...checkCompatibility(level, canonicalSchemaText(schema), [latest.schema], latest.version).messages,
+      ];
+    } catch {
+      return [];
+    }
   }
 
   private toRegistered(body: unknown, subject: string): RegisteredSchema {
