@@ -1,0 +1,98 @@
+/**
+ * `KGroupedStream<K, V>`: a stream grouped by key, ready to aggregate into a table. A grouping after a key
+ * change repartitions through `<applicationId>-<name>-repartition` first, so every record of a key reaches
+ * the task that owns the key's aggregate.
+ */
+import type { Serde } from '../schemas/serde.js';
+import type { Grouped } from './grouped.js';
+import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { type Fold, streamAggregateSupplier } from './internal/operators/stream-aggregate.js';
+import { asUnknown, type KStream } from './kstream.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import { numberSerde } from './serdes/number-serde.js';
+
+/**
+ * A grouped stream.
+ *
+ * @example
+ * const perRegion: KTable<string, number> = orders.groupBy((id, o) => o.region).count(Materialized.as('orders-per-region'));
+ */
+export class KGroupedStream<K, V> {
+  /** @internal Created by `KStream.groupByKey/groupBy`. */
+  constructor(
+    /** @internal */ readonly stream: KStream<K, V>,
+    /** @internal */ readonly grouped: Grouped<K, V>,
+  ) {}
+
+  /** Counts records per key. */
+  count(materialized?: Materialized<K, number>): KTable<K, number> {
+    return this.aggregateWith(
+      'KSTREAM-AGGREGATE',
+      (_k, _v, previous: number | undefined) => (previous ?? 0) + 1,
+      materialized,
+      numberSerde(),
+    );
+  }
+
+  /** Combines the values of each key; the first value of a key is its initial aggregate. */
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.aggregateWith(
+      'KSTREAM-REDUCE',
+      (_k, value: V, previous: V | undefined) => (previous === undefined ? value : reducer(previous, value)),
+      materialized,
+      this.grouped.valueSerde ?? this.stream.valueSerde,
+    );
+  }
+
+  /** Folds the values of each key into an aggregate that starts from `initializer()`. */
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    materialized?: Materialized<K, VA>,
+  ): KTable<K, VA> {
+    return this.aggregateWith(
+      'KSTREAM-AGGREGATE',
+      (key, value: V, previous: VA | undefined) => aggregator(key, value, previous ?? initializer()),
+      materialized,
+      undefined,
+    );
+  }
+
+  /**
+   * @internal The shared shape of stream aggregations: repartition if the key changed, then fold into a
+   * key-value store and emit its changes as a table. Windowed aggregations build their own step.
+   */
+  aggregateWith<VA>(
+    prefix: string,
+    fold: Fold<K, V, VA>,
+    materialized: Materialized<K, VA> | undefined,
+    defaultValueSerde: Serde<VA> | undefined,
+  ): KTable<K, VA> {
+    const builder = this.stream.builder;
+    const name = builder.newName(prefix);
+    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
+    const keySerde = this.grouped.keySerde ?? this.stream.keySerde;
+    const input = this.stream.repartitionIfRequired(
+      this.grouped.name ?? storeName,
+      name,
+      keySerde,
+      this.grouped.valueSerde ?? this.stream.valueSerde,
+    );
+    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
+    const store = builder.keyValueStore(materialized, storeName, keySerde, valueSerde);
+    builder.addNode(
+      new ProcessorGraphNode(name, [input.nodeName], asUnknown(streamAggregateSupplier(store.name, fold)), [
+        store,
+      ]),
+    );
+    return new KTable<K, VA>(
+      builder,
+      name,
+      materialized?.keySerde ?? keySerde,
+      valueSerde,
+      store.name,
+      input.sourceNodes,
+    );
+  }
+}

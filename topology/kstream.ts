@@ -1,0 +1,304 @@
+/**
+ * `KStream<K, V>`: an unbounded stream of independent records. Every method appends a step to the
+ * builder's graph and returns a new stream whose key and value types are inferred from the step, so a
+ * chain of steps needs no type annotations.
+ */
+import type { Serde } from '../schemas/serde.js';
+import type { KeyValue } from '../state/store.js';
+import { BranchedKStream } from './branched-kstream.js';
+import { Grouped } from './grouped.js';
+import { ProcessorGraphNode, RepartitionGraphNode, SinkGraphNode } from './internal/graph/graph-node.js';
+import {
+  type InternalStreamsBuilder,
+  repartitionRequiredError,
+} from './internal/graph/internal-streams-builder.js';
+import { filterSupplier } from './internal/operators/filter.js';
+import { flatMapSupplier } from './internal/operators/flat-map.js';
+import { flatMapValuesSupplier } from './internal/operators/flat-map-values.js';
+import { mapSupplier } from './internal/operators/map.js';
+import { mapValuesSupplier } from './internal/operators/map-values.js';
+import { dropNullKeysSupplier, passThroughSupplier } from './internal/operators/pass-through.js';
+import { peekSupplier } from './internal/operators/peek.js';
+import { KGroupedStream } from './kgrouped-stream.js';
+import type { ProcessorSupplier } from './processor.js';
+import type { Produced } from './produced.js';
+import type { Repartitioned } from './repartitioned.js';
+import type { TopicNameExtractor } from './topology-types.js';
+
+/** What a stream step produces: the node it ends at and what it knows about its records. */
+interface StepOptions<K2, V2> {
+  readonly keySerde: Serde<K2> | undefined;
+  readonly valueSerde: Serde<V2> | undefined;
+  /** The node that last changed the key without a repartition since, if any. */
+  readonly keyChangedBy: string | undefined;
+  readonly connectedStores?: readonly string[];
+  readonly name?: string;
+}
+
+/**
+ * A stream of records with keys of type `K` and values of type `V`.
+ *
+ * @example
+ * builder
+ *   .stream('orders', Consumed.with(Serdes.string(), Serdes.json<Order>()))
+ *   .filter((id, order) => order.total > 0)
+ *   .mapValues((order) => order.total)       // KStream<string, number>
+ *   .to('order-totals', Produced.with(Serdes.string(), Serdes.number()));
+ */
+export class KStream<K, V> {
+  /** @internal Streams are created by `StreamsBuilder` and by other streams' steps. */
+  constructor(
+    /** @internal */ readonly builder: InternalStreamsBuilder,
+    /** @internal The graph node this stream's records leave from. */ readonly nodeName: string,
+    /** @internal */ readonly keySerde: Serde<K> | undefined,
+    /** @internal */ readonly valueSerde: Serde<V> | undefined,
+    /** @internal The node that changed the key, when a stateful step would need a repartition. */
+    readonly keyChangedBy: string | undefined,
+    /** @internal Source nodes feeding this stream within its sub-topology (for co-partitioning). */
+    readonly sourceNodes: readonly string[],
+  ) {}
+
+  /** Keeps records for which `predicate` is true; a type guard narrows the value type. */
+  filter<V2 extends V>(predicate: (key: K, value: V) => value is V2): KStream<K, V2>;
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V>;
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', filterSupplier(predicate, false), this.sameShape());
+  }
+
+  /** Drops records for which `predicate` is true. */
+  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', filterSupplier(predicate, true), this.sameShape());
+  }
+
+  /** A new key and value per record. Changes the key: a later stateful step repartitions first. */
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
+    const name = this.builder.newName('KSTREAM-MAP');
+    return this.step(name, mapSupplier(mapper), {
+      keySerde: undefined,
+      valueSerde: undefined,
+      keyChangedBy: name,
+      name,
+    });
+  }
+
+  /** A new value per record; the key (and partitioning) stays. */
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
+    return this.step('KSTREAM-MAPVALUES', mapValuesSupplier(mapper), {
+      keySerde: this.keySerde,
+      valueSerde: undefined,
+      keyChangedBy: this.keyChangedBy,
+    });
+  }
+
+  /** Zero or more records per record, with new keys. Changes the key. */
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
+    const name = this.builder.newName('KSTREAM-FLATMAP');
+    return this.step(name, flatMapSupplier(mapper), {
+      keySerde: undefined,
+      valueSerde: undefined,
+      keyChangedBy: name,
+      name,
+    });
+  }
+
+  /** Zero or more values per record, each with the record's key. */
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
+    return this.step('KSTREAM-FLATMAPVALUES', flatMapValuesSupplier(mapper), {
+      keySerde: this.keySerde,
+      valueSerde: undefined,
+      keyChangedBy: this.keyChangedBy,
+    });
+  }
+
+  /** A new key per record, value unchanged. Changes the key. */
+  selectKey<K2>(selector: (key: K, value: V) => K2): KStream<K2, V> {
+    const name = this.builder.newName('KSTREAM-KEY-SELECT');
+    return this.step(
+      name,
+      mapSupplier((key: K, value: V) => ({ key: selector(key, value), value })),
+      {
+        keySerde: undefined,
+        valueSerde: this.valueSerde,
+        keyChangedBy: name,
+        name,
+      },
+    );
+  }
+
+  /** Calls `action` for each record (logging, metrics) and passes the record on unchanged. */
+  peek(action: (key: K, value: V) => void): KStream<K, V> {
+    return this.step('KSTREAM-PEEK', peekSupplier(action), this.sameShape());
+  }
+
+  /**
+   * Splits the stream into named branches: each record goes to the first branch whose predicate accepts
+   * it. `prefix` prefixes the branch node names.
+   *
+   * @example
+   * const { big, small } = orders.split().branch((k, o) => o.total > 100, 'big').defaultBranch('small');
+   */
+  split(prefix?: string): BranchedKStream<K, V> {
+    return new BranchedKStream(this, prefix ?? `${this.builder.newName('KSTREAM-BRANCH')}-`);
+  }
+
+  /** Both streams' records in one stream, in the order they arrive. */
+  merge(other: KStream<K, V>): KStream<K, V> {
+    const name = this.builder.newName('KSTREAM-MERGE');
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [this.nodeName, other.nodeName], asUnknown(passThroughSupplier<K, V>())),
+    );
+    return new KStream(
+      this.builder,
+      name,
+      this.keySerde ?? other.keySerde,
+      this.valueSerde ?? other.valueSerde,
+      this.keyChangedBy ?? other.keyChangedBy,
+      [...new Set([...this.sourceNodes, ...other.sourceNodes])],
+    );
+  }
+
+  /**
+   * Runs a Processor API processor on each record, with access to the named stores (added with
+   * `builder.addStateStore`). The processor may forward any key, so the result counts as key-changed.
+   */
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    ...storeNames: string[]
+  ): KStream<KOut, VOut> {
+    const name = this.builder.newName('KSTREAM-PROCESSOR');
+    return this.step(name, supplier, {
+      keySerde: undefined,
+      valueSerde: undefined,
+      keyChangedBy: name,
+      connectedStores: storeNames,
+      name,
+    });
+  }
+
+  /** Like `process`, for processors that keep each record's key (no repartition needed afterwards). */
+  processValues<VOut>(supplier: ProcessorSupplier<K, V, K, VOut>, ...storeNames: string[]): KStream<K, VOut> {
+    return this.step('KSTREAM-PROCESSVALUES', supplier, {
+      keySerde: this.keySerde,
+      valueSerde: undefined,
+      keyChangedBy: this.keyChangedBy,
+      connectedStores: storeNames,
+    });
+  }
+
+  /** Groups by the current key, for an aggregation. Repartitions first if the key was changed. */
+  groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
+    return new KGroupedStream(
+      this,
+      grouped ?? Grouped.with<K, V>(this.keySerde as Serde<K>, this.valueSerde as Serde<V>),
+    );
+  }
+
+  /** Groups by a new key computed per record (always repartitions before the aggregation). */
+  groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
+    const keyed = this.selectKey(selector);
+    return new KGroupedStream(
+      keyed,
+      grouped ?? Grouped.with<K2, V>(undefined as unknown as Serde<K2>, this.valueSerde as Serde<V>),
+    );
+  }
+
+  /**
+   * Sends records through an internal topic (`<applicationId>-<name>-repartition`) so that they are
+   * partitioned by their current key; what follows runs in a new sub-topology.
+   */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const base = repartitioned?.name ?? this.builder.newName('KSTREAM-REPARTITION');
+    const keySerde = repartitioned?.keySerde ?? this.keySerde;
+    const valueSerde = repartitioned?.valueSerde ?? this.valueSerde;
+    const node = new RepartitionGraphNode(
+      base,
+      this.nodeName,
+      this.builder.keySerde(keySerde) as Serde<unknown>,
+      this.builder.valueSerde(valueSerde) as Serde<unknown>,
+      repartitioned?.numberOfPartitions,
+      repartitioned?.partitioner as RepartitionGraphNode['partitioner'],
+    );
+    this.builder.addNode(node);
+    return new KStream(this.builder, node.sourceName, keySerde, valueSerde, undefined, [node.sourceName]);
+  }
+
+  /** Writes every record to a topic, or to a topic chosen per record. */
+  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
+    const name = produced?.processorName ?? this.builder.newName('KSTREAM-SINK');
+    this.builder.addNode(
+      new SinkGraphNode(
+        name,
+        this.nodeName,
+        topic as string | TopicNameExtractor<unknown, unknown>,
+        this.builder.keySerde(produced?.keySerde ?? this.keySerde) as Serde<unknown>,
+        this.builder.valueSerde(produced?.valueSerde ?? this.valueSerde) as Serde<unknown>,
+        produced?.partitioner as SinkGraphNode['partitioner'],
+      ),
+    );
+  }
+
+  /**
+   * @internal For stateful steps (aggregations, joins): this stream if its key was not changed, or the
+   * stream read back from a repartition topic `<baseName>-repartition` (null keys dropped) if it was.
+   * With automatic repartitioning off, records a build error naming `stepName` instead.
+   */
+  repartitionIfRequired(
+    baseName: string,
+    stepName: string,
+    keySerde?: Serde<K>,
+    valueSerde?: Serde<V>,
+  ): KStream<K, V> {
+    if (this.keyChangedBy === undefined) return this;
+    if (!this.builder.automaticRepartition) {
+      this.builder.addError(repartitionRequiredError(stepName, this.keyChangedBy));
+      return this;
+    }
+    const filterName = `${baseName}-repartition-filter`;
+    this.builder.addNode(
+      new ProcessorGraphNode(filterName, [this.nodeName], asUnknown(dropNullKeysSupplier<K, V>())),
+    );
+    const ks = keySerde ?? this.keySerde;
+    const vs = valueSerde ?? this.valueSerde;
+    const node = new RepartitionGraphNode(
+      baseName,
+      filterName,
+      this.builder.keySerde(ks) as Serde<unknown>,
+      this.builder.valueSerde(vs) as Serde<unknown>,
+      undefined,
+      undefined,
+    );
+    this.builder.addNode(node);
+    return new KStream(this.builder, node.sourceName, ks, vs, undefined, [node.sourceName]);
+  }
+
+  /** @internal Appends a processor step fed by this stream. */
+  step<K2, V2>(
+    prefixOrName: string,
+    supplier: ProcessorSupplier<K, V, K2, V2>,
+    options: StepOptions<K2, V2>,
+  ): KStream<K2, V2> {
+    const name = options.name ?? this.builder.newName(prefixOrName);
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [this.nodeName], asUnknown(supplier), [], options.connectedStores ?? []),
+    );
+    return new KStream(
+      this.builder,
+      name,
+      options.keySerde,
+      options.valueSerde,
+      options.keyChangedBy,
+      this.sourceNodes,
+    );
+  }
+
+  private sameShape(): StepOptions<K, V> {
+    return { keySerde: this.keySerde, valueSerde: this.valueSerde, keyChangedBy: this.keyChangedBy };
+  }
+}
+
+/** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */
+export function asUnknown<K, V, K2, V2>(
+  supplier: ProcessorSupplier<K, V, K2, V2>,
+): ProcessorSupplier<unknown, unknown, unknown, unknown> {
+  return supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>;
+}

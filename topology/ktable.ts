@@ -1,0 +1,132 @@
+/**
+ * `KTable<K, V>`: a changelog stream read as a table, the latest value per key. Steps on tables forward
+ * each key's new and old value internally, so aggregations over a table can subtract a row's old
+ * contribution when it changes.
+ */
+import type { Serde } from '../schemas/serde.js';
+import type { KeyValue } from '../state/store.js';
+import type { Grouped } from './grouped.js';
+import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
+import { tableGroupBySupplier } from './internal/operators/table-group-by.js';
+import { tableToStreamSupplier } from './internal/operators/table-to-stream.js';
+import { type TableValueTransform, tableTransformSupplier } from './internal/operators/table-transform.js';
+import { KGroupedTable } from './kgrouped-table.js';
+import { asUnknown, KStream } from './kstream.js';
+import type { Materialized } from './materialized.js';
+
+/**
+ * A table with keys of type `K` and values of type `V`.
+ *
+ * @example
+ * const rooms = builder.table('rooms', Consumed.with(Serdes.string(), Serdes.json<Room>()), Materialized.as('rooms'));
+ * rooms.filter((id, room) => room.open).toStream().to('open-rooms');
+ */
+export class KTable<K, V> {
+  /** @internal Tables are created by `StreamsBuilder.table` and by aggregations. */
+  constructor(
+    /** @internal */ readonly builder: InternalStreamsBuilder,
+    /** @internal The node this table's changes leave from. */ readonly nodeName: string,
+    /** @internal */ readonly keySerde: Serde<K> | undefined,
+    /** @internal */ readonly valueSerde: Serde<V> | undefined,
+    /** @internal The store holding this table's current values, when it is materialized. */
+    readonly storeName: string | undefined,
+    /** @internal Source nodes feeding this table within its sub-topology (for co-partitioning). */
+    readonly sourceNodes: readonly string[],
+  ) {}
+
+  /** The name of the store that holds this table (for interactive queries), if it is materialized. */
+  queryableStoreName(): string | undefined {
+    return this.storeName;
+  }
+
+  /** A table of the rows for which `predicate` is true (rows that stop matching are deleted downstream). */
+  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.transform(
+      'KTABLE-FILTER',
+      (k, v) => (predicate(k, v) ? v : null),
+      materialized,
+      this.valueSerde,
+    );
+  }
+
+  /** A table without the rows for which `predicate` is true. */
+  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.transform(
+      'KTABLE-FILTER',
+      (k, v) => (predicate(k, v) ? null : v),
+      materialized,
+      this.valueSerde,
+    );
+  }
+
+  /** A table with each value mapped. */
+  mapValues<V2>(mapper: (value: V, key: K) => V2, materialized?: Materialized<K, V2>): KTable<K, V2> {
+    return this.transform('KTABLE-MAPVALUES', (k, v) => mapper(v, k), materialized, undefined);
+  }
+
+  /** The table's changes as a stream of new values; a deleted row arrives as a `null` value (a tombstone). */
+  toStream(): KStream<K, V | null> {
+    const name = this.builder.newName('KTABLE-TOSTREAM');
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableToStreamSupplier<K, V>())),
+    );
+    return new KStream<K, V | null>(
+      this.builder,
+      name,
+      this.keySerde,
+      this.valueSerde as Serde<V | null> | undefined,
+      undefined,
+      this.sourceNodes,
+    );
+  }
+
+  /**
+   * Re-groups rows by a new key (and value) for a table aggregation; always repartitions. When a row
+   * changes, its old value is subtracted from its old group and its new value added to its new one.
+   */
+  groupBy<K2, V2>(
+    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    grouped?: Grouped<K2, V2>,
+  ): KGroupedTable<K2, V2> {
+    const name = this.builder.newName('KTABLE-SELECT');
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableGroupBySupplier(selector))),
+    );
+    return new KGroupedTable<K2, V2>(this.builder, name, grouped);
+  }
+
+  private transform<V2>(
+    prefix: string,
+    fn: TableValueTransform<K, V, V2>,
+    materialized: Materialized<K, V2> | undefined,
+    valueSerde: Serde<V2> | undefined,
+  ): KTable<K, V2> {
+    const name = this.builder.newName(prefix);
+    const store =
+      materialized === undefined
+        ? undefined
+        : this.builder.keyValueStore(
+            materialized,
+            this.builder.newStoreName(prefix),
+            this.keySerde,
+            valueSerde,
+          );
+    this.builder.addNode(
+      new ProcessorGraphNode(
+        name,
+        [this.nodeName],
+        asUnknown(tableTransformSupplier(fn, store?.name)),
+        store === undefined ? [] : [store],
+      ),
+    );
+    return new KTable(
+      this.builder,
+      name,
+      this.keySerde,
+      materialized?.valueSerde ?? valueSerde,
+      store?.name,
+      this.sourceNodes,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+/** Where and how the DSL keeps the state of a table or an aggregation. */
+import type { Serde } from '../schemas/serde.js';
+import type { ChangelogConfig } from '../state/store.js';
+
+/** The kinds of key-value store a DSL step can be backed by. */
+export type StoreType = 'rocksdb' | 'in_memory';
+
+/**
+ * Names, serdes and options of the store behind a table or an aggregation. A named store can be read
+ * by interactive queries and by `TopologyTestDriver.getKeyValueStore(name)`.
+ *
+ * The type parameters default to `any` when nothing pins them (e.g. `Materialized.as('counts')` on its
+ * own): the step that receives it fixes the real key and value types.
+ *
+ * @example
+ * grouped.count(Materialized.as('orders-per-region').withStoreType('in_memory').withCachingEnabled());
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an unpinned Materialized must fit whichever step receives it.
+export class Materialized<K = any, V = any> {
+  private constructor(
+    readonly storeName: string | undefined,
+    readonly keySerde: Serde<K> | undefined,
+    readonly valueSerde: Serde<V> | undefined,
+    readonly loggingEnabled: boolean,
+    readonly changelogConfig: ChangelogConfig,
+    readonly cachingEnabled: boolean,
+    readonly storeType: StoreType | undefined,
+  ) {}
+
+  /** A store with this name (also the base of its changelog topic, `<applicationId>-<name>-changelog`). */
+  // biome-ignore lint/suspicious/noExplicitAny: see the class comment.
+  static as<K = any, V = any>(storeName: string): Materialized<K, V> {
+    return new Materialized<K, V>(storeName, undefined, undefined, true, {}, false, undefined);
+  }
+
+  /** An unnamed store with these serdes (the DSL generates its name). */
+  static with<K, V>(keySerde: Serde<K>, valueSerde: Serde<V>): Materialized<K, V> {
+    return new Materialized(undefined, keySerde, valueSerde, true, {}, false, undefined);
+  }
+
+  withKeySerde(keySerde: Serde<K>): Materialized<K, V> {
+    return this.copy({ keySerde });
+  }
+
+  withValueSerde(valueSerde: Serde<V>): Materialized<K, V> {
+    return this.copy({ valueSerde });
+  }
+
+  /** No changelog topic: the store is lost with the instance (only for state that can be rebuilt). */
+  withLoggingDisabled(): Materialized<K, V> {
+    return this.copy({ loggingEnabled: false, changelogConfig: {} });
+  }
+
+  withLoggingEnabled(config: ChangelogConfig = {}): Materialized<K, V> {
+    return this.copy({ loggingEnabled: true, changelogConfig: { ...config } });
+  }
+
+  /** Buffers writes in a record cache flushed at commit. */
+  withCachingEnabled(): Materialized<K, V> {
+    return this.copy({ cachingEnabled: true });
+  }
+
+  withCachingDisabled(): Materialized<K, V> {
+    return this.copy({ cachingEnabled: false });
+  }
+
+  /** RocksDB (the default, unless the builder says otherwise) or memory. */
+  withStoreType(storeType: StoreType): Materialized<K, V> {
+    return this.copy({ storeType });
+  }
+
+  private copy(
+    changes: Partial<
+      Pick<
+        Materialized<K, V>,
+        'keySerde' | 'valueSerde' | 'loggingEnabled' | 'changelogConfig' | 'cachingEnabled' | 'storeType'
+      >
+    >,
+  ): Materialized<K, V> {
+    const next = { ...this, ...changes };
+    return new Materialized(
+      next.storeName,
+      next.keySerde,
+      next.valueSerde,
+      next.loggingEnabled,
+      next.changelogConfig,
+      next.cachingEnabled,
+      next.storeType,
+    );
+  }
+}
