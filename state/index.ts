@@ -8,6 +8,16 @@ export { KeyValueStoreBuilder } from './builders/key-value-store-builder.js';
 export { SessionStoreBuilder } from './builders/session-store-builder.js';
 export type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './builders/suppliers.js';
 export { WindowStoreBuilder } from './builders/window-store-builder.js';
+export {
+  CHECKPOINT_FILE,
+  type Checkpoint,
+  type CheckpointEntry,
+  deleteCheckpoint,
+  readCheckpoint,
+  restoreStartOffset,
+  writeCheckpoint,
+} from './checkpoint/checkpoint-file.js';
+export { type PreparedTaskDirectory, prepareTaskDirectory } from './checkpoint/task-directory.js';
 export { StateStoreError, type StateStoreErrorCode } from './errors.js';
 export type {
   BytesStoreStatistics,

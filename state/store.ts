@@ -42,6 +42,11 @@ export interface StoreContext {
   readonly changelog?: ChangelogSink;
   /** Timestamp of the record being processed, stamped on change-log records. */
   currentTimestamp(): number;
+  /**
+   * Optional: told when a persistent store found its files corrupt at `init`, wiped them and started
+   * empty. Its checkpointed offset is then void: restore it from the start of its changelog.
+   */
+  onStoreWiped?(storeName: string, directory: string): void;
 }
 
 /** Where a logged store sends the bytes of each write, to `<applicationId>-<store>-changelog`. */

@@ -40,8 +40,23 @@ export interface RocksDbHandle {
   close(): Promise<void>;
 }
 
+/** Why a database could not be opened; `corrupt` says its files are damaged (and may be wiped). */
+export class RocksDbOpenError extends Error {
+  constructor(
+    message: string,
+    readonly corrupt: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'RocksDbOpenError';
+  }
+}
+
 /** Opens databases. */
 export interface RocksDbBinding {
-  /** Opens (creating if missing) the database in directory `location`. */
+  /**
+   * Opens (creating if missing) the database in directory `location`; rejects with a
+   * {@link RocksDbOpenError}.
+   */
   open(location: string): Promise<RocksDbHandle>;
 }

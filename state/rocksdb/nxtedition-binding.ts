@@ -4,7 +4,14 @@
  * the measurements are in `bench/RESULTS.md` ("RocksDB bindings").
  */
 import { createRequire } from 'node:module';
-import type { RocksDbBinding, RocksDbCursor, RocksDbHandle, RocksDbRange, RocksDbWrite } from './binding.js';
+import {
+  type RocksDbBinding,
+  type RocksDbCursor,
+  type RocksDbHandle,
+  RocksDbOpenError,
+  type RocksDbRange,
+  type RocksDbWrite,
+} from './binding.js';
 
 /** The parts of `@nxtedition/rocksdb`'s (untyped) JavaScript API that are used here. */
 interface NxtChainedBatch {
@@ -110,7 +117,15 @@ class NxtHandle implements RocksDbHandle {
 export const nxteditionBinding: RocksDbBinding = {
   async open(location: string): Promise<RocksDbHandle> {
     const db = new (nxt().RocksLevel)(location, {});
-    await db.open({ createIfMissing: true });
+    try {
+      await db.open({ createIfMissing: true });
+    } catch (error) {
+      // abstract-level wraps RocksDB's status in `cause` (code LEVEL_CORRUPTION, LEVEL_LOCKED, ...).
+      const cause = ((error as { cause?: unknown }).cause ?? error) as { message?: string; code?: string };
+      const message = cause.message ?? String(error);
+      const corrupt = cause.code === 'LEVEL_CORRUPTION' || message.startsWith('Corruption');
+      throw new RocksDbOpenError(message, corrupt, { cause: error });
+    }
     return new NxtHandle(db);
   },
 };

@@ -16,7 +16,13 @@ import type {
   KeyValueBytesStore,
 } from '../internal/key-value-bytes-store.js';
 import type { ChangelogRecord, KeyValue, KeyValueIterator, StoreContext } from '../store.js';
-import type { RocksDbBinding, RocksDbCursor, RocksDbHandle, RocksDbRange } from './binding.js';
+import {
+  type RocksDbBinding,
+  type RocksDbCursor,
+  type RocksDbHandle,
+  RocksDbOpenError,
+  type RocksDbRange,
+} from './binding.js';
 import { nxteditionBinding } from './nxtedition-binding.js';
 import { TaskDirectoryLock } from './task-directory-lock.js';
 
@@ -24,9 +30,6 @@ import { TaskDirectoryLock } from './task-directory-lock.js';
 export function taskDirectory(context: StoreContext): string {
   return join(context.stateDir, context.applicationId, context.taskId);
 }
-
-/** Errors of RocksDB's open that mean the files are damaged (not, e.g., that another handle holds them). */
-const CORRUPTION = /corrupt|CURRENT|MANIFEST|checksum|truncated/i;
 
 /** The RocksDB byte store behind `Stores.persistentKeyValueStore(name)`. */
 export class RocksDbKeyValueStore implements KeyValueBytesStore {
@@ -65,6 +68,7 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
     const location = join(lock.taskDirectory, this.name);
     try {
       this.handle = await this.openOrWipe(location);
+      if (this.wiped) context.onStoreWiped?.(this.name, location);
     } catch (error) {
       await lock.release();
       throw error;
@@ -167,7 +171,7 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
     try {
       return await this.binding.open(location);
     } catch (error) {
-      if (!CORRUPTION.test(String((error as Error).message))) {
+      if (!(error instanceof RocksDbOpenError && error.corrupt)) {
         throw new StateStoreError(
           'STRM_ERR_STORE_IO',
           `State store "${this.name}" could not open RocksDB at ${location}: ${(error as Error).message}`,

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type CachedStateStore,
+  isCachedStateStore,
+  isMeteredStore,
+  type KeyValueStore,
+  Stores,
+} from '../../../state/index.js';
+import { type TestContext, tempStateDir, testContext } from './support/context.js';
+import { int32Serde, stringSerde } from './support/serdes.js';
+
+describe.each([false, true])('record cache (persistent: %s)', (persistent) => {
+  let cleanup: () => Promise<void>;
+  let context: TestContext;
+  let store: KeyValueStore<string, number> & CachedStateStore<string, number>;
+  let flushed: string[];
+
+  async function open(cacheBytes?: number): Promise<void> {
+    const supplier = persistent
+      ? Stores.persistentKeyValueStore('cached')
+      : Stores.inMemoryKeyValueStore('cached');
+    store = Stores.keyValueStoreBuilder(supplier, stringSerde, int32Serde)
+      .withCachingEnabled(cacheBytes)
+      .build();
+    await store.init(context);
+    flushed = [];
+    store.setFlushListener((key, newValue, oldValue, timestamp) =>
+      flushed.push(`${key}:${oldValue}->${newValue}@${timestamp}`),
+    );
+  }
+
+  beforeEach(async () => {
+    const temp = await tempStateDir();
+    cleanup = temp.cleanup;
+    context = testContext(temp.dir);
+  });
+
+  afterEach(async () => {
+    await store?.close().catch(() => undefined);
+    await cleanup();
+  });
+
+  it('forwards the latest value per key once per flush, with the value it replaced', async () => {
+    await open();
+    for (let i = 1; i <= 100; i++) {
+      context.timestamp = i;
+      store.put('hot', i);
+    }
+    context.timestamp = 200;
+    store.put('other', 7);
+    expect(flushed).toEqual([]);
+    expect(context.sent).toEqual([]);
+    await store.flush();
+    expect(flushed).toEqual(['hot:undefined->100@100', 'other:undefined->7@200']);
+    expect(context.sent.map((r) => [r.key.toString(), r.timestamp])).toEqual([
+      ['hot', 100],
+      ['other', 200],
+    ]);
+    context.timestamp = 300;
+    store.put('hot', 101);
+    store.delete('other');
+    await store.flush();
+    expect(flushed.slice(2)).toEqual(['hot:100->101@300', 'other:7->undefined@300']);
+    expect(context.sent.at(-1)?.value).toBeNull();
+    await store.flush();
+    expect(flushed).toHaveLength(4);
+  });
+
+  it('neither writes nor forwards a key created and deleted between flushes', async () => {
+    await open();
+    store.put('ephemeral', 1);
+    store.delete('ephemeral');
+    await store.flush();
+    expect(flushed).toEqual([]);
+    expect(context.sent).toEqual([]);
+  });
+
+  it('evicts least recently used dirty entries below when full, before the commit', async () => {
+    await open(1_000); // about ten entries
+    for (let i = 0; i < 50; i++) store.put(`key-${String(i).padStart(2, '0')}`, i);
+    expect(flushed.length).toBeGreaterThan(30);
+    expect(flushed[0]).toBe('key-00:undefined->0@0');
+    for (let i = 0; i < 50; i++) expect(store.get(`key-${String(i).padStart(2, '0')}`)).toBe(i);
+    await store.flush();
+    expect(new Set(flushed.map((f) => f.split(':')[0])).size).toBe(50);
+    const stats = isMeteredStore(store) ? store.statistics() : undefined;
+    expect(stats?.cache?.evictions).toBeGreaterThan(0);
+    expect(stats?.cache?.sizeBytes).toBeLessThanOrEqual(1_000);
+  });
+
+  it('counts hits and misses', async () => {
+    await open();
+    store.put('a', 1);
+    await store.flush();
+    store.get('a');
+    store.get('a');
+    store.get('nope');
+    const stats = isMeteredStore(store) ? store.statistics() : undefined;
+    expect(stats?.cache).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('discards unflushed writes on close (a dirty close must not write uncommitted state)', async () => {
+    await open();
+    store.put('committed', 1);
+    await store.flush();
+    store.put('uncommitted', 2);
+    await store.close();
+    context.sent.length = 0;
+    await open();
+    expect(store.get('committed')).toBe(persistent ? 1 : undefined);
+    expect(store.get('uncommitted')).toBeUndefined();
+  });
+});
+
+describe('flush listener without caching', () => {
+  it('reports that caching is off so the caller forwards writes itself', () => {
+    const store = Stores.keyValueStoreBuilder(
+      Stores.inMemoryKeyValueStore('plain'),
+      stringSerde,
+      int32Serde,
+    ).build();
+    expect(isCachedStateStore(store)).toBe(true);
+    expect(store.setFlushListener(() => undefined)).toBe(false);
+  });
+});
