@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import type { StreamsState } from '../../../topology/runtime/streams-state.js';
@@ -31,6 +32,7 @@ describe('KafkaStreams on the real broker: repartition and aggregation', () => {
       bootstrapServers: endpoints().kafkaBrokers,
       stateDir: `/tmp/${applicationId}`,
       commitIntervalMs: 200,
+      logger: pino({ level: 'warn' }),
     });
     running.push(streams);
     const states: StreamsState[] = [];

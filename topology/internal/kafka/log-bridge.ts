@@ -11,7 +11,10 @@ export function pinoLogCreator(logger: Logger): logCreator {
     ({ namespace, level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
       const fields = { kafkajs: namespace, ...extra };
-      if (level === logLevel.ERROR) logger.error(fields, message);
+      // kafkajs logs every protocol error response (a rebalance under way, a leader moving) at ERROR on
+      // the connection, although the caller handles it; the caller's own log says when one matters.
+      if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(fields, message);
+      else if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else logger.debug(fields, message);
     };

@@ -1,0 +1,110 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
+import type { ProcessorContext } from '../../../topology/processor.js';
+import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import { Serdes } from '../../../topology/serdes/index.js';
+import { Topology } from '../../../topology/topology.js';
+import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+
+interface Reading {
+  readonly celsius: number;
+}
+
+function fahrenheitTopology(input: string, output: string): Topology {
+  return new Topology()
+    .addSource('readings', input, { keySerde: Serdes.string(), valueSerde: Serdes.json<Reading>() })
+    .addProcessor<string, Reading, string, number>(
+      'to-fahrenheit',
+      () => {
+        let ctx: ProcessorContext<string, number>;
+        return {
+          init: (context) => {
+            ctx = context;
+          },
+          process: (record) => ctx.forward({ ...record, value: (record.value.celsius * 9) / 5 + 32 }),
+        };
+      },
+      'readings',
+    )
+    .addSink(
+      'fahrenheit',
+      output,
+      { keySerde: Serdes.string(), valueSerde: Serdes.json<number>() },
+      'to-fahrenheit',
+    );
+}
+
+describe('KafkaStreams: dead-lettering undecodable input', () => {
+  const running: KafkaStreams[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+  });
+
+  it('writes a malformed record to <topic>.dlq with its coordinates and goes on with the next records', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('readings'), partitions: 2 },
+      { topic: uniqueName('fahrenheit'), partitions: 2 },
+    ]);
+    const producer = kafka({ clientId: 'test-readings' }).producer();
+    await producer.connect();
+    const send = (key: string, value: string) =>
+      producer.send({ topic: input!, acks: -1, messages: [{ key, value, partition: 1 }] });
+    await send('before', JSON.stringify({ celsius: 100 }));
+    const [bad] = await send('broken', '{"celsius": 10');
+    await send('after', JSON.stringify({ celsius: -40 }));
+    await producer.disconnect();
+
+    const streams = new KafkaStreams(fahrenheitTopology(input!, output!), {
+      applicationId: uniqueName('dead-letter'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      stateDir: '/tmp/tstreams-dead-letter-test',
+      deserializationExceptionHandler: 'deadLetter',
+      logger: pino({ level: 'error' }),
+    });
+    running.push(streams);
+    const deadLetters: unknown[] = [];
+    streams.events.on('deadLetter', (event) => deadLetters.push(event));
+    await streams.start();
+
+    const converted = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= 2 ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the two good readings converted' },
+    );
+    expect(converted.map((r) => [r.key!.toString(), JSON.parse(r.value!.toString())])).toEqual([
+      ['before', 212],
+      ['after', -40],
+    ]);
+
+    const dlq = await waitFor(
+      async () => {
+        const records = await readAll(`${input}.dlq`);
+        return records.length >= 1 ? records : undefined;
+      },
+      { description: 'the malformed reading on the dead-letter topic' },
+    );
+    expect(dlq).toHaveLength(1);
+    const [dead] = dlq;
+    expect(dead!.key!.toString()).toBe('broken');
+    expect(dead!.value!.toString()).toBe('{"celsius": 10');
+    const header = (name: string) => dead!.headers[name]?.toString();
+    expect(header(DLQ_HEADERS.sourceTopic)).toBe(input);
+    expect(header(DLQ_HEADERS.sourcePartition)).toBe('1');
+    expect(header(DLQ_HEADERS.sourceOffset)).toBe(bad!.baseOffset);
+    expect(header(DLQ_HEADERS.errorCode)).toMatch(/^STRM_ERR_/);
+    expect(header(DLQ_HEADERS.errorMessage)).toBeTruthy();
+    expect(deadLetters).toEqual([
+      {
+        topic: `${input}.dlq`,
+        reason: 'deserialization',
+        sourceTopic: input,
+        sourcePartition: 1,
+        sourceOffset: Number(bad!.baseOffset),
+      },
+    ]);
+    expect(streams.state).toBe('RUNNING');
+  });
+});

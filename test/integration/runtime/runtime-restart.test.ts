@@ -1,0 +1,73 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+
+describe('KafkaStreams: graceful shutdown and restart', () => {
+  const running: KafkaStreams[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+  });
+
+  it('commits everything on close and a new instance goes on from the committed offsets and restored state', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('orders'), partitions: 3 },
+      { topic: uniqueName('totals'), partitions: 3 },
+    ]);
+    const applicationId = uniqueName('restart');
+    const logger = pino({ level: 'warn' });
+    const start = async (instance: string) => {
+      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+        applicationId,
+        bootstrapServers: endpoints().kafkaBrokers,
+        stateDir: `/tmp/${applicationId}/${instance}`,
+        // Long enough that only the shutdown commit can have committed the last records.
+        commitIntervalMs: 60_000,
+        logger,
+      });
+      running.push(streams);
+      await streams.start();
+      return streams;
+    };
+    const readTotals = (count: number) =>
+      waitFor(
+        async () => {
+          const records = await readAll(output!);
+          return records.length >= count ? records : undefined;
+        },
+        { timeoutMs: 60_000, description: `${count} totals on ${output}` },
+      );
+
+    const first = makeOrders(0, 900);
+    await produceOrders(input!, first);
+    const a = await start('a');
+    await readTotals(first.length);
+    await a.close();
+    expect(a.state).toBe('NOT_RUNNING');
+
+    // Nothing in flight was lost: the group's committed offsets are the ends of the input partitions.
+    const admin = new KafkaAdmin(
+      createKafkaClient({ clientId: 'test-admin', brokers: endpoints().kafkaBrokers, logger }),
+    );
+    await admin.connect();
+    try {
+      const ends = await admin.watermarks(input!);
+      const committed = await admin.committedOffsets(applicationId, [input!]);
+      expect(committed.map((c) => [c.partition, c.offset]).sort()).toEqual(
+        ends.map((e) => [e.partition, e.high]).sort(),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+
+    // A fresh instance (new state directory) restores the totals and continues without reprocessing.
+    const second = makeOrders(first.length, 600);
+    await produceOrders(input!, second);
+    await start('b');
+    const totals = await readTotals(first.length + second.length);
+    expectExactTotals(totals, [...first, ...second]);
+  });
+});

@@ -1,0 +1,66 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+
+describe('KafkaStreams: a second instance joins', () => {
+  const running: KafkaStreams[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+  });
+
+  it('takes over part of the tasks, restores their stores, and the combined output stays exact', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('orders'), partitions: 4 },
+      { topic: uniqueName('totals'), partitions: 2 },
+    ]);
+    const applicationId = uniqueName('scale-out');
+    const start = (instance: string) => {
+      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+        applicationId,
+        bootstrapServers: endpoints().kafkaBrokers,
+        stateDir: `/tmp/${applicationId}/${instance}`,
+        commitIntervalMs: 200,
+        logger: pino({ level: 'warn' }),
+      });
+      running.push(streams);
+      return streams;
+    };
+    const readTotals = (count: number) =>
+      waitFor(
+        async () => {
+          const records = await readAll(output!);
+          return records.length >= count ? records : undefined;
+        },
+        { timeoutMs: 60_000, description: `${count} totals on ${output}` },
+      );
+
+    const first = makeOrders(0, 800);
+    await produceOrders(input!, first);
+    const a = start('a');
+    await a.start();
+    await readTotals(first.length);
+    expect(a.localTaskIds()).toHaveLength(8);
+
+    const b = start('b');
+    await b.start();
+    // Both members settle on a split of the 8 tasks (2 sub-topologies x 4 partitions).
+    await waitFor(
+      () =>
+        a.state === 'RUNNING' &&
+        b.state === 'RUNNING' &&
+        a.localTaskIds().length + b.localTaskIds().length === 8 &&
+        b.localTaskIds().length > 0,
+      { timeoutMs: 60_000, description: 'the tasks split between the two instances' },
+    );
+    expect(a.localTaskIds().length).toBe(4);
+    expect(new Set([...a.localTaskIds(), ...b.localTaskIds()]).size).toBe(8);
+
+    // Input produced after the split runs partly on each instance, on stores that moved with their tasks.
+    const second = makeOrders(first.length, 800);
+    await produceOrders(input!, second);
+    const totals = await readTotals(first.length + second.length);
+    expectExactTotals(totals, [...first, ...second]);
+  });
+});
