@@ -222,8 +222,14 @@ export class KStream<K, V> {
     return new KStream(this.builder, node.sourceName, keySerde, valueSerde, undefined, [node.sourceName]);
   }
 
-  /** Writes every record to a topic, or to a topic chosen per record. */
-  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
+  /**
+   * Writes every record to a topic, or to a topic chosen per record. Serdes encode `null` as a tombstone,
+   * so a stream of `V | null` (a table's changes) is written with a `Produced` of `V`.
+   */
+  to(
+    topic: string | TopicNameExtractor<K, V>,
+    produced?: Produced<K, V> | Produced<K, NonNullable<V>>,
+  ): void {
     const name = produced?.processorName ?? this.builder.newName('KSTREAM-SINK');
     this.builder.addNode(
       new SinkGraphNode(
@@ -231,7 +237,7 @@ export class KStream<K, V> {
         this.nodeName,
         topic as string | TopicNameExtractor<unknown, unknown>,
         this.builder.keySerde(produced?.keySerde ?? this.keySerde) as Serde<unknown>,
-        this.builder.valueSerde(produced?.valueSerde ?? this.valueSerde) as Serde<unknown>,
+        this.builder.valueSerde<unknown>(produced?.valueSerde ?? this.valueSerde),
         produced?.partitioner as SinkGraphNode['partitioner'],
       ),
     );
