@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../topology/runtime/config.js';
+import { isValidTransition } from '../../../topology/runtime/streams-state.js';
+
+describe('resolveConfig', () => {
+  it('fills in the documented defaults', () => {
+    const config = resolveConfig({ applicationId: 'orders-app', bootstrapServers: 'a:9092, b:9092' });
+    expect(config).toMatchObject({
+      applicationId: 'orders-app',
+      brokers: ['a:9092', 'b:9092'],
+      processingGuarantee: 'at_least_once',
+      commitIntervalMs: 1000,
+      numStandbyReplicas: 0,
+      deserializationExceptionHandler: 'fail',
+      productionExceptionHandler: 'fail',
+      maxBufferedRecords: 20_000,
+      replicationFactor: -1,
+      clientId: 'orders-app',
+    });
+    expect(config.uncaughtExceptionHandler(new Error('x'))).toBe('SHUTDOWN_CLIENT');
+  });
+
+  it.each([
+    [{ applicationId: 'has space', bootstrapServers: 'a:1' }, /applicationId "has space"/],
+    [{ applicationId: 'app', bootstrapServers: '' }, /bootstrapServers is empty/],
+    [
+      { applicationId: 'app', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once' as const },
+      /not available yet/,
+    ],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', numStandbyReplicas: 1 }, /numStandbyReplicas/],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', commitIntervalMs: 0 }, /commitIntervalMs/],
+  ])('refuses %o with a coded error', (config, message) => {
+    expect(() => resolveConfig(config)).toThrowError(
+      expect.objectContaining({ code: 'STRM_ERR_RUNTIME_CONFIG', message: expect.stringMatching(message) }),
+    );
+  });
+});
+
+describe('lifecycle transitions', () => {
+  it('follows Kafka Streams: no way back from NOT_RUNNING, ERROR only towards shutdown', () => {
+    expect(isValidTransition('CREATED', 'REBALANCING')).toBe(true);
+    expect(isValidTransition('REBALANCING', 'RUNNING')).toBe(true);
+    expect(isValidTransition('RUNNING', 'REBALANCING')).toBe(true);
+    expect(isValidTransition('RUNNING', 'PENDING_SHUTDOWN')).toBe(true);
+    expect(isValidTransition('PENDING_SHUTDOWN', 'NOT_RUNNING')).toBe(true);
+    expect(isValidTransition('ERROR', 'PENDING_SHUTDOWN')).toBe(true);
+    expect(isValidTransition('NOT_RUNNING', 'RUNNING')).toBe(false);
+    expect(isValidTransition('ERROR', 'RUNNING')).toBe(false);
+    expect(isValidTransition('CREATED', 'RUNNING')).toBe(false);
+  });
+});

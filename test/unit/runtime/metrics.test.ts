@@ -1,0 +1,51 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createStreamsEventEmitter } from '../../../topology/runtime/events.js';
+import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
+
+describe('registerStreamsMetrics', () => {
+  it('turns instrumentation events into labelled Prometheus series, and stops on unsubscribe', async () => {
+    const registry = new Registry();
+    const events = createStreamsEventEmitter();
+    const stop = registerStreamsMetrics({ applicationId: 'app', events }, { registry });
+    events.emit('batchProcessed', {
+      taskId: '0_1',
+      topic: 'in',
+      partition: 1,
+      consumed: 10,
+      processed: 9,
+      durationMs: 2,
+      lag: 40,
+    });
+    events.emit('recordsProduced', { taskId: '0_1', count: 9 });
+    events.emit('commit', { durationMs: 12, taskIds: ['0_1'], reason: 'interval' });
+    events.emit('deadLetter', {
+      topic: 'in.dlq',
+      reason: 'deserialization',
+      sourceTopic: 'in',
+      sourcePartition: 1,
+      sourceOffset: 5,
+    });
+    events.emit('rebalanceCompleted', { tasks: ['0_1', '1_1'], durationMs: 30 });
+    events.emit('stateChange', 'RUNNING', 'REBALANCING');
+    const text = await registry.metrics();
+    expect(text).toContain('tstreams_records_consumed_total{application_id="app",task_id="0_1"} 10');
+    expect(text).toContain('tstreams_records_processed_total{application_id="app",task_id="0_1"} 9');
+    expect(text).toContain('tstreams_records_produced_total{application_id="app",task_id="0_1"} 9');
+    expect(text).toContain('tstreams_consumer_lag_records{application_id="app",topic="in",partition="1"} 40');
+    expect(text).toContain('tstreams_commit_seconds_count{application_id="app",reason="interval"} 1');
+    expect(text).toContain(
+      'tstreams_dead_letter_records_total{application_id="app",topic="in.dlq",reason="deserialization"} 1',
+    );
+    expect(text).toContain('tstreams_rebalances_total{application_id="app"} 1');
+    expect(text).toContain('tstreams_active_tasks{application_id="app"} 2');
+    expect(text).toContain('tstreams_state{application_id="app",state="RUNNING"} 1');
+    expect(text).toContain('tstreams_state{application_id="app",state="REBALANCING"} 0');
+
+    stop();
+    events.emit('recordsProduced', { taskId: '0_1', count: 100 });
+    expect(await registry.metrics()).toContain(
+      'tstreams_records_produced_total{application_id="app",task_id="0_1"} 9',
+    );
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * The runtime's public surface: run a topology on Kafka with {@link KafkaStreams}, observe it through its
+ * typed events and Prometheus metrics, and handle errors with the documented handlers.
+ */
+export type {
+  DeserializationHandlerOption,
+  ProcessingGuarantee,
+  ProductionHandlerOption,
+  StreamsConfig,
+  UncaughtExceptionHandler,
+  UncaughtExceptionResponse,
+} from './config.js';
+export { deadLetterTopicOf } from './error-handlers.js';
+export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export type {
+  BatchProcessedEvent,
+  CommitEvent,
+  DeadLetterEvent,
+  RecordsProducedEvent,
+  StreamsEventEmitter,
+  StreamsEvents,
+} from './events.js';
+export { KafkaStreams, type StateListener } from './kafka-streams.js';
+export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
+export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
+export type { StreamsState } from './streams-state.js';
