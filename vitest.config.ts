@@ -20,7 +20,8 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // One fork runs the files one after another (`fileParallelism` is not a per-project option).
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
