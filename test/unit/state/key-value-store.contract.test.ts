@@ -218,6 +218,20 @@ describe.each(storeSetups)('key-value store contract: $label', (setup: StoreSetu
     expect(context.sent).toEqual([]);
   });
 
+  it.runIf(setup.persistent && !setup.caching)(
+    'applies buffered writes when closed without a flush',
+    async () => {
+      const store = await open(int32Serde, int32Serde, 'buffered');
+      for (let i = 0; i < 2_500; i++) store.put(i, -i);
+      store.delete(7);
+      await store.close();
+      const again = await open(int32Serde, int32Serde, 'buffered');
+      expect(again.get(2_499)).toBe(-2_499);
+      expect(again.get(7)).toBeUndefined();
+      expect([...again.all()]).toHaveLength(2_499);
+    },
+  );
+
   it.runIf(setup.persistent)('keeps its data across close and reopen', async () => {
     const store = await open(stringSerde, stringSerde, 'durable');
     store.put('a', '1');
