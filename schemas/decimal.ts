@@ -80,3 +80,65 @@ export function twosComplementToBigint(bytes: Buffer): bigint {
   const negative = (bytes[0]! & 0x80) !== 0;
   return negative ? unsigned - (1n << BigInt(bytes.length * 8)) : unsigned;
 }
+
+// Fast paths: most amounts fit in a double exactly (up to 15 digits) and their two's complement in the
+// 6 bytes that Buffer's readIntBE/writeIntBE handle, which avoids BigInt and hex strings per value.
+const SMALL_LIMIT = 2 ** 47;
+
+/**
+ * The unscaled value of a canonical decimal string as a number when it has at most 15 digits (exact in a
+ * double), or `undefined` when it is longer (use {@link parseDecimal}).
+ * @throws DecimalFormatError when the string is not canonical for that scale
+ */
+export function parseSmallDecimal(text: string, scale: number): number | undefined {
+  if (typeof text !== 'string') return Number(parseDecimal(text, scale));
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  const integerStart = i;
+  let value = 0;
+  for (; i < length; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  const integerDigits = i - integerStart;
+  let canonical = integerDigits > 0 && (integerDigits === 1 || text.charCodeAt(integerStart) !== 48);
+  if (scale > 0) {
+    canonical &&= text.charCodeAt(i) === 46;
+    i += 1;
+    const fractionStart = i;
+    for (; i < length; i += 1) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    canonical &&= i - fractionStart === scale;
+  }
+  canonical &&= i === length && !(negative && value === 0);
+  if (!canonical) return Number(parseDecimal(text, scale)); // throws the detailed error
+  if (integerDigits + scale > 15) return undefined;
+  return negative ? -value : value;
+}
+
+/** Two's-complement bytes of an integer with |value| < 2^47, or `undefined` for larger ones. */
+export function smallToTwosComplement(value: number): Buffer | undefined {
+  if (!(value < SMALL_LIMIT && value >= -SMALL_LIMIT)) return undefined;
+  let width = 1;
+  while (value >= 2 ** (8 * width - 1) || value < -(2 ** (8 * width - 1))) width += 1;
+  const bytes = Buffer.allocUnsafe(width);
+  bytes.writeIntBE(value, 0, width);
+  return bytes;
+}
+
+/** The canonical string of bytes of at most 6, or `undefined` for longer ones (use the BigInt path). */
+export function formatSmallTwosComplement(bytes: Buffer, scale: number): Decimal | undefined {
+  if (bytes.length > 6) return undefined;
+  const value = bytes.length === 0 ? 0 : bytes.readIntBE(0, bytes.length);
+  let digits = String(value < 0 ? -value : value);
+  if (digits.length <= scale) digits = digits.padStart(scale + 1, '0');
+  const sign = value < 0 ? '-' : '';
+  if (scale === 0) return `${sign}${digits}`;
+  const cut = digits.length - scale;
+  return `${sign}${digits.slice(0, cut)}.${digits.slice(cut)}`;
+}

@@ -17,7 +17,10 @@ import {
   type Decimal,
   digitCount,
   formatDecimal,
+  formatSmallTwosComplement,
   parseDecimal,
+  parseSmallDecimal,
+  smallToTwosComplement,
   twosComplementToBigint,
 } from './decimal.js';
 
@@ -29,27 +32,65 @@ export type LocalDate = string;
 /** An instant in epoch milliseconds, UTC (Avro `timestamp-millis`); always a safe integer. */
 export type EpochMillis = number;
 
-const DAY_MS = 86_400_000;
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`, integer-only). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
 
-/** Days since the epoch of a `YYYY-MM-DD` date; throws on a malformed or impossible date. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The value of `length` ASCII digits of `text` from `start`, or -1 if one is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
+
+/** Days since the epoch of a `YYYY-MM-DD` date (years 0000-9999); throws on a malformed or impossible date. */
 export function localDateToEpochDay(date: LocalDate): number {
-  const match = typeof date === 'string' ? DATE_PATTERN.exec(date) : null;
-  if (match) {
-    const millis = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-    // Date.UTC rolls 2026-02-30 over into March: a round trip catches impossible dates.
-    if (epochDayToLocalDate(millis / DAY_MS) === date) return millis / DAY_MS;
+  if (typeof date === 'string' && date.length === 10 && date[4] === '-' && date[7] === '-') {
+    const year = digitsAt(date, 0, 4);
+    const month = digitsAt(date, 5, 2);
+    const day = digitsAt(date, 8, 2);
+    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) {
+      return daysFromCivil(year, month, day);
+    }
   }
   throw new Error(`invalid date ${JSON.stringify(date)}: expected a real calendar date as "YYYY-MM-DD"`);
 }
 
-/** The `YYYY-MM-DD` date of a number of days since the epoch. */
+/** The `YYYY-MM-DD` date of a number of days since the epoch (H. Hinnant's `civil_from_days`). */
 export function epochDayToLocalDate(epochDay: number): LocalDate {
-  const date = new Date(epochDay * DAY_MS);
-  const year = String(date.getUTCFullYear()).padStart(4, '0');
-  const month = String(date.getUTCMonth() + 1).padStart(2, '0');
-  const day = String(date.getUTCDate()).padStart(2, '0');
-  return `${year}-${month}-${day}`;
+  const shifted = epochDay + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
 }
 
 type SchemaAttrs = Record<string, unknown>;
@@ -116,10 +157,22 @@ class DecimalType extends avro.types.LogicalType {
   }
 
   protected override _fromValue(bytes: Buffer): Decimal {
-    return formatDecimal(twosComplementToBigint(bytes), this.scale);
+    return (
+      formatSmallTwosComplement(bytes, this.scale) ?? formatDecimal(twosComplementToBigint(bytes), this.scale)
+    );
   }
 
   protected override _toValue(text: Decimal): Buffer {
+    if (this.fixedSize === undefined) {
+      const small = parseSmallDecimal(text, this.scale);
+      if (small !== undefined) {
+        if (!(Math.abs(small) < 10 ** this.precision)) {
+          throw new Error(`invalid decimal ${JSON.stringify(text)}: more than ${this.precision} digits`);
+        }
+        const bytes = smallToTwosComplement(small);
+        if (bytes) return bytes;
+      }
+    }
     const unscaled = parseDecimal(text, this.scale);
     if (digitCount(unscaled) > this.precision) {
       throw new Error(`invalid decimal ${JSON.stringify(text)}: more than ${this.precision} digits`);

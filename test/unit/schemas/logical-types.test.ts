@@ -144,3 +144,72 @@ describe('decimal <-> canonical Decimal string', () => {
     ).toThrow(/precision/);
   });
 });
+
+describe('fast paths agree with the exact (BigInt / Date) computations', () => {
+  it('converts every day from 1600-01-01 to 2400-12-31 like Date does', () => {
+    const first = Date.UTC(1600, 0, 1) / 86_400_000;
+    const last = Date.UTC(2400, 11, 31) / 86_400_000;
+    const mismatches: string[] = [];
+    for (let day = first; day <= last; day += 1) {
+      const expected = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      if (epochDayToLocalDate(day) !== expected || localDateToEpochDay(expected) !== day)
+        mismatches.push(expected);
+    }
+    expect(last - first).toBeGreaterThan(290_000);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('refuses the 29th of February outside leap years', () => {
+    expect(localDateToEpochDay('2000-02-29')).toBe(11_016);
+    expect(() => localDateToEpochDay('1900-02-29')).toThrow(/invalid date/);
+    expect(() => localDateToEpochDay('2026-02-29')).toThrow(/invalid date/);
+  });
+
+  it.each([
+    // around the 6-byte (2^47) boundary of the number path, and the 15-digit boundary of exact doubles
+    '1407374883553.27',
+    '1407374883553.28',
+    '-1407374883553.28',
+    '-1407374883553.29',
+    '999999999999.99',
+    '12345678901234.56',
+    '-12345678901234.56',
+  ])('encodes %s to the same bytes as the BigInt path, and back', (money) => {
+    const wide = avroTypeFor({
+      type: 'record',
+      name: 'test.Wide',
+      fields: [{ name: 'm', type: { type: 'bytes', logicalType: 'decimal', precision: 20, scale: 2 } }],
+    });
+    const bytes = wide.toBuffer({ m: money });
+    const expectedBody = bigintToTwosComplement(parseDecimal(money, 2));
+    expect(bytes.subarray(bytes.length - expectedBody.length)).toEqual(expectedBody);
+    expect(wide.fromBuffer(bytes).m).toBe(money);
+  });
+
+  it('round-trips 20,000 pseudo-random amounts of every size exactly', () => {
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i += 1) {
+      const digits = String(next()).padStart(10, '0') + String(next()).padStart(10, '0');
+      const length = (next() % 14) + 1;
+      const unscaled = BigInt(digits.slice(0, length)) * (next() % 2 === 0 ? 1n : -1n);
+      const money = formatDecimal(unscaled, 2);
+      if (roundTrip({ ...base, money }).money !== money) mismatches.push(money);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('checks precision on the number path too', () => {
+    const ratio = avroTypeFor({
+      type: 'record',
+      name: 'test.Ratio',
+      fields: [{ name: 'r', type: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 4 } }],
+    });
+    expect(ratio.fromBuffer(ratio.toBuffer({ r: '99.9999' })).r).toBe('99.9999');
+    expect(() => ratio.toBuffer({ r: '100.0000' })).toThrow(/more than 6 digits/);
+  });
+});

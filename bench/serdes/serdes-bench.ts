@@ -1,0 +1,107 @@
+/**
+ * Encode and decode throughput of the Avro serde on a `reservation.created` event (wire format, writer id
+ * cached, logical types on), in records per second, median of 3 runs after a warm-up. JSON
+ * (`JSON.stringify` / `JSON.parse` of the same event) is measured beside it for scale.
+ *
+ * The registry is the in-memory one: after `prepare`/`prepareBatch` the serde makes no registry call per
+ * record (a unit test proves it), so a real registry would not change these numbers.
+ *
+ * Run: `npm run bench:serdes` (options: `--records 200000 --runs 3`). Prints a Markdown table and writes
+ * `bench/results/serdes.json`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { avroSerde } from '../../schemas/avro-serde.js';
+import { ReservationCreatedSchema } from '../../schemas/generated/index.js';
+import { InMemorySchemaRegistry } from '../../schemas/registry/in-memory-schema-registry.js';
+import type { SerdeContext } from '../../schemas/serde.js';
+import { sampleReservationCreated } from './sample-reservation.js';
+
+interface Measurement {
+  readonly name: string;
+  readonly recordsPerSecond: number[];
+  readonly medianRecordsPerSecond: number;
+  readonly bytesPerRecord: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Runs `work(i)` for i in [0, records) `runs` times after one warm-up run; records per second per run. */
+function measure(records: number, runs: number, work: (i: number) => void): number[] {
+  for (let i = 0; i < Math.min(records, 50_000); i += 1) work(i);
+  const results: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < records; i += 1) work(i);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    results.push(Math.round(records / seconds));
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { records: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' } },
+  });
+  const records = Number(values.records);
+  const runs = Number(values.runs);
+  const context: SerdeContext = { topic: 'reservation.created', isKey: false };
+  const serde = avroSerde(ReservationCreatedSchema, { registry: new InMemorySchemaRegistry() });
+  await serde.prepare(context);
+
+  // 1,000 distinct events, cycled, so that caches of one value do not flatter the numbers.
+  const events = Array.from({ length: 1_000 }, (_, i) => sampleReservationCreated(i + 1));
+  const encoded = events.map((event) => serde.serialize(event, context)!);
+  const json = events.map((event) => JSON.stringify(event));
+  await serde.prepareBatch(encoded, context);
+
+  let sink = 0; // keeps the results alive so the work is not optimised away
+  const table: Measurement[] = [];
+  const add = (name: string, bytes: number, work: (i: number) => void) => {
+    const perRun = measure(records, runs, work);
+    table.push({
+      name,
+      recordsPerSecond: perRun,
+      medianRecordsPerSecond: median(perRun),
+      bytesPerRecord: bytes,
+    });
+  };
+  const avroBytes = Math.round(encoded.reduce((sum, buffer) => sum + buffer.length, 0) / encoded.length);
+  const jsonBytes = Math.round(json.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / json.length);
+  add('avro encode (serialize)', avroBytes, (i) => {
+    sink += serde.serialize(events[i % 1_000]!, context)!.length;
+  });
+  add('avro decode (deserialize)', avroBytes, (i) => {
+    sink += serde.deserialize(encoded[i % 1_000]!, context).stayDetails.nights;
+  });
+  add('json encode (JSON.stringify + Buffer.from)', jsonBytes, (i) => {
+    sink += Buffer.from(JSON.stringify(events[i % 1_000]!)).length;
+  });
+  add('json decode (JSON.parse)', jsonBytes, (i) => {
+    sink += (JSON.parse(json[i % 1_000]!) as { stayDetails: { nights: number } }).stayDetails.nights;
+  });
+
+  const load = loadavg()[0]!.toFixed(1);
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${load}`;
+  console.log(`Serdes benchmark: reservation.created, ${records} records per run, median of ${runs} runs`);
+  console.log(`Machine: ${machine}\n`);
+  console.log('| codec | records/s (median) | runs | bytes/record |');
+  console.log('|---|---:|---|---:|');
+  for (const row of table) {
+    const perRun = row.recordsPerSecond.map((value) => value.toLocaleString('en-US')).join(' / ');
+    console.log(
+      `| ${row.name} | ${row.medianRecordsPerSecond.toLocaleString('en-US')} | ${perRun} | ${row.bytesPerRecord} |`,
+    );
+  }
+  const outDir = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    `${outDir}serdes.json`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, records, runs, results: table }, null, 2)}\n`,
+  );
+  if (sink === 0) console.log('(no work was done)');
+}
+
+await main();
