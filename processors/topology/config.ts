@@ -1,0 +1,92 @@
+/**
+ * Configuration of the reservation topology: reference data, pricing, KPI windows, stores and serdes.
+ * Everything has a default except the property catalog and the serdes of the event topics.
+ */
+
+import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
+import type { Serde } from '../../schemas/serde.js';
+import { DEFAULT_PRICING, type PricingConfig, validatePricingConfig } from '../domain/pricing.js';
+import type { PropertyCatalog } from '../domain/reference-data.js';
+import { DEFAULT_STAY_LIMITS, type StayLimits } from '../domain/stay.js';
+import type { PaymentRequest } from './payment-request.js';
+import type { ReservationState } from './reservation-state.js';
+
+/** One family of event-time windows of the booking KPIs. */
+export interface KpiWindowSpec {
+  /** Used in store names and event ids, e.g. `1m`. */
+  readonly name: string;
+  readonly sizeMs: number;
+  /** Equal to `sizeMs` for tumbling windows. */
+  readonly advanceMs: number;
+}
+
+/** Serdes of every topic the topology reads or writes, and of its stores' values. */
+export interface ReservationSerdes {
+  /** Keys of every topic: the property id. */
+  readonly key: Serde<string>;
+  /** The value serde of an event topic (Avro in production, JSON in unit tests). */
+  value<T extends TopicName>(topic: T): Serde<TopicValue<T>>;
+  readonly paymentRequest: Serde<PaymentRequest>;
+  readonly reservationState: Serde<ReservationState>;
+}
+
+/** Everything {@link buildReservationTopology} needs. */
+export interface ReservationTopologyConfig {
+  readonly catalog: PropertyCatalog;
+  readonly serdes: ReservationSerdes;
+  readonly pricing?: PricingConfig;
+  readonly stayLimits?: StayLimits;
+  /** Default: a 1-minute tumbling and a 1-hour window advancing every 5 minutes. */
+  readonly kpiWindows?: readonly KpiWindowSpec[];
+  /** How long after a window ends late events are still counted (default 60 s). */
+  readonly kpiGraceMs?: number;
+  /** RocksDB stores (default) or in-memory ones (faster unit tests). */
+  readonly persistentStores?: boolean;
+}
+
+/** The config with every default filled in. */
+export interface ResolvedConfig {
+  readonly catalog: PropertyCatalog;
+  readonly serdes: ReservationSerdes;
+  readonly pricing: PricingConfig;
+  readonly stayLimits: StayLimits;
+  readonly kpiWindows: readonly KpiWindowSpec[];
+  readonly kpiGraceMs: number;
+  readonly persistentStores: boolean;
+}
+
+/** The default KPI windows: tumbling 1 minute, hopping 1 hour every 5 minutes. */
+export const DEFAULT_KPI_WINDOWS: readonly KpiWindowSpec[] = Object.freeze([
+  { name: '1m', sizeMs: 60_000, advanceMs: 60_000 },
+  { name: '1h', sizeMs: 3_600_000, advanceMs: 300_000 },
+]);
+
+/** Fills in defaults and validates the pricing config. */
+export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig {
+  return {
+    catalog: config.catalog,
+    serdes: config.serdes,
+    pricing: validatePricingConfig(config.pricing ?? DEFAULT_PRICING),
+    stayLimits: config.stayLimits ?? DEFAULT_STAY_LIMITS,
+    kpiWindows: config.kpiWindows ?? DEFAULT_KPI_WINDOWS,
+    kpiGraceMs: config.kpiGraceMs ?? 60_000,
+    persistentStores: config.persistentStores ?? true,
+  };
+}
+
+/** Names of the topology's state stores (their changelogs are `<applicationId>-<name>-changelog`). */
+export const STORES = {
+  /** `<propertyId>|<roomType>|<night>` → rooms sold. */
+  inventory: 'inventory',
+  /** confirmation number → {@link ReservationState}. */
+  reservations: 'reservations',
+  /** `<propertyId>|<roomType>|<night>` → current nightly rate in minor units. */
+  rates: 'rates',
+  /** KPI window stores are `kpis-<window name>`; this one remembers the last finalised window. */
+  kpiProgress: 'kpis-progress',
+} as const;
+
+/** The key of a (property, room type, night) in the inventory and rate stores; sorts by property, type, night. */
+export function nightKey(propertyId: string, roomType: string, night: string): string {
+  return `${propertyId}|${roomType}|${night}`;
+}

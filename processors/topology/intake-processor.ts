@@ -1,0 +1,158 @@
+/**
+ * The first reservation processor: turns each input event into a command, checks it against the
+ * reservation's stored status (the state machine) and the reference data, and either sends it on to
+ * inventory or straight to the status processor as a refusal. Replayed events (same event id) and
+ * duplicate creations are dropped here, so the rest of the chain never applies anything twice.
+ */
+import type { ReservationCreated } from '../../schemas/generated/types.js';
+import type { KeyValueStore } from '../../state/store.js';
+import type { Processor, ProcessorContext } from '../../topology/processor.js';
+import type { StreamRecord } from '../../topology/record.js';
+import { looksLikeCardNumber } from '../domain/card-token.js';
+import { isSupportedCurrency } from '../domain/money.js';
+import { type ReservationAction, transition } from '../domain/reservation-status.js';
+import { checkStay } from '../domain/stay.js';
+import { type ResolvedConfig, STORES } from './config.js';
+import { type Command, eventTypeOf, NODES, next, type Refusal, type Step } from './flow.js';
+import type { ReservationState } from './reservation-state.js';
+
+const ACTION: Readonly<Record<Exclude<Command['kind'], 'CREATE'>, ReservationAction>> = {
+  MODIFY: 'MODIFY',
+  CANCEL: 'CANCEL',
+  CHECK_IN: 'CHECK_IN',
+  CHECK_OUT: 'CHECK_OUT',
+  AUTHORIZED: 'CONFIRM',
+  PAYMENT_FAILED: 'REJECT',
+};
+
+/** Creates the intake processor; `toCommand` wraps the value of its source topic. */
+export function intakeProcessor<V>(
+  config: ResolvedConfig,
+  toCommand: (value: V) => Command,
+): Processor<string, V, string, unknown> {
+  let context: ProcessorContext<string, unknown>;
+  let reservations: KeyValueStore<string, ReservationState>;
+  return {
+    init(ctx) {
+      context = ctx;
+      reservations = ctx.getStateStore(STORES.reservations);
+    },
+    process(record: StreamRecord<string, V>) {
+      const command = toCommand(record.value);
+      const { confirmationNumber, eventId, propertyId } = command.event;
+      const previous = reservations.get(confirmationNumber) ?? null;
+      if (previous?.appliedEventIds.includes(eventId)) return; // a replay: already applied
+      const base: Step = {
+        command,
+        eventId,
+        confirmationNumber,
+        propertyId,
+        timestamp: record.timestamp,
+        previous,
+        state: previous,
+        inventoryChanges: [],
+        refusal: null,
+        voidAuthorization: false,
+      };
+      const step =
+        command.kind === 'CREATE' ? admitCreation(config, base, command.event) : admitCommand(base);
+      if (step === undefined) return;
+      next(context, step.refusal === null ? NODES.inventory : NODES.status, step);
+    },
+  };
+}
+
+/** A new reservation: PENDING if the request is sound, REJECTED (INVALID_REQUEST) if not. */
+function admitCreation(config: ResolvedConfig, step: Step, event: ReservationCreated): Step | undefined {
+  // A confirmation number is used once; a second creation with another event id is a client bug that
+  // must not overwrite the first reservation. It is dropped (the API guarantees unique numbers).
+  if (step.previous !== null) return undefined;
+  const problem = creationProblem(config, event);
+  const rawCard = looksLikeCardNumber(event.paymentToken);
+  const state: ReservationState = {
+    confirmationNumber: event.confirmationNumber,
+    propertyId: event.propertyId,
+    guestId: event.guestDetails.guestId,
+    status: problem === undefined ? 'PENDING' : 'REJECTED',
+    stay: event.stayDetails,
+    price: null,
+    // A card number sent by mistake is never stored, logged or forwarded.
+    paymentToken: rawCard ? '' : event.paymentToken,
+    payment: null,
+    cancellation: null,
+    rejection: problem ?? null,
+    createdAt: step.timestamp,
+    updatedAt: step.timestamp,
+    appliedEventIds: [],
+  };
+  if (problem === undefined) return { ...step, state };
+  return { ...step, state, refusal: refusal('INVALID_REQUEST', problem, null, true) };
+}
+
+function creationProblem(config: ResolvedConfig, event: ReservationCreated): string | undefined {
+  if (!config.catalog.has(event.propertyId))
+    return `property ${event.propertyId} is not in the reference data`;
+  const property = config.catalog.property(event.propertyId);
+  const { stayDetails: stay } = event;
+  if (!property.roomTypes.some((r) => r.code === stay.roomType)) {
+    return `property ${property.propertyId} has no room type ${stay.roomType}`;
+  }
+  const check = checkStay(stay.checkInDate, stay.checkOutDate, stay.rooms, config.stayLimits);
+  if (!check.ok) return check.problem.message;
+  if (check.stay.nights.length !== stay.nights) {
+    return `stayDetails.nights is ${stay.nights} but ${stay.checkInDate} to ${stay.checkOutDate} is ${check.stay.nights.length} nights`;
+  }
+  if (looksLikeCardNumber(event.paymentToken)) {
+    return 'paymentToken looks like a raw card number; send a token from the payment vault';
+  }
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(event.paymentToken)) return 'paymentToken is not a payment token';
+  const { totalAmount } = event.pricingDetails;
+  if (!isSupportedCurrency(totalAmount.currency) || totalAmount.currency !== property.currency) {
+    return `prices must be in ${property.currency}, the currency of ${property.propertyId}`;
+  }
+  return undefined;
+}
+
+/** A command on an existing reservation: allowed by the state machine, refused with a reason, or dropped. */
+function admitCommand(step: Step): Step | undefined {
+  const command = step.command as Exclude<Command, { kind: 'CREATE' }>;
+  const previous = step.previous;
+  if (previous === null) {
+    // Payment answers for a reservation this partition never saw cannot be acted on; say so for commands.
+    if (command.kind === 'AUTHORIZED' || command.kind === 'PAYMENT_FAILED') return undefined;
+    return {
+      ...step,
+      refusal: refusal(
+        'INVALID_TRANSITION',
+        `reservation ${step.confirmationNumber} is unknown`,
+        eventTypeOf(command),
+        false,
+      ),
+    };
+  }
+  const result = transition(previous.status, ACTION[command.kind]);
+  if (result.ok) {
+    return { ...step, state: { ...previous, status: result.to } };
+  }
+  if (command.kind === 'AUTHORIZED' && previous.status === 'CANCELLED' && previous.payment === null) {
+    // Cancelled while the payment was in flight: keep the status, release the authorisation.
+    return { ...step, voidAuthorization: true };
+  }
+  if (
+    result.code === 'ALREADY_IN_STATE' ||
+    command.kind === 'AUTHORIZED' ||
+    command.kind === 'PAYMENT_FAILED'
+  ) {
+    return undefined; // a duplicate, or a late payment answer with nothing left to decide
+  }
+  return { ...step, refusal: refusal('INVALID_TRANSITION', result.reason, eventTypeOf(command), false) };
+}
+
+function refusal(
+  reason: Refusal['reason'],
+  detail: string,
+  refusedAction: string | null,
+  endsReservation: boolean,
+): Refusal {
+  return { reason, detail, fullNights: [], refusedAction, endsReservation };
+}

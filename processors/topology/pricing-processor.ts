@@ -1,0 +1,140 @@
+/**
+ * Dynamic pricing. For a new or modified stay it prices every night from the occupancy the guest saw
+ * (the rooms sold that night by others) and records the result with `rate.applied` and in the
+ * reservation. For every night whose occupancy changed it recomputes the rate the next guest would pay
+ * and, when that differs from the rate in the `rates` store, stores it and emits `rate.updated`.
+ */
+import type { NightlyRate, RateApplied, RateUpdated, StayDetails } from '../../schemas/generated/types.js';
+import type { KeyValueStore } from '../../state/store.js';
+import type { Processor, ProcessorContext } from '../../topology/processor.js';
+import type { StreamRecord } from '../../topology/record.js';
+import type { NightChange } from '../domain/inventory.js';
+import { occupancyBp } from '../domain/kpis.js';
+import { money } from '../domain/money.js';
+import { multiplierBp, nightlyRate, priceStay } from '../domain/pricing.js';
+import type { Property } from '../domain/reference-data.js';
+import { nightsOf } from '../domain/stay.js';
+import { nightKey, type ResolvedConfig, STORES } from './config.js';
+import { basisPointsToDecimal, fromEventMoney, toEventMoney } from './event-values.js';
+import { emit, NODES, next, type Step } from './flow.js';
+import type { AppliedPrice } from './reservation-state.js';
+
+/** Creates the pricing processor. */
+export function pricingProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
+  let context: ProcessorContext<string, unknown>;
+  let inventory: KeyValueStore<string, number>;
+  let rates: KeyValueStore<string, number>;
+  return {
+    init(ctx) {
+      context = ctx;
+      inventory = ctx.getStateStore(STORES.inventory);
+      rates = ctx.getStateStore(STORES.rates);
+    },
+    process(record: StreamRecord<string, Step>) {
+      let step = record.value;
+      const property = config.catalog.property(step.propertyId);
+      const { command } = step;
+      if ((command.kind === 'CREATE' || command.kind === 'MODIFY') && step.state !== null) {
+        const stay = command.event.stayDetails;
+        const price = applyPrice(property, stay, command.event.pricingDetails, (night) => {
+          const sold = inventory.get(nightKey(property.propertyId, stay.roomType, night)) ?? 0;
+          return Math.max(0, sold - stay.rooms); // rooms held by others: this guest's own do not raise their price
+        });
+        emit(
+          context,
+          'rate.applied',
+          step.propertyId,
+          rateApplied(step, property, stay, price),
+          step.timestamp,
+        );
+        step = { ...step, state: { ...step.state, price } };
+      }
+      for (const change of step.inventoryChanges) publishRate(property, change, step);
+      next(context, NODES.payment, step);
+    },
+  };
+
+  function applyPrice(
+    property: Property,
+    stay: StayDetails,
+    quoted: { taxes: { amount: string; currency: string }; fees: { amount: string; currency: string } },
+    soldByOthers: (night: string) => number,
+  ): AppliedPrice {
+    const roomType = config.catalog.roomType(property.propertyId, stay.roomType);
+    const price = priceStay({
+      config: config.pricing,
+      baseRate: roomType.baseRate,
+      capacity: roomType.capacity,
+      rooms: stay.rooms,
+      nights: nightsOf(stay.checkInDate, stay.checkOutDate).map((night) => ({
+        night,
+        soldBefore: soldByOthers(night),
+      })),
+    });
+    const taxesMinor = fromEventMoney(quoted.taxes).minor;
+    const feesMinor = fromEventMoney(quoted.fees).minor;
+    return {
+      currency: property.currency,
+      ratePlan: 'BAR',
+      nightly: price.nightly.map((n) => ({
+        night: n.night,
+        multiplierBp: n.multiplierBp,
+        rateMinor: n.rate.minor,
+      })),
+      roomTotalMinor: price.total.minor,
+      taxesMinor,
+      feesMinor,
+      totalMinor: price.total.minor + taxesMinor + feesMinor,
+    };
+  }
+
+  function publishRate(property: Property, change: NightChange, step: Step): void {
+    const roomType = config.catalog.roomType(property.propertyId, change.roomTypeCode);
+    const key = nightKey(property.propertyId, change.roomTypeCode, change.night);
+    const multiplier = multiplierBp(config.pricing, change.soldAfter, roomType.capacity);
+    const rate = nightlyRate(roomType.baseRate, multiplier);
+    const previous = rates.get(key);
+    if (previous === rate.minor) return;
+    rates.put(key, rate.minor);
+    const event: RateUpdated = {
+      eventId: `${step.eventId}:rate:${change.roomTypeCode}:${change.night}`,
+      eventType: 'RateUpdated',
+      occurredAt: step.timestamp,
+      propertyId: property.propertyId,
+      roomType: change.roomTypeCode,
+      stayDate: change.night,
+      baseRate: toEventMoney(roomType.baseRate),
+      previousRate: previous === undefined ? null : toEventMoney(money(previous, property.currency)),
+      rate: toEventMoney(rate),
+      demandMultiplier: basisPointsToDecimal(multiplier),
+      occupancy: basisPointsToDecimal(occupancyBp(change.soldAfter, roomType.capacity) ?? 0),
+    };
+    emit(context, 'rate.updated', property.propertyId, event, step.timestamp);
+  }
+}
+
+/** The nightly rates of an applied price, as events carry them. */
+export function nightlyRates(property: Property, roomTypeCode: string, price: AppliedPrice): NightlyRate[] {
+  const base = property.roomTypes.find((r) => r.code === roomTypeCode)!.baseRate;
+  return price.nightly.map((n) => ({
+    stayDate: n.night,
+    baseRate: toEventMoney(base),
+    demandMultiplier: basisPointsToDecimal(n.multiplierBp),
+    rate: toEventMoney(money(n.rateMinor, price.currency)),
+  }));
+}
+
+function rateApplied(step: Step, property: Property, stay: StayDetails, price: AppliedPrice): RateApplied {
+  return {
+    eventId: `${step.eventId}:rate-applied`,
+    eventType: 'RateApplied',
+    occurredAt: step.timestamp,
+    confirmationNumber: step.confirmationNumber,
+    propertyId: step.propertyId,
+    roomType: stay.roomType,
+    rooms: stay.rooms,
+    ratePlan: price.ratePlan,
+    nightlyRates: nightlyRates(property, stay.roomType, price),
+    roomTotal: toEventMoney(money(price.roomTotalMinor, price.currency)),
+  };
+}

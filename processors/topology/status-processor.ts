@@ -1,0 +1,149 @@
+/**
+ * Reservation status: the last step of every command. It writes the reservation to the queryable
+ * `reservations` store (keyed by confirmation number), announces `reservation.confirmed` when payment was
+ * authorised and `reservation.rejected` when a reservation or a command was refused (sold out, payment
+ * failed, invalid request, a transition that makes no sense), and hands bookings and cancellations to the
+ * KPI processor.
+ */
+import type { ReservationConfirmed, ReservationRejected } from '../../schemas/generated/types.js';
+import type { KeyValueStore } from '../../state/store.js';
+import type { Processor, ProcessorContext } from '../../topology/processor.js';
+import { NO_HEADERS, type StreamRecord } from '../../topology/record.js';
+import { money } from '../domain/money.js';
+import { STORES } from './config.js';
+import { toEventMoney } from './event-values.js';
+import { emit, NODES, type Refusal, type Step } from './flow.js';
+import type { KpiFact } from './kpi-processor.js';
+import { paymentIdOf, type ReservationState } from './reservation-state.js';
+
+/** How many applied event ids a reservation remembers, to recognise replays. */
+const REMEMBERED_EVENT_IDS = 32;
+
+/** Creates the status processor. */
+export function statusProcessor(): Processor<string, Step, string, unknown> {
+  let context: ProcessorContext<string, unknown>;
+  let reservations: KeyValueStore<string, ReservationState>;
+  return {
+    init(ctx) {
+      context = ctx;
+      reservations = ctx.getStateStore(STORES.reservations);
+    },
+    process(record: StreamRecord<string, Step>) {
+      const step = record.value;
+      const { refusal, command } = step;
+      const paymentFailed = command.kind === 'PAYMENT_FAILED' && refusal === null;
+      const changed = step.state !== null && (refusal === null || refusal.endsReservation);
+      if (changed && step.state !== null) {
+        const ended = refusal?.endsReservation === true || paymentFailed;
+        const stored: ReservationState = {
+          ...step.state,
+          status: ended ? 'REJECTED' : step.state.status,
+          rejection: refusal?.endsReservation
+            ? refusal.reason
+            : paymentFailed
+              ? 'PAYMENT_FAILED'
+              : step.state.rejection,
+          updatedAt: step.timestamp,
+          appliedEventIds: [...step.state.appliedEventIds, step.eventId].slice(-REMEMBERED_EVENT_IDS),
+        };
+        reservations.put(step.confirmationNumber, stored);
+        const confirmed = confirmedEvent(step, stored);
+        if (confirmed !== undefined)
+          emit(context, 'reservation.confirmed', step.propertyId, confirmed, step.timestamp);
+        const fact = kpiFactOf(step, stored);
+        if (fact !== undefined) {
+          context.forward(
+            { key: step.propertyId, value: fact, timestamp: step.timestamp, headers: NO_HEADERS },
+            NODES.kpis,
+          );
+        }
+      }
+      const rejection = refusal ?? (paymentFailed ? paymentRefusal(step) : null);
+      if (rejection !== null) {
+        const event: ReservationRejected = {
+          eventId: `${step.eventId}:rejected`,
+          eventType: 'ReservationRejected',
+          occurredAt: step.timestamp,
+          confirmationNumber: step.confirmationNumber,
+          propertyId: step.propertyId,
+          stayDetails:
+            'stayDetails' in command.event
+              ? command.event.stayDetails
+              : (step.previous?.stay ?? UNKNOWN_STAY),
+          reason: rejection.reason,
+          fullNights: [...rejection.fullNights],
+          currentStatus: changed && rejection.endsReservation ? 'REJECTED' : (step.previous?.status ?? null),
+          refusedAction: rejection.refusedAction,
+          detail: rejection.detail,
+        };
+        emit(context, 'reservation.rejected', step.propertyId, event, step.timestamp);
+      }
+    },
+  };
+}
+
+function paymentRefusal(step: Step): Refusal {
+  const failed = step.command.kind === 'PAYMENT_FAILED' ? step.command.event : undefined;
+  return {
+    reason: 'PAYMENT_FAILED',
+    detail: `payment failed: ${failed?.reason ?? 'OTHER'}${failed?.detail ? ` (${failed.detail})` : ''}`,
+    fullNights: [],
+    refusedAction: null,
+    endsReservation: true,
+  };
+}
+
+/** What the status step tells the KPI processor about a command that was applied. */
+export function kpiFactOf(step: Step, stored: ReservationState): KpiFact | undefined {
+  const nights = stored.stay.nights;
+  const roomNights = nights * stored.stay.rooms;
+  if (step.command.kind === 'AUTHORIZED' && !step.voidAuthorization && stored.price !== null) {
+    return {
+      type: 'BOOKING',
+      roomNights,
+      revenueMinor: stored.price.roomTotalMinor,
+      currency: stored.price.currency,
+      sourceEventId: step.eventId,
+    };
+  }
+  if (step.command.kind === 'CANCEL' && stored.price !== null) {
+    const wasBooked = step.previous?.status === 'CONFIRMED';
+    const feeMinor = stored.cancellation?.feeMinor ?? 0;
+    return {
+      type: 'CANCELLATION',
+      roomNights: wasBooked ? roomNights : 0,
+      revenueMinor: wasBooked ? Math.max(0, stored.price.roomTotalMinor - feeMinor) : 0,
+      currency: stored.price.currency,
+      sourceEventId: step.eventId,
+    };
+  }
+  return undefined;
+}
+
+/** `reservation.confirmed` for a reservation whose payment was just authorised. */
+export function confirmedEvent(step: Step, stored: ReservationState): ReservationConfirmed | undefined {
+  if (step.command.kind !== 'AUTHORIZED' || step.voidAuthorization || stored.price === null) return undefined;
+  return {
+    eventId: `${step.eventId}:confirmed`,
+    eventType: 'ReservationConfirmed',
+    occurredAt: step.timestamp,
+    confirmationNumber: stored.confirmationNumber,
+    propertyId: stored.propertyId,
+    guestId: stored.guestId,
+    stayDetails: stored.stay,
+    totalAmount: toEventMoney(money(stored.price.totalMinor, stored.price.currency)),
+    paymentId: paymentIdOf(stored.confirmationNumber),
+    authorizationCode: step.command.event.authorizationCode,
+  };
+}
+
+/** The stay of a refusal for a reservation nobody knows (the refused command carried none). */
+const UNKNOWN_STAY = Object.freeze({
+  checkInDate: '1970-01-01',
+  checkOutDate: '1970-01-02',
+  nights: 1,
+  roomType: '',
+  rooms: 1,
+  adults: 1,
+  children: 0,
+});
