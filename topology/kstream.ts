@@ -19,7 +19,10 @@ import { mapSupplier } from './internal/operators/map.js';
 import { mapValuesSupplier } from './internal/operators/map-values.js';
 import { dropNullKeysSupplier, passThroughSupplier } from './internal/operators/pass-through.js';
 import { peekSupplier } from './internal/operators/peek.js';
+import { tableSourceSupplier } from './internal/operators/table-source.js';
 import { KGroupedStream } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
 import type { ProcessorSupplier } from './processor.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
@@ -199,6 +202,30 @@ export class KStream<K, V> {
     return new KGroupedStream(
       keyed,
       grouped ?? Grouped.with<K2, V>(undefined as unknown as Serde<K2>, this.valueSerde as Serde<V>),
+    );
+  }
+
+  /**
+   * A table of the latest value per key of this stream (a `null` value deletes the key), in a store named
+   * by `materialized` (or generated). Repartitions first if the key was changed.
+   */
+  toTable(materialized?: Materialized<K, V>): KTable<K, V> {
+    const name = this.builder.newName('KSTREAM-TOTABLE');
+    const storeName = materialized?.storeName ?? this.builder.newStoreName('KSTREAM-TOTABLE');
+    const input = this.repartitionIfRequired(storeName, name);
+    const store = this.builder.keyValueStore(materialized, storeName, this.keySerde, this.valueSerde);
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [input.nodeName], asUnknown(tableSourceSupplier<K, V>(store.name, true)), [
+        store,
+      ]),
+    );
+    return new KTable<K, V>(
+      this.builder,
+      name,
+      materialized?.keySerde ?? this.keySerde,
+      materialized?.valueSerde ?? this.valueSerde,
+      store.name,
+      input.sourceNodes,
     );
   }
 

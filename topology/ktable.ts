@@ -11,6 +11,11 @@ import type { InternalStreamsBuilder } from './internal/graph/internal-streams-b
 import { tableGroupBySupplier } from './internal/operators/table-group-by.js';
 import { tableToStreamSupplier } from './internal/operators/table-to-stream.js';
 import { type TableValueTransform, tableTransformSupplier } from './internal/operators/table-transform.js';
+import {
+  derivedValueGetter,
+  storeValueGetter,
+  type TableValueGetterSupplier,
+} from './internal/operators/table-value-getter.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { asUnknown, KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
@@ -33,6 +38,11 @@ export class KTable<K, V> {
     readonly storeName: string | undefined,
     /** @internal Source nodes feeding this table within its sub-topology (for co-partitioning). */
     readonly sourceNodes: readonly string[],
+    /**
+     * @internal How a processor (a join) reads this table's current value for a key; connect the reading
+     * processor to `valueGetter.storeNames`.
+     */
+    readonly valueGetter: TableValueGetterSupplier<K, V> = storeValueGetter<K, V>(storeName as string),
   ) {}
 
   /** The name of the store that holds this table (for interactive queries), if it is materialized. */
@@ -127,6 +137,7 @@ export class KTable<K, V> {
       materialized?.valueSerde ?? valueSerde,
       store?.name,
       this.sourceNodes,
+      store === undefined ? derivedValueGetter(this.valueGetter, fn) : storeValueGetter<K, V2>(store.name),
     );
   }
 }
