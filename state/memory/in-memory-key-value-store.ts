@@ -1,21 +1,21 @@
 /**
- * A key-value store kept in process memory: a hash map for point reads and writes, and a sorted array of
- * the keys for range and prefix scans. Keys are held as `latin1` strings, whose JavaScript order is the
- * byte order of the keys (see `bytesToKey`). Not persistent: a restarted task restores it from the
- * changelog.
+ * A key-value store kept in process memory: a hash map for point reads and writes, and an ordered key
+ * list for range and prefix scans. Keys are held as `latin1` strings, whose JavaScript order is the byte
+ * order of the keys (see `bytesToKey`). Not persistent: a restarted task restores it from the changelog.
  */
 import { StateStoreError, storeNotOpen } from '../errors.js';
 import { bytesToKey, keyToBytes, prefixUpperBound } from '../internal/bytes.js';
 import { ArrayKeyValueIterator, OpenIterators } from '../internal/iterators.js';
 import type { BytesStoreStatistics, KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
 import type { ChangelogRecord, KeyValue, KeyValueIterator, StoreContext } from '../store.js';
+import { SortedKeyList } from './sorted-key-list.js';
 
 /** The in-memory byte store behind `Stores.inMemoryKeyValueStore(name)`. */
 export class InMemoryKeyValueStore implements KeyValueBytesStore {
   readonly persistent = false;
   private readonly values = new Map<string, Buffer>();
-  /** Every key of `values`, sorted; kept in step by binary-search insertion and removal. */
-  private readonly sortedKeys: string[] = [];
+  /** Every key of `values`, in order. */
+  private readonly sortedKeys = new SortedKeyList();
   private readonly iterators: OpenIterators;
   private open = false;
   private sizeBytes = 0;
@@ -43,7 +43,7 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
     this.open = false;
     const leak = this.iterators.closeAll();
     this.values.clear();
-    this.sortedKeys.length = 0;
+    this.sortedKeys.clear();
     this.sizeBytes = 0;
     if (leak) throw leak;
   }
@@ -85,18 +85,17 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
 
   deleteRange(from: Buffer, toExclusive: Buffer): void {
     this.assertOpen();
-    const start = this.lowerBound(bytesToKey(from));
-    const end = this.lowerBound(bytesToKey(toExclusive));
-    if (end <= start) return;
-    for (const k of this.sortedKeys.slice(start, end)) this.forget(k);
-    this.sortedKeys.splice(start, end - start);
+    for (const k of this.sortedKeys.range(bytesToKey(from), bytesToKey(toExclusive), true))
+      this.write(k, null);
   }
 
   range(from?: Buffer, to?: Buffer): KeyValueIterator<Buffer, Buffer> {
     this.assertOpen();
-    const start = from === undefined ? 0 : this.lowerBound(bytesToKey(from));
-    const end = to === undefined ? this.sortedKeys.length : this.upperBound(bytesToKey(to));
-    return this.snapshot(start, end);
+    const keys = this.sortedKeys.range(
+      from === undefined ? undefined : bytesToKey(from),
+      to === undefined ? undefined : bytesToKey(to),
+    );
+    return this.snapshot(keys);
   }
 
   all(): KeyValueIterator<Buffer, Buffer> {
@@ -105,10 +104,13 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
 
   prefixScan(prefix: Buffer): KeyValueIterator<Buffer, Buffer> {
     this.assertOpen();
-    const start = this.lowerBound(bytesToKey(prefix));
     const bound = prefixUpperBound(prefix);
-    const end = bound === undefined ? this.sortedKeys.length : this.lowerBound(bytesToKey(bound));
-    return this.snapshot(start, end);
+    const keys = this.sortedKeys.range(
+      bytesToKey(prefix),
+      bound === undefined ? undefined : bytesToKey(bound),
+      true,
+    );
+    return this.snapshot(keys);
   }
 
   approximateNumEntries(): number {
@@ -126,15 +128,14 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
   }
 
   /**
-   * Copies the entries of `sortedKeys[start, end)` so that writes during iteration neither skip nor
-   * repeat entries (the snapshot semantics of a RocksDB iterator).
+   * Copies the entries of `keys` so that writes during iteration neither skip nor repeat entries (the
+   * snapshot semantics of a RocksDB iterator).
    */
-  private snapshot(start: number, end: number): KeyValueIterator<Buffer, Buffer> {
-    const entries: KeyValue<Buffer, Buffer>[] = [];
-    for (let i = start; i < end; i++) {
-      const k = this.sortedKeys[i] as string;
-      entries.push({ key: keyToBytes(k), value: this.values.get(k) as Buffer });
-    }
+  private snapshot(keys: readonly string[]): KeyValueIterator<Buffer, Buffer> {
+    const entries: KeyValue<Buffer, Buffer>[] = keys.map((k) => ({
+      key: keyToBytes(k),
+      value: this.values.get(k) as Buffer,
+    }));
     return this.iterators.track((onClose) => new ArrayKeyValueIterator(this.name, entries, onClose));
   }
 
@@ -143,13 +144,13 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
     if (value === null) {
       if (existing === undefined) return;
       this.forget(k);
-      this.sortedKeys.splice(this.lowerBound(k), 1);
+      this.sortedKeys.remove(k);
       return;
     }
     // Copy: the caller may reuse its buffer, and RocksDB would have copied too.
     const stored = Buffer.from(value);
     if (existing === undefined) {
-      this.sortedKeys.splice(this.lowerBound(k), 0, k);
+      this.sortedKeys.insert(k);
       this.sizeBytes += k.length;
     } else {
       this.sizeBytes -= existing.length;
@@ -163,30 +164,6 @@ export class InMemoryKeyValueStore implements KeyValueBytesStore {
     if (existing === undefined) return;
     this.values.delete(k);
     this.sizeBytes -= k.length + existing.length;
-  }
-
-  /** The index of the first key `>= k`. */
-  private lowerBound(k: string): number {
-    let lo = 0;
-    let hi = this.sortedKeys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.sortedKeys[mid] as string) < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The index of the first key `> k`. */
-  private upperBound(k: string): number {
-    let lo = 0;
-    let hi = this.sortedKeys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.sortedKeys[mid] as string) <= k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private assertOpen(): void {
