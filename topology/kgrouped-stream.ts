@@ -22,7 +22,8 @@ export class KGroupedStream<K, V> {
   /** @internal Created by `KStream.groupByKey/groupBy`. */
   constructor(
     /** @internal */ readonly stream: KStream<K, V>,
-    /** @internal */ readonly grouped: Grouped<K, V>,
+    /** @internal Serdes and repartition-topic name; the stream's serdes when absent. */
+    readonly grouped: Grouped<K, V> | undefined,
   ) {}
 
   /** Counts records per key. */
@@ -41,7 +42,7 @@ export class KGroupedStream<K, V> {
       'KSTREAM-REDUCE',
       (_k, value: V, previous: V | undefined) => (previous === undefined ? value : reducer(previous, value)),
       materialized,
-      this.grouped.valueSerde ?? this.stream.valueSerde,
+      this.grouped?.valueSerde ?? this.stream.valueSerde,
     );
   }
 
@@ -72,12 +73,12 @@ export class KGroupedStream<K, V> {
     const builder = this.stream.builder;
     const name = builder.newName(prefix);
     const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const keySerde = this.grouped.keySerde ?? this.stream.keySerde;
+    const keySerde = this.grouped?.keySerde ?? this.stream.keySerde;
     const input = this.stream.repartitionIfRequired(
-      this.grouped.name ?? storeName,
+      this.grouped?.name ?? storeName,
       name,
       keySerde,
-      this.grouped.valueSerde ?? this.stream.valueSerde,
+      this.grouped?.valueSerde ?? this.stream.valueSerde,
     );
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const store = builder.keyValueStore(materialized, storeName, keySerde, valueSerde);

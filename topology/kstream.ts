@@ -6,7 +6,7 @@
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
 import { BranchedKStream } from './branched-kstream.js';
-import { Grouped } from './grouped.js';
+import type { Grouped } from './grouped.js';
 import { ProcessorGraphNode, RepartitionGraphNode, SinkGraphNode } from './internal/graph/graph-node.js';
 import {
   type InternalStreamsBuilder,
@@ -190,19 +190,13 @@ export class KStream<K, V> {
 
   /** Groups by the current key, for an aggregation. Repartitions first if the key was changed. */
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
-    return new KGroupedStream(
-      this,
-      grouped ?? Grouped.with<K, V>(this.keySerde as Serde<K>, this.valueSerde as Serde<V>),
-    );
+    return new KGroupedStream(this, grouped);
   }
 
   /** Groups by a new key computed per record (always repartitions before the aggregation). */
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
     const keyed = this.selectKey(selector);
-    return new KGroupedStream(
-      keyed,
-      grouped ?? Grouped.with<K2, V>(undefined as unknown as Serde<K2>, this.valueSerde as Serde<V>),
-    );
+    return new KGroupedStream(keyed, grouped);
   }
 
   /**
