@@ -16,7 +16,11 @@ import type avro from 'avsc';
 import { SchemaNotFoundError, SubjectNotFoundError } from './errors.js';
 import { avroTypeFor } from './logical-types.js';
 import { canonicalSchemaText } from './registry/compatibility.js';
-import type { SchemaRegistryClient } from './registry/schema-registry-client.js';
+import {
+  isSynchronousRegistry,
+  type SchemaRegistryClient,
+  type SynchronousSchemaRegistry,
+} from './registry/schema-registry-client.js';
 import { type Serde, type SerdeContext, SerdeError } from './serde.js';
 import { type SubjectNameStrategy, topicNameStrategy } from './subject-name-strategy.js';
 import type { AvroSchemaDefinition } from './typed-schema.js';
@@ -114,19 +118,28 @@ export class AvroSerde<T> implements Serde<T> {
 
   private async resolveWriter(context: SerdeContext): Promise<Writer> {
     const subject = this.subjectFor(context);
-    if (this.autoRegister) {
-      const id = await this.registry.register(subject, this.readerText);
-      this.readers.set(id, { type: this.readerType });
-      return { id, type: this.readerType };
-    }
-    if (this.useLatestVersion) {
-      const latest = await this.registry.getLatest(subject);
-      await this.prepareId(latest.id);
-      const own = canonicalSchemaText(latest.schema) === this.readerText;
-      return { id: latest.id, type: own ? this.readerType : avroTypeFor(latest.schema) };
-    }
-    const registered = await this.registry.lookup(subject, this.readerText);
+    if (this.autoRegister)
+      return this.installWriter(subject, { id: await this.registry.register(subject, this.readerText) });
+    if (this.useLatestVersion) return this.installWriter(subject, await this.registry.getLatest(subject));
+    return this.installWriter(subject, await this.registry.lookup(subject, this.readerText));
+  }
+
+  /** `prepare`, done synchronously on first use when the registry lives in the process. */
+  private resolveWriterSync(context: SerdeContext, registry: SynchronousSchemaRegistry): Writer {
+    const subject = this.subjectFor(context);
+    if (this.autoRegister)
+      return this.installWriter(subject, { id: registry.registerSync(subject, this.readerText) });
+    if (this.useLatestVersion) return this.installWriter(subject, registry.getLatestSync(subject));
+    return this.installWriter(subject, registry.lookupSync(subject, this.readerText));
+  }
+
+  /** The writer for a registration: our own schema's id, or (latest version) the registered schema. */
+  private installWriter(subject: string, registered: { id: number; schema?: string } | undefined): Writer {
     if (!registered) throw new SubjectNotFoundError(subject);
+    if (registered.schema !== undefined && canonicalSchemaText(registered.schema) !== this.readerText) {
+      this.installReader(registered.id, registered.schema);
+      return { id: registered.id, type: avroTypeFor(registered.schema) };
+    }
     this.readers.set(registered.id, { type: this.readerType });
     return { id: registered.id, type: this.readerType };
   }
@@ -163,12 +176,33 @@ export class AvroSerde<T> implements Serde<T> {
       writerText = await this.registry.getSchemaById(id);
     } catch (error) {
       if (!(error instanceof SchemaNotFoundError)) throw error;
-      this.failedIds.set(
-        id,
-        new SerdeError('STRM_ERR_SERDE_UNKNOWN_SCHEMA', `${this.name}: ${error.message}`, { cause: error }),
-      );
+      this.installUnknown(id, error);
       return;
     }
+    this.installReader(id, writerText);
+  }
+
+  private fetchReaderSync(id: number, registry: SynchronousSchemaRegistry): void {
+    let writerText: string;
+    try {
+      writerText = registry.getSchemaByIdSync(id);
+    } catch (error) {
+      if (!(error instanceof SchemaNotFoundError)) throw error;
+      this.installUnknown(id, error);
+      return;
+    }
+    this.installReader(id, writerText);
+  }
+
+  private installUnknown(id: number, error: SchemaNotFoundError): void {
+    this.failedIds.set(
+      id,
+      new SerdeError('STRM_ERR_SERDE_UNKNOWN_SCHEMA', `${this.name}: ${error.message}`, { cause: error }),
+    );
+  }
+
+  /** Caches how to read records of writer schema `id`: directly, through a resolver, or not at all. */
+  private installReader(id: number, writerText: string): void {
     if (canonicalSchemaText(writerText) === this.readerText) {
       this.readers.set(id, { type: this.readerType });
       return;
@@ -191,14 +225,13 @@ export class AvroSerde<T> implements Serde<T> {
 
   /**
    * Encodes a value in the wire format with the topic's writer schema id; `null` stays `null`.
+   * Over an in-process registry (the in-memory one) an unprepared context is prepared on first use.
    * @throws SerdeError `STRM_ERR_SERDE_NOT_PREPARED` before `prepare(context)`, `STRM_ERR_SERDE_ENCODE`
    *   when the value does not match the schema (the message names the invalid fields).
    */
   serialize(value: T, context: SerdeContext): Buffer | null {
     if (value === null) return null;
-    const writer = this.writers.get(contextKey(context));
-    if (!writer)
-      throw this.notPrepared(`serialize for ${contextKey(context)}`, 'await serde.prepare(context)');
+    const writer = this.writers.get(contextKey(context)) ?? this.prepareOnFirstUse(context);
     let end: number;
     try {
       this.scratch.writeUInt8(0, 0);
@@ -234,7 +267,7 @@ export class AvroSerde<T> implements Serde<T> {
     // A tombstone has no schema; callers that read tombstones type their values `T | null`.
     if (data === null) return null as T;
     const id = readSchemaId(data, context.topic);
-    const reader = this.readers.get(id);
+    const reader = this.readers.get(id) ?? this.fetchOnFirstUse(id);
     if (!reader) {
       const failed = this.failedIds.get(id);
       if (failed) throw failed;
@@ -250,6 +283,32 @@ export class AvroSerde<T> implements Serde<T> {
         { cause },
       );
     }
+  }
+
+  /** The writer of a context that was not prepared: made now if the registry is in-process, else an error. */
+  private prepareOnFirstUse(context: SerdeContext): Writer {
+    if (!isSynchronousRegistry(this.registry)) {
+      throw this.notPrepared(`serialize for ${contextKey(context)}`, 'await serde.prepare(context)');
+    }
+    let writer: Writer;
+    try {
+      writer = this.resolveWriterSync(context, this.registry);
+    } catch (cause) {
+      throw new SerdeError(
+        'STRM_ERR_SERDE_ENCODE',
+        `${this.name} cannot register its schema for ${context.topic}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    this.writers.set(contextKey(context), writer);
+    return writer;
+  }
+
+  /** The reader of an id not fetched yet, fetched now if the registry is in-process. */
+  private fetchOnFirstUse(id: number): Reader | undefined {
+    if (this.failedIds.has(id) || !isSynchronousRegistry(this.registry)) return undefined;
+    this.fetchReaderSync(id, this.registry);
+    return this.readers.get(id);
   }
 
   private notPrepared(what: string, fix: string): SerdeError {

@@ -3,7 +3,12 @@
  * one: for unit tests and the TopologyTestDriver (as Confluent's `mock://` registry serves Java users).
  * Ids are global and start at 1; an identical schema gets the same id under every subject.
  */
-import { SchemaCompatibilityError, SchemaNotFoundError, SubjectNotFoundError } from '../errors.js';
+import {
+  InvalidSchemaError,
+  SchemaCompatibilityError,
+  SchemaNotFoundError,
+  SubjectNotFoundError,
+} from '../errors.js';
 import { avroTypeFor } from '../logical-types.js';
 import { canonicalSchemaText, checkCompatibility } from './compatibility.js';
 import {
@@ -12,6 +17,7 @@ import {
   DEFAULT_COMPATIBILITY,
   type RegisteredSchema,
   type SchemaRegistryClient,
+  type SynchronousSchemaRegistry,
 } from './schema-registry-client.js';
 
 /** Options of {@link InMemorySchemaRegistry}. */
@@ -21,7 +27,7 @@ export interface InMemorySchemaRegistryOptions {
 }
 
 /** An in-process {@link SchemaRegistryClient}; also counts calls, so tests can prove a hot path makes none. */
-export class InMemorySchemaRegistry implements SchemaRegistryClient {
+export class InMemorySchemaRegistry implements SchemaRegistryClient, SynchronousSchemaRegistry {
   private readonly idsBySchema = new Map<string, number>();
   private readonly schemasById = new Map<number, string>();
   private readonly subjects = new Map<string, RegisteredSchema[]>();
@@ -47,9 +53,23 @@ export class InMemorySchemaRegistry implements SchemaRegistryClient {
   }
 
   async register(subject: string, schema: string | object): Promise<number> {
+    return this.registerSync(subject, schema);
+  }
+
+  /** {@link register}, synchronously. */
+  registerSync(subject: string, schema: string | object): number {
     this.count('register');
     const text = canonicalSchemaText(schema);
-    avroTypeFor(text); // refuse invalid Avro as a registry would
+    try {
+      avroTypeFor(text); // refuse invalid Avro as a registry would
+    } catch (cause) {
+      throw new InvalidSchemaError(
+        `Schema for subject "${subject}" is not valid Avro: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
     const versions = this.subjects.get(subject) ?? [];
     const existing = versions.find((version) => version.schema === text);
     if (existing) return existing.id;
@@ -72,12 +92,22 @@ export class InMemorySchemaRegistry implements SchemaRegistryClient {
   }
 
   async lookup(subject: string, schema: string | object): Promise<RegisteredSchema | undefined> {
+    return this.lookupSync(subject, schema);
+  }
+
+  /** {@link lookup}, synchronously. */
+  lookupSync(subject: string, schema: string | object): RegisteredSchema | undefined {
     this.count('lookup');
     const text = canonicalSchemaText(schema);
     return this.subjects.get(subject)?.find((version) => version.schema === text);
   }
 
   async getSchemaById(id: number): Promise<string> {
+    return this.getSchemaByIdSync(id);
+  }
+
+  /** {@link getSchemaById}, synchronously. */
+  getSchemaByIdSync(id: number): string {
     this.count('getSchemaById');
     const schema = this.schemasById.get(id);
     if (schema === undefined) throw new SchemaNotFoundError(id);
@@ -85,6 +115,11 @@ export class InMemorySchemaRegistry implements SchemaRegistryClient {
   }
 
   async getLatest(subject: string): Promise<RegisteredSchema> {
+    return this.getLatestSync(subject);
+  }
+
+  /** {@link getLatest}, synchronously. */
+  getLatestSync(subject: string): RegisteredSchema {
     this.count('getLatest');
     const latest = this.subjects.get(subject)?.at(-1);
     if (!latest) throw new SubjectNotFoundError(subject);

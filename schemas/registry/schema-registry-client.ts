@@ -71,3 +71,22 @@ export interface SchemaRegistryClient {
    */
   testCompatibility(subject: string, schema: string | object): Promise<CompatibilityResult>;
 }
+
+/**
+ * A registry that can also answer synchronously because it lives in the process (the in-memory one).
+ * An Avro serde over such a registry prepares itself on first use, so it works where nobody awaits
+ * `prepare`/`prepareBatch`, e.g. in the TopologyTestDriver, as Confluent's `mock://` registry does in Java.
+ */
+export interface SynchronousSchemaRegistry {
+  registerSync(subject: string, schema: string | object): number;
+  lookupSync(subject: string, schema: string | object): RegisteredSchema | undefined;
+  getSchemaByIdSync(id: number): string;
+  getLatestSync(subject: string): RegisteredSchema;
+}
+
+/** True when the registry also answers synchronously (see {@link SynchronousSchemaRegistry}). */
+export function isSynchronousRegistry(
+  registry: SchemaRegistryClient,
+): registry is SchemaRegistryClient & SynchronousSchemaRegistry {
+  return typeof (registry as Partial<SynchronousSchemaRegistry>).registerSync === 'function';
+}

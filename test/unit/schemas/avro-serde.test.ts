@@ -8,6 +8,7 @@ import {
   ReservationCreatedSchema,
 } from '../../../schemas/generated/index.js';
 import { InMemorySchemaRegistry } from '../../../schemas/registry/in-memory-schema-registry.js';
+import type { SchemaRegistryClient } from '../../../schemas/registry/schema-registry-client.js';
 import { type Serde, type SerdeContext, SerdeError } from '../../../schemas/serde.js';
 import {
   recordNameStrategy,
@@ -22,6 +23,19 @@ async function preparedSerde(registry = new InMemorySchemaRegistry()) {
   const serde = avroSerde(ReservationCreatedSchema, { registry });
   await serde.prepare(created);
   return { serde, registry };
+}
+
+/** The registry seen only through the asynchronous interface, as a remote (HTTP) one would be. */
+function remote(registry: InMemorySchemaRegistry): SchemaRegistryClient {
+  return {
+    register: (subject, schema) => registry.register(subject, schema),
+    lookup: (subject, schema) => registry.lookup(subject, schema),
+    getSchemaById: (id) => registry.getSchemaById(id),
+    getLatest: (subject) => registry.getLatest(subject),
+    getCompatibility: (subject) => registry.getCompatibility(subject),
+    setCompatibility: (subject, level) => registry.setCompatibility(subject, level),
+    testCompatibility: (subject, schema) => registry.testCompatibility(subject, schema),
+  };
 }
 
 function serdeError(run: () => unknown): SerdeError {
@@ -98,7 +112,7 @@ describe('AvroSerde', () => {
 
 describe('AvroSerde errors', () => {
   it('serialize before prepare: STRM_ERR_SERDE_NOT_PREPARED', () => {
-    const serde = avroSerde(ReservationCreatedSchema, { registry: new InMemorySchemaRegistry() });
+    const serde = avroSerde(ReservationCreatedSchema, { registry: remote(new InMemorySchemaRegistry()) });
     const error = serdeError(() => serde.serialize(sampleReservationCreated(), created));
     expect(error.code).toBe('STRM_ERR_SERDE_NOT_PREPARED');
     expect(error.message).toMatch(/prepare\(context\)/);
@@ -141,7 +155,7 @@ describe('AvroSerde errors', () => {
     const writer = avroSerde(ReservationCreatedSchema, { registry });
     await writer.prepare(created);
     const bytes = writer.serialize(sampleReservationCreated(), created);
-    const reader = avroSerde(ReservationCreatedSchema, { registry, autoRegister: false });
+    const reader = avroSerde(ReservationCreatedSchema, { registry: remote(registry), autoRegister: false });
     expect(serdeError(() => reader.deserialize(bytes, created)).code).toBe('STRM_ERR_SERDE_NOT_PREPARED');
     await reader.prepareBatch([bytes, null], created);
     expect(reader.deserialize(bytes, created).confirmationNumber).toBe('RSV-2026-000001');
@@ -230,5 +244,28 @@ describe('subject naming and registration', () => {
     });
     await expect(serde.prepare(created)).rejects.toBeInstanceOf(SubjectNotFoundError);
     await expect(serde.prepare(created)).rejects.toThrow(/schemas:check/);
+  });
+});
+
+describe('over the in-memory registry (no prepare needed, as in the TopologyTestDriver)', () => {
+  it('registers on first serialize and fetches writer schemas on first deserialize, synchronously', async () => {
+    const registry = new InMemorySchemaRegistry();
+    const writer = avroSerde(ReservationCreatedSchema, { registry });
+    const bytes = writer.serialize(sampleReservationCreated(3), created);
+    expect(registry.listSubjects()).toEqual(['reservation.created-value']);
+    const reader = avroSerde(ReservationCreatedSchema, { registry, autoRegister: false });
+    expect({ ...reader.deserialize(bytes, created) }).toEqual(sampleReservationCreated(3));
+  });
+
+  it('still reports unknown ids and unregistered subjects with coded errors', () => {
+    const registry = new InMemorySchemaRegistry();
+    const serde = avroSerde(ReservationCreatedSchema, { registry, autoRegister: false });
+    const unknown = encodeWireFormat(77, Buffer.from([0]));
+    expect(serdeError(() => serde.deserialize(unknown, created)).code).toBe('STRM_ERR_SERDE_UNKNOWN_SCHEMA');
+    expect(serdeError(() => serde.deserialize(unknown, created)).code).toBe('STRM_ERR_SERDE_UNKNOWN_SCHEMA');
+    expect(registry.calls.get('getSchemaById')).toBe(1);
+    const error = serdeError(() => serde.serialize(sampleReservationCreated(), created));
+    expect(error.code).toBe('STRM_ERR_SERDE_ENCODE');
+    expect(error.message).toMatch(/has no registered schema/);
   });
 });
