@@ -33,6 +33,7 @@ export class RecordSender {
   readonly #chunkSize: number;
   readonly #onFailure: SendFailureHandler;
   readonly #events: StreamsEventEmitter;
+  readonly #onFatal: (error: Error) => void;
   #pending: PendingRecord[] = [];
   #inFlightRecords = 0;
   readonly #inFlight = new Set<Promise<void>>();
@@ -41,8 +42,15 @@ export class RecordSender {
 
   constructor(
     producer: RecordProducer,
-    options: { chunkSize: number; onFailure: SendFailureHandler; events: StreamsEventEmitter },
+    options: {
+      chunkSize: number;
+      onFailure: SendFailureHandler;
+      events: StreamsEventEmitter;
+      /** Told at once about the first unrecoverable failure, so the thread stops without waiting for a commit. */
+      onFatal: (error: Error) => void;
+    },
   ) {
+    this.#onFatal = options.onFatal;
     this.#producer = producer;
     this.#chunkSize = options.chunkSize;
     this.#onFailure = options.onFailure;
@@ -91,6 +99,12 @@ export class RecordSender {
     this.#pending = taskId === undefined ? [] : this.#pending.filter((record) => record.taskId !== taskId);
   }
 
+  #setFatal(error: Error): void {
+    if (this.#fatal !== undefined) return;
+    this.#fatal = error;
+    this.#onFatal(error);
+  }
+
   #sendPending(): void {
     const records = this.#pending;
     this.#pending = [];
@@ -99,10 +113,12 @@ export class RecordSender {
       .send(records)
       .then((failures) => this.#afterSend(records, failures))
       .catch((error: unknown) => {
-        this.#fatal ??= new RuntimeError(
-          'STRM_ERR_RUNTIME_PRODUCTION',
-          `Producing ${records.length} output record(s) failed: ${(error as Error).message}`,
-          { cause: error, retriable: (error as { retriable?: boolean }).retriable === true },
+        this.#setFatal(
+          new RuntimeError(
+            'STRM_ERR_RUNTIME_PRODUCTION',
+            `Producing ${records.length} output record(s) failed: ${(error as Error).message}`,
+            { cause: error, retriable: (error as { retriable?: boolean }).retriable === true },
+          ),
         );
       })
       .finally(() => {
@@ -128,20 +144,24 @@ export class RecordSender {
         resends.push(record),
       );
       if (decision === 'fail') {
-        this.#fatal ??= new RuntimeError(
-          'STRM_ERR_RUNTIME_PRODUCTION',
-          `The broker refused an output record for topic "${failure.record.topic}": ${failure.error.message}; fix the record or configure productionExceptionHandler: 'logAndContinue' or 'deadLetter'`,
-          { cause: failure.error },
+        this.#setFatal(
+          new RuntimeError(
+            'STRM_ERR_RUNTIME_PRODUCTION',
+            `The broker refused an output record for topic "${failure.record.topic}": ${failure.error.message}; fix the record or configure productionExceptionHandler: 'logAndContinue' or 'deadLetter'`,
+            { cause: failure.error },
+          ),
         );
       }
     }
     if (resends.length > 0) {
       const resendFailures = await this.#producer.send(resends);
       if (resendFailures.length > 0) {
-        this.#fatal ??= new RuntimeError(
-          'STRM_ERR_RUNTIME_PRODUCTION',
-          `Dead-lettering ${resendFailures.length} record(s) failed too: ${resendFailures[0]!.error.message}; check that the .dlq topics exist`,
-          { cause: resendFailures[0]!.error },
+        this.#setFatal(
+          new RuntimeError(
+            'STRM_ERR_RUNTIME_PRODUCTION',
+            `Dead-lettering ${resendFailures.length} record(s) failed too: ${resendFailures[0]!.error.message}; check that the .dlq topics exist`,
+            { cause: resendFailures[0]!.error },
+          ),
         );
       }
     }

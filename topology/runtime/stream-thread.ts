@@ -77,6 +77,7 @@ export class StreamThread {
       chunkSize: config.producer.chunkSize ?? 1000,
       events,
       onFailure: productionHandlerFor(config.productionExceptionHandler, { events, logger }),
+      onFatal: (error) => this.#fail(error),
     });
     this.#consumer = new GroupConsumer(kafka, {
       groupId: config.applicationId,
@@ -384,7 +385,8 @@ export class StreamThread {
           await this.#commitTasks('idle');
         } catch (error) {
           // A rebalance under way: the next batch's heartbeat or the new assignment sorts it out.
-          this.#ctx.logger.debug({ err: error }, 'idle commit failed');
+          if (error instanceof KafkaFacadeError) this.#ctx.logger.debug({ err: error }, 'idle commit failed');
+          else this.#fail(error as Error);
         }
       });
     }, IDLE_COMMIT_MS);

@@ -16,6 +16,12 @@ export interface RecordProducerOptions {
    * KIP-447, so exactly-once needs one transactional producer per task; at-least-once leaves this unset.
    */
   readonly transactionalId?: string;
+  /**
+   * Records larger than this (key + value + headers, bytes) are refused before sending, as the broker
+   * would refuse them (`message.max.bytes`, about 1 MiB by default). Checking first matters: a refused
+   * batch may be partly written, and resending its other records would duplicate them. Default 1,000,000.
+   */
+  readonly maxRecordBytes?: number;
 }
 
 /** A record that could not be produced, with the reason. */
@@ -34,22 +40,44 @@ export interface SendFailure {
  * the runtime's production error handler. It rejects only when the cluster itself is unreachable.
  */
 export class RecordProducer {
-  readonly #producer: Producer;
+  readonly #kafka: Kafka;
+  readonly #transactionalId: string | undefined;
+  #producer: Producer;
   readonly #chunkSize: number;
+  readonly #maxRecordBytes: number;
   readonly #compression: CompressionTypes;
   #tail: Promise<unknown> = Promise.resolve();
   #connected = false;
 
   constructor(kafka: Kafka, options: RecordProducerOptions = {}) {
     this.#chunkSize = options.chunkSize ?? 1000;
+    this.#maxRecordBytes = options.maxRecordBytes ?? 1_000_000;
     this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    this.#producer = kafka.producer({
+    this.#kafka = kafka;
+    this.#transactionalId = options.transactionalId;
+    this.#producer = this.#createProducer();
+  }
+
+  #createProducer(): Producer {
+    return this.#kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+      ...(this.#transactionalId === undefined ? {} : { transactionalId: this.#transactionalId }),
     });
+  }
+
+  /**
+   * After the broker refuses a batch, kafkajs' idempotent sequence numbers no longer match the broker's
+   * and every later send fails with OUT_OF_ORDER_SEQUENCE_NUMBER. The Java client bumps its epoch; here a
+   * new producer (a new producer id, sequences from 0) does the same.
+   */
+  async #resetProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = this.#createProducer();
+    await old.disconnect().catch(() => undefined);
+    await this.#producer.connect();
   }
 
   async connect(): Promise<void> {
@@ -81,21 +109,40 @@ export class RecordProducer {
     await this.#tail;
   }
 
-  async #sendAll(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
+  async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
     const failures: SendFailure[] = [];
+    let records = all;
+    if (all.some((record) => recordBytes(record) > this.#maxRecordBytes)) {
+      records = all.filter((record) => {
+        const size = recordBytes(record);
+        if (size <= this.#maxRecordBytes) return true;
+        failures.push({
+          record,
+          error: new KafkaFacadeError(
+            'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
+            `A record for topic ${record.topic} has ${size} bytes, more than the ${this.#maxRecordBytes} the broker accepts; make it smaller or raise the topic's max.message.bytes (and maxRecordBytes).`,
+          ),
+        });
+        return false;
+      });
+    }
     for (let start = 0; start < records.length; start += this.#chunkSize) {
       const chunk = records.slice(start, start + this.#chunkSize);
       try {
         await this.#sendChunk(chunk);
       } catch (error) {
         if (isRetriableKafkaError(error) || isConnectionError(error)) throw wrap(error, chunk.length);
-        // Isolate the records the broker refuses (too large, unknown topic) from the good ones.
+        // Isolate the records the broker refuses from the good ones. Partitions of the failed request that
+        // the broker accepted are written twice: at-least-once allows it, and the size check above keeps
+        // the common refusal (too large) from ever reaching here.
+        await this.#resetProducer();
         for (const record of chunk) {
           try {
             await this.#sendChunk([record]);
           } catch (single) {
             if (isRetriableKafkaError(single) || isConnectionError(single)) throw wrap(single, 1);
             failures.push({ record, error: wrap(single, 1) });
+            await this.#resetProducer();
           }
         }
       }
@@ -131,6 +178,17 @@ function toMessage(record: OutgoingRecord): Message {
     message.headers = headers;
   }
   return message;
+}
+
+function recordBytes(record: OutgoingRecord): number {
+  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  if (record.headers !== undefined) {
+    for (const [name, value] of Object.entries(record.headers)) {
+      if (value !== undefined)
+        size += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
+    }
+  }
+  return size;
 }
 
 const CONNECTION_ERRORS = new Set([

@@ -1,0 +1,82 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { GroupConsumer } from '../../../topology/internal/kafka/consumer.js';
+import { RecordProducer } from '../../../topology/internal/kafka/producer.js';
+import type { IncomingRecord } from '../../../topology/internal/kafka/types.js';
+import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+
+describe('kafka facade on the real broker', () => {
+  const logger = pino({ level: 'silent' });
+  const kafka = () =>
+    createKafkaClient({ clientId: 'facade-test', brokers: endpoints().kafkaBrokers, logger });
+  const admin = new KafkaAdmin(kafka());
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.disconnect());
+
+  it('creates internal topics idempotently and refuses an existing one with another partition count', async () => {
+    const name = uniqueName('facade-internal');
+    const spec = { name, partitions: 3, configs: { 'cleanup.policy': 'compact' } };
+    await admin.ensureTopics([spec]);
+    await admin.ensureTopics([spec]);
+    expect((await admin.partitionCounts([name, uniqueName('absent')])).get(name)).toBe(3);
+    await expect(admin.ensureTopics([{ name, partitions: 4 }])).rejects.toMatchObject({
+      code: 'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
+      message: expect.stringContaining(`${name} has 3 partitions but 4 are required`),
+    });
+  });
+
+  it('produces in order, isolates a record the broker refuses, and a group member reads and commits', async () => {
+    const topic = uniqueName('facade-records');
+    await admin.ensureTopics([{ name: topic, partitions: 2 }]);
+    const producer = new RecordProducer(kafka(), { chunkSize: 100 });
+    await producer.connect();
+    const records = Array.from({ length: 450 }, (_, i) => ({
+      topic,
+      partition: i % 2,
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from(String(i)),
+      timestamp: 1_000 + i,
+      headers: { seq: String(i) },
+    }));
+    // 2 MB is over the broker's default message.max.bytes: only that record comes back as a failure,
+    // refused before sending so that no other record is written twice.
+    const tooLarge = { topic, partition: 0, key: null, value: Buffer.alloc(2_000_000), timestamp: 1 };
+    const failures = await producer.send([...records.slice(0, 5), tooLarge, ...records.slice(5)]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.record).toBe(tooLarge);
+    expect(failures[0]!.error).toMatchObject({ code: 'STRM_ERR_KAFKA_RECORD_TOO_LARGE', retriable: false });
+    await producer.disconnect();
+    expect((await admin.watermarks(topic)).map((w) => w.high).sort()).toEqual([225, 225]);
+
+    const groupId = uniqueName('facade-group');
+    const consumer = new GroupConsumer(kafka(), { groupId });
+    const seen: IncomingRecord[] = [];
+    const assigned: number[] = [];
+    consumer.on('assigned', (partitions) => assigned.push(partitions.length));
+    await consumer.connect();
+    await consumer.run([topic], async (batch, control) => {
+      seen.push(...batch.records);
+      const last = batch.records[batch.records.length - 1]!;
+      control.resolveOffset(last.offset);
+      await consumer.commit([{ topic, partition: batch.partition, offset: last.offset + 1 }]);
+      await control.heartbeat();
+    });
+    await waitFor(() => seen.length === 450, { description: '450 records consumed' });
+    await consumer.disconnect();
+    expect(assigned).toEqual([2]);
+    for (const partition of [0, 1]) {
+      const mine = seen.filter((r) => r.partition === partition);
+      expect(mine.map((r) => r.offset)).toEqual(Array.from({ length: 225 }, (_, i) => i));
+      expect(mine.map((r) => Number(r.value!.toString()))).toEqual(
+        Array.from({ length: 225 }, (_, i) => 2 * i + partition),
+      );
+    }
+    const first = seen.find((r) => r.partition === 0 && r.offset === 0)!;
+    expect(first).toMatchObject({ timestamp: 1_000, key: Buffer.from('k0') });
+    expect(first.headers.seq?.toString()).toBe('0');
+    const committed = await admin.committedOffsets(groupId, [topic]);
+    expect(committed.map((c) => c.offset)).toEqual([225, 225]);
+  });
+});
