@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadPropertyCatalog } from '../../../../processors/domain/reference-data-loader.js';
+import {
+  buildReservationTopology,
+  INPUT_TOPICS,
+  OUTPUT_TOPICS,
+} from '../../../../processors/topology/build-reservation-topology.js';
+import { reservationTopologyDoc, TOPOLOGY_DOC_PATH } from '../../../../processors/topology/describe-doc.js';
+import { jsonReservationSerdes } from '../../../../processors/topology/serdes.js';
+
+describe('the reservation topology', () => {
+  const topology = buildReservationTopology({
+    catalog: loadPropertyCatalog(),
+    serdes: jsonReservationSerdes(),
+  });
+  const json = topology.describe().toJSON();
+
+  it('is one sub-topology, so every event of a property is handled by one task in order', () => {
+    expect(json.subtopologies).toHaveLength(1);
+  });
+
+  it('reads the command topics and writes every event topic it owns', () => {
+    const text = topology.describe().toString();
+    for (const topic of Object.keys(INPUT_TOPICS)) expect(text).toContain(`(topics: [${topic}])`);
+    for (const topic of [...Object.keys(OUTPUT_TOPICS), 'payment.requests'])
+      expect(text).toContain(`(topic: ${topic})`);
+  });
+
+  it('is documented by its describe() diagram (regenerate with `npx tsx processors/topology/describe-doc.ts`)', () => {
+    // Compared by names rather than byte for byte, so that a change in how the library draws diagrams
+    // does not fail this test; a new or renamed node, store or topic does.
+    const doc = readFileSync(TOPOLOGY_DOC_PATH, 'utf8');
+    const names = (markdown: string) =>
+      [...markdown.matchAll(/(?:source|processor|sink): ([\w.:-]+)|\(\["([\w.-]+)"\]\)|\[\("([\w.-]+)"\)\]/g)]
+        .map((m) => m[1] ?? m[2] ?? m[3])
+        .sort();
+    expect(names(doc)).toEqual(names(reservationTopologyDoc()));
+    expect(names(doc).length).toBeGreaterThan(30);
+  });
+});
