@@ -23,6 +23,18 @@ export interface DeserializationFailure {
 /** Decides what happens after a deserialization failure: skip the record, or fail the task. */
 export type DeserializationExceptionHandler = (failure: DeserializationFailure) => 'continue' | 'fail';
 
+/**
+ * A source record whose processing threw (in a processor, not in a serde), with the raw bytes so that it
+ * can be dead-lettered as it was read. Records already forwarded downstream before the throw stay sent.
+ */
+export interface ProcessingFailure extends DeserializationFailure {
+  /** The processor that threw. */
+  readonly node: string;
+}
+
+/** Decides what happens after a processor threw: skip the record, or fail the task (the default). */
+export type ProcessingExceptionHandler = (failure: ProcessingFailure) => 'continue' | 'fail';
+
 /** A record to write to a dead-letter topic. */
 export interface DeadLetterRecord {
   readonly topic: string;
@@ -40,10 +52,12 @@ export const DLQ_HEADERS = {
   sourcePartition: 'x-dlq-source-partition',
   sourceOffset: 'x-dlq-source-offset',
   sourceNode: 'x-dlq-source-node',
+  /** Set for processing failures: the processor that threw. */
+  failedNode: 'x-dlq-failed-node',
 } as const;
 
 /** The dead-letter copy of a failed record: same bytes and timestamp, on `<topic>.dlq`, with error headers. */
-export function deadLetterRecordOf(failure: DeserializationFailure): DeadLetterRecord {
+export function deadLetterRecordOf(failure: DeserializationFailure | ProcessingFailure): DeadLetterRecord {
   const error = failure.error as { code?: unknown; message?: unknown } | undefined;
   return {
     topic: `${failure.topic}.dlq`,
@@ -58,6 +72,7 @@ export function deadLetterRecordOf(failure: DeserializationFailure): DeadLetterR
       [DLQ_HEADERS.sourcePartition]: String(failure.partition),
       [DLQ_HEADERS.sourceOffset]: String(failure.offset),
       [DLQ_HEADERS.sourceNode]: failure.sourceNode,
+      ...('node' in failure ? { [DLQ_HEADERS.failedNode]: failure.node } : {}),
     },
   };
 }

@@ -14,6 +14,8 @@ export {
   DeserializationHandlers,
   DLQ_HEADERS,
   deadLetterRecordOf,
+  type ProcessingExceptionHandler,
+  type ProcessingFailure,
 } from './dead-letter.js';
 export {
   type RecordCoordinates,

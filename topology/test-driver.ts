@@ -14,6 +14,7 @@ import {
   type DeserializationExceptionHandler,
   DeserializationHandlers,
   deadLetterRecordOf,
+  type ProcessingExceptionHandler,
 } from './dead-letter.js';
 import { TestDriverError } from './errors.js';
 import { StreamTask } from './internal/task/stream-task.js';
@@ -37,6 +38,11 @@ export interface TopologyTestDriverOptions {
    * custom handler.
    */
   readonly deserializationErrors?: 'fail' | 'logAndContinue' | 'deadLetter' | DeserializationExceptionHandler;
+  /**
+   * What to do when a processor throws: fail (the default, `pipeInput` throws a `TaskError`), skip the
+   * record with a warning, dead-letter its input bytes to `<topic>.dlq`, or a custom handler.
+   */
+  readonly processingErrors?: 'fail' | 'logAndContinue' | 'deadLetter' | ProcessingExceptionHandler;
 }
 
 /** Options of {@link TopologyTestDriver.createInputTopic}. */
@@ -109,6 +115,7 @@ export class TopologyTestDriver implements InputSink, OutputSource {
       stateDir: this.stateDir,
       collector,
       deserializationHandler: this.handlerFor(options.deserializationErrors ?? 'fail', collector),
+      processingHandler: this.handlerFor(options.processingErrors ?? 'fail', collector),
       wallClock: () => this.wallClockMs,
     };
     this.globalTask =
@@ -342,10 +349,10 @@ export class TopologyTestDriver implements InputSink, OutputSource {
     return sub?.sourcePatterns.some((p) => p.test(topic)) ?? false;
   }
 
-  private handlerFor(
-    choice: NonNullable<TopologyTestDriverOptions['deserializationErrors']>,
+  private handlerFor<H extends DeserializationExceptionHandler | ProcessingExceptionHandler>(
+    choice: 'fail' | 'logAndContinue' | 'deadLetter' | H,
     collector: RecordCollector,
-  ): DeserializationExceptionHandler {
+  ): H | DeserializationExceptionHandler {
     if (typeof choice === 'function') return choice;
     if (choice === 'fail') return DeserializationHandlers.fail();
     if (choice === 'logAndContinue') return DeserializationHandlers.logAndContinue();

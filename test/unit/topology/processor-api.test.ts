@@ -204,6 +204,46 @@ describe('Processor API through the TopologyTestDriver', () => {
     }
   });
 
+  it('skips or dead-letters records whose processing throws when a processing handler says so', async () => {
+    const topology = () =>
+      new Topology()
+        .addSource('in', 'payments', { keySerde: str, valueSerde: num })
+        .addProcessor(
+          'validate',
+          () => {
+            let ctx: ProcessorContext<string, number>;
+            return {
+              init(c: ProcessorContext<string, number>) {
+                ctx = c;
+              },
+              process(r: StreamRecord<string, number>) {
+                if (r.value < 0) throw new Error(`negative amount ${r.value}`);
+                ctx.forward(r);
+              },
+            };
+          },
+          'in',
+        )
+        .addSink('out', 'valid-payments', { keySerde: str, valueSerde: num }, 'validate');
+
+    const dlq = await start(topology(), { processingErrors: 'deadLetter' });
+    const input = dlq.createInputTopic('payments', str, num);
+    input.pipeInput('p1', 10, 1);
+    input.pipeInput('p2', -5, 2);
+    input.pipeInput('p3', 7, 3);
+    expect(dlq.createOutputTopic('valid-payments', str, num).readValuesToList()).toEqual([10, 7]);
+    const dead = dlq.createOutputTopic('payments.dlq', str, num).readRecordsToList();
+    expect(dead.map((r) => [r.key, r.value, r.timestamp])).toEqual([['p2', -5, 2]]);
+    expect(dead[0]!.headers[DLQ_HEADERS.failedNode]).toBe('validate');
+    expect(dead[0]!.headers[DLQ_HEADERS.errorMessage]).toBe('negative amount -5');
+    expect(dead[0]!.headers[DLQ_HEADERS.sourceOffset]).toBe('1');
+
+    const failing = await start(topology());
+    expect(() => failing.createInputTopic('payments', str, num).pipeInput('p2', -5, 2)).toThrow(
+      expect.objectContaining({ code: 'STRM_ERR_TASK_PROCESSING', node: 'validate' }),
+    );
+  });
+
   it('routes undecodable records by the chosen handler: fail, skip, or dead-letter to <topic>.dlq', async () => {
     const topology = () =>
       new Topology()

@@ -11,7 +11,7 @@
  *   await task.close();
  */
 import type { StateStore, StoreContext } from '../../../state/store.js';
-import type { DeserializationExceptionHandler } from '../../dead-letter.js';
+import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../../dead-letter.js';
 import { TaskError } from '../../errors.js';
 import { NO_HEADERS, type StreamRecord } from '../../record.js';
 import type { SourceNodeDef } from '../node-definitions.js';
@@ -40,6 +40,8 @@ export interface TaskEnvironment {
   readonly collector: RecordCollector;
   /** Defaults to failing the task on the first undecodable record. */
   readonly deserializationHandler?: DeserializationExceptionHandler;
+  /** Defaults to failing the task when a processor throws. */
+  readonly processingHandler?: ProcessingExceptionHandler;
   /** Wall-clock time; defaults to `Date.now`. The test driver passes its mocked clock. */
   readonly wallClock?: () => number;
   /** Global stores (owned by the global task), readable by every processor. */
@@ -50,6 +52,7 @@ export interface TaskEnvironment {
 export interface TaskCounters {
   processed: number;
   skippedDeserialization: number;
+  skippedProcessing: number;
   skippedInvalidTimestamp: number;
   punctuations: number;
 }
@@ -65,6 +68,7 @@ export class StreamTask {
   readonly counters: TaskCounters = {
     processed: 0,
     skippedDeserialization: 0,
+    skippedProcessing: 0,
     skippedInvalidTimestamp: 0,
     punctuations: 0,
   };
@@ -297,6 +301,19 @@ export class StreamTask {
     try {
       binding.node.process(record);
     } catch (cause) {
+      if (
+        cause instanceof TaskError &&
+        cause.code === 'STRM_ERR_TASK_PROCESSING' &&
+        this.env.processingHandler?.({
+          ...raw,
+          error: cause.cause,
+          sourceNode: def.name,
+          node: cause.node ?? def.name,
+        }) === 'continue'
+      ) {
+        this.counters.skippedProcessing++;
+        return false;
+      }
       if (cause instanceof TaskError && cause.coordinates === undefined) {
         throw new TaskError(
           cause.code,
