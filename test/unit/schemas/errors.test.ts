@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../../schemas/errors.js';
 
@@ -35,5 +36,20 @@ describe('schemas errors', () => {
     expect(compat.message).toContain('field phone has no default');
     expect(new errors.SchemaNotFoundError(42).message).toMatch(/42.*Point the serde at the registry/);
     expect(new errors.RegistryUnavailableError('http://r', 'down').message).toMatch(/SCHEMA_REGISTRY_URL/);
+  });
+});
+
+describe('schemas/README.md', () => {
+  it('lists every error code the module throws', () => {
+    const readme = readFileSync(new URL('../../../schemas/README.md', import.meta.url), 'utf8');
+    const serdeCodes = [
+      'STRM_ERR_SERDE_ENCODE',
+      'STRM_ERR_SERDE_DECODE',
+      'STRM_ERR_SERDE_WIRE_FORMAT',
+      'STRM_ERR_SERDE_UNKNOWN_SCHEMA',
+      'STRM_ERR_SERDE_NOT_PREPARED',
+    ] satisfies errors.SerdeErrorCode[];
+    for (const code of [...errors.SCHEMA_ERROR_CODES, ...serdeCodes])
+      expect(readme, code).toContain(`\`${code}\``);
   });
 });
