@@ -64,13 +64,21 @@ export async function javaMajor(executable: string): Promise<number | undefined>
   try {
     // `java -version` prints to stderr, e.g. `openjdk version "17.0.15"` or `java version "1.8.0_402"`.
     const { stderr, stdout } = await run(executable, ['-version'], { timeout: 15_000 });
-    const match = /version "(\d+)(?:\.(\d+))?/.exec(`${stderr}${stdout}`);
-    if (!match) return undefined;
-    const first = Number(match[1]);
-    return first === 1 ? Number(match[2]) : first;
+    return parseJavaVersion(`${stderr}${stdout}`);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The feature release in the output of `java -version`: `openjdk version "25.0.1"` is 25,
+ * `java version "1.8.0_402"` is 8; undefined when the text has no version.
+ */
+export function parseJavaVersion(output: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 ? Number(match[2]) : first;
 }
 
 function systemJdkHomes(): string[] {

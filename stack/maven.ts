@@ -41,7 +41,17 @@ export function mavenExecutable(): string {
  * @throws StackError `STRM_ERR_STACK_MAVEN_NOT_FOUND` when `mvn` is missing, or
  *   `STRM_ERR_STACK_DOWNLOAD_FAILED` naming the log file when Maven fails.
  */
-export async function runMaven(options: MavenRun): Promise<void> {
+export function runMaven(options: MavenRun): Promise<void> {
+  // One Maven at a time: Maven 3.8 does not lock its local repository, and the Kafka and Apicurio fetches
+  // both download the dependency plugin on a fresh machine.
+  const next = mavenQueue.then(() => runMavenNow(options));
+  mavenQueue = next.catch(() => undefined);
+  return next;
+}
+
+let mavenQueue: Promise<void> = Promise.resolve();
+
+async function runMavenNow(options: MavenRun): Promise<void> {
   await mkdir(dirname(options.logFile), { recursive: true });
   const logStream = createWriteStream(options.logFile);
   const executable = mavenExecutable();
@@ -51,10 +61,15 @@ export async function runMaven(options: MavenRun): Promise<void> {
   });
   let downloadedFiles = 0;
   let downloadedBytes = 0;
+  let partialLine = '';
   const onOutput = (chunk: Buffer) => {
     logStream.write(chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      const done = /^Downloaded from [^:]+: \S+ \(([\d.]+) (B|kB|MB|GB)/.exec(line);
+    // A chunk may end mid-line; keep the rest for the next one.
+    const lines = (partialLine + chunk.toString('utf8')).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      // e.g. `[INFO] Downloaded from central: https://.../kafka_2.13-4.4.0.jar (6.6 MB at 12 MB/s)`
+      const done = /Downloaded from [^:]+: \S+ \(([\d.]+) (B|kB|MB|GB)/.exec(line);
       if (done) {
         downloadedFiles += 1;
         downloadedBytes += Number(done[1]) * UNIT_BYTES[done[2] as keyof typeof UNIT_BYTES];
@@ -116,7 +131,9 @@ function formatMegabytes(bytes: number): string {
 
 /** Bytes of unfinished downloads (Maven's temporary files) in a folder of the local repository. */
 function partialDownloadBytes(repositoryPath: string): number {
-  const folder = join(homedir(), '.m2', 'repository', repositoryPath);
+  // MAVEN_OPTS may move the local repository (-Dmaven.repo.local=...); settings.xml overrides are not read.
+  const moved = /-Dmaven\.repo\.local=(\S+)/.exec(process.env.MAVEN_OPTS ?? '')?.[1];
+  const folder = join(moved ?? join(homedir(), '.m2', 'repository'), repositoryPath);
   if (!existsSync(folder)) return 0;
   let bytes = 0;
   for (const entry of readdirSync(folder)) {
