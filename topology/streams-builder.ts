@@ -24,6 +24,7 @@ import type { ProcessorSupplier } from './processor.js';
 import type { Topology } from './topology.js';
 import type { TimestampExtractor } from './topology-types.js';
 
+/** Configuration of a {@link StreamsBuilder}. */
 export type { StreamsBuilderConfig };
 
 /**

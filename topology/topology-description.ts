@@ -32,6 +32,7 @@ export interface SinkDescription {
   readonly predecessors: readonly string[];
 }
 
+/** Any node of a description. */
 export type NodeDescription = SourceDescription | ProcessorDescription | SinkDescription;
 
 /** A sub-topology; global ones fill a global store and generate no tasks. */

@@ -7,6 +7,7 @@ import type { StoreBuilder } from '../../state/store.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { StreamPartitioner, TimestampExtractor, TopicNameExtractor } from '../topology-types.js';
 
+/** A source: topics (or a pattern) and the serdes that decode them. */
 export interface SourceNodeDef {
   readonly type: 'source';
   readonly name: string;
@@ -20,6 +21,7 @@ export interface SourceNodeDef {
   readonly globalStore: string | undefined;
 }
 
+/** A processor: its supplier, parents and connected stores. */
 export interface ProcessorNodeDef {
   readonly type: 'processor';
   readonly name: string;
@@ -29,6 +31,7 @@ export interface ProcessorNodeDef {
   readonly stores: Set<string>;
 }
 
+/** A sink: its topic (or extractor), serdes and partitioner. */
 export interface SinkNodeDef {
   readonly type: 'sink';
   readonly name: string;
@@ -39,8 +42,10 @@ export interface SinkNodeDef {
   readonly parents: readonly string[];
 }
 
+/** Any node of a topology. */
 export type NodeDef = SourceNodeDef | ProcessorNodeDef | SinkNodeDef;
 
+/** A store of a topology, with the processors connected to it. */
 export interface StoreDef {
   readonly builder: StoreBuilder;
   /** Processors connected to the store. */

@@ -7,6 +7,7 @@ import { TopologyError } from '../errors.js';
 import type { InternalTopicConfig } from '../topology-types.js';
 import type { NodeDef, ProcessorNodeDef, SinkNodeDef, SourceNodeDef, StoreDef } from './node-definitions.js';
 
+/** The nodes, stores, internal topics and co-partition groups of a topology, checked as they are added. */
 export class TopologyDefinition {
   /** Nodes in the order they were added, which is also the order describe() prints them. */
   readonly nodes = new Map<string, NodeDef>();

@@ -25,4 +25,5 @@ export const Serdes = {
   void: (): Serde<null> => voidSerde(),
 } as const;
 
+/** The serde factories, also reachable one by one. */
 export { bytesSerde, int32Serde, jsonSerde, numberSerde, stringSerde, voidSerde };

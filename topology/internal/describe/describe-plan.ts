@@ -6,6 +6,7 @@ import type { NodeDef } from '../node-definitions.js';
 import type { SubtopologyPlan, TopologyPlan } from '../topology-plan.js';
 import { changelogTopicOf } from '../topology-plan.js';
 
+/** The data form of describe() for a validated plan. */
 export function describePlan(plan: TopologyPlan): TopologyDescription {
   const all = [...plan.subtopologies, ...plan.globalSubtopologies].sort((a, b) => a.id - b.id);
   return new TopologyDescription({

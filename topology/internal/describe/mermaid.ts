@@ -4,6 +4,7 @@
  */
 import type { TopologyDescriptionJson } from '../../topology-description.js';
 
+/** Renders a description as a Mermaid `flowchart TD`. */
 export function renderMermaid(description: TopologyDescriptionJson): string {
   const ids = new Map<string, string>();
   // Mermaid ids must be plain identifiers; names and topics can contain dots and dashes.

@@ -1,6 +1,7 @@
 /** The text form of describe(), laid out as Kafka Streams prints `Topology.describe()`. */
 import type { NodeDescription, TopologyDescriptionJson } from '../../topology-description.js';
 
+/** Renders a description as Kafka Streams-style text. */
 export function renderText(description: TopologyDescriptionJson): string {
   const lines: string[] = ['Topologies:'];
   for (const sub of description.subtopologies) {

@@ -25,6 +25,7 @@ export interface StreamsBuilderConfig {
   readonly defaultValueSerde?: Serde<unknown>;
 }
 
+/** The node registry, name generator and configuration shared by every DSL object of one builder. */
 export class InternalStreamsBuilder {
   readonly nodes: GraphNode[] = [];
   readonly storeNodes: GraphNode[] = [];

@@ -1,6 +1,7 @@
 /** `KStream.filter/filterNot`: forwards records whose predicate result matches. */
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 
+/** Forwards records whose predicate result differs from `negate`. */
 export function filterSupplier<K, V>(
   predicate: (key: K, value: V) => boolean,
   negate: boolean,

@@ -1,6 +1,7 @@
 /** `KStream.flatMapValues`: zero or more values per record, key untouched. */
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 
+/** Forwards one record per value the mapper yields. */
 export function flatMapValuesSupplier<K, V, V2>(
   mapper: (value: V, key: K) => Iterable<V2>,
 ): ProcessorSupplier<K, V, K, V2> {

@@ -2,6 +2,7 @@
 import type { KeyValue } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 
+/** Forwards one record per key-value pair the mapper yields. */
 export function flatMapSupplier<K, V, K2, V2>(
   mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>,
 ): ProcessorSupplier<K, V, K2, V2> {

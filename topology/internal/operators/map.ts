@@ -3,6 +3,7 @@
 import type { KeyValue } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 
+/** Forwards each record with the key and value the mapper returns. */
 export function mapSupplier<K, V, K2, V2>(
   mapper: (key: K, value: V) => KeyValue<K2, V2>,
 ): ProcessorSupplier<K, V, K2, V2> {

@@ -1,6 +1,7 @@
 /** Forwards every record unchanged: the node behind `merge`, branch children and repartition filters. */
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 
+/** Forwards every record unchanged. */
 export function passThroughSupplier<K, V>(): ProcessorSupplier<K, V, K, V> {
   return () => {
     let context: ProcessorContext<K, V>;

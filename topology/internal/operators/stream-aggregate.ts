@@ -10,6 +10,7 @@ import type { Change } from './change.js';
 /** Folds one value into the previous aggregate (`undefined` for the first value of a key). */
 export type Fold<K, V, VA> = (key: K, value: V, previous: VA | undefined) => VA;
 
+/** The aggregation processor over the key-value store `storeName`. */
 export function streamAggregateSupplier<K, V, VA>(
   storeName: string,
   fold: Fold<K, V, VA>,

@@ -6,12 +6,14 @@ import type { KeyValueStore } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { Change } from './change.js';
 
+/** How a table aggregation adds and subtracts values. */
 export interface TableAggregation<K, V, VA> {
   /** Adds a value; `aggregate` is undefined for a group's first value. */
   readonly add: (key: K, value: V, aggregate: VA | undefined) => VA;
   readonly subtract: (key: K, value: V, aggregate: VA) => VA;
 }
 
+/** The table aggregation processor over the key-value store `storeName`. */
 export function tableAggregateSupplier<K, V, VA>(
   storeName: string,
   aggregation: TableAggregation<K, V, VA>,

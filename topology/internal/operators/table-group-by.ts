@@ -7,6 +7,7 @@ import type { KeyValue } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { Change } from './change.js';
 
+/** Re-keys each change into a subtraction for the old group and an addition for the new one. */
 export function tableGroupBySupplier<K, V, K2, V2>(
   selector: (key: K, value: V) => KeyValue<K2, V2>,
 ): ProcessorSupplier<K, Change<V>, K2, Change<V2>> {

@@ -6,6 +6,7 @@ import type { KeyValueStore } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { Change } from './change.js';
 
+/** Upserts into `storeName`; forwards changes when `forward` (tables), not for global tables. */
 export function tableSourceSupplier<K, V>(
   storeName: string,
   forward: boolean,

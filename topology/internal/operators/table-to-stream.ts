@@ -2,6 +2,7 @@
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { Change } from './change.js';
 
+/** Forwards the new value of each change. */
 export function tableToStreamSupplier<K, V>(): ProcessorSupplier<K, Change<V>, K, V | null> {
   return () => {
     let context: ProcessorContext<K, V | null>;

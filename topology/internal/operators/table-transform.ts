@@ -10,6 +10,7 @@ import type { Change } from './change.js';
 /** Maps a present value to its new value, or to null to drop it from the derived table. */
 export type TableValueTransform<K, V, V2> = (key: K, value: V) => V2 | null;
 
+/** Transforms both sides of each change, optionally materializing the result in `storeName`. */
 export function tableTransformSupplier<K, V, V2>(
   transform: TableValueTransform<K, V, V2>,
   storeName: string | undefined,

@@ -9,6 +9,7 @@ import type { ProcessorContext } from '../../processor.js';
 /** Looks up the current value of a key, `undefined` when the table has no row for it. */
 export type TableValueGetter<K, V> = (key: K) => V | undefined;
 
+/** A table lookup a processor can bind in `init`. */
 export interface TableValueGetterSupplier<K, V> {
   /** Stores the reading processor must be connected to. */
   readonly storeNames: readonly string[];

@@ -6,6 +6,7 @@ import type { RecordMetadata, StreamRecord } from '../../record.js';
 import type { RuntimeNode } from './runtime-node.js';
 import type { TaskState } from './task-state.js';
 
+/** The context of one processor node of a task. */
 export class NodeContext<KOut, VOut> implements ProcessorContext<KOut, VOut> {
   constructor(
     private readonly task: TaskState,

@@ -5,6 +5,7 @@
  */
 import type { Cancellable, Punctuator } from '../../processor.js';
 
+/** One scheduled punctuator and when it is next due. */
 export interface PunctuationSchedule extends Cancellable {
   readonly intervalMs: number;
   readonly callback: Punctuator;
@@ -14,6 +15,7 @@ export interface PunctuationSchedule extends Cancellable {
   cancelled: boolean;
 }
 
+/** The schedules of one clock of one task. */
 export class PunctuationQueue {
   private schedules: PunctuationSchedule[] = [];
 

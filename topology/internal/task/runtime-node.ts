@@ -9,6 +9,7 @@ import type { ProcessorNodeDef, SinkNodeDef } from '../node-definitions.js';
 import { resolveTopicName } from '../topology-plan.js';
 import type { TaskState } from './task-state.js';
 
+/** A node of a running task, wired to its children. */
 export interface RuntimeNode {
   readonly name: string;
   readonly children: RuntimeNode[];
@@ -25,6 +26,7 @@ export class SourceRuntimeNode implements RuntimeNode {
   }
 }
 
+/** Runs a processor; wraps what it throws in a coded `TaskError` naming the node. */
 export class ProcessorRuntimeNode implements RuntimeNode {
   readonly children: RuntimeNode[] = [];
   readonly name: string;
@@ -47,6 +49,7 @@ export class ProcessorRuntimeNode implements RuntimeNode {
   }
 }
 
+/** Serializes records and hands them to the collector, resolving internal topic names. */
 export class SinkRuntimeNode implements RuntimeNode {
   readonly children: RuntimeNode[] = [];
   readonly name: string;

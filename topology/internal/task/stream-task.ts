@@ -62,6 +62,7 @@ interface SourceBinding {
   readonly node: SourceRuntimeNode;
 }
 
+/** One task: a sub-topology on one partition (or the global stores), run synchronously per record. */
 export class StreamTask {
   /** e.g. `0_3`: sub-topology 0, partition 3 (`global` for the global-store task). */
   readonly id: string;

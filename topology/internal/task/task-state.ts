@@ -9,6 +9,7 @@ import type { TopologyPlan } from '../topology-plan.js';
 import type { PunctuationQueue } from './punctuation-queue.js';
 import type { RecordCollector } from './task-io.js';
 
+/** State shared by every node of one task. */
 export interface TaskState {
   readonly applicationId: string;
   readonly taskId: string;
