@@ -222,5 +222,7 @@ export function avroTypeFor(schema: string | object): avro.Type {
     // An invalid logical type (e.g. a decimal without precision) is a schema bug: fail, do not fall back.
     assertLogicalTypes: true,
     wrapUnions: 'auto',
+    // Decoded records are plain data: no avsc helper methods (toBuffer, clone, toString) on their prototype.
+    omitRecordMethods: true,
   });
 }

@@ -77,6 +77,9 @@ describe('AvroSerde', () => {
       const event = sampleReservationCreated(sequence);
       expect({ ...serde.deserialize(serde.serialize(event, created), created) }).toEqual(event);
     }
+    const decoded = serde.deserialize(serde.serialize(sampleReservationCreated(), created), created);
+    expect('toBuffer' in decoded).toBe(false); // plain data, no avsc record methods
+    expect(JSON.parse(JSON.stringify(decoded))).toEqual(sampleReservationCreated());
   });
 
   it('makes no registry call per record once prepared', async () => {

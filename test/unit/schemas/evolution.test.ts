@@ -144,3 +144,23 @@ describe('schema evolution through the registry', () => {
     expect(await registry.getCompatibility('a-value')).toBe('BACKWARD');
   });
 });
+
+describe('useLatestVersion', () => {
+  it('writes with the subject latest version: fields the value lacks take their defaults', async () => {
+    const registry = new InMemorySchemaRegistry();
+    await registry.register(subject, v1.schema);
+    const latestId = await registry.register(subject, v2.schema);
+    const writer = avroSerde(v1, { registry, autoRegister: false, useLatestVersion: true });
+    await writer.prepare(topic);
+    const bytes = writer.serialize({ id: 'g3', name: 'Eva', tier: 'GOLD' }, topic);
+    expect(bytes!.readUInt32BE(1)).toBe(latestId);
+    const reader = avroSerde(v2, { registry, autoRegister: false });
+    expect({ ...reader.deserialize(bytes, topic) }).toEqual({
+      id: 'g3',
+      name: 'Eva',
+      email: null,
+      tier: 'GOLD',
+    });
+    expect({ ...writer.deserialize(bytes, topic) }).toEqual({ id: 'g3', name: 'Eva', tier: 'GOLD' });
+  });
+});
