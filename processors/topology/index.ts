@@ -8,5 +8,6 @@ export * from './event-values.js';
 export * from './kpi-processor.js';
 export * from './payment-request.js';
 export * from './payment-worker.js';
+export * from './queries.js';
 export * from './reservation-state.js';
 export * from './serdes.js';
