@@ -7,20 +7,24 @@
  * the API, a raw card number where a token belongs, a payment gateway that cannot be reached.
  */
 
-/** Every code a reservation-domain error can carry. */
-export type ReservationErrorCode =
-  | 'RSV_ERR_REFERENCE_DATA'
-  | 'RSV_ERR_UNKNOWN_PROPERTY'
-  | 'RSV_ERR_UNKNOWN_ROOM_TYPE'
-  | 'RSV_ERR_INVALID_DATE'
-  | 'RSV_ERR_INVALID_MONEY'
-  | 'RSV_ERR_CURRENCY_MISMATCH'
-  | 'RSV_ERR_INVALID_CONFIRMATION_NUMBER'
-  | 'RSV_ERR_RAW_CARD_DATA'
-  | 'RSV_ERR_PRICING_CONFIG'
-  | 'RSV_ERR_PAYMENT_UNAVAILABLE'
-  | 'RSV_ERR_PAYMENT_CIRCUIT_OPEN'
-  | 'RSV_ERR_PAYMENT_REQUEST';
+/** Every code a reservation-domain error can carry; each is explained in `docs/reservation-errors.md`. */
+export const RESERVATION_ERROR_CODES = [
+  'RSV_ERR_REFERENCE_DATA',
+  'RSV_ERR_UNKNOWN_PROPERTY',
+  'RSV_ERR_UNKNOWN_ROOM_TYPE',
+  'RSV_ERR_INVALID_DATE',
+  'RSV_ERR_INVALID_MONEY',
+  'RSV_ERR_CURRENCY_MISMATCH',
+  'RSV_ERR_INVALID_CONFIRMATION_NUMBER',
+  'RSV_ERR_RAW_CARD_DATA',
+  'RSV_ERR_PRICING_CONFIG',
+  'RSV_ERR_PAYMENT_UNAVAILABLE',
+  'RSV_ERR_PAYMENT_CIRCUIT_OPEN',
+  'RSV_ERR_PAYMENT_REQUEST',
+] as const;
+
+/** A reservation-domain error code. */
+export type ReservationErrorCode = (typeof RESERVATION_ERROR_CODES)[number];
 
 /** Base class: a code, whether retrying the same call may succeed, and an optional cause. */
 export class ReservationError extends Error {
