@@ -34,6 +34,11 @@ interface CacheEntry {
   value: Buffer | null;
   dirty: boolean;
   timestamp: number;
+  /**
+   * For a dirty entry, the value the store below holds (`undefined`: absent), when known because the key
+   * was cached clean before it was written; saves a read at flush (aggregations read before they write).
+   */
+  below?: { readonly value: Buffer | undefined };
 }
 
 /** A byte store with a record cache in front of the wrapped store. */
@@ -111,12 +116,15 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   put(key: Buffer, value: Buffer | null): void {
     const context = this.assertOpen();
     const k = bytesToKey(key);
+    const previous = this.cache.get(k);
     const entry: CacheEntry = {
       key: Buffer.from(key),
       value: value === null ? null : Buffer.from(value),
       dirty: true,
       timestamp: context.currentTimestamp(),
     };
+    if (previous?.dirty === false) entry.below = { value: previous.value ?? undefined };
+    else if (previous?.below !== undefined) entry.below = previous.below;
     this.dirtyKeys.delete(k);
     this.dirtyKeys.add(k);
     this.insert(k, entry);
@@ -201,7 +209,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
     const oldValues: (Buffer | undefined)[] = [];
     for (const k of this.dirtyKeys) {
       const entry = this.cache.get(k) as CacheEntry;
-      const oldValue = listener === undefined && entry.value !== null ? undefined : this.inner.get(entry.key);
+      const oldValue = listener === undefined && entry.value !== null ? undefined : this.valueBelow(entry);
       // Deleting a key that never reached the store: nothing to write, log or forward.
       if (entry.value === null && oldValue === undefined) continue;
       batch.push({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
@@ -216,12 +224,20 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
     });
   }
 
+  private valueBelow(entry: CacheEntry): Buffer | undefined {
+    return entry.below !== undefined ? entry.below.value : this.inner.get(entry.key);
+  }
+
   /** After a flush an entry is clean; a flushed deletion leaves the cache. */
   private markClean(k: string): void {
     const entry = this.cache.get(k);
     if (entry === undefined) return;
-    if (entry.value === null) this.evictSilently(k);
-    else entry.dirty = false;
+    if (entry.value === null) {
+      this.evictSilently(k);
+      return;
+    }
+    entry.dirty = false;
+    entry.below = undefined;
   }
 
   private pendingIn(inRange: (key: Buffer) => boolean): PendingEntry[] {
@@ -256,7 +272,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
       if (eldest.dirty) {
         this.evictions++;
         const oldValue =
-          this.listener === undefined && eldest.value !== null ? undefined : this.inner.get(eldest.key);
+          this.listener === undefined && eldest.value !== null ? undefined : this.valueBelow(eldest);
         this.dirtyKeys.delete(k);
         if (!(eldest.value === null && oldValue === undefined)) {
           this.inner.putAll([{ key: eldest.key, value: eldest.value, timestamp: eldest.timestamp }]);

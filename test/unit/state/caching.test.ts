@@ -66,6 +66,16 @@ describe.each([false, true])('record cache (persistent: %s)', (persistent) => {
     expect(flushed).toHaveLength(4);
   });
 
+  it('reports the stored value as old value across several read-modify-writes between flushes', async () => {
+    await open();
+    store.put('count', 1);
+    await store.flush();
+    for (let i = 0; i < 3; i++) store.put('count', (store.get('count') ?? 0) + 1);
+    store.put('fresh', (store.get('fresh') ?? 0) + 1);
+    await store.flush();
+    expect(flushed.slice(1)).toEqual(['count:1->4@0', 'fresh:undefined->1@0']);
+  });
+
   it('neither writes nor forwards a key created and deleted between flushes', async () => {
     await open();
     store.put('ephemeral', 1);
