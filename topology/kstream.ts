@@ -133,6 +133,11 @@ export class KStream<K, V> {
     return this.step('KSTREAM-PEEK', peekSupplier(action), this.sameShape());
   }
 
+  /** Calls `action` for each record; a terminal step (nothing follows it). */
+  foreach(action: (key: K, value: V) => void): void {
+    this.step('KSTREAM-FOREACH', peekSupplier(action), this.sameShape());
+  }
+
   /**
    * Splits the stream into named branches: each record goes to the first branch whose predicate accepts
    * it. `prefix` prefixes the branch node names.

@@ -184,4 +184,25 @@ describe('stateless DSL operators', () => {
       ['k2@900', 900],
     ]);
   });
+
+  it('reads several topics by name as one stream, names sources and sinks, and runs foreach', async () => {
+    const builder = new StreamsBuilder();
+    const seen: string[] = [];
+    const events = builder.stream(['clicks', 'views'], Consumed.with(str, num).withName('events-source'));
+    events.foreach((k, v) => seen.push(`${k}=${v}`));
+    events.to(
+      'all-events',
+      Produced.with(str, num)
+        .withName('events-sink')
+        .withPartitioner(() => 0),
+    );
+    const topology = builder.build();
+    expect(String(topology.describe())).toContain('Source: events-source (topics: [clicks, views])');
+    expect(String(topology.describe())).toContain('Sink: events-sink (topic: all-events)');
+    const driver = await drive(topology);
+    driver.createInputTopic('clicks', str, num).pipeInput('a', 1, 1);
+    driver.createInputTopic('views', str, num).pipeInput('b', 2, 2);
+    expect(seen).toEqual(['a=1', 'b=2']);
+    expect(driver.createOutputTopic('all-events', str, num).readValuesToList()).toEqual([1, 2]);
+  });
 });
