@@ -1,0 +1,79 @@
+/**
+ * A server with in-memory dependencies for `app.inject()` tests: no network, nothing leaves the process.
+ * The recording publisher shows exactly what would have been produced.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { buildApp } from '../../../api/app.js';
+import { InMemoryApiKeyStore } from '../../../api/auth/api-keys.js';
+import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
+import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
+import { InMemoryConfirmationNumbers } from '../../../api/reservations/confirmation-numbers.js';
+import { InMemoryIdempotencyStore } from '../../../api/reservations/idempotency.js';
+import { InMemoryReservationLedger } from '../../../api/reservations/in-memory-ledger.js';
+import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
+import { DEFAULT_STAY_LIMITS } from '../../../processors/domain/stay.js';
+
+/** 2026-03-01T12:00:00Z: every test books relative to it. */
+export const NOW = Date.UTC(2026, 2, 1, 12);
+
+/** The server and what it touched. */
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly publisher: RecordingPublisher;
+  readonly ledger: InMemoryReservationLedger;
+  readonly bookingKey: string;
+  readonly operatorKey: string;
+}
+
+/** Builds a server; `rateLimitMax` defaults high so only the rate-limit test meets it. */
+export async function testApp(
+  options: { rateLimitMax?: number; dlq?: DeadLetterService; bodyLimitBytes?: number } = {},
+): Promise<TestApp> {
+  const keys = new InMemoryApiKeyStore();
+  const bookingKey = keys.add('booking-test', 'booking');
+  const operatorKey = keys.add('operator-test', 'operator');
+  const publisher = new RecordingPublisher();
+  const ledger = new InMemoryReservationLedger();
+  const registry = new Registry();
+  const app = await buildApp(
+    {
+      apiKeys: keys,
+      registry,
+      reservations: {
+        catalog: loadPropertyCatalog(),
+        stayLimits: DEFAULT_STAY_LIMITS,
+        publisher,
+        confirmationNumbers: new InMemoryConfirmationNumbers(),
+        idempotency: new InMemoryIdempotencyStore(),
+        ledger,
+        waitTimeoutMs: 300,
+        now: () => NOW,
+      },
+      ops: { registry, readiness: [] },
+      ...(options.dlq === undefined ? {} : { dlq: { service: options.dlq } }),
+    },
+    {
+      logLevel: 'silent',
+      rateLimitMax: options.rateLimitMax ?? 10_000,
+      ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    },
+  );
+  await app.ready();
+  return { app, publisher, ledger, bookingKey, operatorKey };
+}
+
+/** A valid booking body; override parts with `patch`. */
+export function booking(patch: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    propertyId: 'LIS-ALFAMA',
+    roomType: 'STD',
+    checkInDate: '2026-04-10',
+    checkOutDate: '2026-04-13',
+    rooms: 1,
+    adults: 2,
+    guest: { firstName: 'Ana', lastName: 'Silva', email: 'ana@example.com' },
+    paymentToken: 'tok_visa_4242abcd',
+    ...patch,
+  };
+}
