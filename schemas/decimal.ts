@@ -121,11 +121,25 @@ export function parseSmallDecimal(text: string, scale: number): number | undefin
   return negative ? -value : value;
 }
 
+/** Bytes of the shortest two's complement of an integer with |value| <= 2^47 (1 to 6). */
+export function smallByteWidth(value: number): number {
+  if (value >= -0x80 && value < 0x80) return 1;
+  if (value >= -0x8000 && value < 0x8000) return 2;
+  if (value >= -0x800000 && value < 0x800000) return 3;
+  if (value >= -0x80000000 && value < 0x80000000) return 4;
+  if (value >= -0x8000000000 && value < 0x8000000000) return 5;
+  return 6;
+}
+
+/** True when {@link smallToTwosComplement} handles the value (|value| < 2^47). */
+export function isSmallUnscaled(value: number): boolean {
+  return value < SMALL_LIMIT && value >= -SMALL_LIMIT;
+}
+
 /** Two's-complement bytes of an integer with |value| < 2^47, or `undefined` for larger ones. */
 export function smallToTwosComplement(value: number): Buffer | undefined {
-  if (!(value < SMALL_LIMIT && value >= -SMALL_LIMIT)) return undefined;
-  let width = 1;
-  while (value >= 2 ** (8 * width - 1) || value < -(2 ** (8 * width - 1))) width += 1;
+  if (!isSmallUnscaled(value)) return undefined;
+  const width = smallByteWidth(value);
   const bytes = Buffer.allocUnsafe(width);
   bytes.writeIntBE(value, 0, width);
   return bytes;
@@ -134,10 +148,14 @@ export function smallToTwosComplement(value: number): Buffer | undefined {
 /** The canonical string of bytes of at most 6, or `undefined` for longer ones (use the BigInt path). */
 export function formatSmallTwosComplement(bytes: Buffer, scale: number): Decimal | undefined {
   if (bytes.length > 6) return undefined;
-  const value = bytes.length === 0 ? 0 : bytes.readIntBE(0, bytes.length);
-  let digits = String(value < 0 ? -value : value);
+  return formatSmallDecimal(bytes.length === 0 ? 0 : bytes.readIntBE(0, bytes.length), scale);
+}
+
+/** The canonical string of a safe-integer unscaled value: `formatSmallDecimal(24990, 2) === "249.90"`. */
+export function formatSmallDecimal(unscaled: number, scale: number): Decimal {
+  let digits = String(unscaled < 0 ? -unscaled : unscaled);
   if (digits.length <= scale) digits = digits.padStart(scale + 1, '0');
-  const sign = value < 0 ? '-' : '';
+  const sign = unscaled < 0 ? '-' : '';
   if (scale === 0) return `${sign}${digits}`;
   const cut = digits.length - scale;
   return `${sign}${digits.slice(0, cut)}.${digits.slice(cut)}`;

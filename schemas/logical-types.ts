@@ -17,9 +17,12 @@ import {
   type Decimal,
   digitCount,
   formatDecimal,
+  formatSmallDecimal,
   formatSmallTwosComplement,
+  isSmallUnscaled,
   parseDecimal,
   parseSmallDecimal,
+  smallByteWidth,
   smallToTwosComplement,
   twosComplementToBigint,
 } from './decimal.js';
@@ -95,6 +98,21 @@ export function epochDayToLocalDate(epochDay: number): LocalDate {
 
 type SchemaAttrs = Record<string, unknown>;
 
+/** The part of avsc's internal write cursor (`Tap`) that a logical type's `_write` hook uses. */
+interface AvscTap {
+  buf: Buffer;
+  pos: number;
+  readLong(): number;
+  writeLong(value: number): void;
+}
+
+/** avsc's generic `LogicalType._write` (underlying type's write of `_toValue`), not in its typings. */
+const logicalWrite = (
+  avro.types.LogicalType.prototype as unknown as { _write(tap: AvscTap, value: unknown): void }
+)._write;
+/** avsc's generic `LogicalType._read` (`_fromValue` of the underlying type's read). */
+const logicalRead = (avro.types.LogicalType.prototype as unknown as { _read(tap: AvscTap): unknown })._read;
+
 /** `int` + `date` <-> `LocalDate`. */
 class DateType extends avro.types.LogicalType {
   protected override _fromValue(days: number): LocalDate {
@@ -139,6 +157,8 @@ class DecimalType extends avro.types.LogicalType {
   readonly precision: number;
   readonly scale: number;
   private readonly fixedSize: number | undefined;
+  /** 10^precision: an unscaled value must be smaller in magnitude. */
+  private readonly limit: number;
 
   constructor(schema: avro.Schema, opts?: unknown) {
     super(schema, opts);
@@ -153,6 +173,7 @@ class DecimalType extends avro.types.LogicalType {
     }
     this.precision = precision as number;
     this.scale = scale as number;
+    this.limit = 10 ** this.precision;
     this.fixedSize = avro.Type.isType(this.underlyingType, 'fixed') ? (attrs.size as number) : undefined;
   }
 
@@ -166,9 +187,7 @@ class DecimalType extends avro.types.LogicalType {
     if (this.fixedSize === undefined) {
       const small = parseSmallDecimal(text, this.scale);
       if (small !== undefined) {
-        if (!(Math.abs(small) < 10 ** this.precision)) {
-          throw new Error(`invalid decimal ${JSON.stringify(text)}: more than ${this.precision} digits`);
-        }
+        this.checkPrecision(small, text);
         const bytes = smallToTwosComplement(small);
         if (bytes) return bytes;
       }
@@ -185,6 +204,49 @@ class DecimalType extends avro.types.LogicalType {
     const padded = Buffer.alloc(this.fixedSize, unscaled < 0n ? 0xff : 0);
     bytes.copy(padded, this.fixedSize - bytes.length);
     return padded;
+  }
+
+  private checkPrecision(unscaled: number, text: Decimal): void {
+    if (!(unscaled < this.limit && unscaled > -this.limit)) {
+      throw new Error(`invalid decimal ${JSON.stringify(text)}: more than ${this.precision} digits`);
+    }
+  }
+
+  /**
+   * avsc's write hook: amounts below 2^47 (most money) go straight into the output buffer, with no
+   * intermediate Buffer per value; others take the generic path through `_toValue`.
+   */
+  _write(tap: AvscTap, text: Decimal): void {
+    if (this.fixedSize === undefined) {
+      const small = parseSmallDecimal(text, this.scale);
+      if (small !== undefined && isSmallUnscaled(small)) {
+        this.checkPrecision(small, text);
+        const width = smallByteWidth(small);
+        tap.writeLong(width);
+        const position = tap.pos;
+        tap.pos += width;
+        // Past the end, avsc's tap just records the missing length; encode() then grows and retries.
+        if (tap.pos <= tap.buf.length) tap.buf.writeIntBE(small, position, width);
+        return;
+      }
+    }
+    logicalWrite.call(this, tap, text);
+  }
+
+  /** avsc's read hook: reads amounts of up to 6 bytes in place, without copying them into a new Buffer. */
+  _read(tap: AvscTap): Decimal {
+    if (this.fixedSize !== undefined) return logicalRead.call(this, tap) as Decimal;
+    const length = tap.readLong();
+    const position = tap.pos;
+    tap.pos += length;
+    // A negative or overlong length leaves the tap invalid: fromBuffer then reports a truncated buffer.
+    if (length < 0 || tap.pos > tap.buf.length) {
+      tap.pos = tap.buf.length + 1;
+      return '';
+    }
+    if (length <= 6)
+      return formatSmallDecimal(length === 0 ? 0 : tap.buf.readIntBE(position, length), this.scale);
+    return formatDecimal(twosComplementToBigint(tap.buf.subarray(position, tap.pos)), this.scale);
   }
 
   protected override _resolve(writer: avro.Type): ((value: unknown) => unknown) | undefined {

@@ -213,3 +213,22 @@ describe('fast paths agree with the exact (BigInt / Date) computations', () => {
     expect(() => ratio.toBuffer({ r: '100.0000' })).toThrow(/more than 6 digits/);
   });
 });
+
+describe('decimal decode of corrupt bytes', () => {
+  const money = avroTypeFor({
+    type: 'record',
+    name: 'test.MoneyOnly',
+    fields: [{ name: 'm', type: { type: 'bytes', logicalType: 'decimal', precision: 14, scale: 2 } }],
+  });
+
+  it.each([
+    ['a negative length', Buffer.from([0x01])],
+    ['a length past the end', Buffer.from([0x10, 0x01])],
+  ])('fails on %s instead of returning a value', (_what, bytes) => {
+    expect(() => money.fromBuffer(bytes)).toThrow(/truncated/);
+  });
+
+  it('reads an empty byte string as zero, as the Avro spec allows', () => {
+    expect(money.fromBuffer(Buffer.from([0x00])).m).toBe('0.00');
+  });
+});
