@@ -11,6 +11,7 @@
  *   → payment-requests     (authorise, refund by policy, capture)    → payment.requests
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
  *   → booking-kpis         (window stores)                           → analytics.booking-kpis
+ * payment.captured|refunded → daily-settlement (batches per business day) → payment.settled
  * ```
  * Refusals skip ahead to `reservation-status`. Payment itself happens outside the topology, in the
  * {@link PaymentWorker}, which answers on `payment.authorized|failed|captured|refunded`.
@@ -29,6 +30,7 @@ import { type KpiProcessorStats, kpiProcessor, kpiStoreName } from './kpi-proces
 import { paymentProcessor } from './payment-processor.js';
 import { PAYMENT_REQUESTS_TOPIC } from './payment-request.js';
 import { pricingProcessor } from './pricing-processor.js';
+import { SETTLEMENT_STORES, type SettlementBatch, settlementProcessor } from './settlement-processor.js';
 import { statusProcessor } from './status-processor.js';
 
 /** The topics the topology reads, and the command each one carries. */
@@ -42,6 +44,12 @@ export const INPUT_TOPICS = {
   'payment.failed': 'PAYMENT_FAILED',
 } as const satisfies Partial<Record<TopicName, Command['kind']>>;
 
+/** The payment worker's reports the settlement processor reads. */
+export const SETTLEMENT_INPUT_TOPICS = [
+  'payment.captured',
+  'payment.refunded',
+] as const satisfies readonly TopicName[];
+
 /** The event topics the topology writes (besides `payment.requests`), with the nodes that write them. */
 export const OUTPUT_TOPICS = {
   'availability.updated': [NODES.inventory],
@@ -52,6 +60,7 @@ export const OUTPUT_TOPICS = {
   'reservation.confirmed': [NODES.status],
   'reservation.rejected': [NODES.status],
   'analytics.booking-kpis': [NODES.kpis],
+  'payment.settled': [NODES.settlement],
 } as const satisfies Partial<Record<TopicName, readonly string[]>>;
 
 const EVENT_TYPE_TO_COMMAND: Readonly<Record<string, Command['kind']>> = {
@@ -92,6 +101,21 @@ export function buildReservationTopology(
     .addProcessor(NODES.status, () => statusProcessor(), NODES.intake, NODES.inventory, NODES.payment)
     .addProcessor(NODES.kpis, () => kpiProcessor(resolved, options.kpiStats), NODES.status);
 
+  const settlementSources = SETTLEMENT_INPUT_TOPICS.map((topic) => {
+    const name = `source:${topic}`;
+    topology.addSource(name, topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
+    return name;
+  });
+  // The edge from reservation-status carries no records (status never forwards to it); it puts settlement
+  // in the same task as the property's reservations, so the task's stream time (which closes business
+  // days) advances with every event of the property, not only with captures and refunds.
+  topology.addProcessor(
+    NODES.settlement,
+    () => settlementProcessor(resolved),
+    ...settlementSources,
+    NODES.status,
+  );
+
   for (const [topic, parents] of Object.entries(OUTPUT_TOPICS) as [
     keyof typeof OUTPUT_TOPICS,
     readonly string[],
@@ -130,6 +154,19 @@ export function buildReservationTopology(
     .addStateStore(
       Stores.keyValueStoreBuilder(keyValue(STORES.kpiProgress), Serdes.string(), Serdes.number()),
       NODES.kpis,
+    );
+  topology
+    .addStateStore(
+      Stores.keyValueStoreBuilder(
+        keyValue(SETTLEMENT_STORES.batches),
+        Serdes.string(),
+        Serdes.json<SettlementBatch>(),
+      ),
+      NODES.settlement,
+    )
+    .addStateStore(
+      Stores.keyValueStoreBuilder(keyValue(SETTLEMENT_STORES.closed), Serdes.string(), Serdes.string()),
+      NODES.settlement,
     );
   for (const spec of resolved.kpiWindows) {
     // Keep a window until it is closed, plus one more window of slack for the close to find it.

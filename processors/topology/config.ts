@@ -40,6 +40,8 @@ export interface ReservationTopologyConfig {
   readonly kpiWindows?: readonly KpiWindowSpec[];
   /** How long after a window ends late events are still counted (default 60 s). */
   readonly kpiGraceMs?: number;
+  /** How long after a property's business day ends (local midnight) its payments are settled (default 1 h). */
+  readonly settlementDelayMs?: number;
   /** RocksDB stores (default) or in-memory ones (faster unit tests). */
   readonly persistentStores?: boolean;
 }
@@ -52,6 +54,7 @@ export interface ResolvedConfig {
   readonly stayLimits: StayLimits;
   readonly kpiWindows: readonly KpiWindowSpec[];
   readonly kpiGraceMs: number;
+  readonly settlementDelayMs: number;
   readonly persistentStores: boolean;
 }
 
@@ -70,6 +73,7 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
     stayLimits: config.stayLimits ?? DEFAULT_STAY_LIMITS,
     kpiWindows: config.kpiWindows ?? DEFAULT_KPI_WINDOWS,
     kpiGraceMs: config.kpiGraceMs ?? 60_000,
+    settlementDelayMs: config.settlementDelayMs ?? 3_600_000,
     persistentStores: config.persistentStores ?? true,
   };
 }

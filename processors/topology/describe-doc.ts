@@ -32,7 +32,8 @@ for the last room. A command walks \`reservation-intake\` (state machine, valida
 by the cancellation policy, capture) → \`reservation-status\` → \`booking-kpis\` (windows); a refused
 command skips to \`reservation-status\`. Gateway calls are asynchronous, so the payment worker
 (\`processors/topology/payment-worker.ts\`) performs \`payment.requests\` outside the topology and answers
-on \`payment.authorized|failed|captured|refunded\`.
+on \`payment.authorized|failed|captured|refunded\`; captures and refunds feed \`daily-settlement\`, which emits
+one \`payment.settled\` batch per property and business day.
 
 \`\`\`mermaid
 ${description.toMermaid().trim()}

@@ -68,6 +68,8 @@ export const NODES = {
   payment: 'payment-requests',
   status: 'reservation-status',
   kpis: 'booking-kpis',
+  /** Not part of the command chain: fed by the payment worker's captures and refunds. */
+  settlement: 'daily-settlement',
 } as const;
 
 /** The sink node writing `topic`. */

@@ -17,6 +17,7 @@ import {
   buildReservationTopology,
   type INPUT_TOPICS,
   type OUTPUT_TOPICS,
+  type SETTLEMENT_INPUT_TOPICS,
 } from '../../../../processors/topology/build-reservation-topology.js';
 import type { ReservationTopologyConfig } from '../../../../processors/topology/config.js';
 import type { KpiProcessorStats } from '../../../../processors/topology/kpi-processor.js';
@@ -64,7 +65,7 @@ export const catalog = parsePropertyCatalog({
 });
 const serdes = jsonReservationSerdes();
 
-type InputTopic = keyof typeof INPUT_TOPICS;
+type InputTopic = keyof typeof INPUT_TOPICS | (typeof SETTLEMENT_INPUT_TOPICS)[number];
 type OutputTopic = keyof typeof OUTPUT_TOPICS;
 
 /** The running pipeline of one test. */
@@ -150,12 +151,14 @@ export async function startPipeline(
       for (const request of readRequests()) {
         const records = await worker.handle(request, { partition: 0, offset: requestOffset++, timestamp });
         for (const r of records) {
-          if (r.topic === 'payment.authorized' || r.topic === 'payment.failed') {
+          // Answers the topology reads go back in; the rest is returned for the test to inspect.
+          if (r.topic !== 'payment.initiated' && r.topic !== 'payment.requests.dlq') {
             input(r.topic).pipeInput(r.key, r.value, timestamp);
-          } else if (r.topic === 'payment.initiated') produced.initiated.push(r.value);
+          }
+          if (r.topic === 'payment.initiated') produced.initiated.push(r.value);
           else if (r.topic === 'payment.captured') produced.captured.push(r.value);
           else if (r.topic === 'payment.refunded') produced.refunded.push(r.value);
-          else produced.deadLetters.push(r.value);
+          else if (r.topic === 'payment.requests.dlq') produced.deadLetters.push(r.value);
         }
       }
       return produced;

@@ -5,6 +5,7 @@ import {
   buildReservationTopology,
   INPUT_TOPICS,
   OUTPUT_TOPICS,
+  SETTLEMENT_INPUT_TOPICS,
 } from '../../../../processors/topology/build-reservation-topology.js';
 import { reservationTopologyDoc, TOPOLOGY_DOC_PATH } from '../../../../processors/topology/describe-doc.js';
 import { jsonReservationSerdes } from '../../../../processors/topology/serdes.js';
@@ -16,13 +17,14 @@ describe('the reservation topology', () => {
   });
   const json = topology.describe().toJSON();
 
-  it('is one sub-topology, so every event of a property is handled by one task in order', () => {
+  it('is one sub-topology, so every event of a property is handled by one task, in order', () => {
     expect(json.subtopologies).toHaveLength(1);
   });
 
   it('reads the command topics and writes every event topic it owns', () => {
     const text = topology.describe().toString();
-    for (const topic of Object.keys(INPUT_TOPICS)) expect(text).toContain(`(topics: [${topic}])`);
+    for (const topic of [...Object.keys(INPUT_TOPICS), ...SETTLEMENT_INPUT_TOPICS])
+      expect(text).toContain(`(topics: [${topic}])`);
     for (const topic of [...Object.keys(OUTPUT_TOPICS), 'payment.requests'])
       expect(text).toContain(`(topic: ${topic})`);
   });
