@@ -1,7 +1,8 @@
 /**
  * Encode and decode throughput of the Avro serde on a `reservation.created` event (wire format, writer id
  * cached, logical types on), in records per second, median of 3 runs after a warm-up. JSON
- * (`JSON.stringify` / `JSON.parse` of the same event) is measured beside it for scale.
+ * (`JSON.stringify` / `JSON.parse` of the same event) and plain avsc (same schema, no logical types, no
+ * wire header) are measured beside it for scale.
  *
  * The registry is the in-memory one: after `prepare`/`prepareBatch` the serde makes no registry call per
  * record (a unit test proves it), so a real registry would not change these numbers.
@@ -13,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import avro from 'avsc';
 import { avroSerde } from '../../schemas/avro-serde.js';
 import { ReservationCreatedSchema } from '../../schemas/generated/index.js';
 import { InMemorySchemaRegistry } from '../../schemas/registry/in-memory-schema-registry.js';
@@ -75,6 +77,18 @@ async function main(): Promise<void> {
   });
   add('avro decode (deserialize)', avroBytes, (i) => {
     sink += serde.deserialize(encoded[i % 1_000]!, context).stayDetails.nights;
+  });
+  // Plain avsc on the same schema without our logical types (dates as ints, amounts as raw bytes) and
+  // without the wire header: what the exact logical types and the serde cost on top of avsc.
+  const plain = avro.Type.forSchema(ReservationCreatedSchema.schema as avro.Schema);
+  const plainValues = encoded.map((bytes) => plain.fromBuffer(bytes.subarray(5)));
+  const plainBytes = plainValues.map((value) => plain.toBuffer(value));
+  add('plain avsc encode (no logical types, no header)', avroBytes - 5, (i) => {
+    sink += plain.toBuffer(plainValues[i % 1_000]).length;
+  });
+  add('plain avsc decode (no logical types, no header)', avroBytes - 5, (i) => {
+    sink += (plain.fromBuffer(plainBytes[i % 1_000]!) as { stayDetails: { nights: number } }).stayDetails
+      .nights;
   });
   add('json encode (JSON.stringify + Buffer.from)', jsonBytes, (i) => {
     sink += Buffer.from(JSON.stringify(events[i % 1_000]!)).length;
