@@ -5,6 +5,7 @@
 
 export type { Deserializer, Serde, SerdeContext, Serializer } from '../schemas/serde.js';
 export { SerdeError } from '../schemas/serde.js';
+export type { TimeWindow, Windowed } from '../state/store.js';
 export { BranchedKStream } from './branched-kstream.js';
 export { Consumed } from './consumed.js';
 export {
@@ -17,6 +18,12 @@ export {
   type ProcessingExceptionHandler,
   type ProcessingFailure,
 } from './dead-letter.js';
+export {
+  countingDroppedRecordsListener,
+  type DroppedRecord,
+  type DroppedRecordReason,
+  type DroppedRecordsListener,
+} from './dropped-records.js';
 export {
   type RecordCoordinates,
   StreamsError,
@@ -54,6 +61,9 @@ export {
 } from './record.js';
 export { Repartitioned } from './repartitioned.js';
 export { Serdes } from './serdes/index.js';
+export { SessionWindowedKStream } from './session-windowed-kstream.js';
+export { SessionWindows } from './session-windows.js';
+export { SlidingWindows } from './sliding-windows.js';
 export { StreamsBuilder, type StreamsBuilderConfig } from './streams-builder.js';
 export {
   type InputTopicOptions,
@@ -61,6 +71,8 @@ export {
   type TopologyTestDriverOptions,
 } from './test-driver.js';
 export { type KeyValuePair, TestInputTopic, TestOutputTopic, type TestRecord } from './test-driver-topics.js';
+export { TimeWindowedKStream } from './time-windowed-kstream.js';
+export { TimeWindows } from './time-windows.js';
 export { Topology } from './topology.js';
 export type {
   NodeDescription,
@@ -80,3 +92,4 @@ export type {
   TimestampExtractor,
   TopicNameExtractor,
 } from './topology-types.js';
+export { WindowedSerdes } from './windowed-serdes.js';

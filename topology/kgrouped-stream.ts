@@ -11,6 +11,11 @@ import { asUnknown, type KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { numberSerde } from './serdes/number-serde.js';
+import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindows } from './time-windows.js';
 
 /**
  * A grouped stream.
@@ -58,6 +63,20 @@ export class KGroupedStream<K, V> {
       materialized,
       undefined,
     );
+  }
+
+  /**
+   * Cuts the grouped stream into windows for a windowed aggregation: tumbling or hopping `TimeWindows`
+   * and `SlidingWindows` give a {@link TimeWindowedKStream}, `SessionWindows` a {@link SessionWindowedKStream}.
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windows instanceof SessionWindows
+      ? new SessionWindowedKStream(this, windows)
+      : new TimeWindowedKStream(this, windows);
   }
 
   /**

@@ -25,6 +25,8 @@ export class Materialized<K = any, V = any> {
     readonly changelogConfig: ChangelogConfig,
     readonly cachingEnabled: boolean,
     readonly storeType: StoreType | undefined,
+    /** For windowed steps: how long windows are kept (default: window size plus grace period). */
+    readonly retentionMs: number | undefined = undefined,
   ) {}
 
   /** A store with this name (also the base of its changelog topic, `<applicationId>-<name>-changelog`). */
@@ -64,6 +66,14 @@ export class Materialized<K = any, V = any> {
     return this.copy({ cachingEnabled: false });
   }
 
+  /**
+   * For windowed aggregations: keep windows this long (by stream time) for interactive queries, instead
+   * of the default window size plus grace period; at least that long.
+   */
+  withRetention(retentionMs: number): Materialized<K, V> {
+    return this.copy({ retentionMs });
+  }
+
   /** RocksDB (the default, unless the builder says otherwise) or memory. */
   withStoreType(storeType: StoreType): Materialized<K, V> {
     return this.copy({ storeType });
@@ -73,7 +83,13 @@ export class Materialized<K = any, V = any> {
     changes: Partial<
       Pick<
         Materialized<K, V>,
-        'keySerde' | 'valueSerde' | 'loggingEnabled' | 'changelogConfig' | 'cachingEnabled' | 'storeType'
+        | 'keySerde'
+        | 'valueSerde'
+        | 'loggingEnabled'
+        | 'changelogConfig'
+        | 'cachingEnabled'
+        | 'storeType'
+        | 'retentionMs'
       >
     >,
   ): Materialized<K, V> {
@@ -86,6 +102,7 @@ export class Materialized<K = any, V = any> {
       next.changelogConfig,
       next.cachingEnabled,
       next.storeType,
+      next.retentionMs,
     );
   }
 }

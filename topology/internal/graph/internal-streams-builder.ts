@@ -4,6 +4,7 @@
  */
 import type { Serde } from '../../../schemas/serde.js';
 import { type KeyValueStoreBuilder, Stores } from '../../../state/index.js';
+import type { DroppedRecordsListener } from '../../dropped-records.js';
 import { TopologyError } from '../../errors.js';
 import type { Materialized, StoreType } from '../../materialized.js';
 import { jsonSerde } from '../../serdes/json-serde.js';
@@ -23,6 +24,11 @@ export interface StreamsBuilderConfig {
   readonly defaultKeySerde?: Serde<unknown>;
   /** Serde for values whose serde the DSL cannot know (after `mapValues`...); defaults to JSON. */
   readonly defaultValueSerde?: Serde<unknown>;
+  /**
+   * Told about every record a windowed step drops because its window had closed (older than the window's
+   * end plus its grace period, by stream time); count it as a metric or log it. Defaults to ignoring them.
+   */
+  readonly onDroppedRecord?: DroppedRecordsListener;
 }
 
 /** The node registry, name generator and configuration shared by every DSL object of one builder. */
@@ -32,6 +38,8 @@ export class InternalStreamsBuilder {
   readonly errors: TopologyError[] = [];
   readonly automaticRepartition: boolean;
   readonly defaultStoreType: StoreType;
+  /** Where windowed steps report dropped records (see {@link StreamsBuilderConfig.onDroppedRecord}). */
+  readonly onDroppedRecord: DroppedRecordsListener | undefined;
   private readonly defaultKey: Serde<unknown>;
   private readonly defaultValue: Serde<unknown>;
   private index = 0;
@@ -39,6 +47,7 @@ export class InternalStreamsBuilder {
   constructor(config: StreamsBuilderConfig = {}) {
     this.automaticRepartition = config.automaticRepartition ?? true;
     this.defaultStoreType = config.defaultStoreType ?? 'rocksdb';
+    this.onDroppedRecord = config.onDroppedRecord;
     this.defaultKey = config.defaultKeySerde ?? jsonSerde();
     this.defaultValue = config.defaultValueSerde ?? jsonSerde();
   }
