@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { DeserializationExceptionHandler } from '../dead-letter.js';
+import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
 import { RuntimeError } from './errors.js';
 import type { ProductionExceptionHandler } from './production-errors.js';
 
@@ -24,6 +24,9 @@ export type DeserializationHandlerOption =
   | 'logAndContinue'
   | 'deadLetter'
   | DeserializationExceptionHandler;
+
+/** A built-in handler by name, or your own. */
+export type ProcessingHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' | ProcessingExceptionHandler;
 
 /** A built-in handler by name, or your own. */
 export type ProductionHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' | ProductionExceptionHandler;
@@ -48,6 +51,12 @@ export interface StreamsConfig {
   readonly numStandbyReplicas?: number;
   /** Undecodable input records. Default `fail`; `deadLetter` writes them to `<topic>.dlq`. */
   readonly deserializationExceptionHandler?: DeserializationHandlerOption;
+  /**
+   * Input records on which a processor throws. Default `fail`; `deadLetter` writes the input bytes to
+   * `<topic>.dlq` (with the failing node in `x-dlq-failed-node`). Outputs the processor forwarded before
+   * throwing are kept.
+   */
+  readonly processingExceptionHandler?: ProcessingHandlerOption;
   /** Records the broker refuses (too large, unknown topic). Default `fail`. */
   readonly productionExceptionHandler?: ProductionHandlerOption;
   /** Default: shut this instance down (`SHUTDOWN_CLIENT`). */
@@ -86,6 +95,7 @@ export interface ResolvedStreamsConfig {
   readonly commitIntervalMs: number;
   readonly numStandbyReplicas: number;
   readonly deserializationExceptionHandler: DeserializationHandlerOption;
+  readonly processingExceptionHandler: ProcessingHandlerOption;
   readonly productionExceptionHandler: ProductionHandlerOption;
   readonly uncaughtExceptionHandler: UncaughtExceptionHandler;
   readonly maxBufferedRecords: number;
@@ -138,6 +148,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     commitIntervalMs,
     numStandbyReplicas: 0,
     deserializationExceptionHandler: config.deserializationExceptionHandler ?? 'fail',
+    processingExceptionHandler: config.processingExceptionHandler ?? 'fail',
     productionExceptionHandler: config.productionExceptionHandler ?? 'fail',
     uncaughtExceptionHandler: config.uncaughtExceptionHandler ?? (() => 'SHUTDOWN_CLIENT'),
     maxBufferedRecords,

@@ -5,12 +5,16 @@
  */
 import type { Logger } from 'pino';
 import {
-  type DeserializationExceptionHandler,
   type DeserializationFailure,
   DLQ_HEADERS,
   deadLetterRecordOf,
+  type ProcessingFailure,
 } from '../dead-letter.js';
-import type { DeserializationHandlerOption, ProductionHandlerOption } from './config.js';
+import type {
+  DeserializationHandlerOption,
+  ProcessingHandlerOption,
+  ProductionHandlerOption,
+} from './config.js';
 import type { StreamsEventEmitter } from './events.js';
 import type { SendFailureHandler } from './record-sender.js';
 import type { TaskCollector } from './task-collector.js';
@@ -18,27 +22,32 @@ import type { TaskCollector } from './task-collector.js';
 /** The dead-letter topic of a topic. */
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 
-/** The engine's deserialization handler for one task. */
-export function deserializationHandlerFor(
-  option: DeserializationHandlerOption,
+/**
+ * The engine's deserialization or processing handler for one task (`reason` says which): both failures
+ * carry the input record's bytes and coordinates; a processing failure also names the processor.
+ */
+export function inputFailureHandlerFor<F extends DeserializationFailure | ProcessingFailure>(
+  reason: 'deserialization' | 'processing',
+  option: DeserializationHandlerOption | ProcessingHandlerOption,
   context: { taskId: string; collector: TaskCollector; events: StreamsEventEmitter; logger: Logger },
-): DeserializationExceptionHandler {
+): (failure: F) => 'continue' | 'fail' {
   const { taskId, collector, events, logger } = context;
-  const describe = (failure: DeserializationFailure) => ({
+  const describe = (failure: F) => ({
     taskId,
+    reason,
     topic: failure.topic,
     partition: failure.partition,
     offset: failure.offset,
     error: (failure.error as Error)?.message ?? String(failure.error),
   });
-  if (typeof option === 'function') return option;
+  if (typeof option === 'function') return option as (failure: F) => 'continue' | 'fail';
   switch (option) {
     case 'fail':
       return () => 'fail';
     case 'logAndContinue':
       return (failure) => {
-        logger.warn(describe(failure), 'skipping a record that cannot be deserialized');
-        events.emit('recordSkipped', { taskId, reason: 'deserialization' });
+        logger.warn(describe(failure), 'skipping an input record');
+        events.emit('recordSkipped', { taskId, reason });
         return 'continue';
       };
     case 'deadLetter':
@@ -46,13 +55,10 @@ export function deserializationHandlerFor(
         const dead = deadLetterRecordOf(failure);
         // Same partition as the source: the .dlq topic is created with the source's partition count.
         collector.send(dead.topic, dead.key, dead.value, dead.timestamp, dead.headers, failure.partition);
-        logger.warn(
-          { ...describe(failure), dlq: dead.topic },
-          'dead-lettered a record that cannot be deserialized',
-        );
+        logger.warn({ ...describe(failure), dlq: dead.topic }, 'dead-lettered an input record');
         events.emit('deadLetter', {
           topic: dead.topic,
-          reason: 'deserialization',
+          reason,
           sourceTopic: failure.topic,
           sourcePartition: failure.partition,
           sourceOffset: failure.offset,

@@ -40,7 +40,7 @@ export interface CommitEvent {
 export interface DeadLetterEvent {
   /** The `.dlq` topic. */
   readonly topic: string;
-  readonly reason: 'deserialization' | 'production';
+  readonly reason: 'deserialization' | 'processing' | 'production';
   readonly sourceTopic: string;
   readonly sourcePartition: number;
   readonly sourceOffset: number;
@@ -54,6 +54,15 @@ export interface StreamsEvents {
   rebalanceStarted: [];
   /** The group handed out a new assignment; `tasks` are this instance's tasks now. */
   rebalanceCompleted: [event: { readonly tasks: ReadonlyArray<string>; readonly durationMs: number }];
+  /** Newly assigned tasks' stores were restored from their changelogs, before they processed. */
+  restoreCompleted: [
+    event: {
+      readonly taskIds: ReadonlyArray<string>;
+      readonly partitions: number;
+      readonly records: number;
+      readonly durationMs: number;
+    },
+  ];
   taskCreated: [taskId: string];
   /** `clean` is false when the task was closed without committing (its work is redone elsewhere). */
   taskClosed: [taskId: string, clean: boolean];
@@ -62,7 +71,9 @@ export interface StreamsEvents {
   commit: [event: CommitEvent];
   deadLetter: [event: DeadLetterEvent];
   /** A record was skipped (log-and-continue) by a deserialization or production handler. */
-  recordSkipped: [event: { readonly taskId: string; readonly reason: 'deserialization' | 'production' }];
+  recordSkipped: [
+    event: { readonly taskId: string; readonly reason: 'deserialization' | 'processing' | 'production' },
+  ];
   /** An error reached the uncaught-exception handler. */
   error: [error: Error];
 }

@@ -5,6 +5,7 @@
 export type {
   DeserializationHandlerOption,
   ProcessingGuarantee,
+  ProcessingHandlerOption,
   ProductionHandlerOption,
   StreamsConfig,
   UncaughtExceptionHandler,

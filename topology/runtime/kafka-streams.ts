@@ -180,7 +180,10 @@ export class KafkaStreams {
   #deadLetterTopics(plan: TopologyPlan, layout: TaskLayout): TopicSpec[] {
     const internal = new Set(plan.internalTopics.keys());
     const topics = new Set<string>();
-    if (this.#config.deserializationExceptionHandler === 'deadLetter') {
+    if (
+      this.#config.deserializationExceptionHandler === 'deadLetter' ||
+      this.#config.processingExceptionHandler === 'deadLetter'
+    ) {
       for (const sub of plan.subtopologies)
         for (const t of sub.sourceTopics) if (!internal.has(t)) topics.add(t);
     }

@@ -152,6 +152,29 @@ export function registerStreamsMetrics(
         registers,
       }),
   );
+  const restoredRecords = metric(
+    registry,
+    'tstreams_restored_records_total',
+    () =>
+      new Counter({
+        name: 'tstreams_restored_records_total',
+        help: 'Changelog records applied to stores while restoring.',
+        labelNames: ['application_id'],
+        registers,
+      }),
+  );
+  const restoreSeconds = metric(
+    registry,
+    'tstreams_restore_seconds',
+    () =>
+      new Histogram({
+        name: 'tstreams_restore_seconds',
+        help: 'Time to restore the stores of newly assigned tasks.',
+        labelNames: ['application_id'],
+        buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+        registers,
+      }),
+  );
   const activeTasks = metric(
     registry,
     'tstreams_active_tasks',
@@ -193,6 +216,10 @@ export function registerStreamsMetrics(
     rebalanceCompleted: (event) => {
       rebalances.inc({ application_id: app });
       activeTasks.set({ application_id: app }, event.tasks.length);
+    },
+    restoreCompleted: (event) => {
+      restoredRecords.inc({ application_id: app }, event.records);
+      restoreSeconds.observe({ application_id: app }, event.durationMs / 1000);
     },
     stateChange: (next) => {
       for (const s of STATES) state.set({ application_id: app, state: s }, s === next ? 1 : 0);

@@ -11,13 +11,20 @@ import { readToEnd } from '../internal/kafka/changelog-reader.js';
 import type { TopicPartition } from '../internal/kafka/types.js';
 import type { StreamTask } from '../internal/task/stream-task.js';
 
+/** What a restoration did. */
+export interface RestoreResult {
+  readonly partitions: number;
+  readonly records: number;
+  readonly durationMs: number;
+}
+
 /** Restores every logged store of `tasks`; resolves when each store holds its changelog's content. */
 export async function restoreTasks(
   kafka: Kafka,
   applicationId: string,
   tasks: ReadonlyArray<StreamTask>,
   logger: Logger,
-): Promise<void> {
+): Promise<RestoreResult> {
   const stores = new Map<string, StateStore>();
   const partitions: TopicPartition[] = [];
   for (const task of tasks) {
@@ -28,7 +35,7 @@ export async function restoreTasks(
       partitions.push({ topic, partition: task.partition });
     }
   }
-  if (partitions.length === 0) return;
+  if (partitions.length === 0) return { partitions: 0, records: 0, durationMs: 0 };
   const started = Date.now();
   const admin = new KafkaAdmin(kafka);
   await admin.connect();
@@ -43,27 +50,40 @@ export async function restoreTasks(
   }
   let restored = 0;
   const groupId = `${applicationId}-restore-${process.pid}-${Date.now()}`;
-  await readToEnd(kafka, {
-    groupId,
-    partitions: partitions.map((p) => ({ ...p, endOffset: ends.get(`${p.topic}\u0000${p.partition}`) ?? 0 })),
-    onBatch: (batch) => {
-      const store = stores.get(`${batch.topic}\u0000${batch.partition}`)!;
-      const records: ChangelogRecord[] = [];
-      for (const record of batch.records) {
-        if (record.key === null) continue; // not written by a store: nothing to restore
-        records.push({
-          key: record.key,
-          value: record.value,
-          offset: record.offset,
-          timestamp: record.timestamp,
-        });
-      }
-      store.restoreBatch(records);
-      restored += records.length;
-    },
-  });
-  logger.info(
-    { partitions: partitions.length, records: restored, ms: Date.now() - started },
-    'stores restored',
-  );
+  try {
+    await readToEnd(kafka, {
+      groupId,
+      partitions: partitions.map((p) => ({
+        ...p,
+        endOffset: ends.get(`${p.topic}\u0000${p.partition}`) ?? 0,
+      })),
+      onBatch: (batch) => {
+        const store = stores.get(`${batch.topic}\u0000${batch.partition}`)!;
+        const records: ChangelogRecord[] = [];
+        for (const record of batch.records) {
+          if (record.key === null) continue; // not written by a store: nothing to restore
+          records.push({
+            key: record.key,
+            value: record.value,
+            offset: record.offset,
+            timestamp: record.timestamp,
+          });
+        }
+        store.restoreBatch(records);
+        restored += records.length;
+      },
+    });
+  } finally {
+    // The throw-away group would otherwise stay listed on the cluster.
+    // A fresh admin: a kafkajs admin that was disconnected does not reconnect cleanly.
+    const cleaner = new KafkaAdmin(kafka);
+    await cleaner
+      .connect()
+      .then(() => cleaner.deleteGroups([groupId]))
+      .catch((error: unknown) => logger.debug({ err: error }, 'restore group not deleted'))
+      .finally(() => cleaner.disconnect());
+  }
+  const result = { partitions: partitions.length, records: restored, durationMs: Date.now() - started };
+  logger.info(result, 'stores restored');
+  return result;
 }

@@ -25,7 +25,7 @@ import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { ActiveTask } from './active-task.js';
 import type { ResolvedStreamsConfig } from './config.js';
-import { deserializationHandlerFor, productionHandlerFor } from './error-handlers.js';
+import { inputFailureHandlerFor, productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { RecordSender } from './record-sender.js';
@@ -293,12 +293,14 @@ export class StreamThread {
       for (const spec of wanted.values()) {
         if (!this.#tasks.has(spec.id)) created.push(await this.#createTask(spec));
       }
-      await restoreTasks(
+      const restored = await restoreTasks(
         this.#ctx.kafka,
         this.#ctx.config.applicationId,
         created.map((task) => task.engine),
         logger,
       );
+      if (restored.partitions > 0)
+        events.emit('restoreCompleted', { taskIds: created.map((t) => t.id), ...restored });
       for (const task of created) {
         task.engine.initProcessors();
         this.#tasks.set(task.id, task);
@@ -323,7 +325,17 @@ export class StreamThread {
       applicationId: config.applicationId,
       stateDir: config.stateDir,
       collector,
-      deserializationHandler: deserializationHandlerFor(config.deserializationExceptionHandler, {
+      deserializationHandler: inputFailureHandlerFor(
+        'deserialization',
+        config.deserializationExceptionHandler,
+        {
+          taskId: spec.id,
+          collector,
+          events,
+          logger,
+        },
+      ),
+      processingHandler: inputFailureHandlerFor('processing', config.processingExceptionHandler, {
         taskId: spec.id,
         collector,
         events,

@@ -32,7 +32,7 @@ describe('KafkaStreams on the real broker: repartition and aggregation', () => {
       bootstrapServers: endpoints().kafkaBrokers,
       stateDir: `/tmp/${applicationId}`,
       commitIntervalMs: 200,
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
     });
     running.push(streams);
     const states: StreamsState[] = [];

@@ -22,7 +22,11 @@ function fahrenheitTopology(input: string, output: string): Topology {
           init: (context) => {
             ctx = context;
           },
-          process: (record) => ctx.forward({ ...record, value: (record.value.celsius * 9) / 5 + 32 }),
+          process: (record) => {
+            if (record.value.celsius < -273.15)
+              throw new RangeError(`below absolute zero: ${record.value.celsius}`);
+            ctx.forward({ ...record, value: (record.value.celsius * 9) / 5 + 32 });
+          },
         };
       },
       'readings',
@@ -105,6 +109,56 @@ describe('KafkaStreams: dead-lettering undecodable input', () => {
         sourceOffset: Number(bad!.baseOffset),
       },
     ]);
+    expect(streams.state).toBe('RUNNING');
+  });
+
+  it('dead-letters an input record a processor throws on, naming the processor, and goes on', async () => {
+    const [input, output] = await createTopics([uniqueName('readings'), uniqueName('fahrenheit')]);
+    const producer = kafka({ clientId: 'test-readings' }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: input!,
+      acks: -1,
+      messages: [
+        { key: 'ok', value: JSON.stringify({ celsius: 0 }) },
+        { key: 'impossible', value: JSON.stringify({ celsius: -300 }) },
+        { key: 'ok-too', value: JSON.stringify({ celsius: 37 }) },
+      ],
+    });
+    await producer.disconnect();
+    const streams = new KafkaStreams(fahrenheitTopology(input!, output!), {
+      applicationId: uniqueName('processing-dead-letter'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      stateDir: '/tmp/tstreams-dead-letter-test',
+      processingExceptionHandler: 'deadLetter',
+      logger: pino({ level: 'error' }),
+    });
+    running.push(streams);
+    await streams.start();
+
+    const converted = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= 2 ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the two possible readings converted' },
+    );
+    expect(converted.map((r) => [r.key!.toString(), JSON.parse(r.value!.toString())])).toEqual([
+      ['ok', 32],
+      ['ok-too', 98.6],
+    ]);
+    const [dead, ...more] = await waitFor(
+      async () => {
+        const records = await readAll(`${input}.dlq`);
+        return records.length >= 1 ? records : undefined;
+      },
+      { description: 'the impossible reading on the dead-letter topic' },
+    );
+    expect(more).toEqual([]);
+    expect(dead!.key!.toString()).toBe('impossible');
+    expect(dead!.headers[DLQ_HEADERS.failedNode]?.toString()).toBe('to-fahrenheit');
+    expect(dead!.headers[DLQ_HEADERS.sourceOffset]?.toString()).toBe('1');
+    expect(dead!.headers[DLQ_HEADERS.errorMessage]?.toString()).toContain('below absolute zero');
     expect(streams.state).toBe('RUNNING');
   });
 });

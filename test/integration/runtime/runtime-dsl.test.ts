@@ -91,7 +91,7 @@ describe('KafkaStreams runs a DSL topology', () => {
       bootstrapServers: endpoints().kafkaBrokers,
       stateDir: `/tmp/${applicationId}`,
       commitIntervalMs: 200,
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
     });
     running.push(streams);
     await streams.start();

@@ -62,7 +62,7 @@ describe('KafkaStreams fires punctuators', () => {
       applicationId: uniqueName('punctuation'),
       bootstrapServers: endpoints().kafkaBrokers,
       stateDir: '/tmp/tstreams-punctuation-test',
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
     });
     running.push(streams);
     await streams.start();

@@ -18,7 +18,7 @@ describe('KafkaStreams: graceful shutdown and restart', () => {
       { topic: uniqueName('totals'), partitions: 3 },
     ]);
     const applicationId = uniqueName('restart');
-    const logger = pino({ level: 'warn' });
+    const logger = pino({ level: process.env.RT_LOG ?? 'warn' });
     const start = async (instance: string) => {
       const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
         applicationId,

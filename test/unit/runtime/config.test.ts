@@ -12,6 +12,7 @@ describe('resolveConfig', () => {
       commitIntervalMs: 1000,
       numStandbyReplicas: 0,
       deserializationExceptionHandler: 'fail',
+      processingExceptionHandler: 'fail',
       productionExceptionHandler: 'fail',
       maxBufferedRecords: 20_000,
       replicationFactor: -1,

@@ -27,6 +27,7 @@ describe('registerStreamsMetrics', () => {
       sourceOffset: 5,
     });
     events.emit('rebalanceCompleted', { tasks: ['0_1', '1_1'], durationMs: 30 });
+    events.emit('restoreCompleted', { taskIds: ['1_1'], partitions: 1, records: 42, durationMs: 80 });
     events.emit('stateChange', 'RUNNING', 'REBALANCING');
     const text = await registry.metrics();
     expect(text).toContain('tstreams_records_consumed_total{application_id="app",task_id="0_1"} 10');
@@ -39,6 +40,8 @@ describe('registerStreamsMetrics', () => {
     );
     expect(text).toContain('tstreams_rebalances_total{application_id="app"} 1');
     expect(text).toContain('tstreams_active_tasks{application_id="app"} 2');
+    expect(text).toContain('tstreams_restored_records_total{application_id="app"} 42');
+    expect(text).toContain('tstreams_restore_seconds_count{application_id="app"} 1');
     expect(text).toContain('tstreams_state{application_id="app",state="RUNNING"} 1');
     expect(text).toContain('tstreams_state{application_id="app",state="REBALANCING"} 0');
 

@@ -114,6 +114,17 @@ export class KafkaAdmin {
     return committed;
   }
 
+  /** Deletes consumer groups (e.g. the throw-away groups of store restoration); a missing group is fine. */
+  async deleteGroups(groupIds: ReadonlyArray<string>): Promise<void> {
+    if (groupIds.length === 0) return;
+    try {
+      await this.#admin.deleteGroups([...groupIds]);
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'KafkaJSDeleteGroupsError') throw error;
+      // Groups that never existed or were already deleted are reported per group: nothing to do.
+    }
+  }
+
   /** Deletes topics that exist; used to reset an application and by tests to clean up. */
   async deleteTopics(topics: ReadonlyArray<string>): Promise<void> {
     const existing = new Set(await this.#admin.listTopics());
