@@ -35,3 +35,8 @@ function defaultRoot(): string {
 export function markerOf(paths: StackPaths): string {
   return `-Dtstreams.stack=${paths.run}`;
 }
+
+/** The marker prefix of the private clusters tests start under this checkout (see `startKafkaCluster`). */
+export function privateMarkerPrefix(paths: StackPaths): string {
+  return `-Dtstreams.stack=${paths.run}/private/`;
+}

@@ -57,15 +57,17 @@ export function isAlive(pid: number): boolean {
 /**
  * Pids of running processes whose command line contains `marker`. Every JVM of the stack carries a
  * `-Dtstreams.stack=<folder>` marker, so this finds ours (and only ours) even if the state file is lost.
+ * With `prefix`, any argument starting with `marker` matches (all private clusters under a folder).
  */
-export async function pidsWithMarker(marker: string): Promise<number[]> {
+export async function pidsWithMarker(marker: string, options: { prefix?: boolean } = {}): Promise<number[]> {
+  const matches = (arg: string) => (options.prefix ? arg.startsWith(marker) : arg === marker);
   const pids: number[] = [];
   if (existsSync('/proc/self/cmdline')) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-        if (cmdline.split('\0').includes(marker) && isAlive(Number(entry))) pids.push(Number(entry));
+        if (cmdline.split('\0').some(matches) && isAlive(Number(entry))) pids.push(Number(entry));
       } catch {
         // The process ended while we were listing.
       }
@@ -75,7 +77,7 @@ export async function pidsWithMarker(marker: string): Promise<number[]> {
   const { stdout } = await run('ps', ['-axww', '-o', 'pid=,command=']);
   for (const line of stdout.split('\n')) {
     const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (match?.[2]?.split(' ').includes(marker)) pids.push(Number(match[1]));
+    if (match?.[2]?.split(' ').some(matches)) pids.push(Number(match[1]));
   }
   return pids;
 }
@@ -90,10 +92,18 @@ export async function isOurs(pid: number, marker: string): Promise<boolean> {
  * then SIGKILL after `graceMs`. Resolves true once the leader is gone.
  */
 export async function stopProcessGroup(pid: number, graceMs = 15_000): Promise<boolean> {
-  signalGroup(pid, 'SIGTERM');
-  if (await waitUntilGone(pid, graceMs)) return true;
-  signalGroup(pid, 'SIGKILL');
-  return waitUntilGone(pid, 5_000);
+  if (await signalGroupAndWait(pid, 'SIGTERM', graceMs)) return true;
+  return signalGroupAndWait(pid, 'SIGKILL', 5_000);
+}
+
+/** Sends `signal` to a process group and resolves true once its leader is gone (false after `timeoutMs`). */
+export async function signalGroupAndWait(
+  pid: number,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<boolean> {
+  signalGroup(pid, signal);
+  return waitUntilGone(pid, timeoutMs);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

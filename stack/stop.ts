@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StackError } from './errors.js';
 import { withLock } from './lock.js';
-import { markerOf, type StackPaths, stackPaths } from './paths.js';
+import { markerOf, privateMarkerPrefix, type StackPaths, stackPaths } from './paths.js';
 import { isOurs, pidsWithMarker, stopProcessGroup } from './processes.js';
 import { clearState, readState, type StackState } from './state.js';
 
@@ -14,7 +14,7 @@ export interface StopOptions {
 
 /**
  * Stops every process of this checkout's stack (recorded in the state file, or found by the marker on
- * their command line) and verifies that no Java process of ours is left. Data and logs stay in `.stack/`
+ * their command line), and any private cluster a test left behind, and verifies that no Java process of ours is left. Data and logs stay in `.stack/`
  * until the next start. Resolves with the pids that were stopped.
  *
  * @throws StackError `STRM_ERR_STACK_STOP_FAILED` naming the pids that survived SIGKILL.
@@ -25,7 +25,21 @@ export async function stopStack(options: StopOptions = {}): Promise<number[]> {
   await mkdir(paths.run, { recursive: true });
   return withLock(join(paths.run, 'lock'), async () => {
     const state = (await readState(paths)) ?? { version: 1, owner: 'cli', leases: [] };
-    return stopServices(paths, state, log);
+    const stopped = await stopServices(paths, state, log);
+    // Private clusters left by a test that crashed before closing its own.
+    const prefix = privateMarkerPrefix(paths);
+    const leftovers = await pidsWithMarker(prefix, { prefix: true });
+    if (leftovers.length > 0)
+      log(`Stopping ${leftovers.length} process(es) of private test clusters: ${leftovers.join(', ')}`);
+    await Promise.all(leftovers.map((pid) => stopProcessGroup(pid)));
+    const survivors = await pidsWithMarker(prefix, { prefix: true });
+    if (survivors.length > 0) {
+      throw new StackError(
+        'STRM_ERR_STACK_STOP_FAILED',
+        `Processes ${survivors.join(', ')} of private test clusters survived SIGKILL; end them by hand (kill -9 <pid>).`,
+      );
+    }
+    return [...stopped, ...leftovers];
   });
 }
 

@@ -31,14 +31,17 @@ export interface TopicSpec {
 
 /**
  * Creates topics and waits until each has a leader (the broker does not create topics on first use).
- * Accepts names or specs; returns the names, in order.
+ * Accepts names or specs; returns the names, in order. `brokers` targets another cluster than the stack's.
  *
  * @example
  * const [input, output] = await createTopics([uniqueName('in'), { topic: uniqueName('out'), partitions: 3 }]);
  */
-export async function createTopics(topics: ReadonlyArray<string | TopicSpec>): Promise<string[]> {
+export async function createTopics(
+  topics: ReadonlyArray<string | TopicSpec>,
+  options: { brokers?: string[] } = {},
+): Promise<string[]> {
   const specs = topics.map((topic) => (typeof topic === 'string' ? { topic } : topic));
-  const admin = kafka({ clientId: 'test-admin' }).admin();
+  const admin = kafka({ clientId: 'test-admin', ...brokersOverride(options.brokers) }).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -72,6 +75,12 @@ export interface ReadAllOptions {
   readonly isolation?: 'read_committed' | 'read_uncommitted';
   /** Give up after this long (default 30 s). */
   readonly timeoutMs?: number;
+  /** Another cluster than the stack's, e.g. a private one from `startKafkaCluster`. */
+  readonly brokers?: string[];
+}
+
+function brokersOverride(brokers: string[] | undefined): Partial<KafkaConfig> {
+  return brokers ? { brokers } : {};
 }
 
 /**
@@ -83,7 +92,7 @@ export interface ReadAllOptions {
  * const committed = await readAll(topic, { isolation: 'read_committed' });
  */
 export async function readAll(topic: string, options: ReadAllOptions = {}): Promise<ConsumedRecord[]> {
-  const client = kafka({ clientId: 'test-read-all' });
+  const client = kafka({ clientId: 'test-read-all', ...brokersOverride(options.brokers) });
   const admin = client.admin();
   await admin.connect();
   // kafkajs' admin lists offsets with isolation read_committed: `high` is the last stable offset.
