@@ -2,8 +2,10 @@
  * The payment step of the topology: decides what money must move and asks the payment worker to move it
  * on `payment.requests` (the topology itself never awaits a gateway). A new reservation is authorised for
  * its total; an authorisation answer is recorded on the reservation; a cancellation is priced by the
- * property's cancellation policy and refunds what was paid minus the fee; a check-in captures the
- * authorised amount; an authorisation that arrives after the reservation was cancelled is released.
+ * property's cancellation policy and refunds what was paid minus the fee; a modification that lowers the
+ * price refunds the difference (one that raises it leaves a balance due at check-in); a check-in
+ * captures the authorised amount; an authorisation that arrives after the reservation was cancelled is
+ * released.
  */
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import type { StreamRecord } from '../../topology/record.js';
@@ -57,6 +59,7 @@ export function paymentProcessor(config: ResolvedConfig): Processor<string, Step
             gatewayReference: command.event.gatewayReference,
             capturedMinor: 0,
             refundedMinor: step.voidAuthorization ? authorized : 0,
+            balanceDueMinor: 0,
           },
         };
         if (step.voidAuthorization) {
@@ -107,6 +110,31 @@ export function paymentProcessor(config: ResolvedConfig): Processor<string, Step
             propertyId: step.propertyId,
             amount: toEventMoney(outcome.refund),
             cancellationFee: toEventMoney(outcome.fee),
+            authorizationCode: payment.authorizationCode,
+            gatewayReference: payment.gatewayReference ?? '',
+            occurredAt: step.timestamp,
+          });
+        }
+      } else if (command.kind === 'MODIFY' && state.price !== null && state.payment !== null) {
+        // The new price against what the guest has paid: refund a decrease now, record an increase as
+        // a balance due at check-in.
+        const { payment, price } = state;
+        const paid = payment.authorizedMinor - payment.refundedMinor;
+        const difference = price.totalMinor - paid;
+        updated = { ...state, payment: { ...payment, balanceDueMinor: Math.max(0, difference) } };
+        if (difference < 0 && payment.authorizationCode !== null) {
+          updated = {
+            ...state,
+            payment: { ...payment, balanceDueMinor: 0, refundedMinor: payment.refundedMinor - difference },
+          };
+          request({
+            type: 'REFUND',
+            requestId: `${step.eventId}:refund-difference`,
+            paymentId,
+            confirmationNumber: step.confirmationNumber,
+            propertyId: step.propertyId,
+            amount: toEventMoney(money(-difference, price.currency)),
+            cancellationFee: toEventMoney(money(0, price.currency)),
             authorizationCode: payment.authorizationCode,
             gatewayReference: payment.gatewayReference ?? '',
             occurredAt: step.timestamp,

@@ -35,6 +35,11 @@ export interface PaymentState {
   readonly gatewayReference: string | null;
   readonly capturedMinor: number;
   readonly refundedMinor: number;
+  /**
+   * What a modification made the stay cost beyond the authorised amount; collected at the desk at
+   * check-in (the pipeline does not re-authorise). A modification that lowers the price is refunded.
+   */
+  readonly balanceDueMinor: number;
 }
 
 /** The money side of a cancellation. */

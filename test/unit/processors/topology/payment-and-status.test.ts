@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedPaymentGateway } from '../../../../processors/domain/payment/simulated-gateway.js';
 import type { PaymentRequest } from '../../../../processors/topology/payment-request.js';
 import { PaymentWorker } from '../../../../processors/topology/payment-worker.js';
-import { cancelled, checkedIn, checkedOut, created, type Pipeline, startPipeline } from './harness.js';
+import {
+  cancelled,
+  checkedIn,
+  checkedOut,
+  created,
+  modified,
+  type Pipeline,
+  startPipeline,
+  stay,
+} from './harness.js';
 
 const pipelines: Pipeline[] = [];
 async function start(...args: Parameters<typeof startPipeline>): Promise<Pipeline> {
@@ -178,6 +187,26 @@ describe('payment requests and reservation status (test driver)', () => {
     ]);
     expect(p.reservation(guest.confirmationNumber)?.status).toBe('CHECKED_OUT');
     expect(p.read('availability.updated')).toEqual([]); // nothing released by a refused command
+  });
+
+  it('refunds the difference when a modification lowers the price, and records a balance when it raises it', async () => {
+    const p = await start();
+    const guest = created({ checkIn: '2026-08-10', checkOut: '2026-08-13' }); // 3 nights: 300.00
+    p.pipe('reservation.created', guest, T);
+    await p.settlePayments(T);
+    p.pipe('reservation.modified', modified(guest, stay('STD', '2026-08-10', '2026-08-12')), T + 1); // 200.00
+    expect(p.readRequests()).toEqual([
+      expect.objectContaining({ type: 'REFUND', amount: eur('100.00'), cancellationFee: eur('0.00') }),
+    ]);
+    p.pipe('reservation.modified', modified(guest, stay('STD', '2026-08-10', '2026-08-14')), T + 2); // 400.00
+    expect(p.readRequests()).toEqual([]);
+    expect(p.reservation(guest.confirmationNumber)?.payment).toMatchObject({
+      authorizedMinor: 30_000,
+      refundedMinor: 10_000,
+      balanceDueMinor: 20_000,
+    });
+    p.pipe('reservation.checkin', checkedIn(guest), Date.UTC(2026, 7, 10, 15, 0));
+    expect(p.readRequests()).toEqual([expect.objectContaining({ type: 'CAPTURE', amount: eur('200.00') })]);
   });
 
   it('refuses commands for an unknown reservation', async () => {
