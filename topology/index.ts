@@ -65,6 +65,7 @@ export { SessionWindowedKStream } from './session-windowed-kstream.js';
 export { SessionWindows } from './session-windows.js';
 export { SlidingWindows } from './sliding-windows.js';
 export { StreamsBuilder, type StreamsBuilderConfig } from './streams-builder.js';
+export { BufferConfig, Suppressed } from './suppressed.js';
 export {
   type InputTopicOptions,
   TopologyTestDriver,

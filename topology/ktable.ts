@@ -16,9 +16,11 @@ import {
   storeValueGetter,
   type TableValueGetterSupplier,
 } from './internal/operators/table-value-getter.js';
+import { suppressTable } from './internal/windows/suppress-step.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { asUnknown, KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * A table with keys of type `K` and values of type `V`.
@@ -104,6 +106,18 @@ export class KTable<K, V> {
       new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableGroupBySupplier(selector))),
     );
     return new KGroupedTable<K2, V2>(this.builder, name, grouped);
+  }
+
+  /**
+   * Holds back updates and emits only the last one per key when it is due: when its window closes
+   * (`Suppressed.untilWindowCloses`, for windowed aggregations: final results only), or a time limit
+   * after the key's first held update (`Suppressed.untilTimeLimit`).
+   *
+   * @example
+   * counts.suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())).toStream().to('final-counts');
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   private transform<V2>(

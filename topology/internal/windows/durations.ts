@@ -14,3 +14,14 @@ export function checkDuration(owner: string, argument: string, ms: number, min: 
   }
   return ms;
 }
+
+/** Returns `value` when it is a positive safe integer (a count or a size), or throws a coded error. */
+export function checkPositiveCount(owner: string, argument: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TopologyError(
+      'STRM_ERR_TOPOLOGY_INVALID_ARGUMENT',
+      `${owner}: ${argument} is ${String(value)}; pass a whole number of at least 1`,
+    );
+  }
+  return value;
+}
