@@ -1,0 +1,87 @@
+/**
+ * The process configuration, from environment variables (documented in docs/api.md). Every variable has
+ * a default that works against a local stack (`npm run stack:start`), except where said.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './errors.js';
+
+/** Everything `main.ts` needs. */
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly kafkaBrokers: string[];
+  readonly schemaRegistryUrl: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Consumer group and internal-topic prefix of the streams application; also prefixes the sink's group. */
+  readonly applicationId: string;
+  /** Prefix of every pipeline topic (empty in production; with one, the topology is not run). */
+  readonly topicPrefix: string;
+  readonly topicPartitions: number;
+  readonly redisKeyPrefix: string;
+  readonly stateDir: string;
+  /** Path of the properties JSON; empty: the sample reference data. */
+  readonly referenceDataPath: string;
+  readonly bodyLimitBytes: number;
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  readonly idempotencyTtlSeconds: number;
+  readonly waitTimeoutMs: number;
+  readonly runStreams: boolean;
+  readonly runSink: boolean;
+  readonly runPaymentWorker: boolean;
+}
+
+/** Reads the configuration from `env`; throws a {@link ConfigError} naming a malformed variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const text = (name: string, fallback: string) => {
+    const value = env[name];
+    return value === undefined || value === '' ? fallback : value;
+  };
+  const integer = (name: string, fallback: number, min = 0) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new ConfigError(`${name}=${raw} is not a whole number of at least ${min}; fix or unset it`);
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new ConfigError(`${name}=${raw} must be true or false`);
+  };
+  const topicPrefix = text('TOPIC_PREFIX', '');
+  return {
+    host: text('HOST', '0.0.0.0'),
+    port: integer('PORT', 8080),
+    logLevel: text('LOG_LEVEL', 'info'),
+    kafkaBrokers: text('KAFKA_BROKERS', '127.0.0.1:9092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== ''),
+    schemaRegistryUrl: text('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
+    databaseUrl: text('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/test'),
+    redisUrl: text('REDIS_URL', 'redis://127.0.0.1:6379'),
+    applicationId: text('APPLICATION_ID', 'reservations'),
+    topicPrefix,
+    topicPartitions: integer('TOPIC_PARTITIONS', 6, 1),
+    redisKeyPrefix: text('REDIS_KEY_PREFIX', 'reservations:'),
+    stateDir: text('STATE_DIR', join(tmpdir(), 'tstreams')),
+    referenceDataPath: text('REFERENCE_DATA', ''),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', 16 * 1024, 1024),
+    rateLimitMax: integer('RATE_LIMIT_MAX', 100, 1),
+    rateLimitWindowMs: integer('RATE_LIMIT_WINDOW_MS', 60_000, 1000),
+    idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 60),
+    waitTimeoutMs: integer('WAIT_TIMEOUT_MS', 10_000, 100),
+    // The topology's topic names are fixed, so it only runs without a prefix.
+    runStreams: flag('RUN_STREAMS', topicPrefix === ''),
+    runSink: flag('RUN_SINK', true),
+    runPaymentWorker: flag('RUN_PAYMENT_WORKER', topicPrefix === ''),
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Upserts of the `reservations` schema. A reservation row gathers what each event says about it, each
+ * part last-writer-wins by event time (status: then by rank, so the pipeline's decision beats the command
+ * it decided), with strict comparisons so that applying the same event again changes nothing. Every
+ * event is also a row of `status_history`, inserted once by event id.
+ */
+import type { PoolClient } from 'pg';
+import type {
+  ReservationCancelled,
+  ReservationCheckedIn,
+  ReservationCheckedOut,
+  ReservationConfirmed,
+  ReservationCreated,
+  ReservationModified,
+  ReservationRejected,
+  ReservationStatus,
+  StayDetails,
+} from '../../schemas/generated/types.js';
+
+/** What one event says about a reservation; absent parts are left as they are. */
+interface ReservationFacts {
+  readonly confirmationNumber: string;
+  readonly propertyId: string;
+  readonly occurredAt: number;
+  readonly guestId?: string;
+  readonly status?: ReservationStatus;
+  /** 1 for the pipeline's decisions, 0 for commands. */
+  readonly rank?: number;
+  readonly detail?: string | null;
+  readonly stay?: StayDetails;
+  readonly total?: { readonly amount: string; readonly currency: string };
+}
+
+const UPSERT = `
+INSERT INTO reservations.reservation AS r (
+  confirmation_number, property_id, guest_id, status, status_event_time, status_rank, detail,
+  room_type, check_in_date, check_out_date, nights, rooms, adults, children, stay_event_time,
+  total_amount, currency, total_event_time, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $15, $16, $5, $5)
+ON CONFLICT (confirmation_number) DO UPDATE SET
+  guest_id = coalesce(r.guest_id, excluded.guest_id),
+  status = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
+      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
+    THEN excluded.status ELSE r.status END,
+  detail = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
+      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
+    THEN excluded.detail ELSE r.detail END,
+  status_rank = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
+      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
+    THEN excluded.status_rank ELSE r.status_rank END,
+  status_event_time = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
+      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
+    THEN excluded.status_event_time ELSE r.status_event_time END,
+  room_type = CASE WHEN ${newerStay()} THEN excluded.room_type ELSE r.room_type END,
+  check_in_date = CASE WHEN ${newerStay()} THEN excluded.check_in_date ELSE r.check_in_date END,
+  check_out_date = CASE WHEN ${newerStay()} THEN excluded.check_out_date ELSE r.check_out_date END,
+  nights = CASE WHEN ${newerStay()} THEN excluded.nights ELSE r.nights END,
+  rooms = CASE WHEN ${newerStay()} THEN excluded.rooms ELSE r.rooms END,
+  adults = CASE WHEN ${newerStay()} THEN excluded.adults ELSE r.adults END,
+  children = CASE WHEN ${newerStay()} THEN excluded.children ELSE r.children END,
+  stay_event_time = CASE WHEN ${newerStay()} THEN excluded.stay_event_time ELSE r.stay_event_time END,
+  total_amount = CASE WHEN ${newerTotal()} THEN excluded.total_amount ELSE r.total_amount END,
+  currency = CASE WHEN ${newerTotal()} THEN excluded.currency ELSE r.currency END,
+  total_event_time = CASE WHEN ${newerTotal()} THEN excluded.total_event_time ELSE r.total_event_time END,
+  created_at = least(r.created_at, excluded.created_at)`;
+
+function newerStay(): string {
+  return '(excluded.room_type IS NOT NULL AND (r.room_type IS NULL OR excluded.stay_event_time > r.stay_event_time))';
+}
+
+function newerTotal(): string {
+  return '(excluded.total_amount IS NOT NULL AND (r.total_amount IS NULL OR excluded.total_event_time > r.total_event_time))';
+}
+
+async function upsertReservation(client: PoolClient, f: ReservationFacts): Promise<void> {
+  const s = f.stay;
+  await client.query(UPSERT, [
+    f.confirmationNumber,
+    f.propertyId,
+    f.guestId ?? null,
+    f.status ?? null,
+    f.occurredAt,
+    f.rank ?? 0,
+    f.detail ?? null,
+    s?.roomType ?? null,
+    s?.checkInDate ?? null,
+    s?.checkOutDate ?? null,
+    s?.nights ?? null,
+    s?.rooms ?? null,
+    s?.adults ?? null,
+    s?.children ?? null,
+    f.total?.amount ?? null,
+    f.total?.currency ?? null,
+  ]);
+}
+
+async function history(
+  client: PoolClient,
+  topic: string,
+  event: { eventId: string; eventType: string; confirmationNumber: string; occurredAt: number },
+  status: ReservationStatus | null,
+  detail: string | null,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO reservations.status_history
+       (event_id, confirmation_number, event_type, status, occurred_at, detail, source_topic)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
+    [event.eventId, event.confirmationNumber, event.eventType, status, event.occurredAt, detail, topic],
+  );
+}
+
+/** Applies one event of a `reservation.*` topic; returns false for a topic it does not know. */
+export async function applyReservationEvent(
+  client: PoolClient,
+  topic: string,
+  value: unknown,
+): Promise<boolean> {
+  switch (topic) {
+    case 'reservation.created': {
+      const e = value as ReservationCreated;
+      await upsertReservation(client, {
+        ...e,
+        guestId: e.guestDetails.guestId,
+        status: 'PENDING',
+        stay: e.stayDetails,
+        total: e.pricingDetails.totalAmount,
+      });
+      await history(client, topic, e, 'PENDING', null);
+      return true;
+    }
+    case 'reservation.modified': {
+      const e = value as ReservationModified;
+      await upsertReservation(client, { ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
+      await history(client, topic, e, null, e.reason);
+      return true;
+    }
+    case 'reservation.cancelled': {
+      const e = value as ReservationCancelled;
+      await upsertReservation(client, { ...e, status: 'CANCELLED', detail: e.reason });
+      await history(client, topic, e, 'CANCELLED', e.reason);
+      return true;
+    }
+    case 'reservation.checkin': {
+      const e = value as ReservationCheckedIn;
+      await upsertReservation(client, { ...e, status: 'CHECKED_IN' });
+      await history(client, topic, e, 'CHECKED_IN', null);
+      return true;
+    }
+    case 'reservation.checkout': {
+      const e = value as ReservationCheckedOut;
+      await upsertReservation(client, { ...e, status: 'CHECKED_OUT' });
+      await history(client, topic, e, 'CHECKED_OUT', null);
+      return true;
+    }
+    case 'reservation.confirmed': {
+      const e = value as ReservationConfirmed;
+      await upsertReservation(client, {
+        ...e,
+        status: 'CONFIRMED',
+        rank: 1,
+        stay: e.stayDetails,
+        total: e.totalAmount,
+      });
+      await history(client, topic, e, 'CONFIRMED', null);
+      return true;
+    }
+    case 'reservation.rejected': {
+      const e = value as ReservationRejected;
+      const detail = `${e.reason}${e.detail === null ? '' : `: ${e.detail}`}`;
+      // currentStatus is the status after the refusal: REJECTED, or the unchanged one for a refused
+      // command (which undoes the command's optimistic status, as rank 1 beats rank 0 at equal time).
+      if (e.currentStatus !== null) {
+        await upsertReservation(client, { ...e, status: e.currentStatus, rank: 1, detail });
+      }
+      await history(client, topic, e, e.currentStatus, detail);
+      return true;
+    }
+    default:
+      return false;
+  }
+}

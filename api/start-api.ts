@@ -1,0 +1,202 @@
+/**
+ * Starts one instance of the application: applies the migrations, creates missing topics, connects the
+ * publisher, and runs (as configured) the reservation topology on {@link KafkaStreams}, the payment
+ * worker, the system-of-record sink and the HTTP server. `close()` stops them in reverse order. Used by
+ * `main.ts` and by the integration tests (which run instances with their own topic prefix and database).
+ */
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import pino, { type Logger } from 'pino';
+import { collectDefaultMetrics, register as defaultRegistry, type Registry } from 'prom-client';
+import { ResilientPaymentGateway } from '../processors/domain/payment/resilient-gateway.js';
+import { SimulatedPaymentGateway } from '../processors/domain/payment/simulated-gateway.js';
+import { loadPropertyCatalog } from '../processors/domain/reference-data-loader.js';
+import { DEFAULT_STAY_LIMITS } from '../processors/domain/stay.js';
+import { buildReservationTopology } from '../processors/topology/build-reservation-topology.js';
+import { PaymentWorker } from '../processors/topology/payment-worker.js';
+import { avroReservationSerdes } from '../processors/topology/serdes.js';
+import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
+import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
+import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
+import { buildApp } from './app.js';
+import { PostgresApiKeyStore } from './auth/api-keys.js';
+import type { ApiConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { KafkaDeadLetterService } from './dlq/kafka-dead-letter-service.js';
+import { REDACTED_PATHS } from './http/logging.js';
+import { ensureTopics } from './kafka/ensure-topics.js';
+import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
+import { topicNamer } from './kafka/topics.js';
+import type { ReadinessCheck } from './ops/ops-routes.js';
+import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
+import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
+import { RedisIdempotencyStore } from './reservations/idempotency.js';
+import { PostgresReservationLedger } from './sink/postgres-ledger.js';
+import { SystemOfRecordSink } from './sink/system-of-record-sink.js';
+
+/** A running instance. */
+export interface RunningApi {
+  readonly app: FastifyInstance;
+  readonly config: ApiConfig;
+  readonly pool: pg.Pool;
+  readonly redis: Redis;
+  readonly kafka: Kafka;
+  readonly apiKeys: PostgresApiKeyStore;
+  readonly streams: KafkaStreams | undefined;
+  readonly sink: SystemOfRecordSink | undefined;
+  /** Stops everything; idempotent. */
+  close(): Promise<void>;
+}
+
+let defaultMetricsCollected = false;
+
+/** Starts an instance from `config` (the server is built but not listening; call `app.listen`). */
+export async function startApi(
+  config: ApiConfig,
+  options: { registry?: Registry; logger?: Logger } = {},
+): Promise<RunningApi> {
+  const logger =
+    options.logger ??
+    pino({
+      name: config.applicationId,
+      level: config.logLevel,
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    });
+  const registry = options.registry ?? defaultRegistry;
+  if (registry === defaultRegistry && !defaultMetricsCollected) {
+    collectDefaultMetrics();
+    defaultMetricsCollected = true;
+  }
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    while (closers.length > 0) {
+      await closers.pop()!().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
+    }
+  };
+  try {
+    await migrate(config.databaseUrl, logger);
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    closers.push(() => pool.end());
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    closers.push(() => redis.quit());
+    const kafka = new Kafka({
+      clientId: `${config.applicationId}-api`,
+      brokers: config.kafkaBrokers,
+      logLevel: logLevel.ERROR,
+    });
+    const registryClient = new HttpSchemaRegistryClient({ url: config.schemaRegistryUrl });
+    const names = topicNamer(config.topicPrefix);
+    const created = await ensureTopics(kafka, names, config.topicPartitions);
+    if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+
+    const publisher = new KafkaEventPublisher(kafka, registryClient, names);
+    await publisher.connect();
+    closers.push(() => publisher.close());
+    const catalog =
+      config.referenceDataPath === '' ? loadPropertyCatalog() : loadPropertyCatalog(config.referenceDataPath);
+
+    let streams: KafkaStreams | undefined;
+    if (config.runStreams) {
+      const topology = buildReservationTopology({ catalog, serdes: avroReservationSerdes(registryClient) });
+      streams = new KafkaStreams(topology, {
+        applicationId: config.applicationId,
+        bootstrapServers: config.kafkaBrokers,
+        stateDir: config.stateDir,
+        deserializationExceptionHandler: 'deadLetter',
+        logger,
+      });
+      const stopMetrics = registerStreamsMetrics(streams, { registry });
+      closers.push(async () => stopMetrics());
+      const running = streams;
+      closers.push(() => running.close());
+      await streams.start();
+    }
+    if (config.runPaymentWorker) {
+      const loop = new PaymentWorkerLoop({
+        kafka,
+        worker: new PaymentWorker(new ResilientPaymentGateway(new SimulatedPaymentGateway()), {
+          applicationId: config.applicationId,
+        }),
+        publisher,
+        registry: registryClient,
+        names,
+        groupId: `${config.applicationId}-payments`,
+        logger,
+      });
+      closers.push(() => loop.stop());
+      await loop.start();
+    }
+    let sink: SystemOfRecordSink | undefined;
+    if (config.runSink) {
+      sink = new SystemOfRecordSink({
+        kafka,
+        pool,
+        registry: registryClient,
+        names,
+        groupId: `${config.applicationId}-sink`,
+        logger,
+        metrics: registry,
+      });
+      const running = sink;
+      closers.push(() => running.stop());
+      await sink.start();
+    }
+
+    const apiKeys = new PostgresApiKeyStore(pool);
+    const readiness: ReadinessCheck[] = [
+      {
+        name: 'postgres',
+        check: async () => {
+          await pool.query('SELECT 1');
+          return { ready: true };
+        },
+      },
+      { name: 'redis', check: async () => ({ ready: (await redis.ping()) === 'PONG' }) },
+    ];
+    if (streams !== undefined) {
+      const s = streams;
+      readiness.push({
+        name: 'streams',
+        check: async () => ({ ready: s.state === 'RUNNING', detail: `state ${s.state}` }),
+      });
+    }
+    if (sink !== undefined) {
+      const s = sink;
+      readiness.push({ name: 'sink', check: async () => ({ ready: s.running }) });
+    }
+    const app = await buildApp(
+      {
+        apiKeys,
+        registry,
+        redis,
+        reservations: {
+          catalog,
+          stayLimits: DEFAULT_STAY_LIMITS,
+          publisher,
+          confirmationNumbers: new RedisConfirmationNumbers(redis, config.redisKeyPrefix),
+          idempotency: new RedisIdempotencyStore(redis, config.redisKeyPrefix, config.idempotencyTtlSeconds),
+          ledger: new PostgresReservationLedger(pool),
+          waitTimeoutMs: config.waitTimeoutMs,
+          now: Date.now,
+        },
+        ops: { registry, readiness },
+        dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
+      },
+      {
+        logLevel: config.logLevel,
+        bodyLimitBytes: config.bodyLimitBytes,
+        rateLimitMax: config.rateLimitMax,
+        rateLimitWindowMs: config.rateLimitWindowMs,
+        redisKeyPrefix: config.redisKeyPrefix,
+      },
+    );
+    closers.push(() => app.close());
+    await app.ready();
+    return { app, config, pool, redis, kafka, apiKeys, streams, sink, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
