@@ -152,6 +152,10 @@ export function buildReservationTopology(
       NODES.pricing,
     )
     .addStateStore(
+      Stores.keyValueStoreBuilder(keyValue(STORES.pace), Serdes.string(), Serdes.json<number[]>()),
+      NODES.pricing,
+    )
+    .addStateStore(
       Stores.keyValueStoreBuilder(keyValue(STORES.kpiProgress), Serdes.string(), Serdes.number()),
       NODES.kpis,
     );

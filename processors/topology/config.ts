@@ -88,6 +88,8 @@ export const STORES = {
   rates: 'rates',
   /** KPI window stores are `kpis-<window name>`; this one remembers the last finalised window. */
   kpiProgress: 'kpis-progress',
+  /** `<propertyId>|<roomType>` → event times of its bookings in the pricing pace window. */
+  pace: 'booking-pace',
 } as const;
 
 /** The key of a (property, room type, night) in the inventory and rate stores; sorts by property, type, night. */

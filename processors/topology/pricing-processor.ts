@@ -1,7 +1,8 @@
 /**
  * Dynamic pricing. For a new or modified stay it prices every night from the occupancy the guest saw
- * (the rooms sold that night by others) and records the result with `rate.applied` and in the
- * reservation. For every night whose occupancy changed it recomputes the rate the next guest would pay
+ * (the rooms sold that night by others) and, when the pricing config has a pace factor, from the
+ * bookings of the room type in the trailing pace window; it records the result with `rate.applied` and
+ * in the reservation. For every night whose occupancy changed it recomputes the rate the next guest would pay
  * and, when that differs from the rate in the `rates` store, stores it and emits `rate.updated`.
  */
 import type { NightlyRate, RateApplied, RateUpdated, StayDetails } from '../../schemas/generated/types.js';
@@ -24,11 +25,13 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
   let context: ProcessorContext<string, unknown>;
   let inventory: KeyValueStore<string, number>;
   let rates: KeyValueStore<string, number>;
+  let pace: KeyValueStore<string, number[]>;
   return {
     init(ctx) {
       context = ctx;
       inventory = ctx.getStateStore(STORES.inventory);
       rates = ctx.getStateStore(STORES.rates);
+      pace = ctx.getStateStore(STORES.pace);
     },
     process(record: StreamRecord<string, Step>) {
       let step = record.value;
@@ -36,7 +39,13 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
       const { command } = step;
       if ((command.kind === 'CREATE' || command.kind === 'MODIFY') && step.state !== null) {
         const stay = command.event.stayDetails;
-        const price = applyPrice(property, stay, command.event.pricingDetails, (night) => {
+        const recent = recentBookings(
+          property.propertyId,
+          stay.roomType,
+          step.timestamp,
+          command.kind === 'CREATE',
+        );
+        const price = applyPrice(property, stay, command.event.pricingDetails, recent, (night) => {
           const sold = inventory.get(nightKey(property.propertyId, stay.roomType, night)) ?? 0;
           return Math.max(0, sold - stay.rooms); // rooms held by others: this guest's own do not raise their price
         });
@@ -49,7 +58,14 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
         );
         step = { ...step, state: { ...step.state, price } };
       }
-      for (const change of step.inventoryChanges) publishRate(property, change, step);
+      for (const change of step.inventoryChanges) {
+        publishRate(
+          property,
+          change,
+          step,
+          recentBookings(property.propertyId, change.roomTypeCode, step.timestamp, false),
+        );
+      }
       next(context, NODES.payment, step);
     },
   };
@@ -58,6 +74,7 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
     property: Property,
     stay: StayDetails,
     quoted: { taxes: { amount: string; currency: string }; fees: { amount: string; currency: string } },
+    recent: number,
     soldByOthers: (night: string) => number,
   ): AppliedPrice {
     const roomType = config.catalog.roomType(property.propertyId, stay.roomType);
@@ -70,6 +87,7 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
         night,
         soldBefore: soldByOthers(night),
       })),
+      recentBookings: recent,
     });
     const taxesMinor = fromEventMoney(quoted.taxes).minor;
     const feesMinor = fromEventMoney(quoted.fees).minor;
@@ -88,10 +106,23 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
     };
   }
 
-  function publishRate(property: Property, change: NightChange, step: Step): void {
+  /**
+   * Bookings of (property, room type) in the pace window ending at `now`, before this one; `record` adds
+   * this booking for later ones. Without a pace config nothing is kept and the count is 0.
+   */
+  function recentBookings(propertyId: string, roomType: string, now: number, record: boolean): number {
+    const window = config.pricing.pace?.windowMs;
+    if (window === undefined) return 0;
+    const key = `${propertyId}|${roomType}`;
+    const within = (pace.get(key) ?? []).filter((t) => t > now - window && t <= now);
+    if (record) pace.put(key, [...within, now]);
+    return within.length;
+  }
+
+  function publishRate(property: Property, change: NightChange, step: Step, recent: number): void {
     const roomType = config.catalog.roomType(property.propertyId, change.roomTypeCode);
     const key = nightKey(property.propertyId, change.roomTypeCode, change.night);
-    const multiplier = multiplierBp(config.pricing, change.soldAfter, roomType.capacity);
+    const multiplier = multiplierBp(config.pricing, change.soldAfter, roomType.capacity, recent);
     const rate = nightlyRate(roomType.baseRate, multiplier);
     const previous = rates.get(key);
     if (previous === rate.minor) return;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PRICING } from '../../../../processors/domain/pricing.js';
 import { cancelled, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
 
 const pipelines: Pipeline[] = [];
@@ -105,5 +106,36 @@ describe('pricing processor (test driver)', () => {
     });
     p.pipe('reservation.created', guest, T);
     expect(p.read('rate.applied')[0]?.roomTotal).toEqual({ amount: '14800.00', currency: 'JPY' });
+  });
+});
+
+describe('pricing processor with a pace factor (test driver)', () => {
+  it('raises the price when bookings of the room type come quickly, and forgets them after the window', async () => {
+    const p = await start({
+      pricing: {
+        ...DEFAULT_PRICING,
+        pace: {
+          windowMs: 600_000,
+          tiers: [
+            { fromBookings: 0, multiplierBp: 10_000 },
+            { fromBookings: 2, multiplierBp: 11_000 },
+          ],
+        },
+      },
+    });
+    // Different nights, so occupancy stays at ×1.0 and only the pace moves the price.
+    const on = (day: number) => created({ checkIn: `2026-08-${day}`, checkOut: `2026-08-${day + 1}` });
+    p.pipe('reservation.created', on(10), T); // 0 before it
+    p.pipe('reservation.created', on(12), T + 60_000); // 1 before it
+    p.pipe('reservation.created', on(14), T + 120_000); // 2 before it: ×1.1
+    p.pipe('reservation.created', on(16), T + 900_000); // the first three left the 10-minute window
+    expect(
+      p.read('rate.applied').map((r) => [r.nightlyRates[0]?.demandMultiplier, r.roomTotal.amount]),
+    ).toEqual([
+      ['1.0000', '100.00'],
+      ['1.0000', '100.00'],
+      ['1.1000', '110.00'],
+      ['1.0000', '100.00'],
+    ]);
   });
 });
