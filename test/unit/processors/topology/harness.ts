@@ -63,7 +63,7 @@ export const catalog = parsePropertyCatalog({
     },
   ],
 });
-const serdes = jsonReservationSerdes();
+const jsonSerdes = jsonReservationSerdes();
 
 type InputTopic = keyof typeof INPUT_TOPICS | (typeof SETTLEMENT_INPUT_TOPICS)[number];
 type OutputTopic = keyof typeof OUTPUT_TOPICS;
@@ -97,6 +97,7 @@ export async function startPipeline(
   overrides: Partial<ReservationTopologyConfig> = {},
   gatewayOptions: ConstructorParameters<typeof SimulatedPaymentGateway>[0] = {},
 ): Promise<Pipeline> {
+  const serdes = overrides.serdes ?? jsonSerdes;
   const kpiStats: KpiProcessorStats = { droppedLate: 0 };
   const topology = buildReservationTopology(
     { catalog, serdes, persistentStores: false, ...overrides },
