@@ -1,23 +1,40 @@
 /**
- * A task the runtime runs: the Kafka-free engine task, its collector, and the offsets it has processed and
- * committed per source topic (all at the task's partition). A task is "dirty" when it processed records
- * whose offsets are not committed yet.
+ * A task the runtime runs: the Kafka-free engine task, its collector, the offsets it has processed and
+ * committed per source topic (all at the task's partition), and where its persistent stores stand in their
+ * changelogs (for checkpoints). A task is "dirty" when it processed records whose offsets are not
+ * committed yet.
  */
+import { type CheckpointEntry, restoreStartOffset } from '../../state/index.js';
 import type { TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { StreamTask } from '../internal/task/stream-task.js';
 import type { TaskCollector } from './task-collector.js';
 import type { TaskSpec } from './task-layout.js';
+
+/** Where a task keeps its files and what its checkpoint vouched for when it was opened. */
+export interface TaskDirectoryInfo {
+  /** `stateDir/<applicationId>/<taskId>`. */
+  readonly path: string;
+  /** Persistent, logged stores: the ones a checkpoint covers. */
+  readonly checkpointedStores: ReadonlyArray<string>;
+  /** Checkpoint entries of stores whose local files were kept. */
+  readonly trusted: ReadonlyMap<string, CheckpointEntry>;
+}
 
 export class ActiveTask {
   /** Next offset to process, per source topic. */
   readonly #positions = new Map<string, number>();
   /** Last committed position, per source topic. */
   readonly #committed = new Map<string, number>();
+  /** Offset of the last changelog record each checkpointed store holds. */
+  readonly #changelogOffsets = new Map<string, number>();
+  /** When the checkpoint was last written (ms), 0 for never. */
+  lastCheckpointAt = 0;
 
   constructor(
     readonly spec: TaskSpec,
     readonly engine: StreamTask,
     readonly collector: TaskCollector,
+    readonly directory: TaskDirectoryInfo,
   ) {}
 
   get id(): string {
@@ -51,5 +68,43 @@ export class ActiveTask {
 
   markCommitted(offsets: ReadonlyArray<TopicPartitionOffset>): void {
     for (const { topic, offset } of offsets) this.#committed.set(topic, offset);
+  }
+
+  /** Where restoring `storeName` starts: after its checkpoint, or the changelog's start. */
+  restoreStartOffset(storeName: string): number {
+    const entry = this.directory.trusted.get(storeName);
+    return entry === undefined ? 0 : restoreStartOffset(entry);
+  }
+
+  /** Records that `storeName` holds its changelog up to `offset` (restored, or written and acknowledged). */
+  noteChangelogOffset(storeName: string, offset: number): void {
+    const trusted = this.directory.trusted.get(storeName)?.offset ?? -1;
+    this.#changelogOffsets.set(
+      storeName,
+      Math.max(offset, trusted, this.#changelogOffsets.get(storeName) ?? -1),
+    );
+  }
+
+  /**
+   * The checkpoint entries of the persistent stores, given the acknowledged changelog offsets; call only
+   * when the stores are flushed and every changelog record is acknowledged.
+   */
+  checkpointEntries(
+    acknowledged: (topic: string, partition: number) => number | undefined,
+  ): CheckpointEntry[] {
+    const topics = this.engine.changelogTopics();
+    const entries: CheckpointEntry[] = [];
+    for (const store of this.directory.checkpointedStores) {
+      const topic = topics.get(store);
+      if (topic === undefined) continue;
+      this.noteChangelogOffset(store, acknowledged(topic, this.spec.partition) ?? -1);
+      entries.push({
+        store,
+        topic,
+        partition: this.spec.partition,
+        offset: this.#changelogOffsets.get(store) ?? -1,
+      });
+    }
+    return entries;
   }
 }

@@ -1,15 +1,14 @@
 /**
  * Restores the stores of newly assigned tasks from their changelog partitions before they process, with a
- * separate consumer so that the group member keeps heartbeating. A changelog is read from its beginning;
- * reading from a checkpoint offset comes with the state layer's checkpoint files.
+ * separate consumer so that the group member keeps heartbeating. A store with a trusted checkpoint
+ * restores only the changelog's tail (from the checkpointed offset + 1); the others from the start.
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ChangelogRecord, StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
-import { readToEnd } from '../internal/kafka/changelog-reader.js';
-import type { TopicPartition } from '../internal/kafka/types.js';
-import type { StreamTask } from '../internal/task/stream-task.js';
+import { type ReadRange, readToEnd } from '../internal/kafka/changelog-reader.js';
+import type { ActiveTask } from './active-task.js';
 
 /** What a restoration did. */
 export interface RestoreResult {
@@ -18,47 +17,43 @@ export interface RestoreResult {
   readonly durationMs: number;
 }
 
-/** Restores every logged store of `tasks`; resolves when each store holds its changelog's content. */
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Restores every logged store of `tasks` up to the changelog's end as of now, and records in each task
+ * the changelog offset its stores reached (what a later checkpoint starts from).
+ */
 export async function restoreTasks(
   kafka: Kafka,
   applicationId: string,
-  tasks: ReadonlyArray<StreamTask>,
+  tasks: ReadonlyArray<ActiveTask>,
   logger: Logger,
 ): Promise<RestoreResult> {
-  const stores = new Map<string, StateStore>();
-  const partitions: TopicPartition[] = [];
+  const stores = new Map<string, { task: ActiveTask; storeName: string; store: StateStore }>();
+  const ranges: Array<Omit<ReadRange, 'endOffset'>> = [];
   for (const task of tasks) {
-    for (const [storeName, topic] of task.changelogTopics()) {
-      const store = task.stores().get(storeName);
+    for (const [storeName, topic] of task.engine.changelogTopics()) {
+      const store = task.engine.stores().get(storeName);
       if (store === undefined) continue;
-      stores.set(`${topic}\u0000${task.partition}`, store);
-      partitions.push({ topic, partition: task.partition });
+      stores.set(key(topic, task.spec.partition), { task, storeName, store });
+      ranges.push({ topic, partition: task.spec.partition, startOffset: task.restoreStartOffset(storeName) });
     }
   }
-  if (partitions.length === 0) return { partitions: 0, records: 0, durationMs: 0 };
+  if (ranges.length === 0) return { partitions: 0, records: 0, durationMs: 0 };
   const started = Date.now();
-  const admin = new KafkaAdmin(kafka);
-  await admin.connect();
-  const ends = new Map<string, number>();
-  try {
-    for (const topic of new Set(partitions.map((p) => p.topic))) {
-      for (const mark of await admin.watermarks(topic))
-        ends.set(`${topic}\u0000${mark.partition}`, mark.high);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  const ends = await highWatermarks(kafka, [...new Set(ranges.map((range) => range.topic))]);
+  const withEnds = ranges.map((range) => ({
+    ...range,
+    endOffset: ends.get(key(range.topic, range.partition)) ?? 0,
+  }));
   let restored = 0;
   const groupId = `${applicationId}-restore-${process.pid}-${Date.now()}`;
   try {
     await readToEnd(kafka, {
       groupId,
-      partitions: partitions.map((p) => ({
-        ...p,
-        endOffset: ends.get(`${p.topic}\u0000${p.partition}`) ?? 0,
-      })),
+      partitions: withEnds,
       onBatch: (batch) => {
-        const store = stores.get(`${batch.topic}\u0000${batch.partition}`)!;
+        const { store } = stores.get(key(batch.topic, batch.partition))!;
         const records: ChangelogRecord[] = [];
         for (const record of batch.records) {
           if (record.key === null) continue; // not written by a store: nothing to restore
@@ -74,8 +69,8 @@ export async function restoreTasks(
       },
     });
   } finally {
-    // The throw-away group would otherwise stay listed on the cluster.
-    // A fresh admin: a kafkajs admin that was disconnected does not reconnect cleanly.
+    // The throw-away group would otherwise stay listed on the cluster; a fresh admin, because a kafkajs
+    // admin that was disconnected does not reconnect cleanly.
     const cleaner = new KafkaAdmin(kafka);
     await cleaner
       .connect()
@@ -83,7 +78,25 @@ export async function restoreTasks(
       .catch((error: unknown) => logger.debug({ err: error }, 'restore group not deleted'))
       .finally(() => cleaner.disconnect());
   }
-  const result = { partitions: partitions.length, records: restored, durationMs: Date.now() - started };
+  for (const range of withEnds) {
+    const { task, storeName } = stores.get(key(range.topic, range.partition))!;
+    task.noteChangelogOffset(storeName, range.endOffset - 1);
+  }
+  const result = { partitions: ranges.length, records: restored, durationMs: Date.now() - started };
   logger.info(result, 'stores restored');
   return result;
+}
+
+async function highWatermarks(kafka: Kafka, topics: ReadonlyArray<string>): Promise<Map<string, number>> {
+  const admin = new KafkaAdmin(kafka);
+  await admin.connect();
+  try {
+    const ends = new Map<string, number>();
+    for (const topic of topics) {
+      for (const mark of await admin.watermarks(topic)) ends.set(key(topic, mark.partition), mark.high);
+    }
+    return ends;
+  } finally {
+    await admin.disconnect();
+  }
 }

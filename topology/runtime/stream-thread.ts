@@ -15,8 +15,10 @@
  *   idle commit has already committed everything, so a rebalance noticed by kafkajs' own heartbeat loses
  *   nothing either.
  */
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import { RecordProducer } from '../internal/kafka/producer.js';
@@ -51,12 +53,20 @@ export interface StreamThreadContext {
 /** How long input must stay quiet before the thread commits what it has, milliseconds. */
 const IDLE_COMMIT_MS = 100;
 
+/**
+ * How often a commit also writes the tasks' checkpoints (two fsyncs each). A clean close always writes
+ * one; in between, a crash only makes the next restore start further back.
+ */
+const CHECKPOINT_INTERVAL_MS = 30_000;
+
 export class StreamThread {
   readonly #ctx: StreamThreadContext;
   readonly #consumer: GroupConsumer;
   readonly #producer: RecordProducer;
   readonly #sender: RecordSender;
   readonly #tasks = new Map<string, ActiveTask>();
+  /** Offset of the last acknowledged record per `topic\u0000partition` (records sent with a partition). */
+  readonly #acknowledged = new Map<string, number>();
   /** Serialises batches, commits, punctuation and assignment changes. */
   #mutex: Promise<unknown> = Promise.resolve();
   /** Settles when the latest assignment has been applied. */
@@ -72,7 +82,13 @@ export class StreamThread {
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
     const { config, kafka, events, logger, layout } = ctx;
-    this.#producer = new RecordProducer(kafka, { chunkSize: config.producer.chunkSize ?? 1000 });
+    this.#producer = new RecordProducer(kafka, {
+      chunkSize: config.producer.chunkSize ?? 1000,
+      onAcknowledged: (topic, partition, lastOffset) => {
+        const key = `${topic}\u0000${partition}`;
+        if (lastOffset > (this.#acknowledged.get(key) ?? -1)) this.#acknowledged.set(key, lastOffset);
+      },
+    });
     this.#sender = new RecordSender(this.#producer, {
       chunkSize: config.producer.chunkSize ?? 1000,
       events,
@@ -280,25 +296,25 @@ export class StreamThread {
       const spec = layout.taskOf(topic, partition);
       if (spec !== undefined) wanted.set(spec.id, spec);
     }
-    for (const task of [...this.#tasks.values()]) {
-      if (wanted.has(task.id)) continue;
-      const clean = !task.hasUncommitted();
-      if (!clean)
-        logger.warn({ taskId: task.id }, 'task moved away with uncommitted input; the new owner redoes it');
-      this.#sender.discard(task.id);
-      await this.#closeTask(task, clean);
-    }
     try {
+      for (const task of [...this.#tasks.values()]) {
+        if (wanted.has(task.id)) continue;
+        const clean = !task.hasUncommitted();
+        if (clean) {
+          // Punctuators may have written since the last commit: make the stores and outputs durable.
+          await task.engine.flush();
+          await this.#sender.flush();
+        } else {
+          logger.warn({ taskId: task.id }, 'task moved away with uncommitted input; the new owner redoes it');
+          this.#sender.discard(task.id);
+        }
+        await this.#closeTask(task, clean);
+      }
       const created: ActiveTask[] = [];
       for (const spec of wanted.values()) {
         if (!this.#tasks.has(spec.id)) created.push(await this.#createTask(spec));
       }
-      const restored = await restoreTasks(
-        this.#ctx.kafka,
-        this.#ctx.config.applicationId,
-        created.map((task) => task.engine),
-        logger,
-      );
+      const restored = await restoreTasks(this.#ctx.kafka, this.#ctx.config.applicationId, created, logger);
       if (restored.partitions > 0)
         events.emit('restoreCompleted', { taskIds: created.map((t) => t.id), ...restored });
       for (const task of created) {
@@ -342,12 +358,39 @@ export class StreamThread {
         logger,
       }),
     });
+    // The state layer's protocol: the checkpoint decides which local store files are kept, before they open.
+    const path = join(config.stateDir, config.applicationId, spec.id);
+    const changelogs = engine.changelogTopics();
+    const persistent = [...engine.stores()]
+      .filter(([name, store]) => store.persistent && changelogs.has(name))
+      .map(([name]) => name);
+    const prepared = persistent.length > 0 ? await prepareTaskDirectory(path, persistent) : undefined;
     await engine.initStores();
-    return new ActiveTask(spec, engine, collector);
+    return new ActiveTask(spec, engine, collector, {
+      path,
+      checkpointedStores: persistent,
+      trusted: prepared?.trusted ?? new Map(),
+    });
+  }
+
+  /** Writes the task's checkpoint; its stores must be flushed and their changelog records acknowledged. */
+  async #writeCheckpoint(task: ActiveTask): Promise<void> {
+    if (task.directory.checkpointedStores.length === 0) return;
+    const entries = task.checkpointEntries((topic, partition) =>
+      this.#acknowledged.get(`${topic}\u0000${partition}`),
+    );
+    try {
+      await writeCheckpoint(task.directory.path, entries);
+      task.lastCheckpointAt = Date.now();
+    } catch (error) {
+      // Only restores get slower (they start further back): never a reason to stop processing.
+      this.#ctx.logger.warn({ err: error, taskId: task.id }, 'writing the checkpoint failed');
+    }
   }
 
   async #closeTask(task: ActiveTask, clean: boolean): Promise<void> {
     this.#tasks.delete(task.id);
+    if (clean) await this.#writeCheckpoint(task);
     try {
       await task.engine.close();
     } catch (error) {
@@ -379,6 +422,9 @@ export class StreamThread {
     if (offsets.length === 0) return;
     await this.#consumer.commit(offsets);
     for (const task of committed) task.markCommitted(task.offsetsToCommit());
+    for (const task of tasks) {
+      if (Date.now() - task.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) await this.#writeCheckpoint(task);
+    }
     this.#ctx.events.emit('commit', {
       durationMs: performance.now() - started,
       taskIds: committed.map((task) => task.id),

@@ -26,7 +26,14 @@ export const REPARTITION_TOPIC = 'orders-by-region-repartition';
 export const STORE = 'region-totals';
 
 /** `orders` (by order id) -> re-key by region -> repartition -> running totals per region -> `totals`. */
-export function regionTotalsTopology(input: string, output: string): Topology {
+export function regionTotalsTopology(
+  input: string,
+  output: string,
+  options: { persistent?: boolean } = {},
+): Topology {
+  const supplier = options.persistent
+    ? Stores.persistentKeyValueStore(STORE)
+    : Stores.inMemoryKeyValueStore(STORE);
   return new Topology()
     .addSource('orders', input, { keySerde: Serdes.string(), valueSerde: Serdes.json<Order>() })
     .addProcessor<string, Order, string, Order>(
@@ -74,11 +81,7 @@ export function regionTotalsTopology(input: string, output: string): Topology {
       'orders-by-region',
     )
     .addStateStore(
-      Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(STORE),
-        Serdes.string(),
-        Serdes.json<RegionTotal>(),
-      ),
+      Stores.keyValueStoreBuilder(supplier, Serdes.string(), Serdes.json<RegionTotal>()),
       'total',
     )
     .addSink(

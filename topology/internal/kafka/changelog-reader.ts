@@ -3,26 +3,35 @@ import type { PartitionAssignorHook } from './assignor.js';
 import { GroupConsumer, type RecordBatch } from './consumer.js';
 import type { TopicPartition } from './types.js';
 
-/** What {@link readToEnd} reads: partitions and the offset each must reach (exclusive). */
+/** One partition to read, from `startOffset` (default 0) up to `endOffset` (exclusive). */
+export interface ReadRange extends TopicPartition {
+  readonly startOffset?: number;
+  readonly endOffset: number;
+}
+
+/** What {@link readToEnd} reads. */
 export interface ReadToEndRequest {
   /** A throw-away group id; kafkajs has no manual assignment, so reading goes through a one-member group. */
   readonly groupId: string;
-  readonly partitions: ReadonlyArray<TopicPartition & { readonly endOffset: number }>;
+  readonly partitions: ReadonlyArray<ReadRange>;
   /** Called for every batch, in offset order per partition; awaited. */
   readonly onBatch: (batch: RecordBatch) => void | Promise<void>;
 }
 
 /**
- * Reads partitions from their beginning up to the given end offsets, with its own consumer, separate from
- * the group member that processes input (store restoration must not block that member's heartbeats).
+ * Reads partitions over the given ranges with its own consumer, separate from the group member that
+ * processes input (store restoration must not block that member's heartbeats).
  */
 export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promise<void> {
   const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const remaining = new Map<string, number>();
-  for (const p of request.partitions)
-    if (p.endOffset > 0) remaining.set(key(p.topic, p.partition), p.endOffset);
+  for (const p of request.partitions) {
+    if (p.endOffset > (p.startOffset ?? 0)) remaining.set(key(p.topic, p.partition), p.endOffset);
+  }
   if (remaining.size === 0) return;
   const wanted = request.partitions.filter((p) => remaining.has(key(p.topic, p.partition)));
+  const startOf = new Map(wanted.map((p) => [key(p.topic, p.partition), p.startOffset ?? 0]));
+  await commitStartOffsets(kafka, request.groupId, wanted);
   const assignor: PartitionAssignorHook = {
     name: 'tstreams-read-to-end',
     version: 1,
@@ -44,7 +53,8 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
           const id = key(batch.topic, batch.partition);
           const end = remaining.get(id);
           if (end === undefined) return;
-          const records = batch.records.filter((record) => record.offset < end);
+          const start = startOf.get(id) ?? 0;
+          const records = batch.records.filter((record) => record.offset >= start && record.offset < end);
           if (records.length > 0) await request.onBatch({ ...batch, records });
           const last = batch.records[batch.records.length - 1];
           if (last !== undefined) control.resolveOffset(last.offset);
@@ -58,5 +68,30 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
     });
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/** kafkajs cannot seek before it runs: the throw-away group starts from offsets committed for it first. */
+async function commitStartOffsets(
+  kafka: Kafka,
+  groupId: string,
+  ranges: ReadonlyArray<ReadRange>,
+): Promise<void> {
+  const starts = ranges.filter((range) => (range.startOffset ?? 0) > 0);
+  if (starts.length === 0) return;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of new Set(starts.map((range) => range.topic))) {
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: starts
+          .filter((range) => range.topic === topic)
+          .map((range) => ({ partition: range.partition, offset: String(range.startOffset) })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

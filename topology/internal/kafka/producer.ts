@@ -1,4 +1,11 @@
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
 import { isRetriableKafkaError, KafkaFacadeError } from './errors.js';
 import type { OutgoingRecord } from './types.js';
 
@@ -22,6 +29,12 @@ export interface RecordProducerOptions {
    * batch may be partly written, and resending its other records would duplicate them. Default 1,000,000.
    */
   readonly maxRecordBytes?: number;
+  /**
+   * Told, after each acknowledged request, the offset of the last record written to every partition that
+   * records with an explicit partition went to (changelog records always have one): what a store's
+   * checkpoint records.
+   */
+  readonly onAcknowledged?: (topic: string, partition: number, lastOffset: number) => void;
 }
 
 /** A record that could not be produced, with the reason. */
@@ -45,6 +58,7 @@ export class RecordProducer {
   #producer: Producer;
   readonly #chunkSize: number;
   readonly #maxRecordBytes: number;
+  readonly #onAcknowledged: RecordProducerOptions['onAcknowledged'];
   readonly #compression: CompressionTypes;
   #tail: Promise<unknown> = Promise.resolve();
   #connected = false;
@@ -52,6 +66,7 @@ export class RecordProducer {
   constructor(kafka: Kafka, options: RecordProducerOptions = {}) {
     this.#chunkSize = options.chunkSize ?? 1000;
     this.#maxRecordBytes = options.maxRecordBytes ?? 1_000_000;
+    this.#onAcknowledged = options.onAcknowledged;
     this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     this.#kafka = kafka;
     this.#transactionalId = options.transactionalId;
@@ -160,11 +175,27 @@ export class RecordProducer {
       }
       messages.push(toMessage(record));
     }
-    await this.#producer.sendBatch({
+    const acknowledged = await this.#producer.sendBatch({
       acks: -1,
       compression: this.#compression,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    if (this.#onAcknowledged !== undefined) this.#reportOffsets(chunk, acknowledged);
+  }
+
+  /** Last offset per partition = the request's base offset there + the records sent to it - 1. */
+  #reportOffsets(chunk: ReadonlyArray<OutgoingRecord>, acknowledged: ReadonlyArray<RecordMetadata>): void {
+    const counts = new Map<string, number>();
+    for (const record of chunk) {
+      if (record.partition === undefined) continue;
+      const key = `${record.topic}\u0000${record.partition}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const meta of acknowledged) {
+      const count = counts.get(`${meta.topicName}\u0000${meta.partition}`);
+      if (count === undefined || meta.baseOffset === undefined) continue;
+      this.#onAcknowledged!(meta.topicName, meta.partition, Number(meta.baseOffset) + count - 1);
+    }
   }
 }
 
