@@ -98,15 +98,19 @@ export function kpiProcessor(
         if (lastClosable <= closedUpTo) continue;
         const from = Number.isFinite(closedUpTo) ? closedUpTo + 1 : 0;
         const iterator = store.fetchRange(property.propertyId, Math.max(0, from), lastClosable);
+        let emitted = false;
         try {
           for (const { key: start, value } of iterator) {
+            emitted = true;
             const event = kpiEvent(property.propertyId, spec, start, value, null, streamTime);
             emit(context, 'analytics.booking-kpis', property.propertyId, event, streamTime);
           }
         } finally {
           iterator.close();
         }
-        progress.put(progressKey, lastClosable);
+        // Progress is written only when a window closed: a property this task does not own (or one with
+        // no bookings) costs a cheap empty range scan, not a changelog record per punctuation.
+        if (emitted) progress.put(progressKey, lastClosable);
       }
     }
   }
