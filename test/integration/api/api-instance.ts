@@ -1,0 +1,69 @@
+/**
+ * An API instance for integration tests on the real stack, isolated from every other test: its own topic
+ * prefix, Redis key prefix, consumer groups and Postgres database (created here, dropped at close).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Registry } from 'prom-client';
+import { loadConfig } from '../../../api/config.js';
+import { type RunningApi, startApi } from '../../../api/start-api.js';
+import { endpoints, uniqueName } from '../../support/index.js';
+
+/** A started instance and how to stop it. */
+export interface TestInstance {
+  readonly api: RunningApi;
+  readonly prefix: string;
+  readonly databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Creates an empty database and returns its URL. */
+export async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = endpoints().databaseUrl;
+  const name = `api_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Starts an instance; `env` overrides the test defaults (no topology, sink on, small rate limit). */
+export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
+  const stack = endpoints();
+  const prefix = `${uniqueName('api')}.`;
+  const database = await createDatabase();
+  const config = loadConfig({
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    DATABASE_URL: database.url,
+    REDIS_URL: stack.redisUrl,
+    APPLICATION_ID: prefix.slice(0, -1),
+    TOPIC_PREFIX: prefix,
+    TOPIC_PARTITIONS: '2',
+    REDIS_KEY_PREFIX: `${prefix}:`,
+    LOG_LEVEL: 'warn',
+    WAIT_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const api = await startApi(config, { registry: new Registry() });
+  return {
+    api,
+    prefix,
+    databaseUrl: database.url,
+    close: async () => {
+      await api.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
+import type { TopicName } from '../../../schemas/generated/topics.js';
+import type { ReservationConfirmed, ReservationCreated } from '../../../schemas/generated/types.js';
+import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
+import { endpoints, kafka, readAll, waitFor } from '../../support/index.js';
+import { startTestInstance, type TestInstance } from './api-instance.js';
+
+const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+function booking(patch: Record<string, unknown> = {}) {
+  return {
+    propertyId: 'LIS-ALFAMA',
+    roomType: 'SUP',
+    checkInDate: future(30),
+    checkOutDate: future(32),
+    rooms: 1,
+    adults: 2,
+    guest: { firstName: 'Ana', lastName: 'Silva', email: 'ana@example.com' },
+    paymentToken: 'tok_test_9f8e7d6c',
+    ...patch,
+  };
+}
+
+describe('reservations API on the real stack', () => {
+  let t: TestInstance;
+  let key: string;
+  const serdes = avroReservationSerdes(new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl }));
+
+  async function decoded<T>(topic: TopicName): Promise<Array<{ key: string; value: T }>> {
+    const name = `${t.prefix}${topic}`;
+    const records = await readAll(name);
+    const serde = serdes.value(topic);
+    await serde.prepareBatch?.(
+      records.map((r) => r.value),
+      { topic: name, isKey: false },
+    );
+    return records.map((r) => ({
+      key: r.key!.toString(),
+      value: serde.deserialize(r.value, { topic: name, isKey: false }) as T,
+    }));
+  }
+
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    t.api.app.inject({
+      method: 'POST',
+      url,
+      payload: body as object,
+      headers: { 'x-api-key': key, ...headers },
+    });
+
+  beforeAll(async () => {
+    t = await startTestInstance({ RATE_LIMIT_MAX: '30' });
+    key = await t.api.apiKeys.create('it-booking', 'booking');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('creates a reservation: 201, PENDING, Location, and reservation.created keyed by the property in Avro', async () => {
+    const response = await post('/reservations', booking());
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.confirmationNumber).toMatch(/^RSV-\d{4}-000001$/);
+    expect(body.status).toBe('PENDING');
+    expect(response.headers.location).toBe(`/reservations/${body.confirmationNumber}`);
+    const records = await decoded<ReservationCreated>('reservation.created');
+    expect(records).toHaveLength(1);
+    expect(records[0]?.key).toBe('LIS-ALFAMA');
+    expect(records[0]?.value).toMatchObject({
+      eventId: body.eventId,
+      confirmationNumber: body.confirmationNumber,
+      stayDetails: { roomType: 'SUP', nights: 2, rooms: 1 },
+      pricingDetails: { totalAmount: { amount: '338.00', currency: 'EUR' } },
+    });
+  });
+
+  it('answers a retried request with the same Idempotency-Key with the first answer and produces nothing new', async () => {
+    const before = (await readAll(`${t.prefix}reservation.created`)).length;
+    const headers = { 'idempotency-key': 'retry-me-1' };
+    const first = await post('/reservations', booking({ rooms: 2, adults: 3 }), headers);
+    const second = await post('/reservations', booking({ rooms: 2, adults: 3 }), headers);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    const reused = await post('/reservations', booking({ rooms: 1 }), headers);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('API_ERR_IDEMPOTENCY_MISMATCH');
+    const records = await decoded<ReservationCreated>('reservation.created');
+    expect(records).toHaveLength(before + 1);
+    expect(records.at(-1)?.value.idempotencyKey).toBe('retry-me-1');
+  });
+
+  it('refuses unauthenticated and bad requests without producing anything', async () => {
+    const before = (await readAll(`${t.prefix}reservation.created`)).length;
+    const noKey = await t.api.app.inject({ method: 'POST', url: '/reservations', payload: booking() });
+    expect(noKey.statusCode).toBe(401);
+    const badKey = await post('/reservations', booking(), { 'x-api-key': 'sk_not-a-key' });
+    expect(badKey.statusCode).toBe(401);
+    const unknownProperty = await post('/reservations', booking({ propertyId: 'ATLANTIS' }));
+    expect(unknownProperty.statusCode).toBe(422);
+    expect((await readAll(`${t.prefix}reservation.created`)).length).toBe(before);
+  });
+
+  it('limits requests per API key in Redis: the 31st within the window gets 429', async () => {
+    const limited = await t.api.apiKeys.create('it-rate-limited', 'booking');
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const response = await t.api.app.inject({
+        method: 'GET',
+        url: '/reservations/RSV-2026-999999',
+        headers: { 'x-api-key': limited },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const counters = await t.api.redis.keys(`${t.prefix}:ratelimit:*`);
+    expect(counters.length).toBeGreaterThan(0);
+    // Another key is not affected.
+    const other = await t.api.app.inject({
+      method: 'GET',
+      url: '/reservations/RSV-2026-999999',
+      headers: { 'x-api-key': key },
+    });
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('writes the system of record from the topics, and a replay of every record changes nothing', async () => {
+    const created = (await post('/reservations', booking({ roomType: 'STD' }))).json();
+    // Play the pipeline's part for this instance's topics: confirm the reservation.
+    const confirmed: ReservationConfirmed = {
+      eventId: `${created.eventId}:confirmed`,
+      eventType: 'ReservationConfirmed',
+      occurredAt: Date.now() + 1,
+      confirmationNumber: created.confirmationNumber,
+      propertyId: 'LIS-ALFAMA',
+      guestId: `G-${created.confirmationNumber}`,
+      stayDetails: {
+        checkInDate: booking().checkInDate,
+        checkOutDate: booking().checkOutDate,
+        nights: 2,
+        roomType: 'STD',
+        rooms: 1,
+        adults: 2,
+        children: 0,
+      },
+      totalAmount: { amount: '258.00', currency: 'EUR' },
+      paymentId: `PAY-${created.confirmationNumber}`,
+      authorizationCode: 'AUTH-1',
+    };
+    const producer = kafka().producer();
+    await producer.connect();
+    const serde = serdes.value('reservation.confirmed');
+    const topic = `${t.prefix}reservation.confirmed`;
+    await serde.prepare?.({ topic, isKey: false });
+    await producer.send({
+      topic,
+      messages: [{ key: 'LIS-ALFAMA', value: serde.serialize(confirmed, { topic, isKey: false }) }],
+    });
+    const view = await waitFor(
+      async () => {
+        const response = await t.api.app.inject({
+          method: 'GET',
+          url: `/reservations/${created.confirmationNumber}`,
+          headers: { 'x-api-key': key },
+        });
+        const body = response.json();
+        return body.status === 'CONFIRMED' ? body : undefined;
+      },
+      { description: 'the sink to apply reservation.confirmed' },
+    );
+    expect(view.history.map((h: { eventType: string }) => h.eventType)).toEqual([
+      'ReservationCreated',
+      'ReservationConfirmed',
+    ]);
+
+    const snapshot = async () => {
+      const reservations = await t.api.pool.query(
+        'SELECT * FROM reservations.reservation ORDER BY confirmation_number',
+      );
+      const history = await t.api.pool.query('SELECT * FROM reservations.status_history ORDER BY event_id');
+      return { reservations: reservations.rows, history: history.rows };
+    };
+    await waitFor(async () => (await snapshot()).history.length === 4, {
+      description: 'the sink to record every event',
+    });
+    const before = await snapshot();
+
+    // Replay: every record of both topics once more, byte for byte, then a marker to know the sink got there.
+    for (const name of ['reservation.created', 'reservation.confirmed']) {
+      const records = await readAll(`${t.prefix}${name}`);
+      await producer.send({
+        topic: `${t.prefix}${name}`,
+        messages: records.map((r) => ({ key: r.key, value: r.value })),
+      });
+    }
+    const marker = (await post('/reservations', booking({ roomType: 'JRS' }))).json();
+    await waitFor(
+      async () =>
+        (
+          await t.api.pool.query('SELECT 1 FROM reservations.status_history WHERE event_id = $1', [
+            marker.eventId,
+          ])
+        ).rowCount === 1,
+      { description: 'the sink to reach the marker' },
+    );
+    // The marker was recorded by the API itself; wait until the sink's committed offsets reach the ends.
+    const admin = kafka().admin();
+    await admin.connect();
+    await waitFor(
+      async () => {
+        for (const name of ['reservation.created', 'reservation.confirmed']) {
+          const ends = await admin.fetchTopicOffsets(`${t.prefix}${name}`);
+          const [committed] = await admin.fetchOffsets({
+            groupId: `${t.prefix.slice(0, -1)}-sink`,
+            topics: [`${t.prefix}${name}`],
+          });
+          for (const end of ends) {
+            if (BigInt(end.high) === BigInt(end.low)) continue; // an empty partition has nothing to commit
+            const done = committed?.partitions.find((p) => p.partition === end.partition);
+            if (done === undefined || BigInt(done.offset) < BigInt(end.high)) return false;
+          }
+        }
+        return true;
+      },
+      { description: 'the sink to commit the replayed records' },
+    );
+    await admin.disconnect();
+    await producer.disconnect();
+    const after = await snapshot();
+    const withoutMarker = {
+      reservations: after.reservations.filter((r) => r.confirmation_number !== marker.confirmationNumber),
+      history: after.history.filter((h) => h.event_id !== marker.eventId),
+    };
+    expect(withoutMarker).toEqual(before);
+  });
+});
