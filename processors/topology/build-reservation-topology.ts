@@ -98,7 +98,13 @@ export function buildReservationTopology(
     .addProcessor(NODES.inventory, () => inventoryProcessor(resolved), NODES.intake)
     .addProcessor(NODES.pricing, () => pricingProcessor(resolved), NODES.inventory)
     .addProcessor(NODES.payment, () => paymentProcessor(resolved), NODES.pricing)
-    .addProcessor(NODES.status, () => statusProcessor(), NODES.intake, NODES.inventory, NODES.payment)
+    .addProcessor(
+      NODES.status,
+      () => statusProcessor(resolved.reservationRetentionMs),
+      NODES.intake,
+      NODES.inventory,
+      NODES.payment,
+    )
     .addProcessor(NODES.kpis, () => kpiProcessor(resolved, options.kpiStats), NODES.status);
 
   const settlementSources = SETTLEMENT_INPUT_TOPICS.map((topic) => {

@@ -42,6 +42,11 @@ export interface ReservationTopologyConfig {
   readonly kpiGraceMs?: number;
   /** How long after a property's business day ends (local midnight) its payments are settled (default 1 h). */
   readonly settlementDelayMs?: number;
+  /**
+   * How long a reservation in a final status (rejected, cancelled, checked out) stays in the
+   * `reservations` store after its last change, in stream time (default 30 days); Postgres keeps it.
+   */
+  readonly reservationRetentionMs?: number;
   /** RocksDB stores (default) or in-memory ones (faster unit tests). */
   readonly persistentStores?: boolean;
 }
@@ -55,6 +60,7 @@ export interface ResolvedConfig {
   readonly kpiWindows: readonly KpiWindowSpec[];
   readonly kpiGraceMs: number;
   readonly settlementDelayMs: number;
+  readonly reservationRetentionMs: number;
   readonly persistentStores: boolean;
 }
 
@@ -74,6 +80,7 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
     kpiWindows: config.kpiWindows ?? DEFAULT_KPI_WINDOWS,
     kpiGraceMs: config.kpiGraceMs ?? 60_000,
     settlementDelayMs: config.settlementDelayMs ?? 3_600_000,
+    reservationRetentionMs: config.reservationRetentionMs ?? 30 * 86_400_000,
     persistentStores: config.persistentStores ?? true,
   };
 }

@@ -10,23 +10,28 @@ import type { KeyValueStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import { NO_HEADERS, type StreamRecord } from '../../topology/record.js';
 import { money } from '../domain/money.js';
+import { isFinal } from '../domain/reservation-status.js';
 import { STORES } from './config.js';
 import { toEventMoney } from './event-values.js';
 import { emit, NODES, type Refusal, type Step } from './flow.js';
 import type { KpiFact } from './kpi-processor.js';
 import { paymentIdOf, type ReservationState } from './reservation-state.js';
 
+/** How often final reservations past their retention are purged (stream time). */
+const PURGE_INTERVAL_MS = 3_600_000;
+
 /** How many applied event ids a reservation remembers, to recognise replays. */
 const REMEMBERED_EVENT_IDS = 32;
 
 /** Creates the status processor. */
-export function statusProcessor(): Processor<string, Step, string, unknown> {
+export function statusProcessor(retentionMs: number): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
   let reservations: KeyValueStore<string, ReservationState>;
   return {
     init(ctx) {
       context = ctx;
       reservations = ctx.getStateStore(STORES.reservations);
+      ctx.schedule(PURGE_INTERVAL_MS, 'STREAM_TIME', (streamTime) => purgeFinal(streamTime));
     },
     process(record: StreamRecord<string, Step>) {
       const step = record.value;
@@ -80,6 +85,23 @@ export function statusProcessor(): Processor<string, Step, string, unknown> {
       }
     },
   };
+
+  /**
+   * Removes reservations that reached a final status more than `retentionMs` of stream time ago: the
+   * system of record (Postgres) keeps them; the store keeps what the pipeline may still act on.
+   */
+  function purgeFinal(streamTime: number): void {
+    const expired: string[] = [];
+    const iterator = reservations.all();
+    try {
+      for (const { key, value } of iterator) {
+        if (isFinal(value.status) && value.updatedAt + retentionMs <= streamTime) expired.push(key);
+      }
+    } finally {
+      iterator.close();
+    }
+    for (const key of expired) reservations.delete(key);
+  }
 }
 
 function paymentRefusal(step: Step): Refusal {

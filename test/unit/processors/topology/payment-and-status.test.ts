@@ -209,6 +209,21 @@ describe('payment requests and reservation status (test driver)', () => {
     expect(p.readRequests()).toEqual([expect.objectContaining({ type: 'CAPTURE', amount: eur('200.00') })]);
   });
 
+  it('purges final reservations from the store after the retention, and keeps the others', async () => {
+    const p = await start({ reservationRetentionMs: 86_400_000 });
+    const rejected = created({ paymentToken: 'tok_visa_0000' });
+    const confirmed = created();
+    p.pipe('reservation.created', rejected, T);
+    p.pipe('reservation.created', confirmed, T);
+    await p.settlePayments(T);
+    expect(p.reservation(rejected.confirmationNumber)?.status).toBe('REJECTED');
+    p.pipe('reservation.checkin', checkedIn(created()), T + 86_400_000 - 3_600_000); // not yet a day
+    expect(p.reservation(rejected.confirmationNumber)).toBeDefined();
+    p.pipe('reservation.checkin', checkedIn(created()), T + 86_400_000 + 3_600_000);
+    expect(p.reservation(rejected.confirmationNumber)).toBeUndefined();
+    expect(p.reservation(confirmed.confirmationNumber)?.status).toBe('CONFIRMED');
+  });
+
   it('refuses commands for an unknown reservation', async () => {
     const p = await start();
     p.pipe('reservation.cancelled', cancelled(created({ confirmationNumber: 'RSV-2026-999999' })), T);
