@@ -1,0 +1,65 @@
+import pino from 'pino';
+import { afterEach, describe, it } from 'vitest';
+import { KafkaStreams } from '../../../topology/runtime/index.js';
+import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+
+describe('KafkaStreams: members join and leave while input flows', () => {
+  const running: KafkaStreams[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+  });
+
+  it('commits before every rebalance, so four membership changes leave the totals exact', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('orders'), partitions: 6 },
+      { topic: uniqueName('totals'), partitions: 3 },
+    ]);
+    const applicationId = uniqueName('churn');
+    const start = async (instance: string) => {
+      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+        applicationId,
+        bootstrapServers: endpoints().kafkaBrokers,
+        stateDir: `/tmp/${applicationId}/${instance}`,
+        commitIntervalMs: 300,
+        logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
+      });
+      running.push(streams);
+      await streams.start();
+      return streams;
+    };
+    const orders = makeOrders(0, 4000);
+    const started = Date.now();
+    const at = (ms: number) =>
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, started + ms - Date.now())));
+
+    await start('a');
+    // Input keeps arriving (about 1,500 orders per second) while the group changes under it.
+    const producing = (async () => {
+      for (let i = 0; i < orders.length; i += 60) {
+        await produceOrders(input!, orders.slice(i, i + 60));
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+    await at(1_000);
+    const b = await start('b');
+    await at(2_000);
+    const c = await start('c');
+    await at(3_000);
+    await b.close();
+    await at(4_000);
+    await start('d');
+    await at(5_000);
+    await c.close();
+    await producing;
+
+    const totals = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= orders.length ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: `${orders.length} totals on ${output}` },
+    );
+    expectExactTotals(totals, orders);
+  });
+});
