@@ -167,9 +167,8 @@ async function main(): Promise<void> {
         '',
         table,
         '',
-        'This bounds restoration from the store side only: fetching the changelog from the broker (kafkajs) is',
-        'measured with the runtime; at about 60,000 records/s for kafkajs on this machine kind, the broker, not',
-        'the store, is the limit.',
+        'This is the store side of restoration only (applying records already fetched); end-to-end restoration',
+        "also includes fetching the changelog from the broker with the runtime's restore consumer.",
       ].join('\n'),
     });
     console.error('written to bench/RESULTS.md');
