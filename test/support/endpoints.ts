@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import type { StackEndpoints } from '../../stack/endpoints.js';
+import { databaseUrl, redisUrl } from '../../stack/services.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,8 +30,8 @@ export function endpoints(): StackEndpoints {
   return {
     kafkaBrokers: brokers.split(','),
     schemaRegistryUrl: registry,
-    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    databaseUrl: databaseUrl(),
+    redisUrl: redisUrl(),
     kafkaVersion: 'external',
     kafkaSource: 'env',
     registrySource: 'env',
