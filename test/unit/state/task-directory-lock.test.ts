@@ -55,6 +55,22 @@ describe('task directory lock', () => {
     expect(again.isOpen()).toBe(false);
   });
 
+  it('refuses a second instance of one store in one process with an I/O error, and keeps the lock count right', async () => {
+    const first = kvStore('twice');
+    await first.init(context);
+    const second = kvStore('twice');
+    await expect(second.init(context)).rejects.toMatchObject({
+      code: 'STRM_ERR_STORE_IO',
+      message: expect.stringContaining('State store "twice" could not open RocksDB'),
+    });
+    first.put('a', '1');
+    expect(first.get('a')).toBe('1');
+    await first.close();
+    await expect(readFile(join(taskDirectory(context), '.lock'), 'utf8')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+  });
+
   it('takes over a lock left by a process that has exited', async () => {
     const exited = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     const pid = exited.pid as number;
