@@ -37,6 +37,8 @@ export {
 export { GlobalKTable } from './global-ktable.js';
 export { Grouped } from './grouped.js';
 export type { Change } from './internal/operators/change.js';
+export { JoinWindows } from './join-windows.js';
+export { Joined } from './joined.js';
 export { KGroupedStream } from './kgrouped-stream.js';
 export { KGroupedTable } from './kgrouped-table.js';
 export { KStream } from './kstream.js';
@@ -64,6 +66,7 @@ export { Serdes } from './serdes/index.js';
 export { SessionWindowedKStream } from './session-windowed-kstream.js';
 export { SessionWindows } from './session-windows.js';
 export { SlidingWindows } from './sliding-windows.js';
+export { StreamJoined } from './stream-joined.js';
 export { StreamsBuilder, type StreamsBuilderConfig } from './streams-builder.js';
 export { BufferConfig, Suppressed } from './suppressed.js';
 export {

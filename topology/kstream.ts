@@ -6,12 +6,14 @@
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
 import { BranchedKStream } from './branched-kstream.js';
+import type { GlobalKTable } from './global-ktable.js';
 import type { Grouped } from './grouped.js';
 import { ProcessorGraphNode, RepartitionGraphNode, SinkGraphNode } from './internal/graph/graph-node.js';
 import {
   type InternalStreamsBuilder,
   repartitionRequiredError,
 } from './internal/graph/internal-streams-builder.js';
+import { kstreamJoin } from './internal/joins/kstream-joins.js';
 import { filterSupplier } from './internal/operators/filter.js';
 import { flatMapSupplier } from './internal/operators/flat-map.js';
 import { flatMapValuesSupplier } from './internal/operators/flat-map-values.js';
@@ -20,12 +22,15 @@ import { mapValuesSupplier } from './internal/operators/map-values.js';
 import { dropNullKeysSupplier, passThroughSupplier } from './internal/operators/pass-through.js';
 import { peekSupplier } from './internal/operators/peek.js';
 import { tableSourceSupplier } from './internal/operators/table-source.js';
+import type { JoinWindows } from './join-windows.js';
+import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { ProcessorSupplier } from './processor.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
+import type { StreamJoined } from './stream-joined.js';
 import type { TopicNameExtractor } from './topology-types.js';
 
 /** What a stream step produces: the node it ends at and what it knows about its records. */
@@ -226,6 +231,78 @@ export class KStream<K, V> {
       store.name,
       input.sourceNodes,
     );
+  }
+
+  /**
+   * Inner join, keyed by the record key:
+   * - with a table: each record is joined with the table's current row for its key (records without a
+   *   row are dropped; table updates emit nothing). The stream is repartitioned first if its key changed.
+   * - with another stream: each pair of records of the same key within `windows` is joined, whichever
+   *   arrives first. Both streams are repartitioned first if their key changed.
+   * - with a global table: each record is joined with the row `keySelector` names (no repartition).
+   *
+   * Joined topics must be co-partitioned (same partition count); the runtime checks it at start.
+   *
+   * @example
+   * const enriched = bookings.join(rooms, (booking, room) => ({ ...booking, rate: room.rate }));
+   * const paid = bookings.join(payments, (b, p) => ({ ...b, paidAt: p.at }), JoinWindows.ofTimeDifferenceWithNoGrace(60_000));
+   */
+  join<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT) => VR,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  join<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, globalValue: GV) => VR,
+  ): KStream<K, VR>;
+  join(other: unknown, ...args: unknown[]): KStream<K, unknown> {
+    return kstreamJoin(this, 'inner', other, args);
+  }
+
+  /**
+   * Left join: like {@link KStream.join}, but every record of this stream is emitted, joined with `null`
+   * when it has no table row, or (with a stream) no partner within the window; with a stream, such a
+   * record is emitted only once its window has closed (stream time past it plus the grace period).
+   */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null) => VR,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: (key: K, value: V) => GK,
+    joiner: (value: V, globalValue: GV | null) => VR,
+  ): KStream<K, VR>;
+  leftJoin(other: unknown, ...args: unknown[]): KStream<K, unknown> {
+    return kstreamJoin(this, 'left', other, args);
+  }
+
+  /**
+   * Outer join of two streams: every record of either stream is emitted, joined with its partners within
+   * `windows`, or with `null` on the missing side once its window has closed.
+   */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return kstreamJoin(this, 'outer', other, [joiner, windows, streamJoined]) as KStream<K, VR>;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { KeyValue } from '../state/store.js';
 import type { Grouped } from './grouped.js';
 import { ProcessorGraphNode } from './internal/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
+import { tableTableJoin } from './internal/joins/table-table-join-step.js';
 import { tableGroupBySupplier } from './internal/operators/table-group-by.js';
 import { tableToStreamSupplier } from './internal/operators/table-to-stream.js';
 import { type TableValueTransform, tableTransformSupplier } from './internal/operators/table-transform.js';
@@ -106,6 +107,39 @@ export class KTable<K, V> {
       new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableGroupBySupplier(selector))),
     );
     return new KGroupedTable<K2, V2>(this.builder, name, grouped);
+  }
+
+  /**
+   * Inner join with another table of the same key: a row exists where both tables have one, and changes
+   * whenever either side does. Both tables must be co-partitioned (the runtime checks it at start).
+   *
+   * @example
+   * const roomsWithRates = rooms.join(rates, (room, rate) => ({ ...room, rate }), Materialized.as('rooms-with-rates'));
+   */
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner as (l: V | null, r: VO | null) => VR, 'inner', materialized);
+  }
+
+  /** Left join with another table: a row wherever this table has one, `null` for a missing other side. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner as (l: V | null, r: VO | null) => VR, 'left', materialized);
+  }
+
+  /** Outer join with another table: a row wherever either table has one, `null` for the missing side. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner, 'outer', materialized);
   }
 
   /**

@@ -72,6 +72,7 @@ export function computeTaskLayout(
       }
     }
   }
+  alignJoinedRepartitionCounts(plan, applicationId, counts);
   resolveRepartitionCounts(plan, applicationId, counts);
   checkCopartitioning(plan, applicationId, counts);
 
@@ -151,6 +152,29 @@ function resolveRepartitionCounts(
         );
       }
       counts.set(real(name), known);
+    }
+  }
+}
+
+/**
+ * A joined repartition topic with no declared count takes the largest count among the topics it is
+ * joined with (as Kafka Streams does), so a join after a key change needs no manual partition count.
+ */
+function alignJoinedRepartitionCounts(
+  plan: TopologyPlan,
+  applicationId: string,
+  counts: Map<string, number>,
+): void {
+  const real = (topic: string) => resolveTopicName(plan, applicationId, topic);
+  for (const group of plan.copartitionGroups) {
+    const known = group.flatMap((topic) => {
+      const count = counts.get(real(topic));
+      return count === undefined ? [] : [count];
+    });
+    if (known.length === 0) continue;
+    const target = Math.max(...known);
+    for (const topic of group) {
+      if (plan.internalTopics.has(topic) && !counts.has(real(topic))) counts.set(real(topic), target);
     }
   }
 }
