@@ -24,6 +24,11 @@ export function looksLikeCardNumber(value: string): boolean {
   return total % 10 === 0;
 }
 
+/** True when `value` has the form of a payment token (8-64 of `A-Z a-z 0-9 _ -`) and is not a card number. */
+export function isPaymentToken(value: unknown): value is string {
+  return typeof value === 'string' && TOKEN_PATTERN.test(value) && !looksLikeCardNumber(value);
+}
+
 /**
  * Returns `value` when it is an acceptable payment token (8-64 of `A-Z a-z 0-9 _ -`, not a card number).
  * A card number throws a {@link RawCardDataError}, anything else malformed a {@link PaymentRequestError};

@@ -63,16 +63,6 @@ export const OUTPUT_TOPICS = {
   'payment.settled': [NODES.settlement],
 } as const satisfies Partial<Record<TopicName, readonly string[]>>;
 
-const EVENT_TYPE_TO_COMMAND: Readonly<Record<string, Command['kind']>> = {
-  ReservationCreated: 'CREATE',
-  ReservationModified: 'MODIFY',
-  ReservationCancelled: 'CANCEL',
-  ReservationCheckedIn: 'CHECK_IN',
-  ReservationCheckedOut: 'CHECK_OUT',
-  PaymentAuthorized: 'AUTHORIZED',
-  PaymentFailed: 'PAYMENT_FAILED',
-};
-
 /** Options that only tests need. */
 export interface BuildOptions {
   /** Receives the KPI processor's counters (late events dropped). */
@@ -195,13 +185,12 @@ export function buildReservationTopology(
   return topology;
 }
 
-function toCommand(value: unknown): Command {
-  const event = value as Command['event'];
-  const kind = EVENT_TYPE_TO_COMMAND[event.eventType];
+function toCommand(topic: string, value: unknown): Command {
+  const kind = (INPUT_TOPICS as Readonly<Record<string, Command['kind']>>)[topic];
   if (kind === undefined) {
     throw new TypeError(
-      `unexpected event type ${JSON.stringify(event.eventType)} on a reservation input topic`,
+      `the reservation intake got a record from "${topic}", which is not one of its input topics`,
     );
   }
-  return { kind, event } as Command;
+  return { kind, event: value } as Command;
 }

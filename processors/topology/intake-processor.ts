@@ -8,7 +8,7 @@ import type { ReservationCreated } from '../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import type { StreamRecord } from '../../topology/record.js';
-import { looksLikeCardNumber } from '../domain/card-token.js';
+import { isPaymentToken, looksLikeCardNumber } from '../domain/card-token.js';
 import { isSupportedCurrency } from '../domain/money.js';
 import { type ReservationAction, transition } from '../domain/reservation-status.js';
 import { checkStay } from '../domain/stay.js';
@@ -25,10 +25,13 @@ const ACTION: Readonly<Record<Exclude<Command['kind'], 'CREATE'>, ReservationAct
   PAYMENT_FAILED: 'REJECT',
 };
 
-/** Creates the intake processor; `toCommand` wraps the value of its source topic. */
+/**
+ * Creates the intake processor; `toCommand` wraps a value read from `topic` (one of the input topics) in
+ * the command that topic carries.
+ */
 export function intakeProcessor<V>(
   config: ResolvedConfig,
-  toCommand: (value: V) => Command,
+  toCommand: (topic: string, value: V) => Command,
 ): Processor<string, V, string, unknown> {
   let context: ProcessorContext<string, unknown>;
   let reservations: KeyValueStore<string, ReservationState>;
@@ -38,7 +41,7 @@ export function intakeProcessor<V>(
       reservations = ctx.getStateStore(STORES.reservations);
     },
     process(record: StreamRecord<string, V>) {
-      const command = toCommand(record.value);
+      const command = toCommand(context.recordMetadata()?.topic ?? '', record.value);
       const { confirmationNumber, eventId, propertyId } = command.event;
       const previous = reservations.get(confirmationNumber) ?? null;
       if (previous?.appliedEventIds.includes(eventId)) return; // a replay: already applied
@@ -105,7 +108,8 @@ function creationProblem(config: ResolvedConfig, event: ReservationCreated): str
   if (looksLikeCardNumber(event.paymentToken)) {
     return 'paymentToken looks like a raw card number; send a token from the payment vault';
   }
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(event.paymentToken)) return 'paymentToken is not a payment token';
+  if (!isPaymentToken(event.paymentToken))
+    return 'paymentToken is not a payment token (8-64 of A-Z, a-z, 0-9, _ or -)';
   const { totalAmount } = event.pricingDetails;
   if (!isSupportedCurrency(totalAmount.currency) || totalAmount.currency !== property.currency) {
     return `prices must be in ${property.currency}, the currency of ${property.propertyId}`;

@@ -81,6 +81,13 @@ describe('payment tokens', () => {
     expect(() => assertPaymentToken(undefined)).toThrow(PaymentRequestError);
   });
 
+  it('tells tokens from everything else without throwing', () => {
+    expect(isPaymentToken('tok_visa_4242')).toBe(true);
+    expect(isPaymentToken('4111111111111111')).toBe(false);
+    expect(isPaymentToken('tok visa')).toBe(false);
+    expect(isPaymentToken(42)).toBe(false);
+  });
+
   it('masks tokens for logs', () => {
     expect(maskToken('tok_visa_4242')).toBe('…4242');
   });
