@@ -29,6 +29,7 @@ import { REDACTED_PATHS } from './http/logging.js';
 import { ensureTopics } from './kafka/ensure-topics.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
 import { topicNamer } from './kafka/topics.js';
+import { warmUpSerdes } from './kafka/warm-up-serdes.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
@@ -99,7 +100,9 @@ export async function startApi(
 
     let streams: KafkaStreams | undefined;
     if (config.runStreams) {
-      const topology = buildReservationTopology({ catalog, serdes: avroReservationSerdes(registryClient) });
+      const serdes = avroReservationSerdes(registryClient);
+      await warmUpSerdes(serdes, registryClient);
+      const topology = buildReservationTopology({ catalog, serdes });
       streams = new KafkaStreams(topology, {
         applicationId: config.applicationId,
         bootstrapServers: config.kafkaBrokers,
