@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertPaymentToken,
+  isPaymentToken,
   looksLikeCardNumber,
   maskToken,
 } from '../../../../processors/domain/card-token.js';
