@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName, waitFor } from '../../support/index.js';
+import { startTestInstance, type TestInstance } from './api-instance.js';
+
+const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The whole application in one instance on the pipeline's real topics: the topology, the payment worker,
+ * the sink and the API. Confirmation numbers come from the production counter (`reservations:` prefix),
+ * because the topics are shared with every run before this one.
+ */
+describe('the life of a reservation through the running application', () => {
+  let t: TestInstance;
+  let key: string;
+
+  beforeAll(async () => {
+    t = await startTestInstance({
+      TOPIC_PREFIX: '',
+      APPLICATION_ID: uniqueName('it-pipeline'),
+      REDIS_KEY_PREFIX: 'reservations:',
+      RUN_STREAMS: 'true',
+      RUN_PAYMENT_WORKER: 'true',
+      WAIT_TIMEOUT_MS: '20000',
+    });
+    key = await t.api.apiKeys.create('it-pipeline', 'booking');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    t.api.app.inject({ method, url, headers: { 'x-api-key': key }, ...(payload ? { payload } : {}) });
+  const row = async (number: string) =>
+    (
+      await t.api.pool.query(
+        `SELECT status, to_char(check_out_date, 'YYYY-MM-DD') AS check_out, nights FROM reservations.reservation
+         WHERE confirmation_number = $1`,
+        [number],
+      )
+    ).rows[0];
+
+  it('books (wait: CONFIRMED), modifies, cancels with a refund, and refuses a command on the cancelled stay', async () => {
+    const checkIn = future(40);
+    const created = await call('POST', '/reservations?wait=true', {
+      propertyId: 'NYC-MIDTOWN',
+      roomType: 'KNG',
+      checkInDate: checkIn,
+      checkOutDate: future(42),
+      rooms: 1,
+      adults: 2,
+      guest: { firstName: 'Lee', lastName: 'Park', email: 'lee@example.com' },
+      paymentToken: 'tok_test_pipeline1',
+    });
+    expect(created.statusCode).toBe(201);
+    const body = created.json();
+    expect(body).toMatchObject({ status: 'CONFIRMED', decided: true });
+    const number: string = body.confirmationNumber;
+
+    const modified = await call('PATCH', `/reservations/${number}`, { checkOutDate: future(43) });
+    expect(modified.statusCode).toBe(202);
+    await waitFor(async () => (await row(number))?.nights === 3, { description: 'the modified stay' });
+
+    const cancelled = await call('POST', `/reservations/${number}/cancel`, { reason: 'GUEST_REQUEST' });
+    expect(cancelled.statusCode).toBe(202);
+    // The refund comes back from the payment worker through the topology and the sink.
+    const payment = await waitFor(
+      async () => {
+        const result = await t.api.pool.query(
+          'SELECT authorized::text, refunded::text FROM payments.payment WHERE confirmation_number = $1',
+          [number],
+        );
+        const p = result.rows[0];
+        return p !== undefined && p.refunded !== '0' ? p : undefined;
+      },
+      { description: 'the refund in payments.payment' },
+    );
+    // Cancelled weeks ahead: free, so everything authorised is refunded.
+    expect(payment.refunded).toBe(payment.authorized);
+    expect(await row(number)).toMatchObject({ status: 'CANCELLED', nights: 3, check_out: future(43) });
+
+    const refused = await call('POST', `/reservations/${number}/check-in`, { roomNumbers: ['1201'] });
+    expect(refused.statusCode).toBe(409);
+    const view = (await call('GET', `/reservations/${number}`)).json();
+    expect(view.status).toBe('CANCELLED');
+    expect(view.history.map((h: { eventType: string }) => h.eventType)).toEqual([
+      'ReservationCreated',
+      'ReservationConfirmed',
+      'ReservationModified',
+      'ReservationCancelled',
+    ]);
+    const calendar = await t.api.pool.query(
+      `SELECT count(*)::int AS nights FROM availability.calendar
+       WHERE property_id = 'NYC-MIDTOWN' AND room_type = 'KNG' AND stay_date >= $1`,
+      [checkIn],
+    );
+    expect(calendar.rows[0].nights).toBeGreaterThanOrEqual(3);
+  });
+});
