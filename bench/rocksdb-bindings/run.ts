@@ -47,27 +47,41 @@ function shuffle<T>(items: T[]): void {
   }
 }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
+/** Wall-clock and process CPU time (all threads, so the async bindings' worker threads count too). */
+interface Timing {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<Timing> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await work();
-  return performance.now() - start;
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+type Rates = Record<Operation, number>;
+
+/** Operations per wall-clock second, and per CPU second (less sensitive to other load on the machine). */
+interface RunRates {
+  readonly wall: Rates;
+  readonly cpu: Rates;
 }
 
 /** One run of every operation on a fresh database; returns operations per second. */
-async function runOnce(
-  binding: BenchBinding,
-  data: ReturnType<typeof dataset>,
-): Promise<Record<Operation, number>> {
+async function runOnce(binding: BenchBinding, data: ReturnType<typeof dataset>): Promise<RunRates> {
   const root = await mkdtemp(join(tmpdir(), 'rocksdb-bench-'));
   try {
     const singles = await binding.open(join(root, 'singles'));
-    const putMs = await timed(() => singles.putEach(data.entries));
+    const put = await timed(() => singles.putEach(data.entries));
     let found = 0;
-    const getMs = await timed(async () => {
+    const get = await timed(async () => {
       found = await singles.getEach(data.shuffledKeys);
     });
     let scanned = 0;
-    const scanMs = await timed(async () => {
+    const scan = await timed(async () => {
       scanned = await singles.scanAll();
     });
     await singles.close();
@@ -75,10 +89,15 @@ async function runOnce(
       throw new Error(`${binding.name}: found ${found} and scanned ${scanned} of ${RECORDS} records`);
     }
     const batched = await binding.open(join(root, 'batched'));
-    const batchMs = await timed(() => batched.writeBatches(data.entries, BATCH));
+    const batch = await timed(() => batched.writeBatches(data.entries, BATCH));
     await batched.close();
-    const rate = (ms: number) => (RECORDS / ms) * 1000;
-    return { put: rate(putMs), batch: rate(batchMs), get: rate(getMs), scan: rate(scanMs) };
+    const rates = (pick: (t: Timing) => number): Rates => ({
+      put: (RECORDS / pick(put)) * 1000,
+      batch: (RECORDS / pick(batch)) * 1000,
+      get: (RECORDS / pick(get)) * 1000,
+      scan: (RECORDS / pick(scan)) * 1000,
+    });
+    return { wall: rates((t) => t.wallMs), cpu: rates((t) => t.cpuMs) };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -90,11 +109,13 @@ function median(values: number[]): number {
 }
 
 /** The choice, argued from this run's numbers (ratios against the named default, `rocksdb`). */
-function explainChoice(results: { binding: BenchBinding; rates: Record<Operation, number> }[]): string {
+function explainChoice(results: { binding: BenchBinding; rates: Rates; cpuRates: Rates }[]): string {
   const chosen = results.find((r) => r.binding.name === '@nxtedition/rocksdb');
   const baseline = results.find((r) => r.binding.name === 'rocksdb');
   const ratio = (op: Operation, other: typeof chosen) =>
-    chosen && other ? `${(chosen.rates[op] / other.rates[op]).toFixed(1)}×` : 'n/a';
+    chosen && other
+      ? `${(chosen.rates[op] / other.rates[op]).toFixed(1)}× (per CPU second ${(chosen.cpuRates[op] / other.cpuRates[op]).toFixed(1)}×)`
+      : 'n/a';
   const others = results.filter((r) => r !== chosen);
   const comparisons = others
     .map(
@@ -126,7 +147,7 @@ function formatRate(perSecond: number): string {
 async function main(): Promise<void> {
   const data = dataset(RECORDS);
   const loadBefore = loadavg()[0] ?? 0;
-  const measured = bindings().map((binding) => ({ binding, runs: [] as Record<Operation, number>[] }));
+  const measured = bindings().map((binding) => ({ binding, runs: [] as RunRates[] }));
   // Runs interleave the bindings, so that load from other processes falls on all of them alike.
   for (let run = 0; run < RUNS; run++) {
     for (const { binding, runs } of measured) {
@@ -134,12 +155,12 @@ async function main(): Promise<void> {
       console.error(`${binding.name} run ${run + 1}/${RUNS} done`);
     }
   }
+  const medians = (rates: Rates[]): Rates =>
+    Object.fromEntries(OPERATIONS.map((op) => [op, median(rates.map((r) => r[op]))])) as Rates;
   const results = measured.map(({ binding, runs }) => ({
     binding,
-    rates: Object.fromEntries(OPERATIONS.map((op) => [op, median(runs.map((r) => r[op]))])) as Record<
-      Operation,
-      number
-    >,
+    rates: medians(runs.map((r) => r.wall)),
+    cpuRates: medians(runs.map((r) => r.cpu)),
   }));
   const load = `1-minute load average ${loadBefore.toFixed(1)} before and ${(loadavg()[0] ?? 0).toFixed(1)} after the run`;
 
@@ -149,12 +170,20 @@ async function main(): Promise<void> {
       `| ${binding.name} | ${binding.version} | ${binding.engine} | ${binding.api} | ${OPERATIONS.map((op) => formatRate(rates[op])).join(' | ')} |`,
   );
   const table = [header, '|---|---|---|---|---:|---:|---:|---:|', ...rows].join('\n');
+  const cpuTable = [
+    '| binding | puts per CPU-s | batched puts per CPU-s | gets per CPU-s | scan entries per CPU-s |',
+    '|---|---:|---:|---:|---:|',
+    ...results.map(
+      ({ binding, cpuRates }) =>
+        `| ${binding.name} | ${OPERATIONS.map((op) => formatRate(cpuRates[op])).join(' | ')} |`,
+    ),
+  ].join('\n');
   const machine = machineDescription();
   const setup =
     `${RECORDS.toLocaleString('en-US')} records (16-byte keys, 100-byte random values, shuffled), ` +
     `median of ${RUNS} runs, batches of ${BATCH}; single puts and gets are issued one after another ` +
     '(awaited for the async bindings), as a state store would.';
-  console.log(`${setup}\n${machine}\n\n${table}`);
+  console.log(`${setup}\n${machine}\n\n${table}\n\n${cpuTable}`);
   const choice = explainChoice(results);
   console.log(`\n${choice}`);
   if (!options['no-write']) {
@@ -167,7 +196,13 @@ async function main(): Promise<void> {
         `- Machine: ${machine}; ${load} (other work shared the machine)`,
         `- Workload: ${setup}`,
         '',
+        'Operations per second (wall clock):',
+        '',
         table,
+        '',
+        'Operations per CPU second of the process (all its threads), which other load on the machine disturbs less:',
+        '',
+        cpuTable,
         '',
         choice,
       ].join('\n'),
