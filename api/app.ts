@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import { API_KEY_HEADER, installAuthentication } from './auth/authenticate.js';
@@ -43,12 +44,14 @@ export interface AppOptions {
   readonly rateLimitWindowMs?: number;
   /** Prefix of the rate-limit keys in Redis. */
   readonly redisKeyPrefix?: string;
+  /** Where log lines go (default stdout); tests pass a stream to read them. */
+  readonly logStream?: DestinationStream;
 }
 
 /** Builds the server; call `ready()` or `listen()` on it. */
 export async function buildApp(deps: AppDependencies, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel ?? 'info'),
+    logger: loggerOptions(options.logLevel ?? 'info', options.logStream),
     bodyLimit: options.bodyLimitBytes ?? 16 * 1024,
     ajv: {
       // Strict input: no silent dropping of unknown fields and no type coercion; every error reported.

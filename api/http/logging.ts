@@ -1,8 +1,9 @@
 /**
- * Structured logs (pino) with secrets and card data redacted: API keys, idempotency keys are fine but
- * cookies and authorisation are not, and payment tokens never appear even if a body is logged.
+ * Structured logs (pino) with secrets and card data redacted: API keys, authorisation and cookies in
+ * headers, and payment tokens or card numbers in any logged object, even if a body is ever logged.
  */
 import type { FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 
 /** Paths pino replaces with `[redacted]`. */
 export const REDACTED_PATHS = [
@@ -20,9 +21,10 @@ export const REDACTED_PATHS = [
 ] as const;
 
 /** The `logger` option of the fastify instance. */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    ...(stream === undefined ? {} : { stream }),
   };
 }

@@ -3,6 +3,7 @@
  * The recording publisher shows exactly what would have been produced.
  */
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../../api/app.js';
 import { InMemoryApiKeyStore } from '../../../api/auth/api-keys.js';
@@ -28,7 +29,13 @@ export interface TestApp {
 
 /** Builds a server; `rateLimitMax` defaults high so only the rate-limit test meets it. */
 export async function testApp(
-  options: { rateLimitMax?: number; dlq?: DeadLetterService; bodyLimitBytes?: number } = {},
+  options: {
+    rateLimitMax?: number;
+    dlq?: DeadLetterService;
+    bodyLimitBytes?: number;
+    logLevel?: string;
+    logStream?: DestinationStream;
+  } = {},
 ): Promise<TestApp> {
   const keys = new InMemoryApiKeyStore();
   const bookingKey = keys.add('booking-test', 'booking');
@@ -54,7 +61,8 @@ export async function testApp(
       ...(options.dlq === undefined ? {} : { dlq: { service: options.dlq } }),
     },
     {
-      logLevel: 'silent',
+      logLevel: options.logLevel ?? 'silent',
+      ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
       rateLimitMax: options.rateLimitMax ?? 10_000,
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     },
