@@ -24,6 +24,11 @@ const SIDE_BYTE: Record<JoinSide, number> = { left: 0, right: 1 };
 export class OuterJoinBuffer<K, V1, V2> {
   private readonly keyContext;
   private readonly valueContext;
+  /**
+   * A lower bound of the held timestamps (`-Infinity` until the store was scanned once, e.g. after a
+   * restore), so that a scan that could find nothing due is skipped.
+   */
+  private earliest = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: KeyValueStore<Buffer, Buffer>,
@@ -46,6 +51,7 @@ export class OuterJoinBuffer<K, V1, V2> {
     head.writeUInt32BE(count + 1, 0);
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32BE(bytes.length, 0);
+    this.earliest = Math.min(this.earliest, timestamp);
     this.store.put(
       storeKey,
       Buffer.concat([head, existing === undefined ? Buffer.alloc(0) : existing.subarray(4), length, bytes]),
@@ -59,22 +65,30 @@ export class OuterJoinBuffer<K, V1, V2> {
 
   /**
    * Removes and returns the held records whose window has closed, oldest first. `closesAfter(side)` is
-   * how long after its timestamp a record of that side can still find a partner; `maxCloseAfter` is the
-   * largest of the two, which bounds the scan.
+   * how long after its timestamp a record of that side can still find a partner; `bounds` are the
+   * smallest and largest of the two, which skip or end the scan early.
    */
   takeClosed(
     streamTime: number,
     closesAfter: (side: JoinSide) => number,
-    maxCloseAfter: number,
+    bounds: { readonly min: number; readonly max: number },
   ): UnmatchedRecord<K>[] {
+    if (this.earliest + bounds.min >= streamTime) return [];
     const due: Array<{ storeKey: Buffer; record: UnmatchedRecord<K> }> = [];
+    let earliestKept = Number.POSITIVE_INFINITY;
     const iterator = this.store.all();
     try {
       for (const { key: storeKey, value } of iterator) {
         const timestamp = Number(storeKey.readBigUInt64BE(0));
-        if (timestamp + maxCloseAfter >= streamTime) break;
+        if (timestamp + bounds.max >= streamTime) {
+          earliestKept = Math.min(earliestKept, timestamp);
+          break;
+        }
         const side: JoinSide = storeKey.readUInt8(8) === SIDE_BYTE.left ? 'left' : 'right';
-        if (timestamp + closesAfter(side) >= streamTime) continue;
+        if (timestamp + closesAfter(side) >= streamTime) {
+          earliestKept = Math.min(earliestKept, timestamp);
+          continue;
+        }
         const key = this.keySerde.deserialize(storeKey.subarray(9), this.keyContext);
         due.push({ storeKey, record: { side, key, timestamp, values: this.values(side, value) } });
       }
@@ -82,6 +96,7 @@ export class OuterJoinBuffer<K, V1, V2> {
       iterator.close();
     }
     for (const { storeKey } of due) this.store.delete(storeKey);
+    this.earliest = earliestKept;
     return due.map((d) => d.record);
   }
 

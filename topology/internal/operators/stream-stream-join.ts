@@ -5,6 +5,7 @@
  * of the two. In a left or outer join, a record that finds no partner is held in the shared
  * {@link OuterJoinBuffer} and emitted joined with `null` once stream time passes its window plus the grace
  * period, unless a partner comes first; so no result is emitted that a later partner would contradict.
+ * Closed records are emitted before each join record is processed and from a stream-time punctuator.
  */
 import type { Serde } from '../../../schemas/serde.js';
 import type { KeyValueStore, WindowStore } from '../../../state/store.js';
@@ -38,7 +39,10 @@ export function streamStreamJoinSupplier<K, V1, V2, VR>(
   const lookBehind = isLeft ? windows.beforeMs : windows.afterMs;
   const lookAhead = isLeft ? windows.afterMs : windows.beforeMs;
   const closesAfter = (s: JoinSide) => (s === 'left' ? windows.afterMs : windows.beforeMs) + windows.graceMs;
-  const maxCloseAfter = Math.max(windows.afterMs, windows.beforeMs) + windows.graceMs;
+  const closeBounds = {
+    min: Math.min(windows.afterMs, windows.beforeMs) + windows.graceMs,
+    max: Math.max(windows.afterMs, windows.beforeMs) + windows.graceMs,
+  };
   const holdsUnmatched = outer !== undefined && (isLeft ? outer.leftOuter : outer.rightOuter);
   const join = (value: unknown, other: unknown): VR =>
     isLeft ? joiner(value as V1 | null, other as V2 | null) : joiner(other as V1 | null, value as V2 | null);
@@ -50,7 +54,7 @@ export function streamStreamJoinSupplier<K, V1, V2, VR>(
 
     const emitClosed = (streamTime: number) => {
       if (buffer === undefined) return;
-      for (const unmatched of buffer.takeClosed(streamTime, closesAfter, maxCloseAfter)) {
+      for (const unmatched of buffer.takeClosed(streamTime, closesAfter, closeBounds)) {
         for (const value of unmatched.values) {
           const joined = unmatched.side === 'left' ? joiner(value as V1, null) : joiner(null, value as V2);
           context.forward({
@@ -74,6 +78,8 @@ export function streamStreamJoinSupplier<K, V1, V2, VR>(
             outer.leftSerde,
             outer.rightSerde,
           );
+          // Unmatched records go out when stream time moves, whichever record moves it (one side suffices).
+          if (isLeft) c.schedule(1, 'STREAM_TIME', emitClosed);
         }
       },
       process(record) {

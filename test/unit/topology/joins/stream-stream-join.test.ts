@@ -139,6 +139,24 @@ describe('stream-stream left and outer joins', () => {
     expect(read()).toEqual([['k', 'b+y', 150]]);
   });
 
+  it('emits a closed unmatched record when any record of the task moves stream time on', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    // Ticks share the task (through the merge) but never reach the join.
+    const ticks = builder.stream('ticks', Consumed.with(str, str)).filter(() => false);
+    const left = builder.stream('left', Consumed.with(str, str)).merge(ticks);
+    const right = builder.stream('right', Consumed.with(str, str));
+    left
+      .leftJoin(right, pair, JoinWindows.ofTimeDifferenceWithNoGrace(10))
+      .to('joined', Produced.with(str, str));
+    const driver = await drive(builder.build());
+    driver.createInputTopic('left', str, str).pipeInput('k', 'a', 100);
+    const output = driver.createOutputTopic('joined', str, str);
+    driver.createInputTopic('ticks', str, str).pipeInput('t', 'tick', 110);
+    expect(output.isEmpty()).toBe(true);
+    driver.createInputTopic('ticks', str, str).pipeInput('t', 'tick', 111);
+    expect(output.readKeyValuesToList()).toEqual([{ key: 'k', value: 'a+-' }]);
+  });
+
   it('a record arriving after its own window closed is emitted with null at once', async () => {
     const { left, right, read } = await joined((l, r) =>
       l.leftJoin(r, pair, JoinWindows.ofTimeDifferenceWithNoGrace(10)),
