@@ -27,6 +27,7 @@ export function prefixUpperBound(prefix: Uint8Array): Buffer | undefined {
  * store and the record cache.
  */
 export function bytesToKey(bytes: Uint8Array): string {
+  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 

@@ -128,8 +128,10 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
 
   get(key: Buffer): Buffer | undefined {
     const db = this.db();
-    const buffered = this.pending.get(bytesToKey(key));
-    if (buffered !== undefined) return buffered.value ?? undefined;
+    if (this.pending.size > 0) {
+      const buffered = this.pending.get(bytesToKey(key));
+      if (buffered !== undefined) return buffered.value ?? undefined;
+    }
     return db.getSync(key);
   }
 
