@@ -14,7 +14,8 @@ export type RuntimeErrorCode =
   | 'STRM_ERR_RUNTIME_UNSUPPORTED'
   | 'STRM_ERR_RUNTIME_PRODUCTION'
   | 'STRM_ERR_RUNTIME_TASK_MIGRATED'
-  | 'STRM_ERR_RUNTIME_PROCESSING';
+  | 'STRM_ERR_RUNTIME_PROCESSING'
+  | 'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN';
 
 /** A failure of the runtime around the topology: configuration, topics, group membership, production. */
 export class RuntimeError extends StreamsError {

@@ -7,6 +7,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
+import { GroupConsumer } from '../internal/kafka/consumer.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
@@ -15,6 +16,7 @@ import { deadLetterTopicOf } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { StreamThread } from './stream-thread.js';
+import { createStreamsAssignor, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
@@ -216,6 +218,9 @@ export class KafkaStreams {
       onFatal: (error) => {
         if (this.#thread === thread) void this.#onUncaught(thread, error);
       },
+      onApplicationShutdown: () => {
+        if (this.#thread === thread) void this.#onApplicationShutdown(thread);
+      },
     });
     this.#thread = thread;
     await thread.start();
@@ -243,13 +248,59 @@ export class KafkaStreams {
       }
     }
     if (decision === 'SHUTDOWN_APPLICATION') {
-      // Telling the other instances needs a group-wide signal the kafkajs protocol does not carry yet.
-      this.#logger.error(
-        'SHUTDOWN_APPLICATION: this instance stops; the other instances are not notified yet',
-      );
+      try {
+        await this.#signalApplicationShutdown();
+      } catch (signalError) {
+        this.#logger.error({ err: signalError }, 'could not tell the other instances to shut down');
+      }
     }
     this.#thread = undefined;
     if (this.#state !== 'ERROR' && this.#closing === undefined) this.#setState('ERROR');
+  }
+
+  /**
+   * Tells every instance of the application to shut down: a short-lived member joins the group asking for
+   * it in its subscription, and the leader hands every member the shutdown marker instead of tasks.
+   */
+  async #signalApplicationShutdown(): Promise<void> {
+    const signaller = new GroupConsumer(this.#kafka!, {
+      groupId: this.#config.applicationId,
+      assignor: createStreamsAssignor(
+        this.#layout!,
+        () => [],
+        () => true,
+      ),
+    });
+    const told = new Promise<boolean>((resolve) => {
+      signaller.on('foreignTopicsAssigned', (topics) => {
+        if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) resolve(true);
+      });
+      setTimeout(() => resolve(false), this.#config.consumer.rebalanceTimeoutMs ?? 60_000).unref();
+    });
+    await signaller.connect();
+    try {
+      await signaller.run(this.#layout!.sourceTopics, async () => undefined);
+      const delivered = await told;
+      this.#logger.error({ delivered }, 'asked every instance of the application to shut down');
+    } finally {
+      await signaller.disconnect();
+    }
+  }
+
+  /** Another instance asked the application to shut down: stop cleanly and end in `ERROR`, as it does. */
+  async #onApplicationShutdown(thread: StreamThread): Promise<void> {
+    if (this.#closing !== undefined) return;
+    this.#logger.error('another instance asked the application to shut down (SHUTDOWN_APPLICATION)');
+    this.events.emit(
+      'error',
+      new RuntimeError(
+        'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN',
+        'another instance requested SHUTDOWN_APPLICATION',
+      ),
+    );
+    await thread.stop(true);
+    if (this.#thread === thread) this.#thread = undefined;
+    if (this.#closing === undefined) this.#setState('ERROR');
   }
 
   #setState(next: StreamsState): void {

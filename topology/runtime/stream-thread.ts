@@ -32,7 +32,7 @@ import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { RecordSender } from './record-sender.js';
 import { restoreTasks } from './restorer.js';
-import { createStreamsAssignor } from './streams-assignor.js';
+import { createStreamsAssignor, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
 
@@ -48,6 +48,8 @@ export interface StreamThreadContext {
   readonly onRebalance: (phase: 'started' | 'completed') => void;
   /** Called (outside the loop) with an error no handler took; the owner applies the uncaught handler. */
   readonly onFatal: (error: Error) => void;
+  /** Called (outside the loop) when another instance asked the whole application to shut down. */
+  readonly onApplicationShutdown: () => void;
 }
 
 /** How long input must stay quiet before the thread commits what it has, milliseconds. */
@@ -119,6 +121,9 @@ export class StreamThread {
       this.#settling = this.#exclusive(() => this.#applyAssignment(partitions));
     });
     this.#consumer.on('crashed', (error) => this.#fail(error));
+    this.#consumer.on('foreignTopicsAssigned', (topics) => {
+      if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) setImmediate(() => this.#ctx.onApplicationShutdown());
+    });
   }
 
   /** The ids of the tasks this thread runs now. */

@@ -13,18 +13,32 @@ import { assignTasks } from './task-assignor.js';
 import type { TaskLayout } from './task-layout.js';
 
 /** Builds the hook; `ownedTasks` is read at every join, so stickiness follows the current tasks. */
+/**
+ * The marker topic the leader assigns to every member when one asked to shut the whole application down
+ * (`SHUTDOWN_APPLICATION`): kafkajs reports it as an unsubscribed topic, which the members watch for.
+ */
+export const SHUTDOWN_APPLICATION_MARKER = '__tstreams_shutdown_application__';
+
 export function createStreamsAssignor(
   layout: TaskLayout,
   ownedTasks: () => ReadonlyArray<string>,
+  shutdownRequested: () => boolean = () => false,
 ): PartitionAssignorHook {
   return {
     name: 'tstreams-task-sticky',
     version: 1,
-    userData: () => Buffer.from(JSON.stringify({ version: 1, tasks: ownedTasks() })),
+    userData: () =>
+      Buffer.from(
+        JSON.stringify({ version: 1, tasks: ownedTasks(), shutdown: shutdownRequested() || undefined }),
+      ),
     assign({ members }): Map<string, MemberAssignment> {
+      if (members.some((member) => decodeUserData(member).shutdown === true)) {
+        const marker = { partitions: [{ topic: SHUTDOWN_APPLICATION_MARKER, partition: 0 }] };
+        return new Map(members.map((member) => [member.memberId, marker]));
+      }
       const plan = assignTasks(
         layout.tasks.map((task) => task.id),
-        members.map((member) => ({ memberId: member.memberId, ownedTasks: decodeOwnedTasks(member) })),
+        members.map((member) => ({ memberId: member.memberId, ownedTasks: decodeUserData(member).tasks })),
       );
       const specs = new Map(layout.tasks.map((task) => [task.id, task]));
       const result = new Map<string, MemberAssignment>();
@@ -41,12 +55,15 @@ export function createStreamsAssignor(
   };
 }
 
-function decodeOwnedTasks(member: AssignmentMember): string[] {
+function decodeUserData(member: AssignmentMember): { tasks: string[]; shutdown: boolean } {
   try {
-    const parsed = JSON.parse(member.userData.toString('utf8')) as { tasks?: unknown };
-    return Array.isArray(parsed.tasks) ? parsed.tasks.filter((t): t is string => typeof t === 'string') : [];
+    const parsed = JSON.parse(member.userData.toString('utf8')) as { tasks?: unknown; shutdown?: unknown };
+    const tasks = Array.isArray(parsed.tasks)
+      ? parsed.tasks.filter((t): t is string => typeof t === 'string')
+      : [];
+    return { tasks, shutdown: parsed.shutdown === true };
   } catch {
-    // A member of another version or with no user data: it simply gets no stickiness.
-    return [];
+    // A member of another version or with no user data: no stickiness, no request.
+    return { tasks: [], shutdown: false };
   }
 }

@@ -151,4 +151,35 @@ describe('KafkaStreams: production errors and the uncaught-exception handler', (
     expect(copied.slice(-3)).toEqual(['boom', 'c', 'd']);
     await waitFor(() => streams.state === 'RUNNING', { description: 'RUNNING again' });
   });
+
+  it('SHUTDOWN_APPLICATION stops every instance of the application, not only the failing one', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('in'), partitions: 2 },
+      { topic: uniqueName('out'), partitions: 2 },
+    ]);
+    const applicationId = uniqueName('shutdown-app');
+    const instances: KafkaStreams[] = [];
+    for (const name of ['a', 'b']) {
+      const streams = new KafkaStreams(copyTopology(input!, output!, { throwOnce: { thrown: false } }), {
+        applicationId,
+        bootstrapServers: endpoints().kafkaBrokers,
+        stateDir: `/tmp/${applicationId}/${name}`,
+        logger: pino({ level: 'silent' }),
+        uncaughtExceptionHandler: () => 'SHUTDOWN_APPLICATION',
+      });
+      running.push(streams);
+      await streams.start();
+      instances.push(streams);
+    }
+    await waitFor(() => instances.every((s) => s.state === 'RUNNING' && s.localTaskIds().length === 1), {
+      timeoutMs: 60_000,
+      description: 'one task on each instance',
+    });
+    // One poison record: only the instance owning its partition fails, and it takes the other down too.
+    await produce(input!, ['boom']);
+    await waitFor(() => instances.every((s) => s.state === 'ERROR'), {
+      timeoutMs: 60_000,
+      description: 'both instances in ERROR',
+    });
+  });
 });

@@ -54,6 +54,11 @@ export interface GroupConsumerEvents {
   rebalancing: [];
   /** The kafkajs consumer crashed and will not restart by itself. */
   crashed: [error: Error];
+  /**
+   * The leader assigned topics this member does not subscribe to (kafkajs drops them from the
+   * assignment). The runtime uses a marker topic this way to tell every member to shut down.
+   */
+  foreignTopicsAssigned: [topics: string[]];
 }
 
 /**
@@ -86,7 +91,10 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop.
       retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
     });
-    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT } = this.#consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, RECEIVED_UNSUBSCRIBED_TOPICS } = this.#consumer.events;
+    this.#consumer.on(RECEIVED_UNSUBSCRIBED_TOPICS, ({ payload }) => {
+      this.emit('foreignTopicsAssigned', [...payload.topicsNotSubscribed]);
+    });
     this.#consumer.on(HEARTBEAT, () => {
       this.#lastHeartbeatAt = Date.now();
     });

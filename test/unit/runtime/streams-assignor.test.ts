@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createStreamsAssignor,
+  SHUTDOWN_APPLICATION_MARKER,
+} from '../../../topology/runtime/streams-assignor.js';
+import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
+import { Serdes } from '../../../topology/serdes/index.js';
+import { Topology } from '../../../topology/topology.js';
+
+const serdes = { keySerde: Serdes.string(), valueSerde: Serdes.string() };
+const joinTopology = () =>
+  new Topology()
+    .addSource('left', 'left', serdes)
+    .addSource('right', 'right', serdes)
+    .addProcessor('join', () => ({ process: () => undefined }), 'left', 'right')
+    .copartitionSources('left', 'right')
+    .addSink('out', 'out', serdes, 'join');
+
+describe('the streams assignor', () => {
+  const layout = computeTaskLayout(
+    joinTopology().plan(),
+    'app',
+    new Map([
+      ['left', 4],
+      ['right', 4],
+      ['out', 1],
+    ]),
+  );
+  const member = (memberId: string, tasks: string[], shutdown = false) => ({
+    memberId,
+    userData: Buffer.from(JSON.stringify({ version: 1, tasks, shutdown: shutdown || undefined })),
+  });
+
+  it('hands out whole tasks: partition p of both joined topics goes to the same member', () => {
+    const hook = createStreamsAssignor(layout, () => []);
+    const plan = hook.assign({ members: [member('m1', []), member('m2', [])], partitionCounts: new Map() });
+    for (const { partitions } of plan.values()) {
+      const left = partitions.filter((p) => p.topic === 'left').map((p) => p.partition);
+      const right = partitions.filter((p) => p.topic === 'right').map((p) => p.partition);
+      expect(left).toHaveLength(2);
+      expect(right).toEqual(left);
+    }
+  });
+
+  it('announces the tasks a member owns and keeps them where they were', () => {
+    const hook = createStreamsAssignor(layout, () => ['0_3', '0_2']);
+    expect(JSON.parse(hook.userData().toString())).toEqual({ version: 1, tasks: ['0_3', '0_2'] });
+    const plan = hook.assign({
+      members: [member('a', ['0_0', '0_1']), member('b', ['0_2', '0_3'])],
+      partitionCounts: new Map(),
+    });
+    expect(
+      plan
+        .get('b')!
+        .partitions.filter((p) => p.topic === 'left')
+        .map((p) => p.partition),
+    ).toEqual([2, 3]);
+  });
+
+  it('gives every member the shutdown marker when one member asks for SHUTDOWN_APPLICATION', () => {
+    const hook = createStreamsAssignor(
+      layout,
+      () => [],
+      () => true,
+    );
+    expect(JSON.parse(hook.userData().toString())).toMatchObject({ shutdown: true });
+    const plan = hook.assign({
+      members: [member('a', ['0_0']), member('b', [], true)],
+      partitionCounts: new Map(),
+    });
+    for (const id of ['a', 'b']) {
+      expect(plan.get(id)!.partitions).toEqual([{ topic: SHUTDOWN_APPLICATION_MARKER, partition: 0 }]);
+    }
+  });
+});
