@@ -72,6 +72,18 @@ export function addCancellation(totals: KpiTotals, roomNights: number, revenueLo
   };
 }
 
+/**
+ * Folds in a modification of a booking counted earlier: its room-nights and revenue change by the given
+ * differences (negative when the stay shrank); the number of bookings does not.
+ */
+export function addModification(totals: KpiTotals, roomNightsDelta: number, revenueDelta: Money): KpiTotals {
+  return {
+    ...totals,
+    roomNightsBooked: totals.roomNightsBooked + roomNightsDelta,
+    revenueBooked: add(totals.revenueBooked, revenueDelta),
+  };
+}
+
 /** Sums two totals (e.g. combining partial aggregates). */
 export function mergeKpis(a: KpiTotals, b: KpiTotals): KpiTotals {
   return {

@@ -13,7 +13,14 @@ import type { BookingKpis } from '../../schemas/generated/types.js';
 import type { KeyValueStore, WindowStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import type { StreamRecord } from '../../topology/record.js';
-import { addBooking, addCancellation, emptyKpis, type KpiTotals, summarizeKpis } from '../domain/kpis.js';
+import {
+  addBooking,
+  addCancellation,
+  addModification,
+  emptyKpis,
+  type KpiTotals,
+  summarizeKpis,
+} from '../domain/kpis.js';
 import { money } from '../domain/money.js';
 import { type KpiWindowSpec, type ResolvedConfig, STORES } from './config.js';
 import { toEventMoney } from './event-values.js';
@@ -23,9 +30,13 @@ const DAY_MS = 86_400_000;
 
 /** A booking or a cancellation, as the status processor hands it over. */
 export interface KpiFact {
-  readonly type: 'BOOKING' | 'CANCELLATION';
+  readonly type: 'BOOKING' | 'CANCELLATION' | 'MODIFICATION';
+  /** For a modification: the change in room-nights (negative when the stay shrank). */
   readonly roomNights: number;
-  /** Revenue booked, or revenue given back by the cancellation (its total minus the fee kept). */
+  /**
+   * Revenue booked, revenue given back by a cancellation (its total minus the fee kept), or for a
+   * modification the change in room revenue.
+   */
   readonly revenueMinor: number;
   readonly currency: string;
   /** The event that caused it, so that each emitted update has an id a replay reproduces. */
@@ -73,7 +84,9 @@ export function kpiProcessor(
           const after =
             fact.type === 'BOOKING'
               ? addBooking(before, fact.roomNights, amount)
-              : addCancellation(before, fact.roomNights, amount);
+              : fact.type === 'CANCELLATION'
+                ? addCancellation(before, fact.roomNights, amount)
+                : addModification(before, fact.roomNights, amount);
           store.put(propertyId, after, start);
           emit(
             context,

@@ -11,6 +11,7 @@ import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import { NO_HEADERS, type StreamRecord } from '../../topology/record.js';
 import { money } from '../domain/money.js';
 import { isFinal } from '../domain/reservation-status.js';
+import { nightsOf } from '../domain/stay.js';
 import { STORES } from './config.js';
 import { toEventMoney } from './event-values.js';
 import { emit, NODES, type Refusal, type Step } from './flow.js';
@@ -117,8 +118,7 @@ function paymentRefusal(step: Step): Refusal {
 
 /** What the status step tells the KPI processor about a command that was applied. */
 export function kpiFactOf(step: Step, stored: ReservationState): KpiFact | undefined {
-  const nights = stored.stay.nights;
-  const roomNights = nights * stored.stay.rooms;
+  const roomNights = roomNightsOf(stored);
   if (step.command.kind === 'AUTHORIZED' && !step.voidAuthorization && stored.price !== null) {
     return {
       type: 'BOOKING',
@@ -139,7 +139,22 @@ export function kpiFactOf(step: Step, stored: ReservationState): KpiFact | undef
       sourceEventId: step.eventId,
     };
   }
+  const previous = step.previous;
+  if (step.command.kind === 'MODIFY' && stored.price !== null && previous?.price) {
+    // A booking already counted changed: count the difference, in the window of the modification.
+    return {
+      type: 'MODIFICATION',
+      roomNights: roomNights - roomNightsOf(previous),
+      revenueMinor: stored.price.roomTotalMinor - previous.price.roomTotalMinor,
+      currency: stored.price.currency,
+      sourceEventId: step.eventId,
+    };
+  }
   return undefined;
+}
+
+function roomNightsOf(state: ReservationState): number {
+  return nightsOf(state.stay.checkInDate, state.stay.checkOutDate).length * state.stay.rooms;
 }
 
 /** `reservation.confirmed` for a reservation whose payment was just authorised. */

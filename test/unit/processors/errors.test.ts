@@ -7,8 +7,8 @@ const doc = readFileSync(new URL('../../../docs/reservation-errors.md', import.m
 
 describe('reservation error codes', () => {
   it('are all documented, each with its class and retriable flag', () => {
-    for (const code of RESERVATION_ERROR_CODES) expect(doc).toContain(`| \`${code}\` |`);
-    const documented = [...doc.matchAll(/\| `(RSV_ERR_\w+)` \| `(\w+)` \| (yes|no) \|/g)];
+    // Cells may be padded (the formatter aligns the table).
+    const documented = [...doc.matchAll(/\| `(RSV_ERR_\w+)` +\| `(\w+)` +\| (yes|no) +\|/g)];
     expect(documented.map((m) => m[1])).toEqual([...RESERVATION_ERROR_CODES]);
     for (const [, code, className, retriable] of documented) {
       const ErrorClass = (errors as Record<string, unknown>)[className!];

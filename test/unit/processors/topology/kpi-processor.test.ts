@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { windowStartsOf } from '../../../../processors/topology/kpi-processor.js';
-import { cancelled, created, type Pipeline, startPipeline } from './harness.js';
+import { cancelled, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
 
 const pipelines: Pipeline[] = [];
 async function start(...args: Parameters<typeof startPipeline>): Promise<Pipeline> {
@@ -81,6 +81,13 @@ describe('booking KPI processor (test driver)', () => {
       revenue: eur('200.00'),
       adr: eur('0.00'),
     });
+  });
+
+  it('counts a modification as the change in room-nights and revenue of the booking', async () => {
+    const p = await start();
+    const guest = await book(p, 1, T + 5 * S); // 2 room-nights, 200.00
+    p.pipe('reservation.modified', modified(guest, stay('STD', '2026-08-10', '2026-08-13')), T + 20 * S);
+    expect(oneMinute(p).at(-1)).toMatchObject({ bookings: 1, roomNights: 3, revenue: eur('300.00') });
   });
 
   it('counts a late event inside the grace period and drops one after it, and emits final results once', async () => {
