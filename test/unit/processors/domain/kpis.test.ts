@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addBooking,
   addCancellation,
+  addModification,
   adr,
   contributionsByNight,
   emptyKpis,
@@ -48,6 +49,15 @@ describe('KPI arithmetic', () => {
       adr: money(36_250, 'USD'),
       revpar: money(7250, 'USD'),
       occupancyBp: 2000,
+    });
+  });
+
+  it('applies a modification as a change of room-nights and revenue, not a new booking', () => {
+    const booked = addBooking(emptyKpis('EUR'), 4, money(40_000, 'EUR'));
+    expect(addModification(booked, -2, money(-20_000, 'EUR'))).toMatchObject({
+      bookings: 1,
+      roomNightsBooked: 2,
+      revenueBooked: money(20_000, 'EUR'),
     });
   });
 
