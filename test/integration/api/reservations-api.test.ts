@@ -22,6 +22,9 @@ function booking(patch: Record<string, unknown> = {}) {
   };
 }
 
+/** Requests per key per minute in this file's instance. */
+const LIMIT = 30;
+
 describe('reservations API on the real stack', () => {
   let t: TestInstance;
   let key: string;
@@ -50,7 +53,7 @@ describe('reservations API on the real stack', () => {
     });
 
   beforeAll(async () => {
-    t = await startTestInstance({ RATE_LIMIT_MAX: '30' });
+    t = await startTestInstance({ RATE_LIMIT_MAX: String(LIMIT) });
     key = await t.api.apiKeys.create('it-booking', 'booking');
   });
   afterAll(async () => {
@@ -103,10 +106,10 @@ describe('reservations API on the real stack', () => {
     expect((await readAll(`${t.prefix}reservation.created`)).length).toBe(before);
   });
 
-  it('limits requests per API key in Redis: the 31st within the window gets 429', async () => {
+  it(`limits requests per API key in Redis: request ${LIMIT + 1} within the window gets 429`, async () => {
     const limited = await t.api.apiKeys.create('it-rate-limited', 'booking');
     const statuses: number[] = [];
-    for (let i = 0; i < 31; i++) {
+    for (let i = 0; i <= LIMIT; i++) {
       const response = await t.api.app.inject({
         method: 'GET',
         url: '/reservations/RSV-2026-999999',
@@ -114,8 +117,8 @@ describe('reservations API on the real stack', () => {
       });
       statuses.push(response.statusCode);
     }
-    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
-    expect(statuses[30]).toBe(429);
+    expect(statuses.slice(0, LIMIT).every((s) => s === 404)).toBe(true);
+    expect(statuses[LIMIT]).toBe(429);
     const counters = await t.api.redis.keys(`${t.prefix}:ratelimit:*`);
     expect(counters.length).toBeGreaterThan(0);
     // Another key is not affected.
@@ -125,6 +128,52 @@ describe('reservations API on the real stack', () => {
       headers: { 'x-api-key': key },
     });
     expect(other.statusCode).toBe(404);
+  });
+
+  it('takes 40 concurrent bookings: 40 distinct confirmation numbers, 40 records, batched by the publisher', async () => {
+    const before = (await readAll(`${t.prefix}reservation.created`)).length;
+    // Two keys, 20 each: under the per-key limit.
+    const keys = [
+      await t.api.apiKeys.create('it-concurrent-1', 'booking'),
+      await t.api.apiKeys.create('it-concurrent-2', 'booking'),
+    ];
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        post(
+          '/reservations',
+          booking({
+            propertyId: i % 2 === 0 ? 'LIS-ALFAMA' : 'NYC-MIDTOWN',
+            roomType: i % 2 === 0 ? 'STD' : 'KNG',
+          }),
+          { 'x-api-key': keys[i % 2]! },
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(40).fill(201));
+    const numbers = new Set(responses.map((r) => r.json().confirmationNumber));
+    expect(numbers.size).toBe(40);
+    const records = await decoded<ReservationCreated>('reservation.created');
+    expect(records).toHaveLength(before + 40);
+    const produced = new Set(records.slice(before).map((r) => r.value.confirmationNumber));
+    expect(produced).toEqual(numbers);
+    for (const record of records) expect(record.key).toBe(record.value.propertyId);
+  });
+
+  it('hands out unique confirmation numbers from several Redis connections at once (several instances)', async () => {
+    const { Redis } = await import('ioredis');
+    const { RedisConfirmationNumbers } = await import('../../../api/reservations/confirmation-numbers.js');
+    const clients = [new Redis(endpoints().redisUrl), new Redis(endpoints().redisUrl)];
+    try {
+      const prefix = `${t.prefix}:multi:`;
+      const allocators = clients.map((c) => new RedisConfirmationNumbers(c, prefix));
+      const numbers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => allocators[i % 2]!.next(Date.UTC(2027, 0, 1))),
+      );
+      expect(new Set(numbers).size).toBe(200);
+      expect([...numbers].sort().at(-1)).toBe('RSV-2027-000200');
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
   });
 
   it('writes the system of record from the topics, and a replay of every record changes nothing', async () => {
@@ -183,7 +232,10 @@ describe('reservations API on the real stack', () => {
       const history = await t.api.pool.query('SELECT * FROM reservations.status_history ORDER BY event_id');
       return { reservations: reservations.rows, history: history.rows };
     };
-    await waitFor(async () => (await snapshot()).history.length === 4, {
+    const events =
+      (await readAll(`${t.prefix}reservation.created`)).length +
+      (await readAll(`${t.prefix}reservation.confirmed`)).length;
+    await waitFor(async () => (await snapshot()).history.length === events, {
       description: 'the sink to record every event',
     });
     const before = await snapshot();
