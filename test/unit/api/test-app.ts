@@ -25,6 +25,8 @@ export interface TestApp {
   readonly ledger: InMemoryReservationLedger;
   readonly bookingKey: string;
   readonly operatorKey: string;
+  /** The registry behind /metrics. */
+  readonly registry: Registry;
 }
 
 /** Builds a server; `rateLimitMax` defaults high so only the rate-limit test meets it. */
@@ -68,7 +70,7 @@ export async function testApp(
     },
   );
   await app.ready();
-  return { app, publisher, ledger, bookingKey, operatorKey };
+  return { app, publisher, ledger, bookingKey, operatorKey, registry };
 }
 
 /** A valid booking body; override parts with `patch`. */
