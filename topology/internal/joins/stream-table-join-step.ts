@@ -21,10 +21,11 @@ export function streamTableJoin<K, V, VT, VR>(
 ): KStream<K, VR> {
   const builder = stream.builder;
   const name = joined?.name ?? builder.newName(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
+  // A re-keyed stream must land in the partitions of the table's keys: encode its keys like the table's.
   const input = stream.repartitionIfRequired(
     `${name}-left`,
     name,
-    joined?.keySerde ?? stream.keySerde,
+    joined?.keySerde ?? stream.keySerde ?? table.keySerde,
     joined?.valueSerde ?? stream.valueSerde,
   );
   const supplier = streamTableJoinSupplier<K, V, K, VT, VR>(

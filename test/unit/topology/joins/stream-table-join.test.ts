@@ -81,6 +81,24 @@ describe('stream-table joins', () => {
     ]);
   });
 
+  it("encodes a re-keyed stream's repartition keys with the table's key serde, so equal keys share a partition", async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    const rooms = builder.table('rooms', Consumed.with(str, str));
+    builder
+      .stream('bookings', Consumed.with(str, bookingSerde))
+      .selectKey((_, b) => b.room) // the DSL no longer knows the key serde here
+      .join(rooms, (b, room) => `${b.guest}@${room}`, Joined.as('booking-room'))
+      .to('enriched', Produced.with(str, str));
+    const driver = await drive(builder.build());
+    driver.createInputTopic('bookings', str, bookingSerde).pipeInput('b1', { room: 'r7', guest: 'eve' }, 1);
+    const repartitioned = driver.createOutputTopic(
+      'app-booking-room-left-repartition',
+      Serdes.bytes(),
+      Serdes.bytes(),
+    );
+    expect(repartitioned.readRecord().key.toString()).toBe('r7');
+  });
+
   it('joins a global table by a key chosen per record, with no co-partitioning', async () => {
     const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
     const hotels = builder.globalTable('hotels', Consumed.with(str, str));

@@ -1,0 +1,208 @@
+/**
+ * Windows, suppression and joins on the real broker: a stream re-keyed and joined with a table whose
+ * topic has fewer partitions (the repartition topic takes the table's count), a windowed count with final
+ * results only, a graceful restart on a fresh state directory in between (the window store and the
+ * suppression buffer come back from their changelogs), and the start-up refusal of joined topics that are
+ * not co-partitioned.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BufferConfig,
+  Consumed,
+  JoinWindows,
+  Materialized,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+  Suppressed,
+  TimeWindows,
+  type Topology,
+  WindowedSerdes,
+} from '../../../topology/index.js';
+import { KafkaStreams, RuntimeError } from '../../../topology/runtime/index.js';
+import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+
+const WINDOW = 10_000;
+const GRACE = 5_000;
+const str = Serdes.string();
+
+interface Click {
+  readonly user: string;
+  readonly page: string;
+}
+
+function clicksPerUser(clicks: string, users: string, output: string): Topology {
+  const builder = new StreamsBuilder();
+  const countries = builder.table(users, Consumed.with(str, str), Materialized.as('countries'));
+  builder
+    .stream(clicks, Consumed.with(str, Serdes.json<Click>()))
+    .selectKey((_id, click) => click.user)
+    .join(countries, (click, country) => `${country}:${click.page}`)
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
+    .count(Materialized.as('clicks-per-user'))
+    .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName('final-clicks'))
+    .toStream()
+    .to(output, Produced.with(WindowedSerdes.timeWindowed(str, WINDOW), Serdes.number()));
+  return builder.build();
+}
+
+async function produce(
+  topic: string,
+  messages: ReadonlyArray<{ key: string; value: string; timestamp: number }>,
+): Promise<void> {
+  const producer = kafka({ clientId: 'test-windowed-join' }).producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: m.value, timestamp: String(m.timestamp) })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** True when the group has committed every record of `topics` (each partition's end offset). */
+async function consumedToEnd(groupId: string, topics: readonly string[]): Promise<boolean> {
+  const admin = kafka({ clientId: 'test-offsets' }).admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        if (BigInt(end.high) > 0n && BigInt(at) < BigInt(end.high)) return false;
+      }
+    }
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('windowed aggregation after a stream-table join, on the broker', () => {
+  const running: KafkaStreams[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((streams) => streams.close()));
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start(topology: Topology, applicationId: string): Promise<KafkaStreams> {
+    const stateDir = mkdtempSync(join(tmpdir(), 'windowed-join-'));
+    dirs.push(stateDir);
+    const streams = new KafkaStreams(topology, {
+      applicationId,
+      bootstrapServers: endpoints().kafkaBrokers,
+      stateDir,
+      commitIntervalMs: 200,
+      logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
+    });
+    running.push(streams);
+    return streams.start().then(() => streams);
+  }
+
+  it('emits each final window count exactly once, across a restart that restores the buffer', async () => {
+    const [clicks, users, output] = await createTopics([
+      { topic: uniqueName('clicks'), partitions: 4 },
+      { topic: uniqueName('users'), partitions: 2 },
+      { topic: uniqueName('clicks-per-user'), partitions: 2 },
+    ]);
+    const applicationId = uniqueName('windowed-join');
+    const topology = clicksPerUser(clicks!, users!, output!);
+    const T0 = Math.floor((Date.now() - 10 * 60_000) / WINDOW) * WINDOW;
+    const known = ['u0', 'u1', 'u2', 'u3', 'u4'];
+    await produce(
+      users!,
+      known.map((user, i) => ({ key: user, value: ['fr', 'de', 'jp'][i % 3]!, timestamp: T0 })),
+    );
+    // Two windows of clicks, every timestamp below T0 + WINDOW + GRACE, so no task closes a window yet
+    // and no click is late, whatever order the repartition topic interleaves them in.
+    const expected = new Map<string, number>();
+    const batch = Array.from({ length: 240 }, (_, i) => {
+      const user = i % 7 === 6 ? 'ghost' : known[i % known.length]!; // ghost has no country: not joined
+      const timestamp = T0 + ((i * 61) % (WINDOW + GRACE));
+      if (user !== 'ghost') {
+        const key = `${user}@${Math.floor((timestamp - T0) / WINDOW)}`;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      return { key: `click-${i}`, value: JSON.stringify({ user, page: `p${i % 4}` }), timestamp };
+    });
+    await produce(clicks!, batch);
+
+    const first = await start(topology, applicationId);
+    const repartition = `${applicationId}-${[...topology.plan().internalTopics.keys()][0]}`;
+    await waitFor(() => consumedToEnd(applicationId, [clicks!, repartition]), {
+      timeoutMs: 60_000,
+      description: 'the first instance consumed every click and repartitioned record',
+    });
+    expect(await readAll(output!)).toEqual([]);
+    const admin = kafka({ clientId: 'test-metadata' }).admin();
+    await admin.connect();
+    const metadata = await admin
+      .fetchTopicMetadata({ topics: [repartition] })
+      .finally(() => admin.disconnect());
+    expect(metadata.topics[0]?.partitions.length).toBe(2);
+    await first.close();
+    running.splice(running.indexOf(first), 1);
+
+    // A fresh state directory: the second instance restores the window store and the buffer.
+    await start(topology, applicationId);
+    await produce(
+      clicks!,
+      known.map((user, i) => ({
+        key: `tick-${i}`,
+        value: JSON.stringify({ user, page: 'tick' }),
+        timestamp: T0 + 10 * WINDOW,
+      })),
+    );
+    const windowed = WindowedSerdes.timeWindowed(str, WINDOW);
+    const finals = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= expected.size ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: `${expected.size} final window counts` },
+    );
+    const context = { topic: output!, isKey: true };
+    const seen = finals.map((r) => {
+      const key = windowed.deserialize(r.key, context);
+      return [
+        `${key.key}@${(key.window.start - T0) / WINDOW}`,
+        Serdes.number().deserialize(r.value, context),
+      ];
+    });
+    expect(seen.length).toBe(expected.size);
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(expected));
+  });
+
+  it('refuses to start when joined topics have different partition counts', async () => {
+    const [left, right, joined] = await createTopics([
+      { topic: uniqueName('left'), partitions: 3 },
+      { topic: uniqueName('right'), partitions: 2 },
+      uniqueName('joined'),
+    ]);
+    const builder = new StreamsBuilder();
+    builder
+      .stream(left!, Consumed.with(str, str))
+      .join(
+        builder.stream(right!, Consumed.with(str, str)),
+        (a, b) => a + b,
+        JoinWindows.ofTimeDifferenceWithNoGrace(1_000),
+      )
+      .to(joined!);
+    const failure = await start(builder.build(), uniqueName('not-copartitioned')).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(RuntimeError);
+    expect((failure as RuntimeError).code).toBe('STRM_ERR_RUNTIME_NOT_COPARTITIONED');
+    expect((failure as Error).message).toContain(`"${left}" (3), "${right}" (2)`);
+  });
+});
