@@ -4,13 +4,11 @@
  * in a logged store and emits every new total. Exactness is checkable: per region, the emitted counts must
  * be exactly 1..n (no loss, no duplicate) and the last sum the sum of the region's amounts.
  */
-import { expect } from 'vitest';
 import type { KeyValueStore } from '../../../state/store.js';
 import { Stores } from '../../../state/stores.js';
 import type { ProcessorContext } from '../../../topology/processor.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { type ConsumedRecord, kafka } from '../../support/index.js';
 
 export interface Order {
   readonly region: string;
@@ -98,50 +96,4 @@ export function makeOrders(first: number, count: number, regions = 7): Array<{ i
     const n = first + i;
     return { id: `order-${n}`, order: { region: `region-${n % regions}`, amount: (n % 97) + 1 } };
   });
-}
-
-/** Produces orders keyed by order id (so they spread over the input partitions). */
-export async function produceOrders(
-  topic: string,
-  orders: ReadonlyArray<{ id: string; order: Order }>,
-): Promise<void> {
-  const producer = kafka({ clientId: 'test-orders' }).producer();
-  await producer.connect();
-  try {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: orders.map(({ id, order }) => ({ key: id, value: JSON.stringify(order) })),
-    });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** Asserts that `totals` is exactly the running totals of `orders`: every count once, the right sums. */
-export function expectExactTotals(
-  totals: ReadonlyArray<ConsumedRecord>,
-  orders: ReadonlyArray<{ order: Order }>,
-): void {
-  const expected = new Map<string, RegionTotal>();
-  for (const { order } of orders) {
-    const previous = expected.get(order.region) ?? { count: 0, sum: 0 };
-    expected.set(order.region, { count: previous.count + 1, sum: previous.sum + order.amount });
-  }
-  const counts = new Map<string, number[]>();
-  const last = new Map<string, RegionTotal>();
-  for (const record of totals) {
-    const region = record.key!.toString();
-    const total = JSON.parse(record.value!.toString()) as RegionTotal;
-    counts.set(region, [...(counts.get(region) ?? []), total.count]);
-    const seen = last.get(region);
-    if (seen === undefined || total.count > seen.count) last.set(region, total);
-  }
-  expect(totals).toHaveLength(orders.length);
-  for (const [region, total] of expected) {
-    // One output per order and region, in order within the region's partition: counts 1..n exactly.
-    expect(counts.get(region), region).toEqual(Array.from({ length: total.count }, (_, i) => i + 1));
-    expect(last.get(region), region).toEqual(total);
-  }
-  expect([...last.keys()].sort()).toEqual([...expected.keys()].sort());
 }

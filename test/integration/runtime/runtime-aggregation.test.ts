@@ -3,14 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import type { StreamsState } from '../../../topology/runtime/streams-state.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import {
-  expectExactTotals,
-  makeOrders,
-  produceOrders,
-  REPARTITION_TOPIC,
-  regionTotalsTopology,
-  STORE,
-} from './region-totals.js';
+import { makeOrders, REPARTITION_TOPIC, regionTotalsTopology, STORE } from './region-totals.js';
+import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams on the real broker: repartition and aggregation', () => {
   const running: KafkaStreams[] = [];

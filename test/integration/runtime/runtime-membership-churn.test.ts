@@ -2,7 +2,8 @@ import pino from 'pino';
 import { afterEach, describe, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+import { makeOrders, regionTotalsTopology } from './region-totals.js';
+import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams: members join and leave while input flows', () => {
   const running: KafkaStreams[] = [];

@@ -5,7 +5,8 @@ import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+import { makeOrders, regionTotalsTopology } from './region-totals.js';
+import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams: graceful shutdown and restart', () => {
   const running: KafkaStreams[] = [];

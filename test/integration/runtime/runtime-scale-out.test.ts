@@ -2,7 +2,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { expectExactTotals, makeOrders, produceOrders, regionTotalsTopology } from './region-totals.js';
+import { makeOrders, regionTotalsTopology } from './region-totals.js';
+import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams: a second instance joins', () => {
   const running: KafkaStreams[] = [];

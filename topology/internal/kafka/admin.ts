@@ -40,48 +40,66 @@ export class KafkaAdmin {
   }
 
   /**
-   * Creates the topics that do not exist yet and checks the partition count of those that do. Safe to call
-   * from several instances at once: a topic created by another instance in between is accepted.
+   * Creates the topics that do not exist yet, waits until every partition has a leader, and checks the
+   * partition count of those that existed. Safe to call from several instances at once: a topic created
+   * by another instance in between is accepted. A busy broker may take a while to show a new topic in its
+   * metadata, so creation and the leader check are retried for up to `timeoutMs` (default 60 s).
    */
-  async ensureTopics(specs: ReadonlyArray<TopicSpec>): Promise<void> {
+  async ensureTopics(specs: ReadonlyArray<TopicSpec>, options: { timeoutMs?: number } = {}): Promise<void> {
     if (specs.length === 0) return;
-    const before = await this.partitionCounts(specs.map((spec) => spec.name));
-    const missing = specs.filter((spec) => !before.has(spec.name));
-    if (missing.length > 0) {
-      try {
-        await this.#admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((spec) => ({
-            topic: spec.name,
-            numPartitions: spec.partitions,
-            replicationFactor: spec.replicationFactor ?? -1,
-            configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-          })),
-        });
-      } catch (error) {
-        // Another instance may have created some of them first; the count check below decides.
-        const after = await this.partitionCounts(missing.map((spec) => spec.name));
-        if (missing.some((spec) => !after.has(spec.name))) {
-          throw new KafkaFacadeError(
-            'STRM_ERR_KAFKA_ADMIN',
-            `Could not create topics ${missing.map((spec) => spec.name).join(', ')}: ${(error as Error).message}. ` +
-              'Check that the principal may create topics, or create them beforehand.',
-            { cause: error, retriable: true },
-          );
-        }
+    const names = specs.map((spec) => spec.name);
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      const counts = await this.partitionCounts(names);
+      const missing = specs.filter((spec) => !counts.has(spec.name));
+      if (missing.length === 0 && (await this.#allHaveLeaders(names))) {
+        this.#checkCounts(specs, counts);
+        return;
       }
-    }
-    const counts = await this.partitionCounts(specs.map((spec) => spec.name));
-    for (const spec of specs) {
-      const actual = counts.get(spec.name);
-      if (actual === undefined) {
+      if (Date.now() >= deadline) {
         throw new KafkaFacadeError(
-          'STRM_ERR_KAFKA_TOPIC_MISSING',
-          `Topic ${spec.name} does not exist after creating it; check the broker's log.`,
-          { retriable: true },
+          'STRM_ERR_KAFKA_ADMIN',
+          `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
+            `(created, with a leader for every partition) after ${options.timeoutMs ?? 60_000} ms` +
+            `${lastError === undefined ? '' : `: ${(lastError as Error).message}`}. ` +
+            'Check that the principal may create topics and the broker log, or create them beforehand.',
+          { cause: lastError, retriable: true },
         );
       }
-      if (actual !== spec.partitions) {
+      if (missing.length > 0) {
+        try {
+          await this.#admin.createTopics({
+            waitForLeaders: false,
+            topics: missing.map((spec) => ({
+              topic: spec.name,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor ?? -1,
+              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+            })),
+          });
+        } catch (error) {
+          // Created meanwhile by another instance, or not visible yet: the next round looks again.
+          lastError = error;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
+
+  async #allHaveLeaders(topics: ReadonlyArray<string>): Promise<boolean> {
+    try {
+      const metadata = await this.#admin.fetchTopicMetadata({ topics: [...topics] });
+      return metadata.topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
+    } catch {
+      return false;
+    }
+  }
+
+  #checkCounts(specs: ReadonlyArray<TopicSpec>, counts: ReadonlyMap<string, number>): void {
+    for (const spec of specs) {
+      const actual = counts.get(spec.name);
+      if (actual !== undefined && actual !== spec.partitions) {
         throw new KafkaFacadeError(
           'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
           `Topic ${spec.name} has ${actual} partitions but ${spec.partitions} are required; ` +

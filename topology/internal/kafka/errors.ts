@@ -6,7 +6,6 @@
 /** Codes of {@link KafkaFacadeError}. */
 export type KafkaFacadeErrorCode =
   | 'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH'
-  | 'STRM_ERR_KAFKA_TOPIC_MISSING'
   | 'STRM_ERR_KAFKA_ADMIN'
   | 'STRM_ERR_KAFKA_PRODUCE'
   | 'STRM_ERR_KAFKA_RECORD_TOO_LARGE'
