@@ -1,9 +1,10 @@
 /**
  * Inventory and overbooking: rooms sold per (property, room type, night) in the `inventory` store.
  * A creation takes rooms (or is refused SOLD_OUT with the full nights, taking nothing); a modification
- * moves them all or nothing; a cancellation or a failed payment gives them back. Every changed night is
- * announced on `availability.updated` and `analytics.occupancy`, and every night sold beyond capacity on
- * `availability.overbooked`. All writes of one command go to the store in one batch.
+ * moves them all or nothing; a cancellation, a failed payment or an early departure gives them back.
+ * Every changed night is announced on `availability.updated` and `analytics.occupancy`, and every night
+ * sold beyond capacity on `availability.overbooked`. All writes of one command go to the store in one
+ * batch.
  */
 import type {
   AvailabilityChangeCause,
@@ -95,6 +96,13 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
       ) {
         changes = planRelease(reader, limitsOf, holdingOf(previousStay)).changes;
         cause = command.kind === 'CANCEL' ? 'RESERVATION_CANCELLED' : 'PAYMENT_FAILED';
+      } else if (command.kind === 'CHECK_OUT' && previousStay !== undefined) {
+        // An early departure gives back the nights from the actual check-out to the booked one.
+        const unused = nightsOf(command.event.checkOutDate, previousStay.checkOutDate).filter(
+          (night) => night >= previousStay.checkInDate,
+        );
+        changes = planRelease(reader, limitsOf, { ...holdingOf(previousStay), nights: unused }).changes;
+        cause = 'OTHER';
       }
 
       inventory.putAll(
@@ -123,7 +131,9 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
       const state =
         command.kind === 'MODIFY' && step.state !== null
           ? { ...step.state, stay: command.event.stayDetails }
-          : step.state;
+          : command.kind === 'CHECK_OUT' && step.state !== null && changes.length > 0
+            ? { ...step.state, stay: shortenedStay(step.state.stay, command.event.checkOutDate) }
+            : step.state;
       next(context, NODES.pricing, { ...step, state, inventoryChanges: changes });
     },
   };
@@ -136,6 +146,11 @@ export function holdingOf(stay: StayDetails): RoomHolding {
     rooms: stay.rooms,
     nights: nightsOf(stay.checkInDate, stay.checkOutDate),
   };
+}
+
+/** The stay cut short at `checkOutDate` (an early departure). */
+function shortenedStay(stay: StayDetails, checkOutDate: string): StayDetails {
+  return { ...stay, checkOutDate, nights: nightsOf(stay.checkInDate, checkOutDate).length };
 }
 
 function modificationProblem(

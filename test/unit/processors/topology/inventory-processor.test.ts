@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cancelled, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
+import {
+  cancelled,
+  checkedIn,
+  checkedOut,
+  created,
+  modified,
+  type Pipeline,
+  startPipeline,
+  stay,
+} from './harness.js';
 
 const pipelines: Pipeline[] = [];
 async function start(...args: Parameters<typeof startPipeline>): Promise<Pipeline> {
@@ -153,6 +162,28 @@ describe('inventory processor (test driver)', () => {
       ['2026-08-10', -3, 'RESERVATION_CANCELLED', 4],
       ['2026-08-11', -3, 'RESERVATION_CANCELLED', 4],
     ]);
+  });
+
+  it('gives back the unused nights of an early departure', async () => {
+    const p = await start();
+    const guest = created({ rooms: 2, checkIn: '2026-08-10', checkOut: '2026-08-14' });
+    p.pipe('reservation.created', guest, T);
+    await p.settlePayments(T);
+    p.pipe('reservation.checkin', checkedIn(guest), Date.UTC(2026, 7, 10, 15, 0));
+    p.read('availability.updated');
+    p.pipe(
+      'reservation.checkout',
+      { ...checkedOut(guest), checkOutDate: '2026-08-12' },
+      Date.UTC(2026, 7, 12, 9, 0),
+    );
+    expect(p.read('availability.updated').map((u) => [u.stayDate, u.delta, u.cause])).toEqual([
+      ['2026-08-12', -2, 'OTHER'],
+      ['2026-08-13', -2, 'OTHER'],
+    ]);
+    expect(p.reservation(guest.confirmationNumber)).toMatchObject({
+      status: 'CHECKED_OUT',
+      stay: stay('STD', '2026-08-10', '2026-08-12', 2),
+    });
   });
 
   it('keeps the counts in RocksDB stores as well', async () => {
