@@ -30,6 +30,7 @@ import { ensureTopics } from './kafka/ensure-topics.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
 import { topicNamer } from './kafka/topics.js';
 import { warmUpSerdes } from './kafka/warm-up-serdes.js';
+import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
@@ -147,6 +148,9 @@ export async function startApi(
       await sink.start();
     }
 
+    const lagAlerts = new LagAlerts(registry);
+    lagAlerts.start();
+    closers.push(async () => lagAlerts.stop());
     const apiKeys = new PostgresApiKeyStore(pool);
     const readiness: ReadinessCheck[] = [
       {
@@ -184,7 +188,7 @@ export async function startApi(
           waitTimeoutMs: config.waitTimeoutMs,
           now: Date.now,
         },
-        ops: { registry, readiness },
+        ops: { registry, readiness, lagAlerts },
         dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
       },
       {

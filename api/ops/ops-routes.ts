@@ -5,6 +5,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { Role } from '../auth/api-keys.js';
+import type { LagAlerts } from './lag-alerts.js';
 
 /** One readiness condition. */
 export interface ReadinessCheck {
@@ -17,7 +19,13 @@ export interface ReadinessCheck {
 export interface OpsRoutesOptions {
   readonly registry: Registry;
   readonly readiness: readonly ReadinessCheck[];
+  /** The lag rules evaluated in the process, for `/alerts`; absent: the route answers an empty list. */
+  readonly lagAlerts?: LagAlerts;
+  /** Clock of `/alerts`. */
+  readonly now?: () => number;
 }
+
+const OPERATOR: { roles: readonly Role[] } = { roles: ['operator'] };
 
 const checkSchema = {
   type: 'object',
@@ -69,6 +77,42 @@ export const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (app, optio
       const ready = checks.every((c) => c.ready);
       if (!ready) reply.status(503).header('retry-after', '1');
       return { ready, checks };
+    },
+  );
+
+  app.get(
+    '/alerts',
+    {
+      config: OPERATOR,
+      schema: {
+        summary:
+          "Lag alerts firing on this instance's partitions (lag > 1000 records or behind for 5 minutes)",
+        tags: ['operations'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              alerts: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    alert: { type: 'string' },
+                    topic: { type: 'string' },
+                    partition: { type: 'integer' },
+                    lag: { type: 'number' },
+                    behindSince: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => {
+      const alerts = (await options.lagAlerts?.sample((options.now ?? Date.now)())) ?? [];
+      return { alerts: alerts.map((a) => ({ ...a, behindSince: new Date(a.behindSince).toISOString() })) };
     },
   );
 

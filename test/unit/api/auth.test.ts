@@ -99,6 +99,22 @@ describe('API keys and roles', () => {
     expect(dlq.calls).toEqual(['list reservation.created.dlq', 'replay reservation.created.dlq']);
   });
 
+  it('shows /alerts to operators only', async () => {
+    const asBooking = await t.app.inject({
+      method: 'GET',
+      url: '/alerts',
+      headers: { 'x-api-key': t.bookingKey },
+    });
+    const asOperator = await t.app.inject({
+      method: 'GET',
+      url: '/alerts',
+      headers: { 'x-api-key': t.operatorKey },
+    });
+    expect(asBooking.statusCode).toBe(403);
+    expect(asOperator.statusCode).toBe(200);
+    expect(asOperator.json()).toEqual({ alerts: [] });
+  });
+
   it('refuses a DLQ topic name that is not a .dlq topic with 400', async () => {
     const response = await t.app.inject({
       method: 'GET',

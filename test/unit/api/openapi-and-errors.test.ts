@@ -18,6 +18,7 @@ describe('OpenAPI document and operations routes', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/alerts',
       '/dlq/{topic}',
       '/dlq/{topic}/replay',
       '/health',
