@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { StackError } from './errors.js';
 import type { JavaRuntime } from './java.js';
 import { isAlive, spawnDetached } from './processes.js';
-import { lastLines, sleep } from './util.js';
+import { logExcerpt, sleep } from './util.js';
 
 const run = promisify(execFile);
 
@@ -105,7 +105,7 @@ export async function waitForKafka(
         throw new StackError(
           'STRM_ERR_STACK_SERVICE_EXITED',
           `Kafka node ${node.id} (port ${node.port}) exited while starting; see ${node.logFile} ` +
-            `and ${join(node.dir, 'stdout.log')}. Last lines:\n${await lastLines(node.logFile, 15)}`,
+            `and ${join(node.dir, 'stdout.log')}. Last lines:\n${await logExcerpt(node.logFile, 15)}`,
         );
       }
     }

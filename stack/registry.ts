@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { StackError } from './errors.js';
 import type { JavaRuntime } from './java.js';
 import { isAlive, spawnDetached } from './processes.js';
-import { lastLines, sleep } from './util.js';
+import { logExcerpt, sleep } from './util.js';
 
 /** The local Apicurio Registry, as recorded in the state file. */
 export interface RegistryState {
@@ -74,7 +74,7 @@ export async function waitForRegistry(state: RegistryState, timeoutMs: number): 
       throw new StackError(
         'STRM_ERR_STACK_SERVICE_EXITED',
         `Apicurio Registry (port ${state.port}) exited while starting; see ${state.logFile}. ` +
-          `Last lines:\n${await lastLines(state.logFile, 15)}`,
+          `Last lines:\n${await logExcerpt(state.logFile, 15)}`,
       );
     }
     try {
