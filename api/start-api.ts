@@ -104,18 +104,19 @@ export async function startApi(
       const serdes = avroReservationSerdes(registryClient);
       await warmUpSerdes(serdes, registryClient);
       const topology = buildReservationTopology({ catalog, serdes });
-      streams = new KafkaStreams(topology, {
-        applicationId: config.applicationId,
-        bootstrapServers: config.kafkaBrokers,
-        stateDir: config.stateDir,
-        deserializationExceptionHandler: 'deadLetter',
+      streams = await startStreams(
+        () =>
+          new KafkaStreams(topology, {
+            applicationId: config.applicationId,
+            bootstrapServers: config.kafkaBrokers,
+            stateDir: config.stateDir,
+            deserializationExceptionHandler: 'deadLetter',
+            logger,
+          }),
+        registry,
         logger,
-      });
-      const stopMetrics = registerStreamsMetrics(streams, { registry });
-      closers.push(async () => stopMetrics());
-      const running = streams;
-      closers.push(() => running.close());
-      await streams.start();
+        closers,
+      );
     }
     if (config.runPaymentWorker) {
       const loop = new PaymentWorkerLoop({
@@ -205,5 +206,34 @@ export async function startApi(
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Starts the streams runtime, retrying a retriable start failure (e.g. a freshly created topic without a
+ * leader yet) with a new instance, since an instance starts once; at most 3 tries, 2 s apart.
+ */
+async function startStreams(
+  create: () => KafkaStreams,
+  registry: Registry,
+  logger: Logger,
+  closers: Array<() => Promise<unknown>>,
+): Promise<KafkaStreams> {
+  for (let attempt = 1; ; attempt++) {
+    const streams = create();
+    const stopMetrics = registerStreamsMetrics(streams, { registry });
+    try {
+      await streams.start();
+      closers.push(async () => stopMetrics());
+      closers.push(() => streams.close());
+      return streams;
+    } catch (error) {
+      stopMetrics();
+      await streams.close().catch(() => undefined);
+      const retriable = (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || attempt >= 3) throw error;
+      logger.warn({ err: error, attempt }, 'streams start failed; retrying with a new instance');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
   }
 }

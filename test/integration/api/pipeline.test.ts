@@ -94,5 +94,15 @@ describe('the life of a reservation through the running application', () => {
       [checkIn],
     );
     expect(calendar.rows[0].nights).toBeGreaterThanOrEqual(3);
+
+    // /ready says RUNNING, and /metrics carries the runtime's, the sink's and the HTTP metrics.
+    const ready = (await t.api.app.inject({ method: 'GET', url: '/ready' })).json();
+    expect(ready.checks).toContainEqual({ name: 'streams', ready: true, detail: 'state RUNNING' });
+    const metrics = (await t.api.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/tstreams_records_processed_total\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/sink_records_total\{topic="reservation.confirmed",outcome="applied"\} [1-9]/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/reservations",status_code="201"\} 1/,
+    );
   });
 });
