@@ -83,7 +83,14 @@ export interface StreamsConfig {
     readonly rebalanceTimeoutMs?: number;
   };
   /** Producer tuning. */
-  readonly producer?: { readonly chunkSize?: number };
+  readonly producer?: {
+    readonly chunkSize?: number;
+    /**
+     * Idempotent producers working side by side, each owning the output partitions `p % lanes`, so that
+     * this many produce requests can be in flight while each partition keeps its order. Default 1.
+     */
+    readonly lanes?: number;
+  };
 }
 
 /** The configuration with every default filled in. */

@@ -21,7 +21,6 @@ import type { Logger } from 'pino';
 import { prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
-import { RecordProducer } from '../internal/kafka/producer.js';
 import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -30,8 +29,8 @@ import type { ResolvedStreamsConfig } from './config.js';
 import { inputFailureHandlerFor, productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
-import { RecordSender } from './record-sender.js';
 import { restoreTasks } from './restorer.js';
+import { SenderLanes } from './sender-lanes.js';
 import { createStreamsAssignor, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
@@ -64,8 +63,7 @@ const CHECKPOINT_INTERVAL_MS = 30_000;
 export class StreamThread {
   readonly #ctx: StreamThreadContext;
   readonly #consumer: GroupConsumer;
-  readonly #producer: RecordProducer;
-  readonly #sender: RecordSender;
+  readonly #sender: SenderLanes;
   readonly #tasks = new Map<string, ActiveTask>();
   /** Offset of the last acknowledged record per `topic\u0000partition` (records sent with a partition). */
   readonly #acknowledged = new Map<string, number>();
@@ -84,15 +82,14 @@ export class StreamThread {
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
     const { config, kafka, events, logger, layout } = ctx;
-    this.#producer = new RecordProducer(kafka, {
+    this.#sender = new SenderLanes(kafka, {
+      lanes: config.producer.lanes ?? 1,
       chunkSize: config.producer.chunkSize ?? 1000,
+      partitionCounts: layout.partitionCounts,
       onAcknowledged: (topic, partition, lastOffset) => {
         const key = `${topic}\u0000${partition}`;
         if (lastOffset > (this.#acknowledged.get(key) ?? -1)) this.#acknowledged.set(key, lastOffset);
       },
-    });
-    this.#sender = new RecordSender(this.#producer, {
-      chunkSize: config.producer.chunkSize ?? 1000,
       events,
       onFailure: productionHandlerFor(config.productionExceptionHandler, { events, logger }),
       onFatal: (error) => this.#fail(error),
@@ -138,7 +135,7 @@ export class StreamThread {
 
   /** Connects, joins the group and starts processing; resolves once the consumer runs. */
   async start(): Promise<void> {
-    await this.#producer.connect();
+    await this.#sender.connect();
     await this.#consumer.connect();
     this.#ctx.onRebalance('started');
     this.#rebalanceStartedAt = Date.now();
@@ -181,7 +178,7 @@ export class StreamThread {
     });
     if (!closeClean) this.#sender.discard();
     try {
-      await this.#producer.disconnect();
+      await this.#sender.disconnect();
     } catch (error) {
       this.#ctx.logger.warn({ err: error }, 'closing the producer failed');
     }

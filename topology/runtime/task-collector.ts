@@ -6,7 +6,8 @@
 
 import type { RecordCollector } from '../internal/task/task-io.js';
 import type { Headers } from '../record.js';
-import type { RecordSender, SourceCoordinates } from './record-sender.js';
+import type { SourceCoordinates } from './record-sender.js';
+import type { SenderLanes } from './sender-lanes.js';
 
 export class TaskCollector implements RecordCollector {
   /** Set by the thread before each record; `undefined` while punctuating. */
@@ -14,7 +15,7 @@ export class TaskCollector implements RecordCollector {
 
   constructor(
     private readonly taskId: string,
-    private readonly sender: RecordSender,
+    private readonly sender: SenderLanes,
     private readonly partitionCounts: ReadonlyMap<string, number>,
   ) {}
 

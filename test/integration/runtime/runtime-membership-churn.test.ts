@@ -23,6 +23,8 @@ describe('KafkaStreams: members join and leave while input flows', () => {
         bootstrapServers: endpoints().kafkaBrokers,
         stateDir: `/tmp/${applicationId}/${instance}`,
         commitIntervalMs: 300,
+        // Two producer lanes: outputs of different partitions in flight at once, each partition in order.
+        producer: { lanes: 2 },
         logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
       });
       running.push(streams);
