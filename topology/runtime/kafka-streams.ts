@@ -5,6 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
 import { GroupConsumer } from '../internal/kafka/consumer.js';
@@ -73,6 +74,24 @@ export class KafkaStreams {
   /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
   localTaskIds(): string[] {
     return this.#thread?.taskIds() ?? [];
+  }
+
+  /**
+   * The instances of store `storeName` this instance holds now, one per local task, with the partition
+   * each covers (a key lives in the partition its serialized key hashes to, as the input was partitioned).
+   * For interactive queries: read them, never write. Empty while rebalancing away from the store's tasks.
+   *
+   * @example
+   * const total = streams.localStores<ReadOnlyKeyValueStore<string, Total>>('totals')
+   *   .map(({ store }) => store.get('north')).find((v) => v !== undefined);
+   */
+  localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
+    const found: Array<{ taskId: string; partition: number; store: S }> = [];
+    for (const task of this.#thread?.tasks() ?? []) {
+      const store = task.engine.stores().get(storeName);
+      if (store?.isOpen()) found.push({ taskId: task.id, partition: task.spec.partition, store: store as S });
+    }
+    return found;
   }
 
   /**

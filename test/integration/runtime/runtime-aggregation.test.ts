@@ -1,9 +1,16 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import type { StreamsState } from '../../../topology/runtime/streams-state.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { makeOrders, REPARTITION_TOPIC, regionTotalsTopology, STORE } from './region-totals.js';
+import {
+  makeOrders,
+  REPARTITION_TOPIC,
+  type RegionTotal,
+  regionTotalsTopology,
+  STORE,
+} from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams on the real broker: repartition and aggregation', () => {
@@ -49,6 +56,15 @@ describe('KafkaStreams on the real broker: repartition and aggregation', () => {
       new Set(orders.map((o) => o.order.region)),
     );
     expect((await readAll(`${applicationId}-${REPARTITION_TOPIC}`)).length).toBe(orders.length);
+
+    // Interactive query of the local stores: each region's total lives in exactly one task's store.
+    const stores = streams.localStores<ReadOnlyKeyValueStore<string, RegionTotal>>(STORE);
+    expect(stores.map((s) => s.taskId).sort()).toEqual(['1_0', '1_1', '1_2']);
+    for (const region of new Set(orders.map((o) => o.order.region))) {
+      const found = stores.map(({ store }) => store.get(region)).filter((total) => total !== undefined);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.count).toBe(orders.filter((o) => o.order.region === region).length);
+    }
 
     await streams.close();
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
