@@ -8,7 +8,7 @@
  *   BENCH_RECORDS=50000 npm run bench:throughput
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import pino from 'pino';
 import { acquireStack } from '../../stack/stack.js';
 import { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const stamp = Date.now().toString(36);
   const input = `bench-throughput-in-${stamp}`;
   const created: string[] = [input];
+  const loadBefore = loadavg()[0]!;
   try {
     await admin.ensureTopics([{ name: input, partitions: PARTITIONS }]);
     await fillInput(kafka, input);
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    await report(results, result.endpoints.kafkaVersion);
+    await report(results, result.endpoints.kafkaVersion, [loadBefore, loadavg()[0]!]);
   } finally {
     await admin.deleteTopics(created).catch(() => undefined);
     await admin.disconnect();
@@ -96,7 +97,11 @@ async function fillInput(kafka: ReturnType<typeof createKafkaClient>, topic: str
   await producer.disconnect();
 }
 
-async function report(results: Record<string, Measurement[]>, kafkaVersion: string): Promise<void> {
+async function report(
+  results: Record<string, Measurement[]>,
+  kafkaVersion: string,
+  load: [before: number, after: number],
+): Promise<void> {
   const rows = Object.entries(results).map(([scenario, runs]) => ({
     scenario,
     medianRecordsPerSecond: Math.round(median(runs.map(rate))),
@@ -107,6 +112,7 @@ async function report(results: Record<string, Measurement[]>, kafkaVersion: stri
     date: new Date().toISOString(),
     machine,
     kafkaVersion,
+    loadAverage: load,
     records: RECORDS,
     partitions: PARTITIONS,
     valueBytes: VALUE_BYTES,
@@ -124,7 +130,7 @@ async function report(results: Record<string, Measurement[]>, kafkaVersion: stri
     '',
     `## Runtime throughput (${json.date.slice(0, 10)})`,
     '',
-    `${RECORDS.toLocaleString('en')} input records of ${VALUE_BYTES} bytes over ${KEYS} keys, ${PARTITIONS} partitions, one local Kafka ${kafkaVersion} broker on the same machine (${machine}); one instance, default runtime settings (64 KiB per partition fetches, 1,000-record produce chunks, at-least-once, 1 s commit interval). Time from the first fetched batch to the last acknowledged output; the stateful topology also writes one changelog record per input. Median of ${RUNS} runs (\`npm run bench:throughput\`).`,
+    `${RECORDS.toLocaleString('en')} input records of ${VALUE_BYTES} bytes over ${KEYS} keys, ${PARTITIONS} partitions, one local Kafka ${kafkaVersion} broker on the same machine (${machine}); one instance, default runtime settings (64 KiB per partition fetches, 1,000-record produce chunks, at-least-once, 1 s commit interval). Time from the first fetched batch to the last acknowledged output; the stateful topology also writes one changelog record per input. Median of ${RUNS} runs (\`npm run bench:throughput\`). The machine was shared: 1-minute load average ${load[0].toFixed(1)} at the start and ${load[1].toFixed(1)} at the end, on ${cpus().length} cores, so absolute figures are low and noisy; the three rows ran interleaved under the same conditions.`,
     '',
     '| scenario | median records/s | runs |',
     '|---|---:|---|',
