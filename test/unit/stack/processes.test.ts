@@ -9,6 +9,7 @@ import {
   spawnDetached,
   stopProcessGroup,
 } from '../../../stack/processes.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('background processes of the stack', () => {
   it('finds a detached process by its marker and stops its whole process group', async () => {
@@ -22,7 +23,13 @@ describe('background processes of the stack', () => {
       outputFile: join(dir, 'output.log'),
     });
     expect(isAlive(pid)).toBe(true);
-    expect(await pidsWithMarker(marker)).toEqual([pid]);
+    // Between fork and exec the shell's child still carries the shell's arguments; once `sleep` runs,
+    // only the shell matches.
+    const found = await waitFor(async () => {
+      const pids = await pidsWithMarker(marker);
+      return pids.length === 1 ? pids : undefined;
+    });
+    expect(found).toEqual([pid]);
     expect(await isOurs(pid, marker)).toBe(true);
     expect(await isOurs(pid, '-Dtstreams.stack=/somewhere/else')).toBe(false);
 
