@@ -9,11 +9,11 @@ import type { KeyValueStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import type { StreamRecord } from '../../topology/record.js';
 import { isPaymentToken, looksLikeCardNumber } from '../domain/card-token.js';
-import { isSupportedCurrency } from '../domain/money.js';
 import { type ReservationAction, transition } from '../domain/reservation-status.js';
 import { checkStay } from '../domain/stay.js';
 import { type ResolvedConfig, STORES } from './config.js';
 import { type Command, eventTypeOf, NODES, next, type Refusal, type Step } from './flow.js';
+import { quoteProblem } from './quote-validation.js';
 import type { ReservationState } from './reservation-state.js';
 
 const ACTION: Readonly<Record<Exclude<Command['kind'], 'CREATE'>, ReservationAction>> = {
@@ -110,11 +110,7 @@ function creationProblem(config: ResolvedConfig, event: ReservationCreated): str
   }
   if (!isPaymentToken(event.paymentToken))
     return 'paymentToken is not a payment token (8-64 of A-Z, a-z, 0-9, _ or -)';
-  const { totalAmount } = event.pricingDetails;
-  if (!isSupportedCurrency(totalAmount.currency) || totalAmount.currency !== property.currency) {
-    return `prices must be in ${property.currency}, the currency of ${property.propertyId}`;
-  }
-  return undefined;
+  return quoteProblem(event.pricingDetails, property);
 }
 
 /** A command on an existing reservation: allowed by the state machine, refused with a reason, or dropped. */

@@ -10,6 +10,7 @@ import type {
   AvailabilityChangeCause,
   AvailabilityOverbooked,
   AvailabilityUpdated,
+  ReservationModified,
   RoomTypeOccupancy,
   StayDetails,
 } from '../../schemas/generated/types.js';
@@ -31,6 +32,7 @@ import { checkStay, nightsOf } from '../domain/stay.js';
 import { nightKey, type ResolvedConfig, STORES } from './config.js';
 import { basisPointsToDecimal } from './event-values.js';
 import { emit, NODES, next, type Step } from './flow.js';
+import { quoteProblem } from './quote-validation.js';
 
 /** Creates the inventory processor. */
 export function inventoryProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
@@ -68,7 +70,7 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
         cause = 'RESERVATION_CREATED';
       } else if (command.kind === 'MODIFY' && previousStay !== undefined) {
         const requested = command.event.stayDetails;
-        const problem = modificationProblem(config, propertyId, requested);
+        const problem = modificationProblem(config, propertyId, command.event);
         if (problem !== undefined) {
           next(context, NODES.status, {
             ...step,
@@ -156,14 +158,15 @@ function shortenedStay(stay: StayDetails, checkOutDate: string): StayDetails {
 function modificationProblem(
   config: ResolvedConfig,
   propertyId: string,
-  stay: StayDetails,
+  event: ReservationModified,
 ): string | undefined {
   const property = config.catalog.property(propertyId);
+  const stay = event.stayDetails;
   if (!property.roomTypes.some((r) => r.code === stay.roomType)) {
     return `property ${propertyId} has no room type ${stay.roomType}`;
   }
   const check = checkStay(stay.checkInDate, stay.checkOutDate, stay.rooms, config.stayLimits);
-  return check.ok ? undefined : check.problem.message;
+  return check.ok ? quoteProblem(event.pricingDetails, property) : check.problem.message;
 }
 
 function soldOut(step: Step, fullNights: readonly string[], endsReservation: boolean): Step {

@@ -224,6 +224,37 @@ describe('payment requests and reservation status (test driver)', () => {
     expect(p.reservation(confirmed.confirmationNumber)?.status).toBe('CONFIRMED');
   });
 
+  it('refuses a quote in another currency or with negative or inexact amounts, taking no rooms', async () => {
+    const p = await start();
+    const details = [
+      { taxes: { amount: '10.00', currency: 'USD' } },
+      { fees: eur('-1.00') },
+      { fees: { amount: '1.50', currency: 'JPY' } },
+    ];
+    const expected = [
+      'pricingDetails.taxes is in USD; prices of TST-INN are in EUR',
+      'pricingDetails.fees must not be negative',
+      'pricingDetails.fees is in JPY; prices of TST-INN are in EUR',
+    ];
+    for (const change of details) {
+      const guest = created();
+      p.pipe('reservation.created', { ...guest, pricingDetails: { ...guest.pricingDetails, ...change } }, T);
+    }
+    expect(p.read('reservation.rejected').map((r) => [r.reason, r.detail])).toEqual(
+      expected.map((detail) => ['INVALID_REQUEST', detail]),
+    );
+    expect(p.sold('TST-INN', 'STD', '2026-08-10')).toBe(0);
+    const yen = created({ propertyId: 'TYO-GINZA', roomType: 'SGL' });
+    p.pipe(
+      'reservation.created',
+      { ...yen, pricingDetails: { ...yen.pricingDetails, taxes: { amount: '1.50', currency: 'JPY' } } },
+      T,
+    );
+    expect(p.read('reservation.rejected')[0]?.detail).toBe(
+      'pricingDetails.taxes 1.50 is not an exact JPY amount',
+    );
+  });
+
   it('refuses commands for an unknown reservation', async () => {
     const p = await start();
     p.pipe('reservation.cancelled', cancelled(created({ confirmationNumber: 'RSV-2026-999999' })), T);
