@@ -20,6 +20,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installHttpMetrics } from './http/http-metrics.js';
 import { loggerOptions } from './http/logging.js';
 import { type OpsRoutesOptions, opsRoutes } from './ops/ops-routes.js';
+import { type PropertyRoutesOptions, propertyRoutes } from './queries/property-routes.js';
 import { type ReservationRoutesOptions, reservationRoutes } from './reservations/reservation-routes.js';
 
 /** Everything the server talks to. */
@@ -27,6 +28,8 @@ export interface AppDependencies {
   readonly apiKeys: ApiKeyStore;
   readonly reservations: ReservationRoutesOptions;
   readonly ops: OpsRoutesOptions;
+  /** Property read models; absent: the routes are not offered. */
+  readonly properties?: PropertyRoutesOptions;
   /** Dead-letter listing and replay; absent: the routes are not offered. */
   readonly dlq?: DlqRoutesOptions;
   /** Redis for the shared rate-limit counters; absent: counters per process (tests). */
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
 
   await app.register(opsRoutes, deps.ops);
   await app.register(reservationRoutes, deps.reservations);
+  if (deps.properties !== undefined) await app.register(propertyRoutes, deps.properties);
   if (deps.dlq !== undefined) await app.register(dlqRoutes, deps.dlq);
   return app;
 }

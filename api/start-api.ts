@@ -33,6 +33,7 @@ import { warmUpSerdes } from './kafka/warm-up-serdes.js';
 import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
+import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
 import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
 import { RedisIdempotencyStore } from './reservations/idempotency.js';
 import { PostgresReservationLedger } from './sink/postgres-ledger.js';
@@ -190,6 +191,7 @@ export async function startApi(
           now: Date.now,
         },
         ops: { registry, readiness, lagAlerts },
+        properties: { catalog, queries: new PostgresPropertyQueries(pool, catalog) },
         dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
       },
       {

@@ -56,6 +56,21 @@ describe('the life of a reservation through the running application', () => {
     expect(body).toMatchObject({ status: 'CONFIRMED', decided: true });
     const number: string = body.confirmationNumber;
 
+    // Availability from the system of record: the confirmed room is held on its first night.
+    const reservedOn = async (date: string) => {
+      const response = await call(
+        'GET',
+        `/properties/NYC-MIDTOWN/availability?from=${date}&to=${future(43)}`,
+      );
+      const night = response
+        .json()
+        .items.find((n: { roomType: string; date: string }) => n.roomType === 'KNG' && n.date === date);
+      return night.roomsReserved as number;
+    };
+    const held = await waitFor(async () => ((await reservedOn(checkIn)) >= 1 ? reservedOn(checkIn) : 0), {
+      description: 'the held night in availability.calendar',
+    });
+
     const modified = await call('PATCH', `/reservations/${number}`, { checkOutDate: future(43) });
     expect(modified.statusCode).toBe(202);
     await waitFor(async () => (await row(number))?.nights === 3, { description: 'the modified stay' });
@@ -77,6 +92,9 @@ describe('the life of a reservation through the running application', () => {
     // Cancelled weeks ahead: free, so everything authorised is refunded.
     expect(payment.refunded).toBe(payment.authorized);
     expect(await row(number)).toMatchObject({ status: 'CANCELLED', nights: 3, check_out: future(43) });
+    await waitFor(async () => (await reservedOn(checkIn)) === held - 1, {
+      description: 'the released night',
+    });
 
     const refused = await call('POST', `/reservations/${number}/check-in`, { roomNumbers: ['1201'] });
     expect(refused.statusCode).toBe(409);

@@ -9,6 +9,7 @@ import { buildApp } from '../../../api/app.js';
 import { InMemoryApiKeyStore } from '../../../api/auth/api-keys.js';
 import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
 import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
+import type { PropertyQueries } from '../../../api/queries/property-queries.js';
 import { InMemoryConfirmationNumbers } from '../../../api/reservations/confirmation-numbers.js';
 import { InMemoryIdempotencyStore } from '../../../api/reservations/idempotency.js';
 import { InMemoryReservationLedger } from '../../../api/reservations/in-memory-ledger.js';
@@ -27,6 +28,8 @@ export interface TestApp {
   readonly operatorKey: string;
   /** The registry behind /metrics. */
   readonly registry: Registry;
+  /** Calls that reached the property queries, e.g. `availability LIS-ALFAMA 2026-04-01 2026-04-03`. */
+  readonly queryCalls: string[];
 }
 
 /** Builds a server; `rateLimitMax` defaults high so only the rate-limit test meets it. */
@@ -45,12 +48,28 @@ export async function testApp(
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryReservationLedger();
   const registry = new Registry();
+  const catalog = loadPropertyCatalog();
+  const queryCalls: string[] = [];
+  const queries: PropertyQueries = {
+    availability: async (...args) => {
+      queryCalls.push(`availability ${args.join(' ')}`);
+      return [];
+    },
+    rates: async (...args) => {
+      queryCalls.push(`rates ${args.join(' ')}`);
+      return [];
+    },
+    kpis: async (...args) => {
+      queryCalls.push(`kpis ${args.join(' ')}`);
+      return [];
+    },
+  };
   const app = await buildApp(
     {
       apiKeys: keys,
       registry,
       reservations: {
-        catalog: loadPropertyCatalog(),
+        catalog,
         stayLimits: DEFAULT_STAY_LIMITS,
         publisher,
         confirmationNumbers: new InMemoryConfirmationNumbers(),
@@ -60,6 +79,7 @@ export async function testApp(
         now: () => NOW,
       },
       ops: { registry, readiness: [] },
+      properties: { catalog, queries },
       ...(options.dlq === undefined ? {} : { dlq: { service: options.dlq } }),
     },
     {
@@ -70,7 +90,7 @@ export async function testApp(
     },
   );
   await app.ready();
-  return { app, publisher, ledger, bookingKey, operatorKey, registry };
+  return { app, publisher, ledger, bookingKey, operatorKey, registry, queryCalls };
 }
 
 /** A valid booking body; override parts with `patch`. */

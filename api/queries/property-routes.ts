@@ -1,0 +1,208 @@
+/**
+ * The property resource (reads): `GET /properties/:propertyId/availability|rates?from&to` for booking
+ * clients and `GET /properties/:propertyId/kpis?from&to&window` for operators, answered through
+ * {@link PropertyQueries}.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { daysBetween } from '../../processors/domain/local-date.js';
+import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import type { Role } from '../auth/api-keys.js';
+import { BusinessRuleError, NotFoundError } from '../errors.js';
+import { errorResponseSchema } from '../http/error-schema.js';
+import type { PropertyQueries } from './property-queries.js';
+
+/** What the property routes need. */
+export interface PropertyRoutesOptions {
+  readonly catalog: PropertyCatalog;
+  readonly queries: PropertyQueries;
+}
+
+/** Longest date range of one availability or rates query. */
+export const MAX_QUERY_NIGHTS = 90;
+/** Longest time range of one KPI query. */
+export const MAX_KPI_RANGE_MS = 31 * 86_400_000;
+/** KPI window families, by name (as the topology configures them by default). */
+export const KPI_WINDOWS: Readonly<Record<string, number>> = { '1m': 60_000, '1h': 3_600_000 };
+
+const BOOKING: { roles: readonly Role[] } = { roles: ['booking'] };
+const OPERATOR: { roles: readonly Role[] } = { roles: ['operator'] };
+const params = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['propertyId'],
+  properties: { propertyId: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' } },
+} as const;
+const dateRange = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to'],
+  properties: {
+    from: { type: 'string', format: 'date', description: 'First night, YYYY-MM-DD' },
+    to: { type: 'string', format: 'date', description: 'Night after the last, YYYY-MM-DD' },
+  },
+} as const;
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  422: errorResponseSchema,
+  429: errorResponseSchema,
+  503: errorResponseSchema,
+} as const;
+const list = (items: object) => ({
+  type: 'object',
+  properties: { propertyId: { type: 'string' }, items: { type: 'array', items } },
+});
+
+/** Registers the property routes. */
+export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (app, options) => {
+  const { catalog, queries } = options;
+
+  function known(propertyId: string): void {
+    if (!catalog.has(propertyId)) {
+      throw new NotFoundError(
+        `property ${propertyId}`,
+        `known properties: ${catalog
+          .all()
+          .map((p) => p.propertyId)
+          .join(', ')}`,
+      );
+    }
+  }
+
+  function checkNights(from: string, to: string): void {
+    const nights = daysBetween(from, to);
+    if (nights <= 0) throw new BusinessRuleError(`to ${to} must be after from ${from}`, { field: 'to' });
+    if (nights > MAX_QUERY_NIGHTS) {
+      throw new BusinessRuleError(`ask for at most ${MAX_QUERY_NIGHTS} nights at a time, not ${nights}`, {
+        field: 'to',
+      });
+    }
+  }
+
+  app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
+    '/properties/:propertyId/availability',
+    {
+      config: BOOKING,
+      schema: {
+        summary: 'Rooms reserved and available per room type and night',
+        tags: ['properties'],
+        params,
+        querystring: dateRange,
+        response: {
+          200: list({
+            type: 'object',
+            properties: {
+              roomType: { type: 'string' },
+              date: { type: 'string' },
+              capacity: { type: 'integer' },
+              roomsReserved: { type: 'integer' },
+              roomsAvailable: { type: 'integer' },
+              roomsSellable: { type: 'integer' },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { propertyId } = request.params;
+      known(propertyId);
+      checkNights(request.query.from, request.query.to);
+      return {
+        propertyId,
+        items: await queries.availability(propertyId, request.query.from, request.query.to),
+      };
+    },
+  );
+
+  app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
+    '/properties/:propertyId/rates',
+    {
+      config: BOOKING,
+      schema: {
+        summary: 'The current nightly rate per room type and night',
+        tags: ['properties'],
+        params,
+        querystring: dateRange,
+        response: {
+          200: list({
+            type: 'object',
+            properties: {
+              roomType: { type: 'string' },
+              date: { type: 'string' },
+              rate: { type: 'string' },
+              baseRate: { type: 'string' },
+              currency: { type: 'string' },
+              demandMultiplier: { type: 'string' },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { propertyId } = request.params;
+      known(propertyId);
+      checkNights(request.query.from, request.query.to);
+      return { propertyId, items: await queries.rates(propertyId, request.query.from, request.query.to) };
+    },
+  );
+
+  app.get<{
+    Params: { propertyId: string };
+    Querystring: { from: string; to: string; window?: string };
+  }>(
+    '/properties/:propertyId/kpis',
+    {
+      config: OPERATOR,
+      schema: {
+        summary: 'Booking KPIs (bookings, cancellations, room-nights, revenue, ADR, RevPAR) per window',
+        tags: ['properties'],
+        params,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['from', 'to'],
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            window: { type: 'string', enum: Object.keys(KPI_WINDOWS), description: 'default 1h' },
+          },
+        },
+        response: {
+          200: list({
+            type: 'object',
+            properties: {
+              windowStart: { type: 'string' },
+              windowEnd: { type: 'string' },
+              windowSizeMs: { type: 'integer' },
+              final: { type: 'boolean' },
+              bookings: { type: 'integer' },
+              cancellations: { type: 'integer' },
+              roomNights: { type: 'integer' },
+              revenue: { type: 'string' },
+              adr: { type: 'string' },
+              revpar: { type: 'string' },
+              currency: { type: 'string' },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { propertyId } = request.params;
+      known(propertyId);
+      const from = Date.parse(request.query.from);
+      const to = Date.parse(request.query.to);
+      if (!(to > from)) throw new BusinessRuleError('to must be after from', { field: 'to' });
+      if (to - from > MAX_KPI_RANGE_MS) {
+        throw new BusinessRuleError('ask for at most 31 days of KPIs at a time', { field: 'to' });
+      }
+      const size = KPI_WINDOWS[request.query.window ?? '1h']!;
+      return { propertyId, items: await queries.kpis(propertyId, size, from, to) };
+    },
+  );
+};
