@@ -115,7 +115,10 @@ export class StreamThread {
     });
     this.#consumer.on('rebalancing', () => this.#rebalanceStarted());
     this.#consumer.on('assigned', (partitions) => {
-      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions));
+      // Never rejects: a failure to apply the assignment fails the thread instead.
+      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions)).catch((error: unknown) =>
+        this.#fail(error as Error),
+      );
     });
     this.#consumer.on('crashed', (error) => this.#fail(error));
     this.#consumer.on('foreignTopicsAssigned', (topics) => {
@@ -473,9 +476,10 @@ export class StreamThread {
   /** Waits for `promise` while keeping the membership alive (a slow store initialisation or restore). */
   async #waitWithHeartbeats(promise: Promise<unknown>, control: BatchControl): Promise<void> {
     let done = false;
-    void promise.finally(() => {
+    const settle = () => {
       done = true;
-    });
+    };
+    promise.then(settle, settle);
     const interval = this.#ctx.config.consumer.heartbeatIntervalMs ?? 1_000;
     while (!done) {
       await Promise.race([promise, new Promise((resolve) => setTimeout(resolve, interval))]);
