@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { StackError } from './errors.js';
-import { describeEndpoints, startStack } from './stack.js';
+import { describeEndpoints, describeStart, startStack } from './stack.js';
 import { stackStatus } from './status.js';
 import { stopStack } from './stop.js';
 
@@ -30,8 +30,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       const result = await startStack({ brokers });
-      const what = result.started.length > 0 ? `started ${result.started.join(' and ')}` : 'reused';
-      console.log(`Stack ready in ${(result.elapsedMs / 1000).toFixed(1)} s (${what}):`);
+      console.log(`Stack ready in ${(result.elapsedMs / 1000).toFixed(1)} s (${describeStart(result)}):`);
       for (const line of describeEndpoints(result.endpoints)) console.log(`  ${line}`);
       console.log('Stop it with `npm run stack:stop`.');
       return 0;

@@ -279,6 +279,14 @@ async function startLocalRegistry(
   return registry;
 }
 
+/** What a start did, in a few words: `started kafka and registry`, `reused kafka`, `nothing to start`. */
+export function describeStart(result: StartResult): string {
+  const parts: string[] = [];
+  if (result.started.length > 0) parts.push(`started ${result.started.join(' and ')}`);
+  if (result.reused.length > 0) parts.push(`reused the running ${result.reused.join(' and ')}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing to start: the environment names the services';
+}
+
 /** A one-line description of the endpoints, for logs. */
 export function describeEndpoints(endpoints: StackEndpoints): string[] {
   return [

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { acquireStack, describeEndpoints } from '../../stack/stack.js';
+import { acquireStack, describeEndpoints, describeStart } from '../../stack/stack.js';
 
 /** Variables the setup sets for the test workers, restored to their old values at teardown. */
 const EXPORTED = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'DATABASE_URL', 'REDIS_URL'] as const;
@@ -15,9 +15,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (line: string) => console.log(`[stack] ${line}`);
   const brokers = process.env.STACK_BROKERS ? Number(process.env.STACK_BROKERS) : undefined;
   const { result, release } = await acquireStack({ brokers, log });
-  const what =
-    result.started.length > 0 ? `started ${result.started.join(' and ')}` : 'reused the running stack';
-  log(`ready in ${(result.elapsedMs / 1000).toFixed(1)} s (${what})`);
+  log(`ready in ${(result.elapsedMs / 1000).toFixed(1)} s (${describeStart(result)})`);
   for (const line of describeEndpoints(result.endpoints)) log(`  ${line}`);
 
   project.provide('stack', result.endpoints);
