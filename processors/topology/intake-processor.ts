@@ -130,6 +130,21 @@ function admitCommand(step: Step): Step | undefined {
       ),
     };
   }
+  if (previous.propertyId !== step.propertyId) {
+    // Events are partitioned by property: one naming the wrong property must never touch the counts of
+    // the property it names (nor of the reservation's own, which may live in another task).
+    if (command.kind === 'AUTHORIZED' || command.kind === 'PAYMENT_FAILED') return undefined;
+    return {
+      ...step,
+      state: null,
+      refusal: refusal(
+        'INVALID_REQUEST',
+        `reservation ${step.confirmationNumber} belongs to property ${previous.propertyId}, not ${step.propertyId}`,
+        eventTypeOf(command),
+        false,
+      ),
+    };
+  }
   const result = transition(previous.status, ACTION[command.kind]);
   if (result.ok) {
     return { ...step, state: { ...previous, status: result.to } };

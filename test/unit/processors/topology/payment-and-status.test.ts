@@ -255,6 +255,24 @@ describe('payment requests and reservation status (test driver)', () => {
     );
   });
 
+  it('refuses a command that names another property than the reservation', async () => {
+    const p = await start();
+    const guest = created();
+    p.pipe('reservation.created', guest, T);
+    await p.settlePayments(T);
+    p.read('availability.updated');
+    p.pipe('reservation.cancelled', { ...cancelled(guest), propertyId: 'ZRH-SEEHOF' }, T + 1);
+    expect(p.read('reservation.rejected')).toEqual([
+      expect.objectContaining({
+        propertyId: 'ZRH-SEEHOF',
+        reason: 'INVALID_REQUEST',
+        detail: `reservation ${guest.confirmationNumber} belongs to property TST-INN, not ZRH-SEEHOF`,
+      }),
+    ]);
+    expect(p.read('availability.updated')).toEqual([]);
+    expect(p.reservation(guest.confirmationNumber)?.status).toBe('CONFIRMED');
+  });
+
   it('refuses commands for an unknown reservation', async () => {
     const p = await start();
     p.pipe('reservation.cancelled', cancelled(created({ confirmationNumber: 'RSV-2026-999999' })), T);
