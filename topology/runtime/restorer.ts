@@ -47,6 +47,8 @@ export async function restoreTasks(
     endOffset: ends.get(key(range.topic, range.partition)) ?? 0,
   }));
   let restored = 0;
+  // The throw-away group exists only if some range has records to read.
+  const usesGroup = withEnds.some((range) => range.endOffset > (range.startOffset ?? 0));
   const groupId = `${applicationId}-restore-${process.pid}-${Date.now()}`;
   try {
     await readToEnd(kafka, {
@@ -69,14 +71,16 @@ export async function restoreTasks(
       },
     });
   } finally {
-    // The throw-away group would otherwise stay listed on the cluster; a fresh admin, because a kafkajs
-    // admin that was disconnected does not reconnect cleanly.
-    const cleaner = new KafkaAdmin(kafka);
-    await cleaner
-      .connect()
-      .then(() => cleaner.deleteGroups([groupId]))
-      .catch((error: unknown) => logger.debug({ err: error }, 'restore group not deleted'))
-      .finally(() => cleaner.disconnect());
+    if (usesGroup) {
+      // The throw-away group would otherwise stay listed on the cluster; a fresh admin, because a kafkajs
+      // admin that was disconnected does not reconnect cleanly.
+      const cleaner = new KafkaAdmin(kafka);
+      await cleaner
+        .connect()
+        .then(() => cleaner.deleteGroups([groupId]))
+        .catch((error: unknown) => logger.debug({ err: error }, 'restore group not deleted'))
+        .finally(() => cleaner.disconnect());
+    }
   }
   for (const range of withEnds) {
     const { task, storeName } = stores.get(key(range.topic, range.partition))!;

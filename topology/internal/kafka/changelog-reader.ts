@@ -20,15 +20,16 @@ export interface ReadToEndRequest {
 
 /**
  * Reads partitions over the given ranges with its own consumer, separate from the group member that
- * processes input (store restoration must not block that member's heartbeats).
+ * processes input (store restoration must not block that member's heartbeats). Resolves to the number of
+ * partitions read; 0 means every range was empty and the group was never used.
  */
-export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promise<void> {
+export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promise<number> {
   const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const remaining = new Map<string, number>();
   for (const p of request.partitions) {
     if (p.endOffset > (p.startOffset ?? 0)) remaining.set(key(p.topic, p.partition), p.endOffset);
   }
-  if (remaining.size === 0) return;
+  if (remaining.size === 0) return 0;
   const wanted = request.partitions.filter((p) => remaining.has(key(p.topic, p.partition)));
   const startOf = new Map(wanted.map((p) => [key(p.topic, p.partition), p.startOffset ?? 0]));
   await commitStartOffsets(kafka, request.groupId, wanted);
@@ -69,6 +70,7 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
   } finally {
     await consumer.disconnect();
   }
+  return wanted.length;
 }
 
 /** kafkajs cannot seek before it runs: the throw-away group starts from offsets committed for it first. */
