@@ -135,6 +135,8 @@ function explainChoice(results: { binding: BenchBinding; rates: Rates; cpuRates:
     `  ${baseline ? `${baseline.binding.version} ` : ''}embeds RocksDB 6.17.3, its Level project is no longer maintained, and it exposes only the`,
     '  callback API. `rocksdb-native` is maintained (Holepunch, frequent releases) but is built for Bare first',
     '  (its `engines` field names only Bare; it loads in Node 20) and is promise-only.',
+    '- Release dates as `npm view <package> time` reports them here: `rocksdb` 5.2.1 2024-12-11 (its last release),',
+    '  `@nxtedition/rocksdb` 12.2.12 2026-01-16, `rocksdb-native` 3.18.1 2026-09-27.',
     '- `@harperfast/rocksdb-js` is not served by the registry reachable here (only a platform sub-package is),',
     '  so it was not measured.',
   ].join('\n');
