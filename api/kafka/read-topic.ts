@@ -15,8 +15,27 @@ export interface ReadRecord {
   readonly headers: IHeaders;
 }
 
-/** Every record of `topic` up to its current end (at most `limit`), in partition and offset order. */
+/**
+ * Every record of `topic` up to its current end (at most `limit`), in partition and offset order.
+ * Reading has no side effects, so a failure (a new group meeting a coordinator still loading) is retried
+ * with a fresh group, three tries in all.
+ */
 export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  options: { limit?: number; timeoutMs?: number } = {},
+): Promise<ReadRecord[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce(kafka, topic, options);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+async function readOnce(
   kafka: Kafka,
   topic: string,
   options: { limit?: number; timeoutMs?: number } = {},

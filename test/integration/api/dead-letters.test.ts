@@ -11,7 +11,7 @@ describe('dead-letter listing and replay through the API', () => {
   let source: string;
 
   beforeAll(async () => {
-    t = await startTestInstance({ RUN_SINK: 'false' });
+    t = await startTestInstance({ RUN_SINK: 'false', LOG_LEVEL: 'error' });
     operator = await t.api.apiKeys.create('it-operator', 'operator');
     booking = await t.api.apiKeys.create('it-booking', 'booking');
     source = `${t.prefix}reservation.created`;
