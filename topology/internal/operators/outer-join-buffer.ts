@@ -74,9 +74,15 @@ export class OuterJoinBuffer<K, V1, V2> {
     bounds: { readonly min: number; readonly max: number },
   ): UnmatchedRecord<K>[] {
     if (this.earliest + bounds.min >= streamTime) return [];
+    // Only records up to this time can be due: read just those (an in-memory store copies what it reads).
+    const lastDue = streamTime - bounds.min - 1;
+    if (lastDue < 0) return [];
+    const upper = Buffer.allocUnsafe(8);
+    upper.writeBigUInt64BE(BigInt(lastDue + 1), 0);
     const due: Array<{ storeKey: Buffer; record: UnmatchedRecord<K> }> = [];
-    let earliestKept = Number.POSITIVE_INFINITY;
-    const iterator = this.store.all();
+    // Records after the range are at least `lastDue + 1`.
+    let earliestKept = lastDue + 1;
+    const iterator = this.store.range(undefined, upper);
     try {
       for (const { key: storeKey, value } of iterator) {
         const timestamp = Number(storeKey.readBigUInt64BE(0));
