@@ -77,6 +77,7 @@ export interface StateStore {
   restoreBatch(records: ReadonlyArray<ChangelogRecord>): void;
 }
 
+/** The reads of a key-value store: what interactive queries and processors that only look up see. */
 export interface ReadOnlyKeyValueStore<K, V> {
   get(key: K): V | undefined;
   /** Entries with `from <= key <= to` in encoded-key order; an omitted bound is open. */
@@ -88,6 +89,7 @@ export interface ReadOnlyKeyValueStore<K, V> {
   approximateNumEntries(): number;
 }
 
+/** A key-value store: reads plus synchronous writes (`put` of a `null` value deletes, as in Kafka Streams). */
 export interface KeyValueStore<K, V> extends StateStore, ReadOnlyKeyValueStore<K, V> {
   put(key: K, value: V): void;
   /** Puts only when absent; returns the existing value if there was one. */
@@ -110,6 +112,7 @@ export interface Windowed<K> {
   readonly window: TimeWindow;
 }
 
+/** The reads of a window store: values per key and window start. */
 export interface ReadOnlyWindowStore<K, V> {
   /** The value of `key` in the window starting at `windowStart`. */
   fetch(key: K, windowStart: number): V | undefined;
@@ -121,6 +124,7 @@ export interface ReadOnlyWindowStore<K, V> {
   all(): KeyValueIterator<Windowed<K>, V>;
 }
 
+/** A window store: values per key and window start, kept for `retentionMs` of stream time. */
 export interface WindowStore<K, V> extends StateStore, ReadOnlyWindowStore<K, V> {
   /** Puts `value` for `key` in the window starting at `windowStart`; `null` deletes it. */
   put(key: K, value: V | null, windowStart: number): void;
@@ -128,6 +132,7 @@ export interface WindowStore<K, V> extends StateStore, ReadOnlyWindowStore<K, V>
   readonly retentionMs: number;
 }
 
+/** The reads of a session store: sessions per key, found by their time bounds. */
 export interface ReadOnlySessionStore<K, V> {
   /** Sessions of `key` that end at or after `earliestSessionEnd` and start at or before `latestSessionStart`. */
   findSessions(
@@ -140,6 +145,7 @@ export interface ReadOnlySessionStore<K, V> {
   fetch(key: K): KeyValueIterator<Windowed<K>, V>;
 }
 
+/** A session store: values per key and session window, kept for `retentionMs` after the session ends. */
 export interface SessionStore<K, V> extends StateStore, ReadOnlySessionStore<K, V> {
   put(session: Windowed<K>, value: V): void;
   remove(session: Windowed<K>): void;
