@@ -1,0 +1,89 @@
+/**
+ * Where a benchmark runs: by default a private single-node Kafka 4.4.0 cluster of its own (the pipeline's
+ * topic names are fixed, and every run starts from empty topics, which must not disturb other users of
+ * the shared broker), beside the shared stack's schema registry. `--shared-broker` (or `KAFKA_BROKERS`)
+ * uses the shared or named cluster instead; then the pipeline topics on it are deleted and recreated.
+ */
+
+import { Kafka, logLevel } from 'kafkajs';
+import { startKafkaCluster } from '../../stack/private-cluster.js';
+import { acquireStack } from '../../stack/stack.js';
+
+/** Brokers and registry of one benchmark invocation. */
+export interface BenchCluster {
+  readonly brokers: string[];
+  readonly registryUrl: string;
+  readonly kafkaVersion: string;
+  /** `private` (a broker of the benchmark's own) or `shared`. */
+  readonly kind: 'private' | 'shared';
+  close(): Promise<void>;
+}
+
+/** Starts (or reuses) what a benchmark needs; `log` receives progress lines. */
+export async function openBenchCluster(options: {
+  sharedBroker: boolean;
+  log: (line: string) => void;
+}): Promise<BenchCluster> {
+  const { result, release } = await acquireStack({ log: (line) => options.log(`[stack] ${line}`) });
+  const { endpoints } = result;
+  if (options.sharedBroker || endpoints.kafkaSource === 'env') {
+    return {
+      brokers: endpoints.kafkaBrokers,
+      registryUrl: endpoints.schemaRegistryUrl,
+      kafkaVersion: endpoints.kafkaVersion,
+      kind: 'shared',
+      close: release,
+    };
+  }
+  options.log('starting a private Kafka broker for the benchmark...');
+  const cluster = await startKafkaCluster({
+    brokers: 1,
+    name: 'bench',
+    log: (line) => options.log(`[kafka] ${line}`),
+  });
+  await warmUpCoordinators(cluster.brokers);
+  return {
+    brokers: cluster.brokers,
+    registryUrl: endpoints.schemaRegistryUrl,
+    kafkaVersion: endpoints.kafkaVersion,
+    kind: 'private',
+    close: async () => {
+      await cluster.close();
+      await release();
+    },
+  };
+}
+
+/**
+ * A fresh broker answers "the coordinator is loading" to the first group and transactional requests
+ * while it creates `__consumer_offsets` and `__transaction_state`. kafkajs clients retry that, but the
+ * streams runtime currently treats it as fatal in its first join; so a throw-away group joins (and a
+ * transactional producer initialises) here first, until the coordinators answer.
+ */
+async function warmUpCoordinators(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-warm-up', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: '__bench-warm-up', numPartitions: 1 }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: 'bench-warm-up' });
+  await consumer.connect();
+  await consumer.subscribe({ topic: '__bench-warm-up' });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({ eachMessage: async () => undefined });
+  await joined;
+  await consumer.disconnect();
+  const producer = kafka.producer({
+    transactionalId: 'bench-warm-up',
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  const transaction = await producer.transaction();
+  await transaction.send({ topic: '__bench-warm-up', messages: [{ value: 'warm' }] });
+  await transaction.commit();
+  await producer.disconnect();
+}

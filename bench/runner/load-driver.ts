@@ -1,0 +1,114 @@
+/**
+ * Drives workload operations straight onto the pipeline's input topics at a target rate (or as fast as
+ * the producer goes), encoded with the pipeline's Avro serdes and partitioned by property like the API's
+ * publisher. Each record's timestamp (and `occurredAt`) is the moment it was built: the acceptance time
+ * from which end-to-end latency counts. Remembers when each new reservation was accepted.
+ */
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import { avroReservationSerdes } from '../../processors/topology/serdes.js';
+import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import type { BookingWorkload } from '../workload/booking-workload.js';
+import { toWorkloadRecord } from '../workload/workload-events.js';
+
+const INPUT_TOPICS = ['reservation.created', 'reservation.cancelled', 'reservation.modified'] as const;
+/** kafkajs groups a batch in time that grows with the square of its size: keep batches near 1,000. */
+const MAX_BATCH = 1000;
+
+/** Sends workload records and remembers acceptance times. */
+export class LoadDriver {
+  readonly #producer: Producer;
+  readonly #serdes;
+  readonly #catalog: PropertyCatalog;
+  readonly #workload: BookingWorkload;
+  /** Acceptance time of every reservation created, by confirmation number. */
+  readonly acceptedAt = new Map<string, number>();
+  /** Operations sent per whole second since {@link start}. */
+  readonly sentPerSecond: number[] = [];
+  sent = 0;
+  #startedAt = 0;
+
+  constructor(options: {
+    kafka: Kafka;
+    registry: SchemaRegistryClient;
+    catalog: PropertyCatalog;
+    workload: BookingWorkload;
+  }) {
+    this.#producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.#serdes = avroReservationSerdes(options.registry);
+    this.#catalog = options.catalog;
+    this.#workload = options.workload;
+  }
+
+  /** Connects the producer and prepares the serdes (registers the schemas if needed). */
+  async connect(): Promise<void> {
+    await this.#producer.connect();
+    for (const topic of INPUT_TOPICS) await this.#serdes.value(topic).prepare?.({ topic, isKey: false });
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect();
+  }
+
+  /** The time series origin: call once, right before the first {@link drive}. */
+  start(at = Date.now()): void {
+    this.#startedAt = at;
+  }
+
+  /**
+   * Sends operations at `opsPerSecond` (Infinity: as fast as the producer acknowledges) for `seconds`,
+   * or until `total` operations were sent in this call. Catches up after a slow send by sending more.
+   */
+  async drive(options: {
+    opsPerSecond: number;
+    seconds: number;
+    total?: number;
+    onTick?: () => void;
+  }): Promise<void> {
+    const began = Date.now();
+    const end = began + options.seconds * 1000;
+    let sentHere = 0;
+    for (;;) {
+      const now = Date.now();
+      if (now >= end || (options.total !== undefined && sentHere >= options.total)) return;
+      const due = Number.isFinite(options.opsPerSecond)
+        ? Math.floor(((now - began) / 1000) * options.opsPerSecond) - sentHere
+        : MAX_BATCH;
+      const remaining = options.total === undefined ? Number.POSITIVE_INFINITY : options.total - sentHere;
+      const count = Math.min(due, MAX_BATCH, remaining);
+      if (count <= 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
+      await this.#sendBatch(count, now);
+      sentHere += count;
+      options.onTick?.();
+    }
+  }
+
+  async #sendBatch(count: number, now: number): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (let i = 0; i < count; i++) {
+      const operation = this.#workload.next();
+      const record = toWorkloadRecord(this.#catalog, operation, now);
+      const context = { topic: record.topic, isKey: false } as const;
+      const value = this.#serdes.value(record.topic).serialize(record.value as never, context);
+      const messages = byTopic.get(record.topic) ?? [];
+      byTopic.set(record.topic, messages);
+      messages.push({ key: record.key, value, timestamp: String(now) });
+      if (operation.kind === 'create') this.acceptedAt.set(operation.confirmationNumber, now);
+    }
+    await this.#producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    this.sent += count;
+    const second = Math.floor((now - this.#startedAt) / 1000);
+    while (this.sentPerSecond.length <= second) this.sentPerSecond.push(0);
+    this.sentPerSecond[second]! += count;
+  }
+}

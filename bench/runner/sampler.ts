@@ -1,0 +1,117 @@
+/**
+ * Samples, once a second, what the benchmark reports over time: consumer lag of the pipeline's groups
+ * (end offsets minus committed offsets, from the admin API, as an operator's lag exporter sees it) and
+ * CPU and RSS of every measured process.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import { readProcStat } from './proc-stat.js';
+
+/** A consumer group and the topics whose lag is summed for it. */
+export interface LagTarget {
+  readonly name: string;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+}
+
+/** A process to measure. */
+export interface ProcTarget {
+  readonly name: string;
+  readonly pid: number;
+}
+
+/** One sample. */
+export interface Sample {
+  /** Seconds since the run's origin. */
+  readonly t: number;
+  /** Lag per {@link LagTarget} name. */
+  readonly lag: Record<string, number>;
+  /** CPU use since the previous sample (1.0 = one core) and RSS in MiB, per process name. */
+  readonly procs: Record<string, { cpu: number; rssMiB: number }>;
+}
+
+/** Samples until stopped. */
+export class Sampler {
+  readonly #admin: Admin;
+  readonly #lagTargets: readonly LagTarget[];
+  readonly #procs: ProcTarget[] = [];
+  readonly #previous = new Map<number, { at: number; cpuSeconds: number }>();
+  readonly samples: Sample[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #busy = false;
+  #origin = 0;
+
+  readonly #extraLag: Record<string, () => number>;
+
+  /** `extraLag`: lag series read from elsewhere (e.g. what the instances report), sampled by name. */
+  constructor(kafka: Kafka, lagTargets: readonly LagTarget[], extraLag: Record<string, () => number> = {}) {
+    this.#admin = kafka.admin();
+    this.#lagTargets = lagTargets;
+    this.#extraLag = extraLag;
+  }
+
+  /** Adds a process to measure (from the next sample on). */
+  watch(target: ProcTarget): void {
+    this.#procs.push(target);
+  }
+
+  async start(origin: number): Promise<void> {
+    this.#origin = origin;
+    await this.#admin.connect();
+    this.#timer = setInterval(() => {
+      // A slow admin round-trip skips a tick rather than piling requests up.
+      if (this.#busy) return;
+      this.#busy = true;
+      this.#sample()
+        .catch(() => undefined)
+        .finally(() => {
+          this.#busy = false;
+        });
+    }, 1000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#admin.disconnect();
+  }
+
+  /** Current total lag of one target (for deciding when a run has drained). */
+  async lagOf(name: string): Promise<number> {
+    const target = this.#lagTargets.find((t) => t.name === name)!;
+    return this.#lag(target);
+  }
+
+  async #sample(): Promise<void> {
+    const at = Date.now();
+    const lag: Record<string, number> = {};
+    for (const target of this.#lagTargets) lag[target.name] = await this.#lag(target);
+    for (const [name, read] of Object.entries(this.#extraLag)) lag[name] = read();
+    const procs: Record<string, { cpu: number; rssMiB: number }> = {};
+    for (const proc of this.#procs) {
+      const reading = readProcStat(proc.pid);
+      if (reading === undefined) continue;
+      const previous = this.#previous.get(proc.pid);
+      this.#previous.set(proc.pid, { at, cpuSeconds: reading.cpuSeconds });
+      if (previous === undefined) continue;
+      procs[proc.name] = {
+        cpu: (reading.cpuSeconds - previous.cpuSeconds) / ((at - previous.at) / 1000),
+        rssMiB: reading.rssBytes / 2 ** 20,
+      };
+    }
+    this.samples.push({ t: (at - this.#origin) / 1000, lag, procs });
+  }
+
+  async #lag(target: LagTarget): Promise<number> {
+    const committed = await this.#admin.fetchOffsets({ groupId: target.groupId, topics: [...target.topics] });
+    let total = 0;
+    for (const topic of target.topics) {
+      const ends = await this.#admin.fetchTopicOffsets(topic);
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const offset = Number(done.find((p) => p.partition === end.partition)?.offset ?? -1);
+        // No commit yet: everything since the start of the (fresh) topic is lag.
+        total += Number(end.high) - (offset < 0 ? Number(end.low) : offset);
+      }
+    }
+    return total;
+  }
+}
