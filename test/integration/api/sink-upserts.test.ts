@@ -1,0 +1,215 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../../api/db/migrate.js';
+import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
+import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
+import type {
+  AvailabilityUpdated,
+  ReservationCancelled,
+  ReservationConfirmed,
+  ReservationCreated,
+  ReservationRejected,
+  StayDetails,
+} from '../../../schemas/generated/types.js';
+import { createDatabase } from './api-instance.js';
+
+const stay: StayDetails = {
+  checkInDate: '2027-05-01',
+  checkOutDate: '2027-05-03',
+  nights: 2,
+  roomType: 'STD',
+  rooms: 1,
+  adults: 2,
+  children: 0,
+};
+const eur = (amount: string) => ({ amount, currency: 'EUR' });
+
+function created(n: string, at: number): ReservationCreated {
+  return {
+    eventId: `${n}:created`,
+    eventType: 'ReservationCreated',
+    occurredAt: at,
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    channel: 'DIRECT',
+    guestDetails: {
+      guestId: 'G1',
+      firstName: 'A',
+      lastName: 'B',
+      email: 'a@b.co',
+      phone: null,
+      loyaltyId: null,
+      countryCode: null,
+    },
+    stayDetails: stay,
+    pricingDetails: {
+      ratePlan: 'BAR',
+      nightlyRates: [],
+      roomTotal: eur('258.00'),
+      taxes: eur('0.00'),
+      fees: eur('0.00'),
+      totalAmount: eur('258.00'),
+    },
+    paymentToken: 'tok_abcdefgh',
+    idempotencyKey: null,
+  };
+}
+function confirmed(n: string, at: number): ReservationConfirmed {
+  return {
+    eventId: `${n}:confirmed`,
+    eventType: 'ReservationConfirmed',
+    occurredAt: at,
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    guestId: 'G1',
+    stayDetails: stay,
+    totalAmount: eur('280.00'),
+    paymentId: `PAY-${n}`,
+    authorizationCode: 'A1',
+  };
+}
+function cancelled(n: string, at: number): ReservationCancelled {
+  return {
+    eventId: `${n}:cancelled`,
+    eventType: 'ReservationCancelled',
+    occurredAt: at,
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    stayDetails: stay,
+    previousStatus: 'CONFIRMED',
+    reason: 'GUEST_REQUEST',
+    freeCancellationDeadline: at + 1,
+    withinFreeCancellation: true,
+    cancellationFee: eur('0.00'),
+    refundAmount: eur('280.00'),
+  };
+}
+function refused(
+  n: string,
+  at: number,
+  currentStatus: ReservationRejected['currentStatus'],
+): ReservationRejected {
+  return {
+    eventId: `${n}:refused:${at}`,
+    eventType: 'ReservationRejected',
+    occurredAt: at,
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    stayDetails: stay,
+    reason: 'INVALID_TRANSITION',
+    fullNights: [],
+    currentStatus,
+    refusedAction: 'ReservationCancelled',
+    detail: 'not allowed',
+  };
+}
+
+describe('system-of-record upserts on Postgres', () => {
+  let pool: pg.Pool;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createDatabase();
+    drop = db.drop;
+    await migrate(db.url);
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await drop?.();
+  });
+
+  async function apply(events: Array<[string, unknown]>): Promise<void> {
+    const client = await pool.connect();
+    try {
+      for (const [topic, value] of events) {
+        (await applyReservationEvent(client, topic, value)) ||
+          (await applyDomainEvent(client, topic, value, '0'));
+      }
+    } finally {
+      client.release();
+    }
+  }
+  const reservation = async (n: string) =>
+    (
+      await pool.query(
+        'SELECT status, guest_id, total_amount::text AS total, rooms, detail FROM reservations.reservation WHERE confirmation_number = $1',
+        [n],
+      )
+    ).rows[0];
+
+  it('ends in the same state whichever order the topics deliver, and a replay changes nothing', async () => {
+    const events: Array<[string, unknown]> = [
+      ['reservation.created', created('RSV-2027-000001', 1_000)],
+      ['reservation.confirmed', confirmed('RSV-2027-000001', 2_000)],
+      ['reservation.cancelled', cancelled('RSV-2027-000001', 3_000)],
+    ];
+    await apply([events[1]!, events[2]!, events[0]!]); // confirmed and cancelled overtake the creation
+    expect(await reservation('RSV-2027-000001')).toEqual({
+      status: 'CANCELLED',
+      guest_id: 'G1',
+      total: '280.00',
+      rooms: 1,
+      detail: 'GUEST_REQUEST',
+    });
+    const before = await pool.query('SELECT * FROM reservations.reservation ORDER BY 1');
+    const history = await pool.query('SELECT * FROM reservations.status_history ORDER BY 1');
+    await apply([...events, ...events]);
+    expect((await pool.query('SELECT * FROM reservations.reservation ORDER BY 1')).rows).toEqual(before.rows);
+    expect((await pool.query('SELECT * FROM reservations.status_history ORDER BY 1')).rows).toEqual(
+      history.rows,
+    );
+    expect(history.rows).toHaveLength(3);
+  });
+
+  it("lets a refusal at the command's own time undo the command's optimistic status", async () => {
+    const n = 'RSV-2027-000002';
+    await apply([
+      ['reservation.created', created(n, 1_000)],
+      ['reservation.confirmed', confirmed(n, 2_000)],
+      // The API recorded a cancel at 3 000; the pipeline refused it at the same event time.
+      ['reservation.cancelled', cancelled(n, 3_000)],
+      ['reservation.rejected', refused(n, 3_000, 'CONFIRMED')],
+    ]);
+    expect(await reservation(n)).toMatchObject({
+      status: 'CONFIRMED',
+      detail: 'INVALID_TRANSITION: not allowed',
+    });
+    // Delivered the other way round, the refusal still wins the tie.
+    const m = 'RSV-2027-000003';
+    await apply([
+      ['reservation.created', created(m, 1_000)],
+      ['reservation.rejected', refused(m, 3_000, 'PENDING')],
+      ['reservation.cancelled', cancelled(m, 3_000)],
+    ]);
+    expect(await reservation(m)).toMatchObject({ status: 'PENDING' });
+  });
+
+  it('keeps the latest availability of a night by event time and offset', async () => {
+    const update = (at: number, reserved: number, id: string): AvailabilityUpdated => ({
+      eventId: id,
+      eventType: 'AvailabilityUpdated',
+      occurredAt: at,
+      propertyId: 'LIS-ALFAMA',
+      roomType: 'STD',
+      stayDate: '2027-05-01',
+      capacity: 70,
+      overbookingAllowance: 3,
+      roomsReserved: reserved,
+      roomsAvailable: 70 - reserved,
+      delta: 1,
+      cause: 'RESERVATION_CREATED',
+      confirmationNumber: null,
+    });
+    const client = await pool.connect();
+    try {
+      await applyDomainEvent(client, 'availability.updated', update(2_000, 5, 'b'), '11');
+      await applyDomainEvent(client, 'availability.updated', update(1_000, 4, 'a'), '10'); // late: ignored
+      await applyDomainEvent(client, 'availability.updated', update(2_000, 5, 'b'), '11'); // replay
+    } finally {
+      client.release();
+    }
+    const rows = (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
+    expect(rows).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+  });
+});
