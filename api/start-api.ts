@@ -22,6 +22,7 @@ import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
 import { PostgresApiKeyStore } from './auth/api-keys.js';
+import { CachedApiKeyStore } from './auth/cached-api-key-store.js';
 import type { ApiConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { KafkaDeadLetterService } from './dlq/kafka-dead-letter-service.js';
@@ -177,7 +178,7 @@ export async function startApi(
     }
     const app = await buildApp(
       {
-        apiKeys,
+        apiKeys: new CachedApiKeyStore(apiKeys),
         registry,
         redis,
         reservations: {
