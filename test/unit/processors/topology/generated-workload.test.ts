@@ -15,6 +15,7 @@ import {
   cancelled,
   catalog,
   checkedIn,
+  checkedOut,
   created,
   modified,
   type Pipeline,
@@ -29,6 +30,7 @@ const T0 = Date.UTC(2026, 6, 1, 0, 0);
 describe('a generated workload through the reservation topology', () => {
   let p: Pipeline;
   const booked: ReservationCreated[] = [];
+  const arrived: ReservationCreated[] = [];
   const random = seededRandom(2026);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)]!;
   const between = (low: number, high: number) => low + Math.floor(random.next() * (high - low + 1));
@@ -65,7 +67,18 @@ describe('a generated workload through the reservation topology', () => {
         const guest = pick(booked);
         p.pipe('reservation.modified', modified(guest, randomStay(guest.propertyId)), now);
       } else if (roll < 0.88) {
-        p.pipe('reservation.checkin', checkedIn(pick(booked)), now);
+        const guest = pick(booked);
+        p.pipe('reservation.checkin', checkedIn(guest), now);
+        if (p.reservation(guest.confirmationNumber)?.status === 'CHECKED_IN') arrived.push(guest);
+      } else if (roll < 0.9 && arrived.length > 0) {
+        // A check-out, sometimes a night or two early (the unused nights go back).
+        const guest = arrived.splice(Math.floor(random.next() * arrived.length), 1)[0]!;
+        const stored = p.reservation(guest.confirmationNumber);
+        if (stored !== undefined) {
+          const early = addDays(stored.stay.checkOutDate, -between(0, 2));
+          const checkOutDate = early > stored.stay.checkInDate ? early : stored.stay.checkOutDate;
+          p.pipe('reservation.checkout', { ...checkedOut(guest), checkOutDate }, now);
+        }
       }
       // The payment worker lags behind: answers arrive a few operations later, so some reservations are
       // cancelled or modified while their payment is still in flight.
@@ -113,7 +126,7 @@ describe('a generated workload through the reservation topology', () => {
     expect(booked.length).toBeGreaterThan(1000);
     expect(count('CONFIRMED')).toBeGreaterThan(50);
     expect(count('CANCELLED')).toBeGreaterThan(50);
-    expect(count('CHECKED_IN')).toBeGreaterThan(5);
+    expect(count('CHECKED_OUT')).toBeGreaterThan(5); // checked in, then out (some early)
     expect(all.filter((s) => s.rejection === 'SOLD_OUT').length).toBeGreaterThan(50);
     expect(all.filter((s) => s.rejection === 'PAYMENT_FAILED').length).toBeGreaterThan(10);
     expect(p.driver.producedTopicNames().has('availability.overbooked')).toBe(true);
