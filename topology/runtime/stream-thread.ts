@@ -85,7 +85,6 @@ export class StreamThread {
     this.#sender = new SenderLanes(kafka, {
       lanes: config.producer.lanes ?? 1,
       chunkSize: config.producer.chunkSize ?? 1000,
-      partitionCounts: layout.partitionCounts,
       onAcknowledged: (topic, partition, lastOffset) => {
         const key = `${topic}\u0000${partition}`;
         if (lastOffset > (this.#acknowledged.get(key) ?? -1)) this.#acknowledged.set(key, lastOffset);

@@ -1,9 +1,11 @@
 /**
  * A task's {@link RecordCollector}: stamps each output with the task and the input record being processed,
- * and hands it to the shared {@link RecordSender}. Records without a partition hint are partitioned by the
- * producer (murmur2 of the key bytes, as Kafka's default partitioner).
+ * and hands it to the shared sender. Records without a partition hint get one from the murmur2 hash of
+ * their key bytes (Kafka's default partitioner) when the topic's partition count is known; otherwise
+ * (null key, topic chosen at run time) the producer picks.
  */
 
+import { defaultPartition } from '../internal/murmur2.js';
 import type { RecordCollector } from '../internal/task/task-io.js';
 import type { Headers } from '../record.js';
 import type { SourceCoordinates } from './record-sender.js';
@@ -27,13 +29,19 @@ export class TaskCollector implements RecordCollector {
     headers: Headers,
     partitionHint?: number,
   ): void {
+    let partition = partitionHint;
+    if (partition === undefined && key !== null) {
+      // Kafka's default partitioner, here rather than in the producer: the sender routes by partition.
+      const count = this.partitionCounts.get(topic);
+      if (count !== undefined) partition = defaultPartition(key, count);
+    }
     this.sender.add({
       topic,
+      partition,
       key,
       value,
       timestamp,
       headers,
-      ...(partitionHint === undefined ? {} : { partition: partitionHint }),
       taskId: this.taskId,
       source: this.currentSource,
     });
