@@ -40,11 +40,19 @@ export interface RocksDbHandle {
   close(): Promise<void>;
 }
 
-/** Why a database could not be opened; `corrupt` says its files are damaged (and may be wiped). */
+/** Why a database could not be opened. */
+export type RocksDbOpenFailure =
+  /** Its files are damaged (and may be wiped). */
+  | 'corrupt'
+  /** Another handle holds RocksDB's own lock on the directory (in this process: the task lock is shared). */
+  | 'locked'
+  | 'other';
+
+/** A database that could not be opened, and why. */
 export class RocksDbOpenError extends Error {
   constructor(
     message: string,
-    readonly corrupt: boolean,
+    readonly failure: RocksDbOpenFailure,
     options: { cause?: unknown } = {},
   ) {
     super(message, options);

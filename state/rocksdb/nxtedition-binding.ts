@@ -123,8 +123,13 @@ export const nxteditionBinding: RocksDbBinding = {
       // abstract-level wraps RocksDB's status in `cause` (code LEVEL_CORRUPTION, LEVEL_LOCKED, ...).
       const cause = ((error as { cause?: unknown }).cause ?? error) as { message?: string; code?: string };
       const message = cause.message ?? String(error);
-      const corrupt = cause.code === 'LEVEL_CORRUPTION' || message.startsWith('Corruption');
-      throw new RocksDbOpenError(message, corrupt, { cause: error });
+      const failure =
+        cause.code === 'LEVEL_CORRUPTION' || message.startsWith('Corruption')
+          ? 'corrupt'
+          : cause.code === 'LEVEL_LOCKED'
+            ? 'locked'
+            : 'other';
+      throw new RocksDbOpenError(message, failure, { cause: error });
     }
     return new NxtHandle(db);
   },

@@ -223,7 +223,16 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
     try {
       return await this.binding.open(location);
     } catch (error) {
-      if (!(error instanceof RocksDbOpenError && error.corrupt)) {
+      const failure = error instanceof RocksDbOpenError ? error.failure : 'other';
+      if (failure === 'locked') {
+        throw new StateStoreError(
+          'STRM_ERR_STORE_TASK_DIR_LOCKED',
+          `State store "${this.name}" at ${location} is already open in this process (pid ${process.pid}): ` +
+            'another instance of the task still holds it; close that instance first, or give each instance its own state.dir',
+          { cause: error, retriable: true },
+        );
+      }
+      if (failure !== 'corrupt') {
         throw new StateStoreError(
           'STRM_ERR_STORE_IO',
           `State store "${this.name}" could not open RocksDB at ${location}: ${(error as Error).message}`,

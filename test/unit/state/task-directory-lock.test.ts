@@ -55,13 +55,16 @@ describe('task directory lock', () => {
     expect(again.isOpen()).toBe(false);
   });
 
-  it('refuses a second instance of one store in one process with an I/O error, and keeps the lock count right', async () => {
+  it('refuses a second instance of one store in one process (retriable), and keeps the lock count right', async () => {
     const first = kvStore('twice');
     await first.init(context);
     const second = kvStore('twice');
     await expect(second.init(context)).rejects.toMatchObject({
-      code: 'STRM_ERR_STORE_IO',
-      message: expect.stringContaining('State store "twice" could not open RocksDB'),
+      code: 'STRM_ERR_STORE_TASK_DIR_LOCKED',
+      retriable: true,
+      message: expect.stringContaining(
+        `State store "twice" at ${join(taskDirectory(context), 'twice')} is already open`,
+      ),
     });
     first.put('a', '1');
     expect(first.get('a')).toBe('1');
