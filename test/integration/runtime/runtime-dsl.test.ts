@@ -91,6 +91,8 @@ describe('KafkaStreams runs a DSL topology', () => {
       bootstrapServers: endpoints().kafkaBrokers,
       stateDir: `/tmp/${applicationId}`,
       commitIntervalMs: 200,
+      // A tiny output buffer: the loop waits for the producer after almost every batch (back-pressure).
+      maxBufferedRecords: 50,
       logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
     });
     running.push(streams);
