@@ -28,15 +28,17 @@ interface ReservationFacts {
   readonly rank?: number;
   readonly detail?: string | null;
   readonly stay?: StayDetails;
+  /** 1 for a stay restored after a refused modification, 0 otherwise. */
+  readonly stayRank?: number;
   readonly total?: { readonly amount: string; readonly currency: string };
 }
 
 const UPSERT = `
 INSERT INTO reservations.reservation AS r (
   confirmation_number, property_id, guest_id, status, status_event_time, status_rank, detail,
-  room_type, check_in_date, check_out_date, nights, rooms, adults, children, stay_event_time,
+  room_type, check_in_date, check_out_date, nights, rooms, adults, children, stay_event_time, stay_rank,
   total_amount, currency, total_event_time, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $15, $16, $5, $5)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $17, $15, $16, $5, $5)
 ON CONFLICT (confirmation_number) DO UPDATE SET
   guest_id = coalesce(r.guest_id, excluded.guest_id),
   status = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
@@ -59,13 +61,15 @@ ON CONFLICT (confirmation_number) DO UPDATE SET
   adults = CASE WHEN ${newerStay()} THEN excluded.adults ELSE r.adults END,
   children = CASE WHEN ${newerStay()} THEN excluded.children ELSE r.children END,
   stay_event_time = CASE WHEN ${newerStay()} THEN excluded.stay_event_time ELSE r.stay_event_time END,
+  stay_rank = CASE WHEN ${newerStay()} THEN excluded.stay_rank ELSE r.stay_rank END,
   total_amount = CASE WHEN ${newerTotal()} THEN excluded.total_amount ELSE r.total_amount END,
   currency = CASE WHEN ${newerTotal()} THEN excluded.currency ELSE r.currency END,
   total_event_time = CASE WHEN ${newerTotal()} THEN excluded.total_event_time ELSE r.total_event_time END,
   created_at = least(r.created_at, excluded.created_at)`;
 
 function newerStay(): string {
-  return '(excluded.room_type IS NOT NULL AND (r.room_type IS NULL OR excluded.stay_event_time > r.stay_event_time))';
+  return `(excluded.room_type IS NOT NULL AND (r.room_type IS NULL
+    OR (excluded.stay_event_time, excluded.stay_rank) > (r.stay_event_time, r.stay_rank)))`;
 }
 
 function newerTotal(): string {
@@ -91,6 +95,7 @@ async function upsertReservation(client: PoolClient, f: ReservationFacts): Promi
     s?.children ?? null,
     f.total?.amount ?? null,
     f.total?.currency ?? null,
+    f.stayRank ?? 0,
   ]);
 }
 
@@ -100,13 +105,38 @@ async function history(
   event: { eventId: string; eventType: string; confirmationNumber: string; occurredAt: number },
   status: ReservationStatus | null,
   detail: string | null,
+  previousStay: StayDetails | null = null,
 ): Promise<void> {
   await client.query(
     `INSERT INTO reservations.status_history
-       (event_id, confirmation_number, event_type, status, occurred_at, detail, source_topic)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING`,
-    [event.eventId, event.confirmationNumber, event.eventType, status, event.occurredAt, detail, topic],
+       (event_id, confirmation_number, event_type, status, occurred_at, detail, source_topic, previous_stay)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      event.eventId,
+      event.confirmationNumber,
+      event.eventType,
+      status,
+      event.occurredAt,
+      detail,
+      topic,
+      previousStay === null ? null : JSON.stringify(previousStay),
+    ],
   );
+}
+
+/** The stay before the modification of `confirmationNumber` made at `occurredAt`, if one was recorded. */
+async function stayBeforeModification(
+  client: PoolClient,
+  confirmationNumber: string,
+  occurredAt: number,
+): Promise<StayDetails | undefined> {
+  const result = await client.query<{ previous_stay: StayDetails }>(
+    `SELECT previous_stay FROM reservations.status_history
+     WHERE confirmation_number = $1 AND occurred_at = $2 AND event_type = 'ReservationModified'
+       AND previous_stay IS NOT NULL LIMIT 1`,
+    [confirmationNumber, occurredAt],
+  );
+  return result.rows[0]?.previous_stay;
 }
 
 /** Applies one event of a `reservation.*` topic; returns false for a topic it does not know. */
@@ -130,8 +160,19 @@ export async function applyReservationEvent(
     }
     case 'reservation.modified': {
       const e = value as ReservationModified;
-      await upsertReservation(client, { ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
-      await history(client, topic, e, null, e.reason);
+      await history(client, topic, e, null, e.reason, e.previousStayDetails);
+      // A refusal of a command carries the command's own event time.
+      const refusedAlready = await client.query(
+        `SELECT 1 FROM reservations.status_history WHERE confirmation_number = $1 AND occurred_at = $2
+           AND event_type = 'ReservationRejected'`,
+        [e.confirmationNumber, e.occurredAt],
+      );
+      // Its refusal came first: the modification never took effect, so its stay is not applied.
+      if (refusedAlready.rowCount === 0) {
+        await upsertReservation(client, { ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
+      } else {
+        await upsertReservation(client, { ...e, stay: e.previousStayDetails, stayRank: 1 });
+      }
       return true;
     }
     case 'reservation.cancelled': {
@@ -173,6 +214,13 @@ export async function applyReservationEvent(
         await upsertReservation(client, { ...e, status: e.currentStatus, rank: 1, detail });
       }
       await history(client, topic, e, e.currentStatus, detail);
+      if (e.refusedAction === 'ReservationModified') {
+        // Restore the stay the refused modification replaced, outranking it at its own event time.
+        const previous = await stayBeforeModification(client, e.confirmationNumber, e.occurredAt);
+        if (previous !== undefined) {
+          await upsertReservation(client, { ...e, stay: previous, stayRank: 1 });
+        }
+      }
       return true;
     }
     default:

@@ -8,6 +8,7 @@ import type {
   ReservationCancelled,
   ReservationConfirmed,
   ReservationCreated,
+  ReservationModified,
   ReservationRejected,
   StayDetails,
 } from '../../../schemas/generated/types.js';
@@ -183,6 +184,55 @@ describe('system-of-record upserts on Postgres', () => {
       ['reservation.cancelled', cancelled(m, 3_000)],
     ]);
     expect(await reservation(m)).toMatchObject({ status: 'PENDING' });
+  });
+
+  it('restores the stay a refused modification replaced, whichever arrives first, and replays change nothing', async () => {
+    const longer: StayDetails = { ...stay, checkOutDate: '2027-05-05', nights: 4 };
+    const modified = (n: string): ReservationModified => ({
+      eventId: `${n}:modified`,
+      eventType: 'ReservationModified',
+      occurredAt: 3_000,
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      previousStayDetails: stay,
+      stayDetails: longer,
+      pricingDetails: created(n, 0).pricingDetails,
+      reason: null,
+    });
+    const soldOut = (n: string): ReservationRejected => ({
+      ...refused(n, 3_000, 'CONFIRMED'),
+      reason: 'SOLD_OUT',
+      stayDetails: longer,
+      refusedAction: 'ReservationModified',
+    });
+    const nights = async (n: string) =>
+      (await pool.query('SELECT nights FROM reservations.reservation WHERE confirmation_number = $1', [n]))
+        .rows[0].nights;
+    for (const [n, order] of [
+      ['RSV-2027-000010', 'modification first'],
+      ['RSV-2027-000011', 'refusal first'],
+    ] as const) {
+      const events: Array<[string, unknown]> = [
+        ['reservation.created', created(n, 1_000)],
+        ['reservation.confirmed', confirmed(n, 2_000)],
+      ];
+      const pair: Array<[string, unknown]> = [
+        ['reservation.modified', modified(n)],
+        ['reservation.rejected', soldOut(n)],
+      ];
+      await apply([...events, ...(order === 'modification first' ? pair : pair.reverse())]);
+      expect(await nights(n), order).toBe(2);
+      await apply([...events, ...pair, ...pair.reverse()]);
+      expect(await nights(n), `${order}, replayed`).toBe(2);
+      expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED' });
+    }
+    // An accepted modification (no refusal) changes the stay.
+    const n = 'RSV-2027-000012';
+    await apply([
+      ['reservation.created', created(n, 1_000)],
+      ['reservation.modified', modified(n)],
+    ]);
+    expect(await nights(n)).toBe(4);
   });
 
   it('keeps the latest availability of a night by event time and offset', async () => {
