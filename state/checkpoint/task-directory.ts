@@ -6,6 +6,9 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StateStoreError } from '../errors.js';
+import { isOpenInThisProcess } from '../rocksdb/open-locations.js';
+import { TaskDirectoryLock } from '../rocksdb/task-directory-lock.js';
 import { type CheckpointEntry, readCheckpoint } from './checkpoint-file.js';
 
 /** The outcome of {@link prepareTaskDirectory}. */
@@ -31,26 +34,41 @@ async function looksComplete(storeDirectory: string): Promise<boolean> {
 
 /**
  * Reads the checkpoint of `taskDirectory` and wipes the directories of the `persistentStores` it cannot
- * vouch for. Call it before the stores' `init`. In-memory stores are not listed: they hold nothing across
+ * vouch for. Call it before the stores' `init`. It takes the task lock while it works, so it fails with
+ * the retriable `STRM_ERR_STORE_TASK_DIR_LOCKED` instead of wiping files another instance still uses. In-memory stores are not listed: they hold nothing across
  * restarts and always restore from the changelog's start (so they are never checkpointed either).
  */
 export async function prepareTaskDirectory(
   taskDirectory: string,
   persistentStores: readonly string[],
 ): Promise<PreparedTaskDirectory> {
-  const checkpoint = await readCheckpoint(taskDirectory);
-  const byStore = new Map(checkpoint.entries.map((entry) => [entry.store, entry]));
-  const trusted = new Map<string, CheckpointEntry>();
-  const restoreFromScratch: string[] = [];
-  for (const store of persistentStores) {
-    const directory = join(taskDirectory, store);
-    const entry = byStore.get(store);
-    if (entry !== undefined && (await looksComplete(directory))) {
-      trusted.set(store, entry);
-      continue;
+  // Held while deciding, so that files another live process still uses are never wiped.
+  const lock = await TaskDirectoryLock.acquire(taskDirectory);
+  try {
+    const checkpoint = await readCheckpoint(taskDirectory);
+    const byStore = new Map(checkpoint.entries.map((entry) => [entry.store, entry]));
+    const trusted = new Map<string, CheckpointEntry>();
+    const restoreFromScratch: string[] = [];
+    for (const store of persistentStores) {
+      const directory = join(taskDirectory, store);
+      const entry = byStore.get(store);
+      if (entry !== undefined && (await looksComplete(directory))) {
+        trusted.set(store, entry);
+        continue;
+      }
+      if (isOpenInThisProcess(directory)) {
+        throw new StateStoreError(
+          'STRM_ERR_STORE_TASK_DIR_LOCKED',
+          `State store directory ${directory} is still open in this process (pid ${process.pid}): another ` +
+            'instance of the task has not closed it yet; retry once it has',
+          { retriable: true },
+        );
+      }
+      await rm(directory, { recursive: true, force: true });
+      restoreFromScratch.push(store);
     }
-    await rm(directory, { recursive: true, force: true });
-    restoreFromScratch.push(store);
+    return { trusted, restoreFromScratch, checkpointCorrupt: checkpoint.status === 'corrupt' };
+  } finally {
+    await lock.release();
   }
-  return { trusted, restoreFromScratch, checkpointCorrupt: checkpoint.status === 'corrupt' };
 }

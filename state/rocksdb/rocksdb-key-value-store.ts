@@ -27,6 +27,7 @@ import {
   type RocksDbRange,
 } from './binding.js';
 import { nxteditionBinding } from './nxtedition-binding.js';
+import { markClosed, markOpen } from './open-locations.js';
 import { TaskDirectoryLock } from './task-directory-lock.js';
 
 /** `stateDir/<applicationId>/<taskId>`: the directory of a task's persistent stores and checkpoint. */
@@ -94,6 +95,7 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
     }
     this.lock = lock;
     this.location = location;
+    markOpen(location);
   }
 
   async flush(): Promise<void> {
@@ -115,6 +117,7 @@ export class RocksDbKeyValueStore implements KeyValueBytesStore {
     try {
       await handle.close();
     } finally {
+      if (this.location !== undefined) markClosed(this.location);
       await this.lock?.release();
       this.lock = undefined;
     }

@@ -120,6 +120,26 @@ describe('task directory preparation and corrupt stores', () => {
     await store.close();
   });
 
+  it('refuses to wipe a store directory that is still open, in this process or another', async () => {
+    const open = Stores.keyValueStoreBuilder(
+      Stores.persistentKeyValueStore('busy'),
+      stringSerde,
+      stringSerde,
+    ).build();
+    await open.init(context);
+    open.put('a', '1');
+    const task = taskDirectory(context);
+    await expect(prepareTaskDirectory(task, ['busy'])).rejects.toMatchObject({
+      code: 'STRM_ERR_STORE_TASK_DIR_LOCKED',
+      retriable: true,
+    });
+    expect(open.get('a')).toBe('1');
+    await open.close();
+    const prepared = await prepareTaskDirectory(task, ['busy']);
+    expect(prepared.restoreFromScratch).toEqual(['busy']);
+    await expect(readFile(join(task, '.lock'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('treats a store directory without a manifest as incomplete even when checkpointed', async () => {
     const task = taskDirectory(context);
     await mkdir(join(task, 'half'), { recursive: true });
