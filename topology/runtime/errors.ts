@@ -4,18 +4,21 @@
  */
 import { StreamsError } from '../errors.js';
 
+/** Every code of {@link RuntimeError}; the runtime README lists the same (a test checks it). */
+export const RUNTIME_ERROR_CODES = [
+  'STRM_ERR_RUNTIME_CONFIG',
+  'STRM_ERR_RUNTIME_ILLEGAL_STATE',
+  'STRM_ERR_RUNTIME_SOURCE_TOPIC_MISSING',
+  'STRM_ERR_RUNTIME_SINK_TOPIC_MISSING',
+  'STRM_ERR_RUNTIME_NOT_COPARTITIONED',
+  'STRM_ERR_RUNTIME_UNSUPPORTED',
+  'STRM_ERR_RUNTIME_PRODUCTION',
+  'STRM_ERR_RUNTIME_PROCESSING',
+  'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN',
+] as const;
+
 /** Codes of {@link RuntimeError}. */
-export type RuntimeErrorCode =
-  | 'STRM_ERR_RUNTIME_CONFIG'
-  | 'STRM_ERR_RUNTIME_ILLEGAL_STATE'
-  | 'STRM_ERR_RUNTIME_SOURCE_TOPIC_MISSING'
-  | 'STRM_ERR_RUNTIME_SINK_TOPIC_MISSING'
-  | 'STRM_ERR_RUNTIME_NOT_COPARTITIONED'
-  | 'STRM_ERR_RUNTIME_UNSUPPORTED'
-  | 'STRM_ERR_RUNTIME_PRODUCTION'
-  | 'STRM_ERR_RUNTIME_TASK_MIGRATED'
-  | 'STRM_ERR_RUNTIME_PROCESSING'
-  | 'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN';
+export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[number];
 
 /** A failure of the runtime around the topology: configuration, topics, group membership, production. */
 export class RuntimeError extends StreamsError {

@@ -3,15 +3,19 @@
  * `code` and `retriable`, never on kafkajs class names or protocol error strings.
  */
 
+/** Every code of {@link KafkaFacadeError}; the runtime README lists the same (a test checks it). */
+export const KAFKA_FACADE_ERROR_CODES = [
+  'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
+  'STRM_ERR_KAFKA_ADMIN',
+  'STRM_ERR_KAFKA_PRODUCE',
+  'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
+  'STRM_ERR_KAFKA_REBALANCE_IN_PROGRESS',
+  'STRM_ERR_KAFKA_NOT_GROUP_MEMBER',
+  'STRM_ERR_KAFKA_COMMIT',
+] as const;
+
 /** Codes of {@link KafkaFacadeError}. */
-export type KafkaFacadeErrorCode =
-  | 'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH'
-  | 'STRM_ERR_KAFKA_ADMIN'
-  | 'STRM_ERR_KAFKA_PRODUCE'
-  | 'STRM_ERR_KAFKA_RECORD_TOO_LARGE'
-  | 'STRM_ERR_KAFKA_REBALANCE_IN_PROGRESS'
-  | 'STRM_ERR_KAFKA_NOT_GROUP_MEMBER'
-  | 'STRM_ERR_KAFKA_COMMIT';
+export type KafkaFacadeErrorCode = (typeof KAFKA_FACADE_ERROR_CODES)[number];
 
 /** A failure talking to Kafka, with the kafkajs error as its `cause`. */
 export class KafkaFacadeError extends Error {
