@@ -75,16 +75,20 @@ export function buildReservationTopology(
   options: BuildOptions = {},
 ): Topology {
   const resolved = resolveConfig(config);
-  const { serdes } = resolved;
+  const { serdes, topicPrefix: prefix } = resolved;
   const topology = new Topology();
   const sources: string[] = [];
   for (const topic of Object.keys(INPUT_TOPICS) as (keyof typeof INPUT_TOPICS)[]) {
     const name = `source:${topic}`;
-    topology.addSource(name, topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
+    topology.addSource(name, prefix + topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
     sources.push(name);
   }
   topology
-    .addProcessor(NODES.intake, () => intakeProcessor(resolved, toCommand), ...sources)
+    .addProcessor(
+      NODES.intake,
+      () => intakeProcessor(resolved, (topic, value) => toCommand(topic.slice(prefix.length), value)),
+      ...sources,
+    )
     .addProcessor(NODES.inventory, () => inventoryProcessor(resolved), NODES.intake)
     .addProcessor(NODES.pricing, () => pricingProcessor(resolved), NODES.inventory)
     .addProcessor(NODES.payment, () => paymentProcessor(resolved), NODES.pricing)
@@ -99,7 +103,7 @@ export function buildReservationTopology(
 
   const settlementSources = SETTLEMENT_INPUT_TOPICS.map((topic) => {
     const name = `source:${topic}`;
-    topology.addSource(name, topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
+    topology.addSource(name, prefix + topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
     return name;
   });
   // The edge from reservation-status carries no records (status never forwards to it); it puts settlement
@@ -118,14 +122,14 @@ export function buildReservationTopology(
   ][]) {
     topology.addSink(
       sinkFor(topic),
-      topic,
+      prefix + topic,
       { keySerde: serdes.key, valueSerde: serdes.value(topic) },
       ...parents,
     );
   }
   topology.addSink(
     sinkFor(PAYMENT_REQUESTS_TOPIC),
-    PAYMENT_REQUESTS_TOPIC,
+    prefix + PAYMENT_REQUESTS_TOPIC,
     { keySerde: serdes.key, valueSerde: serdes.paymentRequest },
     NODES.payment,
   );

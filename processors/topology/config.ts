@@ -47,6 +47,12 @@ export interface ReservationTopologyConfig {
    * `reservations` store after its last change, in stream time (default 30 days); Postgres keeps it.
    */
   readonly reservationRetentionMs?: number;
+  /**
+   * Put before every topic name the topology reads or writes (default none), so that a test or a second
+   * environment on the same cluster has topics of its own, e.g. `it-42.` → `it-42.reservation.created`.
+   * Serdes are still asked for the unprefixed name (the schema of the topic).
+   */
+  readonly topicPrefix?: string;
   /** RocksDB stores (default) or in-memory ones (faster unit tests). */
   readonly persistentStores?: boolean;
 }
@@ -61,6 +67,7 @@ export interface ResolvedConfig {
   readonly kpiGraceMs: number;
   readonly settlementDelayMs: number;
   readonly reservationRetentionMs: number;
+  readonly topicPrefix: string;
   readonly persistentStores: boolean;
 }
 
@@ -81,6 +88,7 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
     kpiGraceMs: config.kpiGraceMs ?? 60_000,
     settlementDelayMs: config.settlementDelayMs ?? 3_600_000,
     reservationRetentionMs: config.reservationRetentionMs ?? 30 * 86_400_000,
+    topicPrefix: config.topicPrefix ?? '',
     persistentStores: config.persistentStores ?? true,
   };
 }

@@ -9,6 +9,8 @@ import {
 } from '../../../../processors/topology/build-reservation-topology.js';
 import { reservationTopologyDoc, TOPOLOGY_DOC_PATH } from '../../../../processors/topology/describe-doc.js';
 import { jsonReservationSerdes } from '../../../../processors/topology/serdes.js';
+import { TopologyTestDriver } from '../../../../topology/test-driver.js';
+import { catalog, created } from './harness.js';
 
 describe('the reservation topology', () => {
   const topology = buildReservationTopology({
@@ -39,5 +41,37 @@ describe('the reservation topology', () => {
         .sort();
     expect(names(doc)).toEqual(names(reservationTopologyDoc()));
     expect(names(doc).length).toBeGreaterThan(30);
+  });
+});
+
+describe('the reservation topology behind a topic prefix', () => {
+  it('reads and writes only prefixed topics and still dispatches by topic', async () => {
+    const serdes = jsonReservationSerdes();
+    const topology = buildReservationTopology({
+      catalog,
+      serdes,
+      persistentStores: false,
+      topicPrefix: 'it-7.',
+    });
+    const text = topology.describe().toString();
+    expect(text).toContain('(topics: [it-7.reservation.created])');
+    expect(text).toContain('(topic: it-7.payment.requests)');
+    expect(text).not.toMatch(/\(topics?: \[?(reservation|payment|availability|rate|analytics)\./);
+    const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });
+    try {
+      const guest = created();
+      driver
+        .createInputTopic('it-7.reservation.created', serdes.key, serdes.value('reservation.created'))
+        .pipeInput(guest.propertyId, guest, Date.UTC(2026, 6, 1));
+      const updates = driver
+        .createOutputTopic('it-7.availability.updated', serdes.key, serdes.value('availability.updated'))
+        .readValuesToList();
+      expect(updates.map((u) => [u.stayDate, u.delta])).toEqual([
+        ['2026-08-10', 1],
+        ['2026-08-11', 1],
+      ]);
+    } finally {
+      await driver.close();
+    }
   });
 });
