@@ -50,6 +50,11 @@ function input(count: number, topics: readonly string[]): RawRecord[] {
   return out;
 }
 
+/** Any table whose changes can be written out (tables are invariant in their type parameters). */
+interface Writable {
+  toStream(): { to(topic: string): void };
+}
+
 function windowed(aggregate: (grouped: KGroupedStream<string, number>) => Writable): Topology {
   const builder = new StreamsBuilder({ defaultStoreType: storeType });
   aggregate(builder.stream('events', Consumed.with(str, num)).groupByKey())

@@ -47,14 +47,24 @@ export function slidingWindowAggregateSupplier<K, V, VA>(
       });
     };
 
-    /** Creates the window starting at `start` from the kept records, unless it exists or has closed. */
-    const create = (record: StreamRecord<K, V>, start: number, closeTime: number, done: Set<number>) => {
+    /**
+     * Creates the window starting at `start` from `kept` (the key's records around the new one, oldest
+     * first), unless it exists, was handled, or has closed.
+     */
+    const create = (
+      record: StreamRecord<K, V>,
+      start: number,
+      closeTime: number,
+      existing: ReadonlyMap<number, VA>,
+      kept: ReadonlyArray<{ key: number; value: V }>,
+      done: Set<number>,
+    ) => {
       if (done.has(start) || start + difference < closeTime) return;
       done.add(start);
-      if (aggregates.fetch(record.key, start) !== undefined) return;
+      if (existing.has(start)) return;
       let aggregate: VA | undefined;
-      for (const kept of drain(records.fetchRange(record.key, start, start + difference))) {
-        aggregate = fold(record.key, kept.value, aggregate);
+      for (const { key: at, value } of kept) {
+        if (at >= start && at <= start + difference) aggregate = fold(record.key, value, aggregate);
       }
       if (aggregate !== undefined) emit(record, start, aggregate, undefined);
     };
@@ -80,23 +90,36 @@ export function slidingWindowAggregateSupplier<K, V, VA>(
           reportDrop(untyped, record, 'window-closed', { start: leftStart, end: leftStart + difference });
           return;
         }
+        // One read of each store per record (a RocksDB store flushes its write batch before every read):
+        // the windows that may change, and the records any window touched by this one can hold.
+        const existing = new Map<number, VA>();
+        for (const window of drain(aggregates.fetchRange(key, leftStart, timestamp + 1))) {
+          existing.set(window.key, window.value);
+        }
+        const kept = drain(
+          records.fetchRange(key, Math.max(0, timestamp - 1 - difference), timestamp + 1 + difference),
+        );
+        let at = kept.length;
+        while (at > 0 && kept[at - 1]!.key > timestamp) at--;
+        kept.splice(at, 0, { key: timestamp, value: record.value });
         records.put(key, record.value, timestamp);
         const done = new Set<number>();
         // Existing windows that contain the record fold it in.
-        for (const existing of drain(aggregates.fetchRange(key, leftStart, timestamp))) {
-          done.add(existing.key);
-          if (existing.key + difference < closeTime) continue;
-          emit(record, existing.key, fold(key, record.value, existing.value), existing.value);
+        for (const [start, aggregate] of existing) {
+          if (start > timestamp) continue;
+          done.add(start);
+          if (start + difference < closeTime) continue;
+          emit(record, start, fold(key, record.value, aggregate), aggregate);
         }
-        create(record, leftStart, closeTime, done);
+        create(record, leftStart, closeTime, existing, kept, done);
         // Earlier records whose following window now holds this record.
-        const earlier = drain(
-          records.fetchRange(key, Math.max(0, timestamp - 1 - difference), timestamp - 1),
-        );
-        for (const previous of earlier) create(record, previous.key + 1, closeTime, done);
+        for (const previous of kept) {
+          if (previous.key < timestamp) create(record, previous.key + 1, closeTime, existing, kept, done);
+        }
         // An out-of-order record: later records may already lie in the window just after it.
-        const later = drain(records.fetchRange(key, timestamp + 1, timestamp + 1 + difference));
-        if (later.length > 0) create(record, timestamp + 1, closeTime, done);
+        if (kept.some((later) => later.key > timestamp)) {
+          create(record, timestamp + 1, closeTime, existing, kept, done);
+        }
       },
     };
   };
