@@ -4,7 +4,7 @@
  * waits for everything sent so far to be acknowledged. Sends are self-clocking: while one is in flight the
  * next records accumulate, and they leave together when it returns.
  */
-import type { RecordProducer, SendFailure } from '../internal/kafka/producer.js';
+import type { SendFailure } from '../internal/kafka/producer.js';
 import type { OutgoingRecord } from '../internal/kafka/types.js';
 import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
@@ -28,8 +28,13 @@ export type SendFailureHandler = (
   resend: (record: OutgoingRecord) => void,
 ) => 'continue' | 'fail';
 
+/** What the sender needs from a producer: ordered sends that report refused records (`RecordProducer`). */
+export interface RecordSink {
+  send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]>;
+}
+
 export class RecordSender {
-  readonly #producer: RecordProducer;
+  readonly #producer: RecordSink;
   readonly #chunkSize: number;
   readonly #onFailure: SendFailureHandler;
   readonly #events: StreamsEventEmitter;
@@ -41,7 +46,7 @@ export class RecordSender {
   #drainWaiters: Array<() => void> = [];
 
   constructor(
-    producer: RecordProducer,
+    producer: RecordSink,
     options: {
       chunkSize: number;
       onFailure: SendFailureHandler;
