@@ -35,8 +35,12 @@ export interface DroppedRecord {
 /** Called synchronously for every dropped record; keep it cheap (count, or log at debug). */
 export type DroppedRecordsListener = (record: DroppedRecord) => void;
 
+/** How many drops {@link countingDroppedRecordsListener} keeps for inspection (the counts are exact). */
+const KEPT_RECORDS = 1_000;
+
 /**
- * A listener that counts drops per reason, for tests and for exporting as a metric.
+ * A listener that counts drops per reason (for a metric, or a test) and keeps the latest 1,000 reports
+ * for inspection.
  *
  * @example
  * const dropped = countingDroppedRecordsListener();
@@ -46,16 +50,20 @@ export type DroppedRecordsListener = (record: DroppedRecord) => void;
  */
 export function countingDroppedRecordsListener(): {
   readonly listener: DroppedRecordsListener;
+  /** The latest reports, oldest first. */
   readonly records: DroppedRecord[];
   count(reason?: DroppedRecordReason): number;
 } {
   const records: DroppedRecord[] = [];
+  const counts = new Map<DroppedRecordReason, number>();
   return {
     listener: (record) => {
+      counts.set(record.reason, (counts.get(record.reason) ?? 0) + 1);
       records.push(record);
+      if (records.length > KEPT_RECORDS) records.shift();
     },
     records,
     count: (reason) =>
-      reason === undefined ? records.length : records.filter((r) => r.reason === reason).length,
+      reason === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(reason) ?? 0),
   };
 }

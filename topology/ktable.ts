@@ -18,6 +18,7 @@ import {
   type TableValueGetterSupplier,
 } from './internal/operators/table-value-getter.js';
 import { suppressTable } from './internal/windows/suppress-step.js';
+import { inheritWindowClosing } from './internal/windows/windowed-tables.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { asUnknown, KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
@@ -178,14 +179,18 @@ export class KTable<K, V> {
         store === undefined ? [] : [store],
       ),
     );
-    return new KTable(
-      this.builder,
-      name,
-      this.keySerde,
-      materialized?.valueSerde ?? valueSerde,
-      store?.name,
-      this.sourceNodes,
-      store === undefined ? derivedValueGetter(this.valueGetter, fn) : storeValueGetter<K, V2>(store.name),
+    // A filtered or mapped windowed table keeps its windows, so it can still be suppressed until they close.
+    return inheritWindowClosing(
+      this,
+      new KTable(
+        this.builder,
+        name,
+        this.keySerde,
+        materialized?.valueSerde ?? valueSerde,
+        store?.name,
+        this.sourceNodes,
+        store === undefined ? derivedValueGetter(this.valueGetter, fn) : storeValueGetter<K, V2>(store.name),
+      ),
     );
   }
 }

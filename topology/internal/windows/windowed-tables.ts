@@ -28,3 +28,10 @@ export function windowClosingOf(table: object): WindowClosing | undefined {
 export function closesAt(closing: WindowClosing, end: number): number {
   return end + closing.closeDelayMs + (closing.inclusiveEnd ? 1 : 0);
 }
+
+/** Gives `derived` the window closing of `parent`, if it has one (a table derived row by row). */
+export function inheritWindowClosing<T extends object>(parent: object, derived: T): T {
+  const closing = closings.get(parent);
+  if (closing !== undefined) closings.set(derived, closing);
+  return derived;
+}

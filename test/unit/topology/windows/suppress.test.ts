@@ -107,6 +107,31 @@ describe('suppress until the window closes', () => {
     }
   });
 
+  it('suppresses a filtered windowed table too: it keeps its windows', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    builder
+      .stream('clicks', Consumed.with(str, str))
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+      .count()
+      .filter((_k, count) => count > 1)
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+      .toStream()
+      .to('busy', Produced.with(windowedKey, num));
+    const driver = await drive(builder.build());
+    const input = driver.createInputTopic('clicks', str, str);
+    input.pipeInput('ann', 'a', 1);
+    input.pipeInput('ann', 'b', 2);
+    input.pipeInput('bob', 'c', 3);
+    input.pipeInput('bob', 'tick', 10);
+    expect(
+      driver
+        .createOutputTopic('busy', windowedKey, num)
+        .readKeyValuesToList()
+        .map((kv) => [kv.key.key, kv.value]),
+    ).toEqual([['ann', 2]]);
+  });
+
   it('refuses a table that is not windowed, and a buffer that may emit early', () => {
     const builder = new StreamsBuilder();
     const table = builder.table('rooms', Consumed.with(str, str));
