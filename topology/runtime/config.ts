@@ -72,6 +72,11 @@ export interface StreamsConfig {
   readonly replicationFactor?: number;
   /** Kafka client id prefix; default `<applicationId>`. */
   readonly clientId?: string;
+  /**
+   * `host:port` where this instance answers interactive queries. Shared with the group at every
+   * rebalance, so that any instance can tell which one holds a key (`metadataForKey`). Default none.
+   */
+  readonly applicationServer?: string;
   /** pino logger; default a pino logger at `info` named after the application. */
   readonly logger?: Logger;
   /** Consumer tuning; the defaults are the ones measured best with kafkajs 2.2.4. */
@@ -109,6 +114,7 @@ export interface ResolvedStreamsConfig {
   readonly wallClockTickMs: number;
   readonly replicationFactor: number;
   readonly clientId: string;
+  readonly applicationServer: string | undefined;
   readonly logger: Logger;
   readonly consumer: NonNullable<StreamsConfig['consumer']>;
   readonly producer: NonNullable<StreamsConfig['producer']>;
@@ -162,6 +168,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     wallClockTickMs: config.wallClockTickMs ?? 100,
     replicationFactor: config.replicationFactor ?? -1,
     clientId: config.clientId ?? config.applicationId,
+    applicationServer: config.applicationServer,
     logger: config.logger ?? pino({ name: config.applicationId, level: 'info' }),
     consumer: config.consumer ?? {},
     producer: config.producer ?? {},

@@ -10,6 +10,7 @@ import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
 import { GroupConsumer } from '../internal/kafka/consumer.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
+import { defaultPartition } from '../internal/murmur2.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
@@ -74,6 +75,42 @@ export class KafkaStreams {
   /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
   localTaskIds(): string[] {
     return this.#thread?.taskIds() ?? [];
+  }
+
+  /**
+   * Which server (`applicationServer`) runs which tasks, as of the last rebalance; empty when the
+   * instances set no `applicationServer`.
+   */
+  allMetadata(): Array<{ server: string; taskIds: string[] }> {
+    return [...(this.#thread?.hosts() ?? new Map<string, ReadonlyArray<string>>())].map(
+      ([server, taskIds]) => ({
+        server,
+        taskIds: [...taskIds],
+      }),
+    );
+  }
+
+  /**
+   * Where the value of a key of store `storeName` lives: its partition, task and the server that runs
+   * that task (undefined when unknown). `keyBytes` is the key serialized as on the topic the store's
+   * task reads (the partition is murmur2 of those bytes, as Kafka's default partitioner). Returns
+   * undefined before the instance started or for a store no task has.
+   *
+   * @example
+   * const where = streams.metadataForKey('totals', Buffer.from('north'));
+   * if (where?.server !== myServer) forwardTo(where?.server);
+   */
+  metadataForKey(
+    storeName: string,
+    keyBytes: Buffer,
+  ): { server: string | undefined; partition: number; taskId: string } | undefined {
+    const sub = this.#plan?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
+    const tasks = this.#layout?.tasks.filter((task) => task.subtopologyId === sub?.id) ?? [];
+    if (sub === undefined || tasks.length === 0) return undefined;
+    const partition = defaultPartition(keyBytes, tasks.length);
+    const taskId = `${sub.id}_${partition}`;
+    const server = this.allMetadata().find((entry) => entry.taskIds.includes(taskId))?.server;
+    return { server, partition, taskId };
   }
 
   /**

@@ -31,7 +31,7 @@ import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
-import { createStreamsAssignor, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
+import { createStreamsAssignor, decodeHostsMarker, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
 
@@ -78,6 +78,8 @@ export class StreamThread {
   #idleTimer: NodeJS.Timeout | undefined;
   #wallClockTimer: NodeJS.Timeout | undefined;
   #wallClockPending = false;
+  #hosts: ReadonlyMap<string, ReadonlyArray<string>> = new Map();
+  #nextHosts: Map<string, string[]> | undefined;
 
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
@@ -95,7 +97,12 @@ export class StreamThread {
     });
     this.#consumer = new GroupConsumer(kafka, {
       groupId: config.applicationId,
-      assignor: createStreamsAssignor(layout, () => [...this.#tasks.keys()]),
+      assignor: createStreamsAssignor(
+        layout,
+        () => [...this.#tasks.keys()],
+        () => false,
+        config.applicationServer,
+      ),
       ...(config.consumer.maxBytesPerPartition === undefined
         ? {}
         : { maxBytesPerPartition: config.consumer.maxBytesPerPartition }),
@@ -114,6 +121,9 @@ export class StreamThread {
     });
     this.#consumer.on('rebalancing', () => this.#rebalanceStarted());
     this.#consumer.on('assigned', (partitions) => {
+      // The hosts marker (if any) arrived with this assignment, just before it.
+      this.#hosts = this.#nextHosts ?? new Map();
+      this.#nextHosts = undefined;
       // Never rejects: a failure to apply the assignment fails the thread instead.
       this.#settling = this.#exclusive(() => this.#applyAssignment(partitions)).catch((error: unknown) =>
         this.#fail(error as Error),
@@ -122,7 +132,13 @@ export class StreamThread {
     this.#consumer.on('crashed', (error) => this.#fail(error));
     this.#consumer.on('foreignTopicsAssigned', (topics) => {
       if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) setImmediate(() => this.#ctx.onApplicationShutdown());
+      for (const topic of topics) this.#nextHosts = decodeHostsMarker(topic) ?? this.#nextHosts;
     });
+  }
+
+  /** Which server (`applicationServer`) runs which tasks, as of the last assignment. */
+  hosts(): ReadonlyMap<string, ReadonlyArray<string>> {
+    return this.#hosts;
   }
 
   /** The ids of the tasks this thread runs now. */

@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { makeOrders, regionTotalsTopology } from './region-totals.js';
+import { makeOrders, type RegionTotal, regionTotalsTopology, STORE } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
 describe('KafkaStreams: a second instance joins', () => {
@@ -23,6 +24,7 @@ describe('KafkaStreams: a second instance joins', () => {
         bootstrapServers: endpoints().kafkaBrokers,
         stateDir: `/tmp/${applicationId}/${instance}`,
         commitIntervalMs: 200,
+        applicationServer: `${instance}.local:8080`,
         logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
       });
       running.push(streams);
@@ -68,5 +70,24 @@ describe('KafkaStreams: a second instance joins', () => {
     await produceOrders(input!, second);
     const totals = await readTotals(first.length + second.length);
     expectExactTotals(totals, [...first, ...second]);
+
+    // Interactive-query routing: both instances agree where each region lives, and that instance has it.
+    const byServer = new Map([
+      ['a.local:8080', a],
+      ['b.local:8080', b],
+    ]);
+    for (const instance of [a, b]) {
+      expect(instance.allMetadata().sort((x, y) => x.server.localeCompare(y.server))).toEqual([
+        { server: 'a.local:8080', taskIds: a.localTaskIds() },
+        { server: 'b.local:8080', taskIds: b.localTaskIds() },
+      ]);
+    }
+    for (const region of new Set([...first, ...second].map((o) => o.order.region))) {
+      const where = a.metadataForKey(STORE, Buffer.from(region))!;
+      expect(b.metadataForKey(STORE, Buffer.from(region))).toEqual(where);
+      const owner = byServer.get(where.server!)!;
+      const local = owner.localStores<ReadOnlyKeyValueStore<string, RegionTotal>>(STORE);
+      expect(local.find((s) => s.taskId === where.taskId)?.store.get(region)).toBeDefined();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   createStreamsAssignor,
+  decodeHostsMarker,
+  HOSTS_MARKER_PREFIX,
   SHUTDOWN_APPLICATION_MARKER,
 } from '../../../topology/runtime/streams-assignor.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
@@ -71,5 +73,31 @@ describe('the streams assignor', () => {
     for (const id of ['a', 'b']) {
       expect(plan.get(id)!.partitions).toEqual([{ topic: SHUTDOWN_APPLICATION_MARKER, partition: 0 }]);
     }
+  });
+
+  it('shares which server runs which tasks through a hosts marker topic in every assignment', () => {
+    const hook = createStreamsAssignor(
+      layout,
+      () => [],
+      () => false,
+      'a.local:1',
+    );
+    expect(JSON.parse(hook.userData().toString())).toMatchObject({ server: 'a.local:1' });
+    const withServer = (memberId: string, server: string) => ({
+      memberId,
+      userData: Buffer.from(JSON.stringify({ version: 1, tasks: [], server })),
+    });
+    const plan = hook.assign({
+      members: [withServer('m1', 'a.local:1'), withServer('m2', 'b.local:2')],
+      partitionCounts: new Map(),
+    });
+    const markers = [...plan.values()].map(
+      (a) => a.partitions.find((p) => p.topic.startsWith(HOSTS_MARKER_PREFIX))!.topic,
+    );
+    expect(new Set(markers).size).toBe(1);
+    const hosts = decodeHostsMarker(markers[0]!)!;
+    expect([...hosts.keys()].sort()).toEqual(['a.local:1', 'b.local:2']);
+    expect([...hosts.values()].flat().sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
+    expect(decodeHostsMarker('orders')).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ export function pinoLogCreator(logger: Logger): logCreator {
       // kafkajs logs every protocol error response (a rebalance under way, a leader moving) at ERROR on
       // the connection, although the caller handles it; the caller's own log says when one matters.
       if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(fields, message);
+      // The runtime's assignor sends marker topics (hosts, shutdown) this way on purpose.
+      else if (message === 'Consumer group received unsubscribed topics') logger.debug(fields, message);
       else if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else logger.debug(fields, message);
