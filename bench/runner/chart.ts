@@ -76,3 +76,28 @@ function format(value: number): string {
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** An SVG bar chart of each contender's median drain rate (records per second) in the peer comparison. */
+export function renderPeerChart(title: string, medians: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(medians);
+  const barHeight = 28;
+  const height = MARGIN.top + entries.length * (barHeight + 12) + 30;
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const max = niceCeiling(Math.max(1, ...entries.map(([, v]) => v)));
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${MARGIN.left}" y="20" font-size="14">${escapeXml(title)}</text>`,
+  ];
+  entries.forEach(([name, value], i) => {
+    const y = MARGIN.top + i * (barHeight + 12);
+    const width = (value / max) * plotWidth;
+    parts.push(
+      `<text x="${MARGIN.left - 6}" y="${y + barHeight / 2 + 4}" text-anchor="end">${escapeXml(name)}</text>`,
+      `<rect x="${MARGIN.left}" y="${y}" width="${width.toFixed(1)}" height="${barHeight}" fill="${COLOURS[i % COLOURS.length]}"/>`,
+      `<text x="${MARGIN.left + width + 6}" y="${y + barHeight / 2 + 4}">${value.toLocaleString('en')} records/s</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}

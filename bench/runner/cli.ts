@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
+import { renderPeerChart } from './chart.js';
 import { type BenchCluster, openBenchCluster } from './cluster.js';
 import { machineInfo, writeResults } from './results.js';
 import { runPeers } from './run-peers.js';
@@ -192,16 +193,14 @@ async function finish(
   settings: Record<string, unknown>,
   outcome: { runs: PipelineRunResult[]; unavailable: Record<string, string> },
   extra: Record<string, unknown> = {},
+  chart?: string,
 ) {
   const medians = mediansOf(outcome.runs);
-  const files = await writeResults(scenario, {
-    machine,
-    settings,
-    medians,
-    unavailable: outcome.unavailable,
-    ...extra,
-    runs: outcome.runs,
-  });
+  const files = await writeResults(
+    scenario,
+    { machine, settings, medians, unavailable: outcome.unavailable, ...extra, runs: outcome.runs },
+    chart,
+  );
   console.log(JSON.stringify({ medians, unavailable: outcome.unavailable, ...extra }, null, 2));
   log(`wrote ${files.json} and ${files.svg}`);
 }
@@ -296,6 +295,10 @@ common(
         { ...opts, kafka: cluster.kafkaVersion, broker: cluster.kind },
         { runs: [], unavailable: {} },
         { peers: result },
+        renderPeerChart(
+          `median records/s draining ${result.backlog.toLocaleString('en')} reservations (at-least-once, ${result.commitIntervalMs} ms commits)`,
+          result.medianRecordsPerSecond,
+        ),
       );
     });
   });

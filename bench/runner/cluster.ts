@@ -36,11 +36,7 @@ export async function openBenchCluster(options: {
     };
   }
   options.log('starting a private Kafka broker for the benchmark...');
-  const cluster = await startKafkaCluster({
-    brokers: 1,
-    name: 'bench',
-    log: (line) => options.log(`[kafka] ${line}`),
-  });
+  const cluster = await startPrivateBroker(options.log);
   await warmUpCoordinators(cluster.brokers);
   return {
     brokers: cluster.brokers,
@@ -86,4 +82,19 @@ async function warmUpCoordinators(brokers: string[]): Promise<void> {
   await transaction.send({ topic: '__bench-warm-up', messages: [{ value: 'warm' }] });
   await transaction.commit();
   await producer.disconnect();
+}
+
+/**
+ * A private single-node cluster. Tried up to three times: the stack's random cluster id sometimes starts
+ * with "-", which the storage tool's argument parser takes for an option ("expected one argument").
+ */
+async function startPrivateBroker(log: (line: string) => void) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKafkaCluster({ brokers: 1, name: 'bench', log: (line) => log(`[kafka] ${line}`) });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      log(`the private broker did not start (${(error as Error).message.split('\n')[0]}); trying again`);
+    }
+  }
 }

@@ -17,7 +17,8 @@ const MAX_BATCH = 1000;
 
 /** Sends workload records and remembers acceptance times. */
 export class LoadDriver {
-  readonly #producer: Producer;
+  readonly #kafka: Kafka;
+  #producer: Producer;
   readonly #serdes;
   readonly #catalog: PropertyCatalog;
   readonly #workload: BookingWorkload;
@@ -34,14 +35,19 @@ export class LoadDriver {
     catalog: PropertyCatalog;
     workload: BookingWorkload;
   }) {
-    this.#producer = options.kafka.producer({
+    this.#kafka = options.kafka;
+    this.#producer = this.#newProducer();
+    this.#serdes = avroReservationSerdes(options.registry);
+    this.#catalog = options.catalog;
+    this.#workload = options.workload;
+  }
+
+  #newProducer(): Producer {
+    return this.#kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    this.#serdes = avroReservationSerdes(options.registry);
-    this.#catalog = options.catalog;
-    this.#workload = options.workload;
   }
 
   /** Connects the producer and prepares the serdes (registers the schemas if needed). */
@@ -102,10 +108,22 @@ export class LoadDriver {
       messages.push({ key: record.key, value, timestamp: String(now) });
       if (operation.kind === 'create') this.acceptedAt.set(operation.confirmationNumber, now);
     }
-    await this.#producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#producer.sendBatch({ acks: -1, topicMessages });
+        break;
+      } catch (error) {
+        // Right after topics are recreated a partition may briefly have no leader. A refused batch leaves
+        // kafkajs' idempotent sequence numbers out of step, so resend with a new producer (the pipeline
+        // ignores a duplicate event by its id).
+        if (attempt >= 5 || (error as { retriable?: boolean }).retriable === false) throw error;
+        await this.#producer.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        this.#producer = this.#newProducer();
+        await this.#producer.connect();
+      }
+    }
     this.sent += count;
     const second = Math.floor((now - this.#startedAt) / 1000);
     while (this.sentPerSecond.length <= second) this.sentPerSecond.push(0);

@@ -49,6 +49,8 @@ export async function writeResults(
     runs: readonly PipelineRunResult[];
     [k: string]: unknown;
   },
+  /** A chart of its own (the peer comparison); default: the runs' timelines. */
+  chart?: string,
 ): Promise<{ json: string; svg: string }> {
   body.machine.loadAverageAfter = loadavg().map((l) => Math.round(l * 10) / 10);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -60,6 +62,9 @@ export async function writeResults(
     json,
     `${JSON.stringify({ scenario, date: new Date().toISOString(), ...body, runs }, null, 2)}\n`,
   );
-  await writeFile(svg, renderChart(`${scenario}: ${body.runs.map((r) => r.label).join(', ')}`, body.runs));
+  await writeFile(
+    svg,
+    chart ?? renderChart(`${scenario}: ${body.runs.map((r) => r.label).join(', ')}`, body.runs),
+  );
   return { json, svg };
 }

@@ -23,7 +23,7 @@ import { type Instance, startPipelineInstance, startProcess } from './instances.
 import { LoadDriver } from './load-driver.js';
 import { readProcStat } from './proc-stat.js';
 import { median } from './stats.js';
-import { resetTopics } from './topics.js';
+import { precreateChangelogs, resetTopics } from './topics.js';
 
 const PEER_DIR = fileURLToPath(new URL('../peers/kafka-streams/', import.meta.url));
 const PEER_JAR = join(PEER_DIR, 'target', 'kafka-streams-peer.jar');
@@ -175,6 +175,11 @@ async function startContender(
   const { cluster } = options;
   switch (contender) {
     case 'ours':
+      await precreateChangelogs(
+        new Kafka({ clientId: 'bench-peers', brokers: cluster.brokers, logLevel: logLevel.ERROR }),
+        group,
+        options.partitions,
+      );
       return startPipelineInstance(
         'ours',
         {

@@ -22,7 +22,7 @@ import { LoadDriver } from './load-driver.js';
 import { type Sample, Sampler } from './sampler.js';
 import { latencySummary } from './stats.js';
 import { type Decision, StatusObserver } from './status-observer.js';
-import { resetTopics, topicTotals } from './topics.js';
+import { precreateChangelogs, resetTopics, topicTotals } from './topics.js';
 
 /** A stretch of load at one target rate. */
 export interface Phase {
@@ -136,6 +136,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const catalog = loadPropertyCatalog(catalogPath);
   const registry = new HttpSchemaRegistryClient({ url: cluster.registryUrl });
 
+  await precreateChangelogs(kafka, applicationId, options.partitions);
   const instances: Instance[] = [];
   const sourceTopics = [...Object.keys(INPUT_TOPICS), ...SETTLEMENT_INPUT_TOPICS];
   const sampler = new Sampler(

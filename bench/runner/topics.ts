@@ -3,8 +3,11 @@
  * topic left by the previous one (pipeline, changelog and peer topics; never Kafka's own `__*` topics)
  * and creates the pipeline's topics again with the partition count of the scenario.
  */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { pipelineTopics } from '../../api/kafka/ensure-topics.js';
+import { DEFAULT_KPI_WINDOWS, STORES } from '../../processors/topology/config.js';
+import { kpiStoreName } from '../../processors/topology/kpi-processor.js';
+import { SETTLEMENT_STORES } from '../../processors/topology/settlement-processor.js';
 
 /** Deletes every non-internal topic and creates `pipelineTopics()` (plus `extra`) with `partitions` each. */
 export async function resetTopics(
@@ -22,10 +25,11 @@ export async function resetTopics(
     for (let attempt = 0; ; attempt++) {
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
+      if (missing.length === 0) break;
       try {
         await admin.createTopics({
           waitForLeaders: true,
+          // Dead-letter topics too: the runtime requires them co-partitioned with their source topics.
           topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
         });
       } catch (error) {
@@ -33,8 +37,63 @@ export async function resetTopics(
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
+    await waitUntilServed(admin, wanted);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Creates the reservation application's changelog topics before its instances start. The runtime creates
+ * missing ones itself, but on a busy broker its first ListOffsets on a just-created changelog can answer
+ * NOT_LEADER_FOR_PARTITION, which the runtime currently treats as fatal; created and served here first,
+ * the runtime finds them ready.
+ */
+export async function precreateChangelogs(
+  kafka: Kafka,
+  applicationId: string,
+  partitions: number,
+): Promise<void> {
+  const keyValue = [...Object.values(STORES), ...Object.values(SETTLEMENT_STORES)];
+  const windows = DEFAULT_KPI_WINDOWS.map(kpiStoreName);
+  const topics = [
+    ...keyValue.map((store) => ({ store, policy: 'compact' })),
+    ...windows.map((store) => ({ store, policy: 'compact,delete' })),
+  ].map(({ store, policy }) => ({
+    topic: `${applicationId}-${store}-changelog`,
+    numPartitions: partitions,
+    replicationFactor: -1,
+    configEntries: [{ name: 'cleanup.policy', value: policy }],
+  }));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics });
+    await waitUntilServed(
+      admin,
+      topics.map((t) => t.topic),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A busy broker reports a new partition's leader in its metadata before the leader serves it (produce
+ * answers NOT_LEADER_FOR_PARTITION for seconds). Waits until every partition answers a ListOffsets.
+ */
+async function waitUntilServed(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 }
 
