@@ -18,6 +18,7 @@ export class Joined<K, V, VO> {
     readonly name: string | undefined,
   ) {}
 
+  /** Serdes of the stream's keys and values (and, optionally, of the table's values). */
   static with<K, V, VO>(
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
@@ -26,22 +27,27 @@ export class Joined<K, V, VO> {
     return new Joined(keySerde, valueSerde, otherValueSerde, undefined);
   }
 
+  /** A name for the join node and its repartition topic; serdes from the stream. */
   static as<K, V, VO>(name: string): Joined<K, V, VO> {
     return new Joined<K, V, VO>(undefined, undefined, undefined, name);
   }
 
+  /** Names the join node and its repartition topic (`<name>-left-repartition`). */
   withName(name: string): Joined<K, V, VO> {
     return new Joined(this.keySerde, this.valueSerde, this.otherValueSerde, name);
   }
 
+  /** The serde of the keys written to the repartition topic. */
   withKeySerde(keySerde: Serde<K>): Joined<K, V, VO> {
     return new Joined(keySerde, this.valueSerde, this.otherValueSerde, this.name);
   }
 
+  /** The serde of the stream values written to the repartition topic. */
   withValueSerde(valueSerde: Serde<V>): Joined<K, V, VO> {
     return new Joined(this.keySerde, valueSerde, this.otherValueSerde, this.name);
   }
 
+  /** The serde of the table's values. */
   withOtherValueSerde(otherValueSerde: Serde<VO>): Joined<K, V, VO> {
     return new Joined(this.keySerde, this.valueSerde, otherValueSerde, this.name);
   }

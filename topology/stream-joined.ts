@@ -25,6 +25,7 @@ export class StreamJoined<K, V, VO> {
     readonly loggingEnabled: boolean,
   ) {}
 
+  /** Serdes of the keys, this stream's values and the other stream's values (for the join stores). */
   static with<K, V, VO>(
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
@@ -33,26 +34,32 @@ export class StreamJoined<K, V, VO> {
     return new StreamJoined(keySerde, valueSerde, otherValueSerde, undefined, undefined, undefined, true);
   }
 
+  /** A base name for the join stores; serdes from the streams. */
   static as<K, V, VO>(storeName: string): StreamJoined<K, V, VO> {
     return new StreamJoined<K, V, VO>(undefined, undefined, undefined, undefined, storeName, undefined, true);
   }
 
+  /** Names the join nodes (`<name>-join-this`, ...) and repartition topics (`<name>-left-repartition`, ...). */
   withName(name: string): StreamJoined<K, V, VO> {
     return this.copy({ name });
   }
 
+  /** Names the join stores (`<storeName>-this-join-store`, ...) and so their changelogs. */
   withStoreName(storeName: string): StreamJoined<K, V, VO> {
     return this.copy({ storeName });
   }
 
+  /** The serde of the keys in the join stores and repartition topics. */
   withKeySerde(keySerde: Serde<K>): StreamJoined<K, V, VO> {
     return this.copy({ keySerde });
   }
 
+  /** The serde of this stream's values. */
   withValueSerde(valueSerde: Serde<V>): StreamJoined<K, V, VO> {
     return this.copy({ valueSerde });
   }
 
+  /** The serde of the other stream's values. */
   withOtherValueSerde(otherValueSerde: Serde<VO>): StreamJoined<K, V, VO> {
     return this.copy({ otherValueSerde });
   }
