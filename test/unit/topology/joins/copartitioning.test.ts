@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Consumed,
+  Joined,
   JoinWindows,
   Repartitioned,
   Serdes,
@@ -89,6 +90,19 @@ describe('co-partitioning of joins', () => {
     expect(error).toBeInstanceOf(TopologyError);
     expect((error as TopologyError).code).toBe('STRM_ERR_TOPOLOGY_NOT_COPARTITIONED');
     expect((error as Error).message).toMatch(/"l-repartition" \(3\), "r-repartition" \(4\)/);
+  });
+
+  it('with automatic repartitioning off, names the join that follows a key change', () => {
+    const builder = new StreamsBuilder({ automaticRepartition: false });
+    const rooms = builder.table('rooms', Consumed.with(str, str));
+    builder
+      .stream('bookings', Consumed.with(str, str))
+      .selectKey((_, room) => room)
+      .join(rooms, (b, r) => b + r, Joined.as('booking-room'))
+      .to('out');
+    expect(() => builder.build()).toThrow(
+      /stateful step "booking-room" follows a key change at "KSTREAM-KEY-SELECT-/,
+    );
   });
 
   it('refuses a join of a topic pattern, which cannot be checked', () => {

@@ -9,6 +9,7 @@ import {
   Produced,
   Serdes,
   SessionWindows,
+  SlidingWindows,
   StreamsBuilder,
   Suppressed,
   TaskError,
@@ -105,6 +106,28 @@ describe('suppress until the window closes', () => {
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }
+  });
+
+  it('waits past the end of windows that include their end (sliding windows)', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    builder
+      .stream('clicks', Consumed.with(str, str))
+      .groupByKey()
+      .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(10, 2))
+      .count()
+      .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()))
+      .toStream()
+      .to('final', Produced.with(windowedKey, num));
+    const driver = await drive(builder.build());
+    const input = driver.createInputTopic('clicks', str, str);
+    const output = driver.createOutputTopic('final', windowedKey, num);
+    input.pipeInput('ann', 'a', 20); // window [10,20]: a record at 22 could still join it
+    input.pipeInput('bob', 'b', 22);
+    expect(output.isEmpty()).toBe(true);
+    input.pipeInput('bob', 'c', 23); // stream time 23 > 20 + 2: final
+    expect(output.readKeyValuesToList().map((kv) => [kv.key.key, kv.key.window, kv.value])).toEqual([
+      ['ann', { start: 10, end: 20 }, 1],
+    ]);
   });
 
   it('suppresses a filtered windowed table too: it keeps its windows', async () => {
