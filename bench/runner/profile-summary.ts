@@ -67,12 +67,23 @@ function areaOf(file: string, functionName: string): string {
   return `${file.split('/')[0]}/`;
 }
 
+/**
+ * The main thread's profile in a `--cpu-prof-dir` folder: the largest file (the tsx loader's worker
+ * thread writes a second, nearly idle one).
+ */
+export function mainProfileIn(folder: string): string {
+  const files = readdirSync(folder)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(folder, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  if (files[0] === undefined) throw new Error(`no .cpuprofile in ${folder}; run with --profile first`);
+  return files[0];
+}
+
 function main(): void {
   const [target, topArg] = process.argv.slice(2);
   if (target === undefined) throw new Error('usage: profile-summary.ts <profile.cpuprofile | folder> [top]');
-  const file = statSync(target).isDirectory()
-    ? join(target, readdirSync(target).find((f) => f.endsWith('.cpuprofile')) ?? '')
-    : target;
+  const file = statSync(target).isDirectory() ? mainProfileIn(target) : target;
   const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   const top = Number(topArg ?? 25);
   console.log(`total sampled ${summary.totalMs} ms (${file})\n\nby area:`);

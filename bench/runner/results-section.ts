@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summariseProfile } from './profile-summary.js';
+import { mainProfileIn, summariseProfile } from './profile-summary.js';
 import { RESULTS_DIR } from './results.js';
 
 const START = '<!-- pipeline-benchmark:start -->';
@@ -151,9 +151,7 @@ function render(profileTarget: string | undefined): string {
     );
   }
   if (profileTarget !== undefined) {
-    const file = statSync(profileTarget).isDirectory()
-      ? join(profileTarget, readdirSync(profileTarget).find((f) => f.endsWith('.cpuprofile'))!)
-      : profileTarget;
+    const file = statSync(profileTarget).isDirectory() ? mainProfileIn(profileTarget) : profileTarget;
     const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')));
     out.push(
       `### CPU profile of one instance (seed run 1, \`node --cpu-prof\`, ${n(summary.totalMs)} ms sampled)`,
