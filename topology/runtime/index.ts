@@ -11,6 +11,7 @@ export type {
   UncaughtExceptionHandler,
   UncaughtExceptionResponse,
 } from './config.js';
+export { droppedRecordsMetric } from './dropped-records-metric.js';
 export { deadLetterTopicOf } from './error-handlers.js';
 export { RuntimeError, type RuntimeErrorCode } from './errors.js';
 export type {

@@ -152,8 +152,12 @@ export class KafkaStreams {
     try {
       this.#plan = this.#topology.plan();
       this.#layout = await this.#prepareTopics(kafka, this.#plan);
+      // close() called while the topics were being prepared: do not join the group after all.
+      if (this.#closing !== undefined) return;
       await this.#startThread();
     } catch (error) {
+      // Closed while starting: the half-started member was stopped by close(), nothing failed.
+      if (this.#closing !== undefined) return;
       this.#logger.error({ err: error }, 'start failed');
       this.#setState('ERROR');
       await this.#thread?.stop(false);

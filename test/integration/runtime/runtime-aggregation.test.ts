@@ -69,4 +69,30 @@ describe('KafkaStreams on the real broker: repartition and aggregation', () => {
     await streams.close();
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
   });
+
+  it('refuses to start on a missing input topic with a coded error, and close() right after start() is clean', async () => {
+    const [output] = await createTopics([uniqueName('totals')]);
+    const missing = new KafkaStreams(regionTotalsTopology(uniqueName('absent'), output!), {
+      applicationId: uniqueName('missing-input'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(missing.start()).rejects.toMatchObject({ code: 'STRM_ERR_RUNTIME_SOURCE_TOPIC_MISSING' });
+    expect(missing.state).toBe('ERROR');
+    await missing.close();
+    expect(missing.state).toBe('NOT_RUNNING');
+
+    const [input] = await createTopics([uniqueName('orders')]);
+    const quick = new KafkaStreams(regionTotalsTopology(input!, output!), {
+      applicationId: uniqueName('quick-close'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      stateDir: '/tmp/tstreams-quick-close',
+      logger: pino({ level: 'silent' }),
+    });
+    const starting = quick.start();
+    await quick.close();
+    await starting;
+    expect(quick.state).toBe('NOT_RUNNING');
+    expect(quick.localTaskIds()).toEqual([]);
+  });
 });
