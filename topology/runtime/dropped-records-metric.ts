@@ -55,7 +55,11 @@ export function droppedRecordsMetric(
     const id = `${record.taskId}\u0000${record.processor}\u0000${record.reason}`;
     const entry = pending.get(id);
     if (entry !== undefined) entry.count++;
-    else pending.set(id, { labels: labelsOf(applicationId, record.taskId, record.processor, record.reason), count: 1 });
+    else
+      pending.set(id, {
+        labels: labelsOf(applicationId, record.taskId, record.processor, record.reason),
+        count: 1,
+      });
   };
 }
 
