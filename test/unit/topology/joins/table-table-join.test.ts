@@ -6,6 +6,8 @@ import {
   Produced,
   Serdes,
   StreamsBuilder,
+  TimeWindows,
+  WindowedSerdes,
 } from '../../../../topology/index.js';
 import { drive } from '../windows/helpers.js';
 
@@ -105,5 +107,30 @@ describe('table-table joins', () => {
     driver.createInputTopic('owners', str, str).pipeInput('r1', 'ada', 2);
     driver.createInputTopic('rates', str, str).pipeInput('r1', '100', 3);
     expect(driver.createOutputTopic('joined', str, str).readValuesToList()).toEqual(['suite@$100 by ada']);
+  });
+
+  it('joins two windowed tables through their window stores (a windowed key finds its window)', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    const windows = TimeWindows.ofSizeWithNoGrace(10);
+    const clicks = builder.stream('clicks', Consumed.with(str, str)).groupByKey().windowedBy(windows).count();
+    const buys = builder.stream('buys', Consumed.with(str, str)).groupByKey().windowedBy(windows).count();
+    clicks
+      .leftJoin(buys, (c, b) => `${b ?? 0}/${c}`)
+      .toStream()
+      .to('conversion', Produced.with(WindowedSerdes.timeWindowed(str, 10), str));
+    const driver = await drive(builder.build());
+    const clickInput = driver.createInputTopic('clicks', str, str);
+    const buyInput = driver.createInputTopic('buys', str, str);
+    clickInput.pipeInput('ann', 'c', 1);
+    clickInput.pipeInput('ann', 'c', 2);
+    buyInput.pipeInput('ann', 'b', 3);
+    clickInput.pipeInput('ann', 'c', 12); // another window: no buys there
+    const output = driver.createOutputTopic('conversion', WindowedSerdes.timeWindowed(str, 10), str);
+    expect(output.readKeyValuesToList().map((kv) => [kv.key.window.start, kv.value])).toEqual([
+      [0, '0/1'],
+      [0, '0/2'],
+      [0, '1/2'],
+      [10, '0/1'],
+    ]);
   });
 });
