@@ -2,7 +2,7 @@
  * Result files of the pipeline benchmark: `bench/results/<timestamp>-<scenario>.json` (settings, machine,
  * every run's measurements) and an SVG chart beside it.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +21,9 @@ export interface MachineInfo {
 
 /** Describes this machine; call before the runs (the load average after is added by {@link writeResults}). */
 export function machineInfo(): MachineInfo {
-  let java = 'unknown';
-  try {
-    java = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr;
-    if (stderr) java = stderr.split('\n')[0] ?? java;
-  }
+  // `java -version` prints to stderr.
+  const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const java = (version.stderr || version.stdout || 'unknown').split('\n')[0]!.trim();
   return {
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
