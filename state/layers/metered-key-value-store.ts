@@ -3,13 +3,11 @@
  * serdes (in the serde context of its changelog topic), times every operation, and exposes the flush
  * listener of the record cache below it, typed.
  */
-import type { Serde, SerdeContext } from '../../schemas/serde.js';
-import { StateStoreError } from '../errors.js';
-import { OpenIterators, TransformingIterator } from '../internal/iterators.js';
-import { changelogTopic, type KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
-import { type MeteredStore, OperationTimer, type StoreStatistics } from '../metrics.js';
-import type { ChangelogRecord, KeyValue, KeyValueIterator, KeyValueStore, StoreContext } from '../store.js';
+import type { Serde } from '../../schemas/serde.js';
+import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
+import type { KeyValue, KeyValueIterator, KeyValueStore } from '../store.js';
 import type { CachingKeyValueStore } from './caching-key-value-store.js';
+import { AbstractMeteredStore } from './metered-store.js';
 
 /**
  * Told about each entry the record cache writes below at a commit (or eviction): the key, its new value
@@ -38,66 +36,29 @@ export function isCachedStateStore<K, V>(store: unknown): store is CachedStateSt
 }
 
 /** A typed, metered key-value store over a stack of byte stores. */
-export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V>, MeteredStore {
-  private readonly timer = new OperationTimer();
-  /** Tracked here too: a cached store's scans may hold no iterator of the inner store at all. */
-  private readonly iterators: OpenIterators;
-  private keyContext: SerdeContext = { topic: '', isKey: true };
-  private valueContext: SerdeContext = { topic: '', isKey: false };
+export class MeteredKeyValueStore<K, V>
+  extends AbstractMeteredStore<K, V, KeyValueBytesStore>
+  implements KeyValueStore<K, V>, CachedStateStore<K, V>
+{
+  protected readonly statisticsKind = 'keyValue' as const;
 
   /**
    * @param inner the byte-store stack (caching, change-logging, inner store)
    * @param cache the caching layer inside `inner`, when caching is on
    */
   constructor(
-    private readonly inner: KeyValueBytesStore,
-    readonly keySerde: Serde<K>,
-    readonly valueSerde: Serde<V>,
+    inner: KeyValueBytesStore,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
     private readonly cache?: CachingKeyValueStore,
   ) {
-    this.iterators = new OpenIterators(inner.name);
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  async init(context: StoreContext): Promise<void> {
-    const topic = changelogTopic(context, this.name);
-    this.keyContext = { topic, isKey: true };
-    this.valueContext = { topic, isKey: false };
-    await this.inner.init(context);
-  }
-
-  async flush(): Promise<void> {
-    const start = performance.now();
-    await this.inner.flush();
-    this.timer.record('flush', start);
-  }
-
-  async close(): Promise<void> {
-    const leak = this.iterators.closeAll();
-    await this.inner.close();
-    if (leak) throw leak;
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
+    super(inner, keySerde, valueSerde);
   }
 
   setFlushListener(listener: FlushListener<K, V>): boolean {
     if (this.cache === undefined) return false;
     return this.cache.setFlushListener((key, newValue, oldValue, timestamp) => {
-      listener(
-        this.keyFrom(key),
-        newValue === null ? undefined : this.valueFrom(newValue),
-        oldValue === undefined ? undefined : this.valueFrom(oldValue),
-        timestamp,
-      );
+      listener(this.keyFrom(key), this.flushedValue(newValue), this.flushedValue(oldValue), timestamp);
     });
   }
 
@@ -170,59 +131,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedSt
     return this.inner.approximateNumEntries();
   }
 
-  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
-    const start = performance.now();
-    this.inner.restoreBatch(records);
-    this.timer.restoredRecords += records.length;
-    this.timer.record('restore', start);
-  }
-
-  statistics(): StoreStatistics {
-    const inner = this.inner.statistics();
-    return {
-      storeName: this.name,
-      kind: 'keyValue',
-      persistent: this.persistent,
-      operations: this.timer.operations,
-      restoredRecords: this.timer.restoredRecords,
-      approximateEntries: inner.approximateEntries,
-      sizeBytes: inner.sizeBytes,
-      ...(inner.cache === undefined ? {} : { cache: inner.cache }),
-    };
-  }
-
   private typed(iterator: KeyValueIterator<Buffer, Buffer>): KeyValueIterator<K, V> {
-    return this.iterators.track(
-      (onClose) =>
-        new TransformingIterator(
-          this.name,
-          iterator,
-          ({ key, value }) => ({ key: this.keyFrom(key), value: this.valueFrom(value) }),
-          onClose,
-        ),
-    );
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(key, this.keyContext);
-    if (bytes === null) {
-      throw new StateStoreError(
-        'STRM_ERR_STORE_SERDE',
-        `State store "${this.name}": key serde "${this.keySerde.name}" encoded a key as null; store keys must not be null`,
-      );
-    }
-    return bytes;
-  }
-
-  private valueBytes(value: V): Buffer | null {
-    return value === null || value === undefined ? null : this.valueSerde.serialize(value, this.valueContext);
-  }
-
-  private keyFrom(bytes: Buffer): K {
-    return this.keySerde.deserialize(bytes, this.keyContext);
-  }
-
-  private valueFrom(bytes: Buffer): V {
-    return this.valueSerde.deserialize(bytes, this.valueContext);
+    return this.typedIterator(iterator, (key) => this.keyFrom(key));
   }
 }
