@@ -28,6 +28,11 @@ export async function restoreTasks(
   applicationId: string,
   tasks: ReadonlyArray<ActiveTask>,
   logger: Logger,
+  /**
+   * Awaited before a batch of a store's changelog is applied: a look-ahead of its value serde, so that
+   * values written with a schema id the serde has not seen yet can be read back from the store.
+   */
+  prepareValues?: (storeName: string, topic: string, values: ReadonlyArray<Buffer | null>) => Promise<void>,
 ): Promise<RestoreResult> {
   const stores = new Map<string, { task: ActiveTask; storeName: string; store: StateStore }>();
   const ranges: Array<Omit<ReadRange, 'endOffset'>> = [];
@@ -54,8 +59,14 @@ export async function restoreTasks(
     await readToEnd(kafka, {
       groupId,
       partitions: withEnds,
-      onBatch: (batch) => {
-        const { store } = stores.get(key(batch.topic, batch.partition))!;
+      onBatch: async (batch) => {
+        const { store, storeName } = stores.get(key(batch.topic, batch.partition))!;
+        if (prepareValues !== undefined)
+          await prepareValues(
+            storeName,
+            batch.topic,
+            batch.records.map((record) => record.value),
+          );
         const records: ChangelogRecord[] = [];
         for (const record of batch.records) {
           if (record.key === null) continue; // not written by a store: nothing to restore

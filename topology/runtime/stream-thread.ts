@@ -31,6 +31,7 @@ import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
+import { SerdePreparation } from './serde-preparation.js';
 import { createStreamsAssignor, decodeHostsMarker, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
@@ -64,6 +65,7 @@ export class StreamThread {
   readonly #ctx: StreamThreadContext;
   readonly #consumer: GroupConsumer;
   readonly #sender: SenderLanes;
+  readonly #serdes: SerdePreparation;
   readonly #tasks = new Map<string, ActiveTask>();
   /** Offset of the last acknowledged record per `topic\u0000partition` (records sent with a partition). */
   readonly #acknowledged = new Map<string, number>();
@@ -84,6 +86,7 @@ export class StreamThread {
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
     const { config, kafka, events, logger, layout } = ctx;
+    this.#serdes = new SerdePreparation(ctx.plan, config.applicationId);
     this.#sender = new SenderLanes(kafka, {
       lanes: config.producer.lanes ?? 1,
       chunkSize: config.producer.chunkSize ?? 1000,
@@ -221,6 +224,16 @@ export class StreamThread {
     const task = spec === undefined ? undefined : this.#tasks.get(spec.id);
     if (task === undefined) return; // fetched before the partition moved away: the new owner reads it
     clearTimeout(this.#idleTimer);
+    // Only serdes with a look-ahead (a registry) make the batch wait; the others never await here.
+    const preparing = this.#serdes.beforeBatch(batch);
+    if (preparing !== undefined) {
+      try {
+        await preparing;
+      } catch (error) {
+        this.#fail(error as Error);
+        return;
+      }
+    }
 
     const started = performance.now();
     const position = task.position(batch.topic);
@@ -334,7 +347,13 @@ export class StreamThread {
       for (const spec of wanted.values()) {
         if (!this.#tasks.has(spec.id)) created.push(await this.#createTask(spec));
       }
-      const restored = await restoreTasks(this.#ctx.kafka, this.#ctx.config.applicationId, created, logger);
+      const restored = await restoreTasks(
+        this.#ctx.kafka,
+        this.#ctx.config.applicationId,
+        created,
+        logger,
+        (storeName, topic, values) => this.#serdes.prepareStoreValues(storeName, topic, values),
+      );
       if (restored.partitions > 0)
         events.emit('restoreCompleted', { taskIds: created.map((t) => t.id), ...restored });
       for (const task of created) {
@@ -385,6 +404,7 @@ export class StreamThread {
       .filter(([name, store]) => store.persistent && changelogs.has(name))
       .map(([name]) => name);
     const prepared = persistent.length > 0 ? await prepareTaskDirectory(path, persistent) : undefined;
+    await this.#serdes.forTask(spec.subtopologyId);
     await engine.initStores();
     return new ActiveTask(spec, engine, collector, {
       path,
