@@ -3,12 +3,11 @@
  * byte store, expire once stream time passes the retention, and are found by key and time bounds for
  * session merging. The metered session store above it adds serdes.
  */
-import { storeNotOpen } from '../errors.js';
 import { ConcatenatingIterator, TransformingIterator } from '../internal/iterators.js';
-import type { BytesStoreStatistics, KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
-import { SegmentClock } from '../internal/segments.js';
+import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
+import { AbstractSegmentedStore } from '../internal/segmented-store.js';
 import type { CachingKeyValueStore } from '../layers/caching-key-value-store.js';
-import type { ChangelogRecord, KeyValueIterator, StoreContext } from '../store.js';
+import type { KeyValueIterator } from '../store.js';
 import { decodeSessionKey, encodeSessionKey, type SessionKey, sessionEndOf } from './session-key-schema.js';
 
 /** Told about each session the record cache writes below (`newValue` `null`: removed). */
@@ -20,49 +19,18 @@ export type SessionBytesFlushListener = (
 ) => void;
 
 /** The byte-level session store. */
-export class SegmentedSessionStore {
-  private readonly clock: SegmentClock;
-  private open = false;
-
+export class SegmentedSessionStore extends AbstractSegmentedStore {
   constructor(
-    private readonly inner: KeyValueBytesStore,
+    inner: KeyValueBytesStore,
     readonly retentionMs: number,
     segmentIntervalMs: number,
-    private readonly cache?: CachingKeyValueStore,
+    cache?: CachingKeyValueStore,
   ) {
-    this.clock = new SegmentClock(inner.name, retentionMs, segmentIntervalMs);
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  async init(context: StoreContext): Promise<void> {
-    await this.inner.init(context);
-    this.clock.recover(this.inner, sessionEndOf);
-    this.open = true;
-  }
-
-  flush(): Promise<void> {
-    return this.inner.flush();
-  }
-
-  async close(): Promise<void> {
-    this.open = false;
-    await this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.open && this.inner.isOpen();
+    super(inner, retentionMs, segmentIntervalMs, sessionEndOf, cache);
   }
 
   setFlushListener(listener: SessionBytesFlushListener): boolean {
-    if (this.cache === undefined) return false;
-    return this.cache.setFlushListener((stored, newValue, oldValue, timestamp) =>
+    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp) =>
       listener(decodeSessionKey(stored), newValue, oldValue, timestamp),
     );
   }
@@ -70,11 +38,7 @@ export class SegmentedSessionStore {
   /** Writes a session (a `null` value removes it); sessions that ended before the retention are dropped. */
   put(key: Buffer, start: number, end: number, value: Buffer | null): void {
     this.assertOpen();
-    this.clock.observe(end, this.inner);
-    if (this.clock.isExpired(end)) {
-      this.clock.droppedRecords++;
-      return;
-    }
+    if (!this.admitWrite(end)) return;
     this.inner.put(encodeSessionKey(this.clock.segmentId(end), key, start, end), value);
   }
 
@@ -117,25 +81,5 @@ export class SegmentedSessionStore {
         ),
     );
     return new ConcatenatingIterator(this.name, sources);
-  }
-
-  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
-    this.assertOpen();
-    let latest = this.clock.observedTime;
-    for (const record of records) latest = Math.max(latest, sessionEndOf(record.key));
-    this.clock.observe(latest, this.inner);
-    this.inner.restoreBatch(records.filter((record) => !this.clock.isExpired(sessionEndOf(record.key))));
-  }
-
-  approximateNumEntries(): number {
-    return this.inner.approximateNumEntries();
-  }
-
-  statistics(): BytesStoreStatistics {
-    return { ...this.inner.statistics(), droppedExpiredRecords: this.clock.droppedRecords };
-  }
-
-  private assertOpen(): void {
-    if (!this.open) throw storeNotOpen(this.name);
   }
 }

@@ -3,13 +3,13 @@
  * may itself be cached and logged), expire segment by segment once stream time passes the retention, and
  * are fetched by key and time range. The metered window store above it adds serdes.
  */
-import { storeNotOpen } from '../errors.js';
 import { compareBytes } from '../internal/bytes.js';
 import { ConcatenatingIterator, TransformingIterator } from '../internal/iterators.js';
-import type { BytesStoreStatistics, KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
-import { SegmentClock, segmentOf, segmentPrefix } from '../internal/segments.js';
-import type { BytesFlushListener, CachingKeyValueStore } from '../layers/caching-key-value-store.js';
-import type { ChangelogRecord, KeyValue, KeyValueIterator, StoreContext } from '../store.js';
+import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
+import { AbstractSegmentedStore } from '../internal/segmented-store.js';
+import { segmentOf, segmentPrefix } from '../internal/segments.js';
+import type { CachingKeyValueStore } from '../layers/caching-key-value-store.js';
+import type { KeyValue, KeyValueIterator } from '../store.js';
 import {
   decodeWindowKey,
   encodeWindowKey,
@@ -44,68 +44,29 @@ export interface WindowStoreShape {
 }
 
 /** The byte-level window store. */
-export class SegmentedWindowStore {
-  private readonly clock: SegmentClock;
+export class SegmentedWindowStore extends AbstractSegmentedStore {
   private sequence = 0;
-  private open = false;
 
   constructor(
-    private readonly inner: KeyValueBytesStore,
+    inner: KeyValueBytesStore,
     readonly shape: WindowStoreShape,
-    private readonly cache?: CachingKeyValueStore,
+    cache?: CachingKeyValueStore,
   ) {
-    this.clock = new SegmentClock(inner.name, shape.retentionMs, shape.segmentIntervalMs);
-  }
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  get observedStreamTime(): number {
-    return this.clock.observedTime;
-  }
-
-  async init(context: StoreContext): Promise<void> {
-    await this.inner.init(context);
-    this.clock.recover(this.inner, windowStartOf);
-    this.open = true;
-  }
-
-  flush(): Promise<void> {
-    return this.inner.flush();
-  }
-
-  async close(): Promise<void> {
-    this.open = false;
-    await this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.open && this.inner.isOpen();
+    super(inner, shape.retentionMs, shape.segmentIntervalMs, windowStartOf, cache);
   }
 
   /** Registers the cache's flush listener, decoding window keys; false when caching is off. */
   setFlushListener(listener: WindowBytesFlushListener): boolean {
-    if (this.cache === undefined) return false;
-    const decoded: BytesFlushListener = (stored, newValue, oldValue, timestamp) => {
+    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp) => {
       const { key, windowStart } = decodeWindowKey(stored);
       listener(key, windowStart, newValue, oldValue, timestamp);
-    };
-    return this.cache.setFlushListener(decoded);
+    });
   }
 
   /** Writes (or with `null` deletes) the window of `key` starting at `windowStart`; expired windows are dropped. */
   put(key: Buffer, value: Buffer | null, windowStart: number): void {
     this.assertOpen();
-    this.clock.observe(windowStart, this.inner);
-    if (this.clock.isExpired(windowStart)) {
-      this.clock.droppedRecords++;
-      return;
-    }
+    if (!this.admitWrite(windowStart)) return;
     if (this.shape.retainDuplicates) {
       // Duplicates are only ever added; a null has nothing to delete.
       if (value === null) return;
@@ -185,23 +146,6 @@ export class SegmentedWindowStore {
     return this.fetchKeyRange(undefined, undefined, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   }
 
-  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
-    this.assertOpen();
-    let latest = this.clock.observedTime;
-    for (const record of records) latest = Math.max(latest, windowStartOf(record.key));
-    this.clock.observe(latest, this.inner);
-    const live = records.filter((record) => !this.clock.isExpired(windowStartOf(record.key)));
-    this.inner.restoreBatch(live);
-  }
-
-  approximateNumEntries(): number {
-    return this.inner.approximateNumEntries();
-  }
-
-  statistics(): BytesStoreStatistics {
-    return { ...this.inner.statistics(), droppedExpiredRecords: this.clock.droppedRecords };
-  }
-
   private keep(
     entry: KeyValue<Buffer, Buffer>,
     segment: number,
@@ -219,9 +163,5 @@ export class SegmentedWindowStore {
       key: { key: decoded.key, windowStart: decoded.windowStart, value: entry.value },
       value: entry.value,
     };
-  }
-
-  private assertOpen(): void {
-    if (!this.open) throw storeNotOpen(this.name);
   }
 }
