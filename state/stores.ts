@@ -15,6 +15,20 @@ import { WindowStoreBuilder } from './builders/window-store-builder.js';
 import type { KeyValueBytesStoreSupplier } from './internal/key-value-bytes-store.js';
 
 /**
+ * The shape arguments of the in-memory and persistent window store factories, named so that editors show
+ * them as parameters.
+ */
+type WindowStoreShapeArguments = [
+  retentionMs: number,
+  windowSizeMs: number,
+  retainDuplicates: boolean,
+  segmentIntervalMs?: number,
+];
+
+/** The shape arguments of the in-memory and persistent session store factories. */
+type SessionStoreShapeArguments = [retentionMs: number, segmentIntervalMs?: number];
+
+/**
  * Factories of store suppliers and builders. Persistent stores live on RocksDB under
  * `stateDir/<applicationId>/<taskId>/<name>`; in-memory ones are rebuilt from their changelog.
  *
@@ -49,39 +63,13 @@ export const Stores = {
    * segment by segment (`segmentIntervalMs`, default half the retention and at least a minute);
    * `retainDuplicates` keeps every value put for a window (stream-stream joins) instead of the last.
    */
-  inMemoryWindowStore(
-    name: string,
-    retentionMs: number,
-    windowSizeMs: number,
-    retainDuplicates: boolean,
-    segmentIntervalMs?: number,
-  ): WindowBytesStoreSupplier {
-    return new WindowBytesStoreSupplier(
-      name,
-      false,
-      retentionMs,
-      windowSizeMs,
-      retainDuplicates,
-      segmentIntervalMs,
-    );
+  inMemoryWindowStore(name: string, ...shape: WindowStoreShapeArguments): WindowBytesStoreSupplier {
+    return new WindowBytesStoreSupplier(name, false, ...shape);
   },
 
   /** A window store on RocksDB; arguments as for {@link Stores.inMemoryWindowStore}. */
-  persistentWindowStore(
-    name: string,
-    retentionMs: number,
-    windowSizeMs: number,
-    retainDuplicates: boolean,
-    segmentIntervalMs?: number,
-  ): WindowBytesStoreSupplier {
-    return new WindowBytesStoreSupplier(
-      name,
-      true,
-      retentionMs,
-      windowSizeMs,
-      retainDuplicates,
-      segmentIntervalMs,
-    );
+  persistentWindowStore(name: string, ...shape: WindowStoreShapeArguments): WindowBytesStoreSupplier {
+    return new WindowBytesStoreSupplier(name, true, ...shape);
   },
 
   /** A builder of typed window stores over `supplier`; logging on, caching off until enabled. */
@@ -94,21 +82,13 @@ export const Stores = {
   },
 
   /** A session store kept in memory; sessions that ended before stream time minus `retentionMs` expire. */
-  inMemorySessionStore(
-    name: string,
-    retentionMs: number,
-    segmentIntervalMs?: number,
-  ): SessionBytesStoreSupplier {
-    return new SessionBytesStoreSupplier(name, false, retentionMs, segmentIntervalMs);
+  inMemorySessionStore(name: string, ...shape: SessionStoreShapeArguments): SessionBytesStoreSupplier {
+    return new SessionBytesStoreSupplier(name, false, ...shape);
   },
 
   /** A session store on RocksDB; arguments as for {@link Stores.inMemorySessionStore}. */
-  persistentSessionStore(
-    name: string,
-    retentionMs: number,
-    segmentIntervalMs?: number,
-  ): SessionBytesStoreSupplier {
-    return new SessionBytesStoreSupplier(name, true, retentionMs, segmentIntervalMs);
+  persistentSessionStore(name: string, ...shape: SessionStoreShapeArguments): SessionBytesStoreSupplier {
+    return new SessionBytesStoreSupplier(name, true, ...shape);
   },
 
   /** A builder of typed session stores over `supplier`; logging on, caching off until enabled. */
