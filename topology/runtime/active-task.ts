@@ -5,8 +5,10 @@
  * committed yet.
  */
 import { type CheckpointEntry, restoreStartOffset } from '../../state/index.js';
+import type { TransactionalProducer } from '../internal/kafka/transactional-producer.js';
 import type { TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { StreamTask } from '../internal/task/stream-task.js';
+import type { RecordSender } from './record-sender.js';
 import type { TaskCollector } from './task-collector.js';
 import type { TaskSpec } from './task-layout.js';
 
@@ -18,6 +20,12 @@ export interface TaskDirectoryInfo {
   readonly checkpointedStores: ReadonlyArray<string>;
   /** Checkpoint entries of stores whose local files were kept. */
   readonly trusted: ReadonlyMap<string, CheckpointEntry>;
+}
+
+/** An exactly-once task's own output path: its transactional producer and the sender feeding it. */
+export interface TaskTransaction {
+  readonly producer: TransactionalProducer;
+  readonly sender: RecordSender;
 }
 
 export class ActiveTask {
@@ -35,6 +43,8 @@ export class ActiveTask {
     readonly engine: StreamTask,
     readonly collector: TaskCollector,
     readonly directory: TaskDirectoryInfo,
+    /** Set under exactly-once only; at-least-once tasks share the thread's sender. */
+    readonly transaction?: TaskTransaction,
   ) {}
 
   get id(): string {

@@ -18,17 +18,19 @@
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
+import { deleteCheckpoint, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
+import { isFencedError, TransactionalProducer } from '../internal/kafka/transactional-producer.js';
 import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
-import { ActiveTask } from './active-task.js';
+import { ActiveTask, type TaskTransaction } from './active-task.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { inputFailureHandlerFor, productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
+import { RecordSender } from './record-sender.js';
 import { restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
 import { SerdePreparation } from './serde-preparation.js';
@@ -66,6 +68,8 @@ export class StreamThread {
   readonly #consumer: GroupConsumer;
   readonly #sender: SenderLanes;
   readonly #serdes: SerdePreparation;
+  /** `processingGuarantee: 'exactly_once'`: a transactional producer per task, read_committed input. */
+  readonly #eos: boolean;
   readonly #tasks = new Map<string, ActiveTask>();
   /** Offset of the last acknowledged record per `topic\u0000partition` (records sent with a partition). */
   readonly #acknowledged = new Map<string, number>();
@@ -87,6 +91,7 @@ export class StreamThread {
     this.#ctx = ctx;
     const { config, kafka, events, logger, layout } = ctx;
     this.#serdes = new SerdePreparation(ctx.plan, config.applicationId);
+    this.#eos = config.processingGuarantee === 'exactly_once';
     this.#sender = new SenderLanes(kafka, {
       lanes: config.producer.lanes ?? 1,
       chunkSize: config.producer.chunkSize ?? 1000,
@@ -100,6 +105,8 @@ export class StreamThread {
     });
     this.#consumer = new GroupConsumer(kafka, {
       groupId: config.applicationId,
+      // Exactly-once: never process records of aborted (or still open) transactions upstream.
+      readCommitted: this.#eos,
       assignor: createStreamsAssignor(
         layout,
         () => [...this.#tasks.keys()],
@@ -267,9 +274,10 @@ export class StreamThread {
       lag: Math.max(0, batch.highWatermark - (last === undefined ? 0 : last.offset + 1)),
     });
 
-    this.#sender.dispatch();
-    if (this.#sender.buffered > config.maxBufferedRecords) {
-      await this.#sender.waitUntilBelow(Math.floor(config.maxBufferedRecords / 2));
+    const out = task.transaction?.sender ?? this.#sender;
+    out.dispatch();
+    if (out.buffered > config.maxBufferedRecords) {
+      await out.waitUntilBelow(Math.floor(config.maxBufferedRecords / 2));
     }
     try {
       const requested = [...this.#tasks.values()].some((t) => t.engine.commitRequested);
@@ -332,8 +340,17 @@ export class StreamThread {
     try {
       for (const task of [...this.#tasks.values()]) {
         if (wanted.has(task.id)) continue;
-        const clean = !task.hasUncommitted();
-        if (clean) {
+        let clean = !task.hasUncommitted();
+        if (clean && task.transaction !== undefined) {
+          // Punctuators may have written since the last commit: commit them in the task's transaction.
+          clean = await this.#commitTransaction(task, []).then(
+            () => true,
+            (error: unknown) => {
+              logger.warn({ err: error, taskId: task.id }, 'last transaction of a task moving away failed');
+              return false;
+            },
+          );
+        } else if (clean) {
           // Punctuators may have written since the last commit: make the stores and outputs durable.
           await task.engine.flush();
           await this.#sender.flush();
@@ -375,7 +392,8 @@ export class StreamThread {
   /** Builds a task and opens its stores; the caller restores them and starts the processors. */
   async #createTask(spec: TaskSpec): Promise<ActiveTask> {
     const { config, plan, layout, events, logger } = this.#ctx;
-    const collector = new TaskCollector(spec.id, this.#sender, layout.partitionCounts);
+    const transaction = this.#eos ? await this.#openTransaction(spec) : undefined;
+    const collector = new TaskCollector(spec.id, transaction?.sender ?? this.#sender, layout.partitionCounts);
     const engine = StreamTask.create(plan, spec.subtopologyId, spec.partition, {
       applicationId: config.applicationId,
       stateDir: config.stateDir,
@@ -404,13 +422,54 @@ export class StreamThread {
       .filter(([name, store]) => store.persistent && changelogs.has(name))
       .map(([name]) => name);
     const prepared = persistent.length > 0 ? await prepareTaskDirectory(path, persistent) : undefined;
+    // Exactly-once: local files hold uncommitted writes until a clean close writes a new checkpoint; if
+    // the process dies first, no checkpoint means the next owner wipes them and restores committed state.
+    if (this.#eos && persistent.length > 0) await deleteCheckpoint(path);
     await this.#serdes.forTask(spec.subtopologyId);
     await engine.initStores();
-    return new ActiveTask(spec, engine, collector, {
-      path,
-      checkpointedStores: persistent,
-      trusted: prepared?.trusted ?? new Map(),
+    return new ActiveTask(
+      spec,
+      engine,
+      collector,
+      { path, checkpointedStores: persistent, trusted: prepared?.trusted ?? new Map() },
+      transaction,
+    );
+  }
+
+  /**
+   * Exactly-once: the task's transactional producer (`<applicationId>-<taskId>`) and its sender. Connecting
+   * fences an older owner of the task and aborts what it left open, before the stores are restored.
+   */
+  async #openTransaction(spec: TaskSpec): Promise<TaskTransaction> {
+    const { config, kafka, events, logger } = this.#ctx;
+    const producer = new TransactionalProducer(kafka, {
+      transactionalId: `${config.applicationId}-${spec.id}`,
+      chunkSize: config.producer.chunkSize ?? 1000,
+      initialRetryTimeMs: config.producer.transactionRetryMs ?? 10,
+      onAcknowledged: (topic, partition, lastOffset) => {
+        const key = `${topic}\u0000${partition}`;
+        if (lastOffset > (this.#acknowledged.get(key) ?? -1)) this.#acknowledged.set(key, lastOffset);
+      },
     });
+    const sender = new RecordSender(producer, {
+      chunkSize: config.producer.chunkSize ?? 1000,
+      events,
+      onFailure: productionHandlerFor(config.productionExceptionHandler, { events, logger }),
+      // A fenced producer means the task moved: its commit closes it. Anything else fails the thread.
+      onFatal: (error) => {
+        if (!isFencedError(error)) this.#fail(error);
+      },
+    });
+    await producer.connect();
+    return { producer, sender };
+  }
+
+  /** Flushes the task's stores and outputs into its transaction and commits it with `offsets`. */
+  async #commitTransaction(task: ActiveTask, offsets: ReadonlyArray<TopicPartitionOffset>): Promise<void> {
+    const { producer, sender } = task.transaction!;
+    await task.engine.flush();
+    await sender.flush();
+    await producer.commit(offsets, this.#ctx.config.applicationId);
   }
 
   /** Writes the task's checkpoint; its stores must be flushed and their changelog records acknowledged. */
@@ -431,10 +490,23 @@ export class StreamThread {
   async #closeTask(task: ActiveTask, clean: boolean): Promise<void> {
     this.#tasks.delete(task.id);
     if (clean) await this.#writeCheckpoint(task);
+    else task.transaction?.sender.discard();
     try {
       await task.engine.close();
     } catch (error) {
       this.#ctx.logger.warn({ err: error, taskId: task.id }, 'closing a task failed');
+    }
+    if (task.transaction !== undefined) {
+      // Not clean: the open transaction is aborted, so none of its outputs or offsets become visible.
+      if (!clean) await deleteCheckpoint(task.directory.path).catch(() => undefined);
+      await task.transaction.producer
+        .disconnect()
+        .catch((error: unknown) =>
+          this.#ctx.logger.debug(
+            { err: error, taskId: task.id },
+            'closing the transactional producer failed',
+          ),
+        );
     }
     this.#ctx.events.emit('taskClosed', task.id, clean);
   }
@@ -444,6 +516,10 @@ export class StreamThread {
    * acknowledged by the brokers, then the positions committed. Exactly-once will do this per task.
    */
   async #commitTasks(reason: CommitEvent['reason']): Promise<void> {
+    if (this.#eos) {
+      await this.#commitTransactions(reason);
+      return;
+    }
     const started = performance.now();
     const tasks = [...this.#tasks.values()];
     for (const task of tasks) await task.engine.flush();
@@ -465,6 +541,51 @@ export class StreamThread {
     for (const task of tasks) {
       if (Date.now() - task.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) await this.#writeCheckpoint(task);
     }
+    this.#ctx.events.emit('commit', {
+      durationMs: performance.now() - started,
+      taskIds: committed.map((task) => task.id),
+      reason,
+    });
+  }
+
+  /**
+   * Exactly-once commit: per task, stores flushed and outputs sent into the task's transaction, which then
+   * commits with the task's input positions. A fenced task (another instance owns it now) is closed
+   * without committing and the member rejoins through the rebalance that moved it; any other failure
+   * aborts, closes the task dirty (its state restores from the changelog) and fails the thread, whose
+   * uncaught-exception handler decides (`REPLACE_THREAD` goes on from the last commit).
+   */
+  async #commitTransactions(reason: CommitEvent['reason']): Promise<void> {
+    const started = performance.now();
+    this.#lastCommitAt = Date.now();
+    const committed: ActiveTask[] = [];
+    for (const task of [...this.#tasks.values()]) {
+      task.engine.clearCommitRequest();
+      const offsets = task.offsetsToCommit();
+      try {
+        await this.#commitTransaction(task, offsets);
+      } catch (error) {
+        if (isFencedError(error)) {
+          this.#ctx.logger.warn(
+            { taskId: task.id, err: error },
+            'task migrated: its producer was fenced; closing it without committing',
+          );
+          await this.#closeTask(task, false);
+          continue;
+        }
+        await this.#closeTask(task, false);
+        throw new RuntimeError(
+          'STRM_ERR_RUNTIME_PRODUCTION',
+          `The transaction of task ${task.id} failed and was aborted: ${(error as Error).message}`,
+          { cause: error, retriable: true },
+        );
+      }
+      if (offsets.length > 0) {
+        task.markCommitted(offsets);
+        committed.push(task);
+      }
+    }
+    if (committed.length === 0) return;
     this.#ctx.events.emit('commit', {
       durationMs: performance.now() - started,
       taskIds: committed.map((task) => task.id),
@@ -505,6 +626,7 @@ export class StreamThread {
         return;
       }
       this.#sender.dispatch();
+      for (const task of this.#tasks.values()) task.transaction?.sender.dispatch();
     });
   }
 

@@ -8,8 +8,12 @@
 import { defaultPartition } from '../internal/murmur2.js';
 import type { RecordCollector } from '../internal/task/task-io.js';
 import type { Headers } from '../record.js';
-import type { SourceCoordinates } from './record-sender.js';
-import type { SenderLanes } from './sender-lanes.js';
+import type { PendingRecord, SourceCoordinates } from './record-sender.js';
+
+/** Where a collector queues records: the shared sender lanes, or an exactly-once task's own sender. */
+export interface RecordQueue {
+  add(record: PendingRecord): void;
+}
 
 export class TaskCollector implements RecordCollector {
   /** Set by the thread before each record; `undefined` while punctuating. */
@@ -17,7 +21,7 @@ export class TaskCollector implements RecordCollector {
 
   constructor(
     private readonly taskId: string,
-    private readonly sender: SenderLanes,
+    private readonly sender: RecordQueue,
     private readonly partitionCounts: ReadonlyMap<string, number>,
   ) {}
 

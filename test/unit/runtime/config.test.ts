@@ -25,8 +25,12 @@ describe('resolveConfig', () => {
     [{ applicationId: 'has space', bootstrapServers: 'a:1' }, /applicationId "has space"/],
     [{ applicationId: 'app', bootstrapServers: '' }, /bootstrapServers is empty/],
     [
-      { applicationId: 'app', bootstrapServers: 'a:1', processingGuarantee: 'exactly_once' as const },
-      /not available yet/,
+      {
+        applicationId: 'app',
+        bootstrapServers: 'a:1',
+        processingGuarantee: 'exactly_twice' as unknown as 'exactly_once',
+      },
+      /processingGuarantee "exactly_twice" is not known/,
     ],
     [{ applicationId: 'app', bootstrapServers: 'a:1', numStandbyReplicas: 1 }, /numStandbyReplicas/],
     [{ applicationId: 'app', bootstrapServers: 'a:1', commitIntervalMs: 0 }, /commitIntervalMs/],
@@ -34,6 +38,27 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(config)).toThrowError(
       expect.objectContaining({ code: 'STRM_ERR_RUNTIME_CONFIG', message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe('exactly-once configuration', () => {
+  it('defaults the commit interval to 100 ms under exactly-once and keeps 1 s for at-least-once', () => {
+    const eos = resolveConfig({
+      applicationId: 'app',
+      bootstrapServers: 'a:1',
+      processingGuarantee: 'exactly_once',
+    });
+    expect(eos.processingGuarantee).toBe('exactly_once');
+    expect(eos.commitIntervalMs).toBe(100);
+    expect(resolveConfig({ applicationId: 'app', bootstrapServers: 'a:1' }).commitIntervalMs).toBe(1_000);
+    expect(
+      resolveConfig({
+        applicationId: 'app',
+        bootstrapServers: 'a:1',
+        processingGuarantee: 'exactly_once',
+        commitIntervalMs: 250,
+      }).commitIntervalMs,
+    ).toBe(250);
   });
 });
 

@@ -16,6 +16,12 @@ export interface ReadToEndRequest {
   readonly partitions: ReadonlyArray<ReadRange>;
   /** Called for every batch, in offset order per partition; awaited. */
   readonly onBatch: (batch: RecordBatch) => void | Promise<void>;
+  /**
+   * Read only committed records (skip aborted ones and transaction markers), as exactly-once changelogs
+   * need. The end offsets must then be last stable offsets. Default true: without transactions it reads
+   * the same records.
+   */
+  readonly readCommitted?: boolean;
 }
 
 /**
@@ -44,11 +50,23 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
     groupId: request.groupId,
     assignor,
     maxBytesPerPartition: 1024 * 1024,
+    readCommitted: request.readCommitted ?? true,
   });
   await consumer.connect();
   try {
     await new Promise<void>((resolve, reject) => {
       consumer.on('crashed', reject);
+      // Offsets of a read_committed consumer are not contiguous: a range may end in a transaction marker
+      // or aborted records that never reach the handler, only the batch's end.
+      const reached = (topic: string, partition: number, lastOffset: number) => {
+        const id = key(topic, partition);
+        const end = remaining.get(id);
+        if (end !== undefined && lastOffset + 1 >= end) {
+          remaining.delete(id);
+          if (remaining.size === 0) resolve();
+        }
+      };
+      consumer.on('batchEnd', reached);
       consumer
         .run([...new Set(wanted.map((p) => p.topic))], async (batch, control) => {
           const id = key(batch.topic, batch.partition);
@@ -59,10 +77,7 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
           if (records.length > 0) await request.onBatch({ ...batch, records });
           const last = batch.records[batch.records.length - 1];
           if (last !== undefined) control.resolveOffset(last.offset);
-          if (last !== undefined && last.offset + 1 >= end) {
-            remaining.delete(id);
-            if (remaining.size === 0) resolve();
-          }
+          if (last !== undefined) reached(batch.topic, batch.partition, last.offset);
           await control.heartbeat();
         })
         .catch(reject);

@@ -59,6 +59,12 @@ export interface GroupConsumerEvents {
    * assignment). The runtime uses a marker topic this way to tell every member to shut down.
    */
   foreignTopicsAssigned: [topics: string[]];
+  /**
+   * A fetched batch was done with, up to `lastOffset` (transaction markers and aborted records included,
+   * which a `read_committed` consumer never hands to the batch handler): how a reader knows it reached an
+   * end offset when offsets are not contiguous.
+   */
+  batchEnd: [topic: string, partition: number, lastOffset: number];
 }
 
 /**
@@ -91,7 +97,12 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop.
       retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
     });
-    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, RECEIVED_UNSUBSCRIBED_TOPICS } = this.#consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, RECEIVED_UNSUBSCRIBED_TOPICS, END_BATCH_PROCESS } =
+      this.#consumer.events;
+    this.#consumer.on(END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.lastOffset !== null && payload.lastOffset !== undefined)
+        this.emit('batchEnd', payload.topic, payload.partition, Number(payload.lastOffset));
+    });
     this.#consumer.on(RECEIVED_UNSUBSCRIBED_TOPICS, ({ payload }) => {
       this.emit('foreignTopicsAssigned', [...payload.topicsNotSubscribed]);
     });

@@ -1,0 +1,263 @@
+/**
+ * The producer of one exactly-once task. kafkajs has no KIP-447 (a transaction cannot be tied to the
+ * consumer group generation), so, as in Kafka Streams' first exactly-once design, every task has its own
+ * transactional producer whose `transactionalId` is `<applicationId>-<taskId>`: a new owner of the task
+ * connects with the same id, the broker bumps the epoch, aborts whatever the old owner left open and fences
+ * it (its next call fails with {@link KafkaFacadeError} `STRM_ERR_KAFKA_PRODUCER_FENCED`).
+ *
+ * Outputs, changelog records and the task's input offsets (`sendOffsets`) go into one transaction, opened
+ * on the first send and committed by {@link TransactionalProducer.commit}.
+ */
+import {
+  CompressionTypes,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type Transaction,
+} from 'kafkajs';
+import { KafkaFacadeError, kafkaErrorType } from './errors.js';
+import type { SendFailure } from './producer.js';
+import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
+
+/** Settings of a {@link TransactionalProducer}. */
+export interface TransactionalProducerOptions {
+  /** `<applicationId>-<taskId>`: the same for every owner of the task, so that a zombie is fenced. */
+  readonly transactionalId: string;
+  /** Records per `sendBatch` request (see the idempotent producer). Default 1000. */
+  readonly chunkSize?: number;
+  /** Records larger than this are refused before sending. Default 1,000,000. */
+  readonly maxRecordBytes?: number;
+  /**
+   * First retry delay in ms. Right after a commit the coordinator answers the next transaction's first
+   * request with CONCURRENT_TRANSACTIONS until the markers are written (kafkajs issue 304); kafkajs
+   * waits its retry backoff before trying again, so a small first delay keeps the per-transaction
+   * latency low. Default 10 ms.
+   */
+  readonly initialRetryTimeMs?: number;
+  /** As for the idempotent producer: offset of the last record acknowledged per explicit partition. */
+  readonly onAcknowledged?: (topic: string, partition: number, lastOffset: number) => void;
+}
+
+/** Error types with which the broker tells a producer that a newer one took its transactional id. */
+const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
+
+/** True when `error` (or its cause chain) says this producer was fenced by a newer one. */
+export function isFencedError(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    if (current instanceof KafkaFacadeError && current.code === 'STRM_ERR_KAFKA_PRODUCER_FENCED') return true;
+    const type = kafkaErrorType(current);
+    if (type !== undefined && FENCED_TYPES.has(type)) return true;
+    current = (current as { cause?: unknown } | null)?.cause;
+  }
+  return false;
+}
+
+export class TransactionalProducer {
+  readonly #producer: Producer;
+  readonly #chunkSize: number;
+  readonly #maxRecordBytes: number;
+  readonly #onAcknowledged: TransactionalProducerOptions['onAcknowledged'];
+  readonly #transactionalId: string;
+  #transaction: Transaction | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+  #connected = false;
+
+  constructor(kafka: Kafka, options: TransactionalProducerOptions) {
+    this.#transactionalId = options.transactionalId;
+    this.#chunkSize = options.chunkSize ?? 1000;
+    this.#maxRecordBytes = options.maxRecordBytes ?? 1_000_000;
+    this.#onAcknowledged = options.onAcknowledged;
+    this.#producer = kafka.producer({
+      transactionalId: options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: {
+        initialRetryTime: options.initialRetryTimeMs ?? 10,
+        maxRetryTime: 1_000,
+        retries: Number.MAX_SAFE_INTEGER,
+      },
+    });
+  }
+
+  /** The transactional id: `<applicationId>-<taskId>`. */
+  get transactionalId(): string {
+    return this.#transactionalId;
+  }
+
+  /** True while a transaction holds records or offsets not committed yet. */
+  get inTransaction(): boolean {
+    return this.#transaction !== undefined;
+  }
+
+  /** Connects and initialises the transactional id: fences older producers and aborts what they left open. */
+  async connect(): Promise<void> {
+    if (this.#connected) return;
+    try {
+      await this.#producer.connect();
+      // kafkajs initialises the transactional id lazily, with the first transaction: open an empty one
+      // now (aborting it sends nothing) so that the fencing happens before this owner restores or sends.
+      const first = await this.#producer.transaction();
+      await first.abort();
+    } catch (error) {
+      throw translate(error, `Initialising transactional producer ${this.#transactionalId}`);
+    }
+    this.#connected = true;
+  }
+
+  /** Aborts an open transaction (best effort) and disconnects. */
+  async disconnect(): Promise<void> {
+    if (!this.#connected) return;
+    this.#connected = false;
+    await this.abort().catch(() => undefined);
+    await this.#producer.disconnect();
+  }
+
+  /**
+   * Sends `records` inside the current transaction (opened if needed), behind earlier sends. Records over
+   * `maxRecordBytes` come back as failures without being sent; any broker refusal rejects, because a
+   * transaction with a failed send must be aborted as a whole.
+   */
+  send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
+    const run = this.#tail.then(() => this.#sendAll(records));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Commits the transaction with the task's input positions (`sendOffsets` for `groupId`): outputs,
+   * changelog records and offsets become visible together. A no-op with nothing sent and no offsets.
+   */
+  async commit(offsets: ReadonlyArray<TopicPartitionOffset>, groupId: string): Promise<void> {
+    await this.#tail;
+    if (this.#transaction === undefined && offsets.length === 0) return;
+    try {
+      const transaction = await this.#begin();
+      if (offsets.length > 0) {
+        const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+        for (const { topic, partition, offset } of offsets) {
+          const list = byTopic.get(topic) ?? [];
+          list.push({ partition, offset: String(offset) });
+          byTopic.set(topic, list);
+        }
+        await transaction.sendOffsets({
+          consumerGroupId: groupId,
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        });
+      }
+      await transaction.commit();
+      this.#transaction = undefined;
+    } catch (error) {
+      throw translate(error, `Committing the transaction of ${this.#transactionalId}`);
+    }
+  }
+
+  /** Aborts the open transaction, if any: none of its records or offsets ever become visible. */
+  async abort(): Promise<void> {
+    await this.#tail;
+    const transaction = this.#transaction;
+    this.#transaction = undefined;
+    if (transaction === undefined) return;
+    try {
+      await transaction.abort();
+    } catch (error) {
+      throw translate(error, `Aborting the transaction of ${this.#transactionalId}`);
+    }
+  }
+
+  async #begin(): Promise<Transaction> {
+    this.#transaction ??= await this.#producer.transaction();
+    return this.#transaction;
+  }
+
+  async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
+    const failures: SendFailure[] = [];
+    const records = all.filter((record) => {
+      const size = recordBytes(record);
+      if (size <= this.#maxRecordBytes) return true;
+      failures.push({
+        record,
+        error: new KafkaFacadeError(
+          'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
+          `A record for topic ${record.topic} has ${size} bytes, more than the ${this.#maxRecordBytes} the broker accepts; make it smaller or raise the topic's max.message.bytes (and maxRecordBytes).`,
+        ),
+      });
+      return false;
+    });
+    for (let start = 0; start < records.length; start += this.#chunkSize) {
+      const chunk = records.slice(start, start + this.#chunkSize);
+      try {
+        const transaction = await this.#begin();
+        const byTopic = new Map<string, Message[]>();
+        for (const record of chunk) {
+          const list = byTopic.get(record.topic) ?? [];
+          list.push(toMessage(record));
+          byTopic.set(record.topic, list);
+        }
+        const acknowledged = await transaction.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+        if (this.#onAcknowledged !== undefined) {
+          const counts = new Map<string, number>();
+          for (const record of chunk) {
+            if (record.partition === undefined) continue;
+            const key = `${record.topic}\u0000${record.partition}`;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+          for (const meta of acknowledged) {
+            const count = counts.get(`${meta.topicName}\u0000${meta.partition}`);
+            if (count !== undefined && meta.baseOffset !== undefined)
+              this.#onAcknowledged(meta.topicName, meta.partition, Number(meta.baseOffset) + count - 1);
+          }
+        }
+      } catch (error) {
+        throw translate(error, `Producing ${chunk.length} record(s) in ${this.#transactionalId}`);
+      }
+    }
+    return failures;
+  }
+}
+
+function translate(error: unknown, action: string): KafkaFacadeError {
+  if (error instanceof KafkaFacadeError) return error;
+  if (isFencedError(error)) {
+    return new KafkaFacadeError(
+      'STRM_ERR_KAFKA_PRODUCER_FENCED',
+      `${action}: a newer producer with the same transactional id took over (this task moved to another instance); the task is closed without committing and the instance rejoins the group.`,
+      { cause: error, retriable: true },
+    );
+  }
+  return new KafkaFacadeError(
+    'STRM_ERR_KAFKA_TRANSACTION',
+    `${action} failed: ${(error as Error).message}; the transaction is aborted and the task's state restored from its changelog.`,
+    // Restarting the task (a new transaction) can always help: the input is redone from the last commit.
+    { cause: error, retriable: true },
+  );
+}
+
+function toMessage(record: OutgoingRecord): Message {
+  const message: Message = { key: record.key, value: record.value, timestamp: String(record.timestamp) };
+  if (record.partition !== undefined) message.partition = record.partition;
+  if (record.headers !== undefined) {
+    const headers: Record<string, Buffer | string> = {};
+    for (const [name, value] of Object.entries(record.headers))
+      if (value !== undefined) headers[name] = value;
+    message.headers = headers;
+  }
+  return message;
+}
+
+function recordBytes(record: OutgoingRecord): number {
+  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  if (record.headers !== undefined) {
+    for (const [name, value] of Object.entries(record.headers)) {
+      if (value !== undefined)
+        size += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
+    }
+  }
+  return size;
+}
