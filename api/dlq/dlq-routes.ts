@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Role } from '../auth/api-keys.js';
-import { errorResponseSchema } from '../http/error-schema.js';
+import { errorResponses } from '../http/error-schema.js';
 import type { DeadLetterService, ReplaySelection } from './dead-letters.js';
 
 /** What the DLQ routes need. */
@@ -54,12 +54,7 @@ const coordinates = {
     offset: { type: 'string', pattern: '^[0-9]+$' },
   },
 } as const;
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  503: errorResponseSchema,
-};
+const errors = errorResponses(400, 401, 403, 503);
 
 /** Registers the DLQ routes. */
 export const dlqRoutes: FastifyPluginAsync<DlqRoutesOptions> = async (app, options) => {

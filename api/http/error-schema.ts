@@ -11,3 +11,16 @@ export const errorResponseSchema = {
     details: { type: 'object', additionalProperties: true },
   },
 } as const;
+
+/**
+ * The error part of a route's `response` schema: each of `statuses` answers an
+ * {@link errorResponseSchema} body. Spread it beside the success responses.
+ */
+export function errorResponses<const S extends number>(
+  ...statuses: readonly S[]
+): Readonly<Record<S, typeof errorResponseSchema>> {
+  return Object.fromEntries(statuses.map((status) => [status, errorResponseSchema])) as Record<
+    S,
+    typeof errorResponseSchema
+  >;
+}

@@ -4,7 +4,7 @@
  * route unit tests send every kind of bad input through the schemas.
  */
 import { BookingChannelSymbols, CancellationReasonSymbols } from '../../schemas/generated/types.js';
-import { errorResponseSchema } from '../http/error-schema.js';
+import { errorResponses } from '../http/error-schema.js';
 
 const CONFIRMATION_NUMBER_PATTERN = '^RSV-[0-9]{4}-[0-9]{6,15}$';
 const CODE = { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' } as const;
@@ -153,17 +153,33 @@ export const reservationAnswerSchema = {
   },
 } as const;
 
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
-  413: errorResponseSchema,
-  422: errorResponseSchema,
-  429: errorResponseSchema,
-  503: errorResponseSchema,
+const errors = errorResponses(400, 401, 403, 404, 409, 413, 422, 429, 503);
+
+/** The stay fields a booking gives and a modification may change, validated alike. */
+const stayProperties = {
+  roomType: CODE,
+  checkInDate: DATE,
+  checkOutDate: DATE,
+  rooms: { type: 'integer', minimum: 1, maximum: 99 },
+  adults: { type: 'integer', minimum: 1, maximum: 99 },
+  children: { type: 'integer', minimum: 0, maximum: 99 },
 } as const;
+
+/**
+ * The schema of a command on an existing reservation (`PATCH` or `POST .../<action>`): its summary and
+ * body, with the params, idempotency header and responses every such command shares (202 and the answer,
+ * as the pipeline decides later).
+ */
+function reservationCommandSchema<const B extends object>(summary: string, body: B) {
+  return {
+    summary,
+    tags: ['reservations'],
+    headers: idempotencyHeaders,
+    params: paramsSchema,
+    body,
+    response: { 202: reservationAnswerSchema, ...errors },
+  } as const;
+}
 
 /** `POST /reservations`. */
 export const createReservationSchema = {
@@ -188,12 +204,7 @@ export const createReservationSchema = {
     ],
     properties: {
       propertyId: CODE,
-      roomType: CODE,
-      checkInDate: DATE,
-      checkOutDate: DATE,
-      rooms: { type: 'integer', minimum: 1, maximum: 99 },
-      adults: { type: 'integer', minimum: 1, maximum: 99 },
-      children: { type: 'integer', minimum: 0, maximum: 99 },
+      ...stayProperties,
       channel: { type: 'string', enum: [...BookingChannelSymbols] },
       guest: guestSchema,
       paymentToken: {
@@ -209,77 +220,47 @@ export const createReservationSchema = {
 } as const;
 
 /** `PATCH /reservations/:confirmationNumber`. */
-export const modifyReservationSchema = {
-  summary: 'Change the dates, room type or rooms of a reservation',
-  tags: ['reservations'],
-  headers: idempotencyHeaders,
-  params: paramsSchema,
-  body: {
+export const modifyReservationSchema = reservationCommandSchema(
+  'Change the dates, room type or rooms of a reservation',
+  {
     type: 'object',
     additionalProperties: false,
     minProperties: 1,
-    properties: {
-      roomType: CODE,
-      checkInDate: DATE,
-      checkOutDate: DATE,
-      rooms: { type: 'integer', minimum: 1, maximum: 99 },
-      adults: { type: 'integer', minimum: 1, maximum: 99 },
-      children: { type: 'integer', minimum: 0, maximum: 99 },
-      reason: { type: 'string', maxLength: 500 },
-    },
+    properties: { ...stayProperties, reason: { type: 'string', maxLength: 500 } },
   },
-  response: { 202: reservationAnswerSchema, ...errors },
-} as const;
+);
 
 /** `POST /reservations/:confirmationNumber/cancel`. */
-export const cancelReservationSchema = {
-  summary: 'Cancel a reservation (refund per the cancellation policy)',
-  tags: ['reservations'],
-  headers: idempotencyHeaders,
-  params: paramsSchema,
-  body: {
+export const cancelReservationSchema = reservationCommandSchema(
+  'Cancel a reservation (refund per the cancellation policy)',
+  {
     type: ['object', 'null'],
     additionalProperties: false,
     properties: { reason: { type: 'string', enum: [...CancellationReasonSymbols] } },
   },
-  response: { 202: reservationAnswerSchema, ...errors },
-} as const;
+);
 
 /** `POST /reservations/:confirmationNumber/check-in`. */
-export const checkInSchema = {
-  summary: 'Check the guest in (captures the payment)',
-  tags: ['reservations'],
-  headers: idempotencyHeaders,
-  params: paramsSchema,
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['roomNumbers'],
-    properties: {
-      roomNumbers: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 99,
-        items: { type: 'string', minLength: 1, maxLength: 16 },
-      },
+export const checkInSchema = reservationCommandSchema('Check the guest in (captures the payment)', {
+  type: 'object',
+  additionalProperties: false,
+  required: ['roomNumbers'],
+  properties: {
+    roomNumbers: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 99,
+      items: { type: 'string', minLength: 1, maxLength: 16 },
     },
   },
-  response: { 202: reservationAnswerSchema, ...errors },
-} as const;
+});
 
 /** `POST /reservations/:confirmationNumber/check-out`. */
-export const checkOutSchema = {
-  summary: 'Check the guest out',
-  tags: ['reservations'],
-  headers: idempotencyHeaders,
-  params: paramsSchema,
-  body: {
-    type: ['object', 'null'],
-    additionalProperties: false,
-    properties: { checkOutDate: DATE },
-  },
-  response: { 202: reservationAnswerSchema, ...errors },
-} as const;
+export const checkOutSchema = reservationCommandSchema('Check the guest out', {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { checkOutDate: DATE },
+});
 
 /** `GET /reservations/:confirmationNumber`. */
 export const getReservationSchema = {
