@@ -8,7 +8,7 @@ import { daysBetween } from '../../processors/domain/local-date.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import type { Role } from '../auth/api-keys.js';
 import { BusinessRuleError, NotFoundError } from '../errors.js';
-import { errorResponseSchema } from '../http/error-schema.js';
+import { errorResponses } from '../http/error-schema.js';
 import type { PropertyQueries } from './property-queries.js';
 
 /** What the property routes need. */
@@ -41,18 +41,15 @@ const dateRange = {
     to: { type: 'string', format: 'date', description: 'Night after the last, YYYY-MM-DD' },
   },
 } as const;
-const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  422: errorResponseSchema,
-  429: errorResponseSchema,
-  503: errorResponseSchema,
-} as const;
+const errors = errorResponses(400, 401, 403, 404, 422, 429, 503);
 const list = (items: object) => ({
   type: 'object',
   properties: { propertyId: { type: 'string' }, items: { type: 'array', items } },
+});
+/** An item of a nightly read: one room type on one night, with the read's own fields. */
+const nightlyItem = (fields: Record<string, object>) => ({
+  type: 'object',
+  properties: { roomType: { type: 'string' }, date: { type: 'string' }, ...fields },
 });
 
 /** Registers the property routes. */
@@ -81,73 +78,60 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
     }
   }
 
-  app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
-    '/properties/:propertyId/availability',
-    {
-      config: BOOKING,
-      schema: {
-        summary: 'Rooms reserved and available per room type and night',
-        tags: ['properties'],
-        params,
-        querystring: dateRange,
-        response: {
-          200: list({
-            type: 'object',
-            properties: {
-              roomType: { type: 'string' },
-              date: { type: 'string' },
-              capacity: { type: 'integer' },
-              roomsReserved: { type: 'integer' },
-              roomsAvailable: { type: 'integer' },
-              roomsSellable: { type: 'integer' },
-            },
-          }),
-          ...errors,
+  /**
+   * Registers a booking clients' read of one item per room type and night over `?from&to` (at most
+   * {@link MAX_QUERY_NIGHTS} nights) of a known property.
+   */
+  function nightlyRoute(
+    path: string,
+    summary: string,
+    fields: Record<string, object>,
+    read: (propertyId: string, from: string, to: string) => Promise<readonly object[]>,
+  ): void {
+    app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
+      path,
+      {
+        config: BOOKING,
+        schema: {
+          summary,
+          tags: ['properties'],
+          params,
+          querystring: dateRange,
+          response: { 200: list(nightlyItem(fields)), ...errors },
         },
       },
+      async (request) => {
+        const { propertyId } = request.params;
+        const { from, to } = request.query;
+        known(propertyId);
+        checkNights(from, to);
+        return { propertyId, items: await read(propertyId, from, to) };
+      },
+    );
+  }
+
+  nightlyRoute(
+    '/properties/:propertyId/availability',
+    'Rooms reserved and available per room type and night',
+    {
+      capacity: { type: 'integer' },
+      roomsReserved: { type: 'integer' },
+      roomsAvailable: { type: 'integer' },
+      roomsSellable: { type: 'integer' },
     },
-    async (request) => {
-      const { propertyId } = request.params;
-      known(propertyId);
-      checkNights(request.query.from, request.query.to);
-      return {
-        propertyId,
-        items: await queries.availability(propertyId, request.query.from, request.query.to),
-      };
-    },
+    (propertyId, from, to) => queries.availability(propertyId, from, to),
   );
 
-  app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
+  nightlyRoute(
     '/properties/:propertyId/rates',
+    'The current nightly rate per room type and night',
     {
-      config: BOOKING,
-      schema: {
-        summary: 'The current nightly rate per room type and night',
-        tags: ['properties'],
-        params,
-        querystring: dateRange,
-        response: {
-          200: list({
-            type: 'object',
-            properties: {
-              roomType: { type: 'string' },
-              date: { type: 'string' },
-              rate: { type: 'string' },
-              baseRate: { type: 'string' },
-              currency: { type: 'string' },
-              demandMultiplier: { type: 'string' },
-            },
-          }),
-          ...errors,
-        },
-      },
+      rate: { type: 'string' },
+      baseRate: { type: 'string' },
+      currency: { type: 'string' },
+      demandMultiplier: { type: 'string' },
     },
-    async (request) => {
-      const { propertyId } = request.params;
-      known(propertyId);
-      checkNights(request.query.from, request.query.to);
-      return { propertyId, items: await queries.rates(propertyId, request.query.from, request.query.to) };
-    },
+    (propertyId, from, to) => queries.rates(propertyId, from, to),
   );
 
   app.get<{
