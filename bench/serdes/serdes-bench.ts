@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   for (const { work } of cases) for (let i = 0; i < Math.min(records, 50_000); i += 1) work(i);
   const perRun = cases.map(() => [] as number[]);
   for (let run = 0; run < runs; run += 1) {
-    cases.forEach(({ work }, index) => perRun[index]!.push(timeOnce(records, work)));
+    for (const [index, { work }] of cases.entries()) perRun[index]!.push(timeOnce(records, work));
   }
   const table: Measurement[] = cases.map(({ name, bytes }, index) => ({
     name,
