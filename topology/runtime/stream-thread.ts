@@ -7,8 +7,8 @@
  *   waits for the producer, which stops kafkajs from fetching more.
  * - Commit (at-least-once): flush every task's stores, wait until every output is acknowledged, then commit
  *   the tasks' positions. It runs on the commit interval, when a processor asks, when input goes idle,
- *   on a rebalance and at shutdown. The exactly-once variant will run the same steps per task inside that
- *   task's transaction (`commitTasks` is the seam).
+ *   on a rebalance and at shutdown. Exactly-once runs the same steps per task inside that task's
+ *   transaction (`#commitTransactions`), every task with its own transactional producer.
  * - Rebalances (kafkajs is eager and has no revoke callback): the handler's heartbeat notices the
  *   rebalance, every task is committed before the member rejoins, and the new assignment closes the tasks
  *   that moved away and creates (initialises) the new ones before they process. When input is idle the
@@ -513,7 +513,7 @@ export class StreamThread {
 
   /**
    * At-least-once commit: stores flushed (their changelog records join the outputs), every output
-   * acknowledged by the brokers, then the positions committed. Exactly-once will do this per task.
+   * acknowledged by the brokers, then the positions committed. Exactly-once goes to `#commitTransactions`.
    */
   async #commitTasks(reason: CommitEvent['reason']): Promise<void> {
     if (this.#eos) {
@@ -558,39 +558,50 @@ export class StreamThread {
   async #commitTransactions(reason: CommitEvent['reason']): Promise<void> {
     const started = performance.now();
     this.#lastCommitAt = Date.now();
-    const committed: ActiveTask[] = [];
-    for (const task of [...this.#tasks.values()]) {
-      task.engine.clearCommitRequest();
-      const offsets = task.offsetsToCommit();
-      try {
+    const tasks = [...this.#tasks.values()];
+    // Every task has its own producer: their transactions commit side by side, not one after another.
+    const outcomes = await Promise.allSettled(
+      tasks.map(async (task) => {
+        task.engine.clearCommitRequest();
+        const offsets = task.offsetsToCommit();
         await this.#commitTransaction(task, offsets);
-      } catch (error) {
-        if (isFencedError(error)) {
-          this.#ctx.logger.warn(
-            { taskId: task.id, err: error },
-            'task migrated: its producer was fenced; closing it without committing',
-          );
-          await this.#closeTask(task, false);
-          continue;
+        return offsets;
+      }),
+    );
+    const committed: ActiveTask[] = [];
+    let failure: RuntimeError | undefined;
+    for (const [index, outcome] of outcomes.entries()) {
+      const task = tasks[index]!;
+      if (outcome.status === 'fulfilled') {
+        if (outcome.value.length > 0) {
+          task.markCommitted(outcome.value);
+          committed.push(task);
         }
-        await this.#closeTask(task, false);
-        throw new RuntimeError(
+        continue;
+      }
+      const error = outcome.reason as Error;
+      if (isFencedError(error)) {
+        this.#ctx.logger.warn(
+          { taskId: task.id, err: error },
+          'task migrated: its producer was fenced; closing it without committing',
+        );
+      } else {
+        failure ??= new RuntimeError(
           'STRM_ERR_RUNTIME_PRODUCTION',
-          `The transaction of task ${task.id} failed and was aborted: ${(error as Error).message}`,
+          `The transaction of task ${task.id} failed and was aborted: ${error.message}; the task restores from its changelog when the thread is replaced`,
           { cause: error, retriable: true },
         );
       }
-      if (offsets.length > 0) {
-        task.markCommitted(offsets);
-        committed.push(task);
-      }
+      await this.#closeTask(task, false);
     }
-    if (committed.length === 0) return;
-    this.#ctx.events.emit('commit', {
-      durationMs: performance.now() - started,
-      taskIds: committed.map((task) => task.id),
-      reason,
-    });
+    if (committed.length > 0) {
+      this.#ctx.events.emit('commit', {
+        durationMs: performance.now() - started,
+        taskIds: committed.map((task) => task.id),
+        reason,
+      });
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Commits shortly after input goes quiet, so that an idle member never holds uncommitted work. */
