@@ -78,7 +78,7 @@ export async function startReservationPipeline(
 
   try {
     await ensureTopics(client, names, partitions);
-    closers.push(() => deleteTopics(client, [prefix, `${applicationId}-`]));
+    closers.push(() => deleteRunResources(client, [applicationId]));
 
     // The runtime serializes with the prefixed topic as context and does not prepare serdes itself:
     // register every topic's schema under its prefixed subject first (the app's warm-up does the same
@@ -103,10 +103,13 @@ export async function startReservationPipeline(
     streams.events.on('recordSkipped', (event) => trouble.skipped.push(JSON.stringify(event)));
     closers.push(() => streams.close());
     await streams.start();
-    await waitFor(() => streams.state === 'RUNNING', {
-      timeoutMs: 60_000,
-      description: `the streams instance ${applicationId} to reach RUNNING (state ${streams.state})`,
-    });
+    await waitFor(
+      () => {
+        if (streams.state !== 'RUNNING') throw new Error(`state ${streams.state}`);
+        return true;
+      },
+      { timeoutMs: 60_000, description: `the streams instance ${applicationId} to reach RUNNING` },
+    );
 
     const publisher = new KafkaEventPublisher(client, registry, names);
     await publisher.connect();
@@ -202,13 +205,22 @@ export async function startReservationPipeline(
   }
 }
 
-/** Deletes the topics whose names start with one of `prefixes` (best effort: the broker is shared). */
-async function deleteTopics(client: ReturnType<typeof kafka>, prefixes: readonly string[]): Promise<void> {
+/**
+ * Deletes the run's topics and consumer groups (names starting with one of `prefixes`) once everything
+ * has stopped, so that repeated runs do not pile up on the shared broker.
+ */
+async function deleteRunResources(
+  client: ReturnType<typeof kafka>,
+  prefixes: readonly string[],
+): Promise<void> {
   const admin = client.admin();
   await admin.connect();
+  const ours = (name: string) => prefixes.some((p) => name.startsWith(p));
   try {
-    const topics = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(p)));
+    const topics = (await admin.listTopics()).filter(ours);
     if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(ours);
+    if (groups.length > 0) await admin.deleteGroups(groups);
   } finally {
     await admin.disconnect();
   }
