@@ -1,9 +1,9 @@
 /**
- * Writes the "Pipeline benchmark" section of bench/RESULTS.md from the newest result file of each
- * scenario (and, if given, the CPU profile of the seed run), between its own markers; the other sections
- * of the file are left as they are.
+ * Writes the "Pipeline benchmark" section of bench/RESULTS.md from result files (default: the newest of
+ * each scenario) and, if given, the CPU profile of a seed run, between its own markers; the other
+ * sections of the file are left as they are.
  *
- *   npx tsx bench/runner/results-section.ts [profile folder or .cpuprofile]
+ *   npx tsx bench/runner/results-section.ts [--profile <folder or .cpuprofile>] [result.json ...]
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,10 @@ const FILE = 'bench/RESULTS.md';
 
 // biome-ignore lint/suspicious/noExplicitAny: result files are read back as plain JSON
 type Json = any;
+
+function load(file: string): { file: string; json: Json } {
+  return { file, json: JSON.parse(readFileSync(file, 'utf8')) };
+}
 
 function newest(scenario: string): { file: string; json: Json } | undefined {
   const files = readdirSync(RESULTS_DIR)
@@ -33,7 +37,7 @@ const n = (value: number | null | undefined) =>
 
 function machineLine(json: Json): string {
   const m = json.machine;
-  return `${m.cpus}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.java}; Kafka ${json.settings.kafka} (${json.settings.broker} single broker); 1-minute load average ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter?.[0]} after`;
+  return `${m.cpus}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.java || 'Java version not recorded (runner before the fix)'}; Kafka ${json.settings.kafka} (${json.settings.broker} single broker); 1-minute load average ${m.loadAverageBefore[0]} before, ${m.loadAverageAfter?.[0]} after`;
 }
 
 function pipelineTable(json: Json): string[] {
@@ -62,14 +66,18 @@ function unavailableLines(json: Json): string[] {
   return Object.entries(json.unavailable ?? {}).map(([g, message]) => `- \`${g}\`: not measured, ${message}`);
 }
 
-function render(profileTarget: string | undefined): string {
+function render(profileTarget: string | undefined, files: readonly string[]): string {
+  const chosen = (scenario: string) => {
+    const given = files.map(load).filter((r) => r.json.scenario === scenario);
+    const fallback = files.length === 0 ? newest(scenario) : undefined;
+    return given.length > 0 ? given : fallback === undefined ? [] : [fallback];
+  };
   const out: string[] = [START, '## Pipeline benchmark', ''];
   out.push(
     'Measured with `bench/runner` (see `bench/runner/README.md`): the reservation topology plus payment worker per instance, load straight onto the input topics, end-to-end latency from acceptance to the first `reservation.confirmed|rejected`. Medians of the runs listed; the machine was shared with other work while measuring, so the load average is given with every table.',
     '',
   );
-  const seed = newest('seed');
-  if (seed) {
+  for (const seed of chosen('seed')) {
     const s = seed.json.settings;
     out.push(`### seed: ${n(Number(s.rate))} reservations/min for ${s.duration} s (\`${seed.file}\`)`, '');
     out.push(`- ${machineLine(seed.json)}`);
@@ -89,8 +97,7 @@ function render(profileTarget: string | undefined): string {
       out.push('');
     }
   }
-  const max = newest('max');
-  if (max) {
+  for (const max of chosen('max')) {
     const s = max.json.settings;
     out.push(
       `### max: rates ${s.rates} reservations/min, ${s.step} s each, in one run (\`${max.file}\`)`,
@@ -114,8 +121,7 @@ function render(profileTarget: string | undefined): string {
       '',
     );
   }
-  const scale = newest('scale');
-  if (scale) {
+  for (const scale of chosen('scale')) {
     const s = scale.json.settings;
     out.push(
       `### scale: ${s.instances} instances, ${s.partitions} partitions, ${n(Number(s.rate))} reservations/min offered for ${s.duration} s (\`${scale.file}\`)`,
@@ -124,8 +130,7 @@ function render(profileTarget: string | undefined): string {
     out.push(`- ${machineLine(scale.json)}`, '');
     out.push(...pipelineTable(scale.json), '');
   }
-  const peers = newest('peers');
-  if (peers) {
+  for (const peers of chosen('peers')) {
     const p = peers.json.peers;
     out.push(
       `### peers: one backlog of ${n(p.backlog)} reservations, ${p.guarantee}, ${p.commitIntervalMs} ms commits (\`${peers.file}\`)`,
@@ -173,7 +178,11 @@ function render(profileTarget: string | undefined): string {
   return out.join('\n');
 }
 
-const section = render(process.argv[2]);
+const args = process.argv.slice(2);
+const profileAt = args.indexOf('--profile');
+const profile = profileAt >= 0 ? args[profileAt + 1] : undefined;
+const files = args.filter((_, i) => i !== profileAt && i !== profileAt + 1);
+const section = render(profile, files);
 const current = readFileSync(FILE, 'utf8');
 const start = current.indexOf(START);
 const end = current.indexOf(END);
