@@ -74,10 +74,13 @@ export class TransactionalProducer {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, unlike kafkajs' idempotent default (forever): a failed send aborts the whole transaction
+      // and the input is redone, so giving up after ~5 s is safe, and a deleted topic or a lost broker
+      // surfaces instead of hanging the task. kafkajs logs a warning about limited retries once per task.
       retry: {
         initialRetryTime: options.initialRetryTimeMs ?? 10,
         maxRetryTime: 1_000,
-        retries: Number.MAX_SAFE_INTEGER,
+        retries: 12,
       },
     });
   }
