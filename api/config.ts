@@ -79,9 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     rateLimitWindowMs: integer('RATE_LIMIT_WINDOW_MS', 60_000, 1000),
     idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 60),
     waitTimeoutMs: integer('WAIT_TIMEOUT_MS', 10_000, 100),
-    // The topology's topic names are fixed, so it only runs without a prefix.
-    runStreams: flag('RUN_STREAMS', topicPrefix === ''),
+    runStreams: flag('RUN_STREAMS', true),
     runSink: flag('RUN_SINK', true),
-    runPaymentWorker: flag('RUN_PAYMENT_WORKER', topicPrefix === ''),
+    runPaymentWorker: flag('RUN_PAYMENT_WORKER', true),
   };
 }

@@ -104,8 +104,8 @@ export async function startApi(
     let streams: KafkaStreams | undefined;
     if (config.runStreams) {
       const serdes = avroReservationSerdes(registryClient);
-      await warmUpSerdes(serdes, registryClient);
-      const topology = buildReservationTopology({ catalog, serdes });
+      await warmUpSerdes(serdes, registryClient, names);
+      const topology = buildReservationTopology({ catalog, serdes, topicPrefix: config.topicPrefix });
       streams = await startStreams(
         () =>
           new KafkaStreams(topology, {
@@ -121,9 +121,12 @@ export async function startApi(
       );
     }
     if (config.runPaymentWorker) {
+      const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway());
+      // Its circuit breaker keeps timers; closed after the loop that uses it (closers run in reverse).
+      closers.push(async () => gateway.close());
       const loop = new PaymentWorkerLoop({
         kafka,
-        worker: new PaymentWorker(new ResilientPaymentGateway(new SimulatedPaymentGateway()), {
+        worker: new PaymentWorker(gateway, {
           applicationId: config.applicationId,
         }),
         publisher,

@@ -1,7 +1,7 @@
 /**
  * Topic names as the API uses them: the pipeline's names, optionally behind a prefix (`TOPIC_PREFIX`) so
- * that a test or a second environment on the same cluster has topics of its own. With a prefix the
- * streams topology (whose names are fixed) is not run.
+ * that a test or a second environment on the same cluster has topics of its own; the streams topology
+ * gets the same prefix.
  */
 
 /** Turns a pipeline topic name into the name on the cluster. */

@@ -9,11 +9,20 @@ import type { ReservationSerdes } from '../../processors/topology/config.js';
 import { TOPIC_SCHEMAS, type TopicName } from '../../schemas/generated/topics.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import { WIRE_HEADER_SIZE } from '../../schemas/wire-format.js';
+import type { TopicNamer } from './topics.js';
 
-/** Prepares the value serde of every event topic in `serdes` for writing and reading. */
-export async function warmUpSerdes(serdes: ReservationSerdes, registry: SchemaRegistryClient): Promise<void> {
-  for (const topic of Object.keys(TOPIC_SCHEMAS) as TopicName[]) {
-    const serde = serdes.value(topic);
+/**
+ * Prepares the value serde of every event topic in `serdes` for writing and reading, under the names the
+ * topics have on the cluster (`name`: the topic prefix, if any).
+ */
+export async function warmUpSerdes(
+  serdes: ReservationSerdes,
+  registry: SchemaRegistryClient,
+  name: TopicNamer = (topic) => topic,
+): Promise<void> {
+  for (const pipelineTopic of Object.keys(TOPIC_SCHEMAS) as TopicName[]) {
+    const serde = serdes.value(pipelineTopic);
+    const topic = name(pipelineTopic);
     const context = { topic, isKey: false } as const;
     await serde.prepare?.(context);
     const latest = await registry.getLatest(`${topic}-value`);

@@ -54,6 +54,8 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     REDIS_KEY_PREFIX: `${prefix}:`,
     LOG_LEVEL: 'warn',
     WAIT_TIMEOUT_MS: '2000',
+    RUN_STREAMS: 'false',
+    RUN_PAYMENT_WORKER: 'false',
     ...env,
   });
   const api = await startApi(config, { registry: new Registry() });

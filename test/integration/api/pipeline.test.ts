@@ -5,9 +5,8 @@ import { startTestInstance, type TestInstance } from './api-instance.js';
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * The whole application in one instance on the pipeline's real topics: the topology, the payment worker,
- * the sink and the API. Confirmation numbers come from the production counter (`reservations:` prefix),
- * because the topics are shared with every run before this one.
+ * The whole application in one instance, on topics of its own (a topic prefix, which the topology gets
+ * too): the topology, the payment worker, the sink and the API.
  */
 describe('the life of a reservation through the running application', () => {
   let t: TestInstance;
@@ -15,9 +14,7 @@ describe('the life of a reservation through the running application', () => {
 
   beforeAll(async () => {
     t = await startTestInstance({
-      TOPIC_PREFIX: '',
       APPLICATION_ID: uniqueName('it-pipeline'),
-      REDIS_KEY_PREFIX: 'reservations:',
       RUN_STREAMS: 'true',
       RUN_PAYMENT_WORKER: 'true',
       WAIT_TIMEOUT_MS: '20000',
