@@ -17,8 +17,12 @@ import type {
   RateUpdated,
   RoomTypeOccupancy,
 } from '../../schemas/generated/types.js';
+import { insertFact, upsertLatest } from './upsert-statements.js';
 
 type Payment = PaymentInitiated | PaymentAuthorized | PaymentCaptured | PaymentFailed | PaymentRefunded;
+
+/** The key of the tables holding one value per room type and night. */
+const NIGHT_KEY = ['property_id', 'room_type', 'stay_date'] as const;
 
 /** Applies one event of a non-reservation topic at `offset`; returns false for a topic it does not know. */
 export async function applyDomainEvent(
@@ -30,98 +34,76 @@ export async function applyDomainEvent(
   switch (topic) {
     case 'availability.updated': {
       const e = value as AvailabilityUpdated;
-      await client.query(
-        `INSERT INTO availability.calendar AS c (property_id, room_type, stay_date, capacity,
-           overbooking_allowance, rooms_reserved, rooms_available, occurred_at, source_offset, last_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (property_id, room_type, stay_date) DO UPDATE SET
-           capacity = excluded.capacity, overbooking_allowance = excluded.overbooking_allowance,
-           rooms_reserved = excluded.rooms_reserved, rooms_available = excluded.rooms_available,
-           occurred_at = excluded.occurred_at, source_offset = excluded.source_offset,
-           last_event_id = excluded.last_event_id
-         WHERE (excluded.occurred_at, excluded.source_offset) > (c.occurred_at, c.source_offset)`,
-        [
-          e.propertyId,
-          e.roomType,
-          e.stayDate,
-          e.capacity,
-          e.overbookingAllowance,
-          e.roomsReserved,
-          e.roomsAvailable,
-          e.occurredAt,
-          offset,
-          e.eventId,
-        ],
+      await upsertLatest(
+        client,
+        'availability.calendar',
+        {
+          property_id: e.propertyId,
+          room_type: e.roomType,
+          stay_date: e.stayDate,
+          capacity: e.capacity,
+          overbooking_allowance: e.overbookingAllowance,
+          rooms_reserved: e.roomsReserved,
+          rooms_available: e.roomsAvailable,
+          occurred_at: e.occurredAt,
+          source_offset: offset,
+          last_event_id: e.eventId,
+        },
+        { key: NIGHT_KEY },
       );
       return true;
     }
     case 'availability.overbooked': {
       const e = value as AvailabilityOverbooked;
-      await client.query(
-        `INSERT INTO availability.overbooking (event_id, property_id, room_type, stay_date,
-           confirmation_number, capacity, rooms_reserved, overbooked_by, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
-        [
-          e.eventId,
-          e.propertyId,
-          e.roomType,
-          e.stayDate,
-          e.confirmationNumber,
-          e.capacity,
-          e.roomsReserved,
-          e.overbookedBy,
-          e.occurredAt,
-        ],
-      );
+      await insertFact(client, 'availability.overbooking', {
+        event_id: e.eventId,
+        property_id: e.propertyId,
+        room_type: e.roomType,
+        stay_date: e.stayDate,
+        confirmation_number: e.confirmationNumber,
+        capacity: e.capacity,
+        rooms_reserved: e.roomsReserved,
+        overbooked_by: e.overbookedBy,
+        occurred_at: e.occurredAt,
+      });
       return true;
     }
     case 'rate.updated': {
       const e = value as RateUpdated;
-      await client.query(
-        `INSERT INTO rates.current_rate AS c (property_id, room_type, stay_date, base_rate, rate, currency,
-           demand_multiplier, occupancy, occurred_at, source_offset, last_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (property_id, room_type, stay_date) DO UPDATE SET
-           base_rate = excluded.base_rate, rate = excluded.rate, currency = excluded.currency,
-           demand_multiplier = excluded.demand_multiplier, occupancy = excluded.occupancy,
-           occurred_at = excluded.occurred_at, source_offset = excluded.source_offset,
-           last_event_id = excluded.last_event_id
-         WHERE (excluded.occurred_at, excluded.source_offset) > (c.occurred_at, c.source_offset)`,
-        [
-          e.propertyId,
-          e.roomType,
-          e.stayDate,
-          e.baseRate.amount,
-          e.rate.amount,
-          e.rate.currency,
-          e.demandMultiplier,
-          e.occupancy,
-          e.occurredAt,
-          offset,
-          e.eventId,
-        ],
+      await upsertLatest(
+        client,
+        'rates.current_rate',
+        {
+          property_id: e.propertyId,
+          room_type: e.roomType,
+          stay_date: e.stayDate,
+          base_rate: e.baseRate.amount,
+          rate: e.rate.amount,
+          currency: e.rate.currency,
+          demand_multiplier: e.demandMultiplier,
+          occupancy: e.occupancy,
+          occurred_at: e.occurredAt,
+          source_offset: offset,
+          last_event_id: e.eventId,
+        },
+        { key: NIGHT_KEY },
       );
       return true;
     }
     case 'rate.applied': {
       const e = value as RateApplied;
-      await client.query(
-        `INSERT INTO rates.applied_rate (event_id, confirmation_number, property_id, room_type, rooms,
-           rate_plan, room_total, currency, nightly_rates, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-        [
-          e.eventId,
-          e.confirmationNumber,
-          e.propertyId,
-          e.roomType,
-          e.rooms,
-          e.ratePlan,
-          e.roomTotal.amount,
-          e.roomTotal.currency,
-          JSON.stringify(e.nightlyRates),
-          e.occurredAt,
-        ],
-      );
+      await insertFact(client, 'rates.applied_rate', {
+        event_id: e.eventId,
+        confirmation_number: e.confirmationNumber,
+        property_id: e.propertyId,
+        room_type: e.roomType,
+        rooms: e.rooms,
+        rate_plan: e.ratePlan,
+        room_total: e.roomTotal.amount,
+        currency: e.roomTotal.currency,
+        nightly_rates: JSON.stringify(e.nightlyRates),
+        occurred_at: e.occurredAt,
+      });
       return true;
     }
     case 'payment.initiated':
@@ -130,84 +112,65 @@ export async function applyDomainEvent(
     case 'payment.failed':
     case 'payment.refunded': {
       const e = value as Payment;
-      const detail = 'reason' in e ? `${e.reason}${e.detail === null ? '' : `: ${e.detail}`}` : null;
-      await client.query(
-        `INSERT INTO payments.payment_event (event_id, payment_id, confirmation_number, property_id,
-           event_type, amount, currency, detail, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
-        [
-          e.eventId,
-          e.paymentId,
-          e.confirmationNumber,
-          e.propertyId,
-          e.eventType,
-          e.amount.amount,
-          e.amount.currency,
-          detail,
-          e.occurredAt,
-        ],
-      );
+      await insertFact(client, 'payments.payment_event', {
+        event_id: e.eventId,
+        payment_id: e.paymentId,
+        confirmation_number: e.confirmationNumber,
+        property_id: e.propertyId,
+        event_type: e.eventType,
+        amount: e.amount.amount,
+        currency: e.amount.currency,
+        detail: 'reason' in e ? `${e.reason}${e.detail === null ? '' : `: ${e.detail}`}` : null,
+        occurred_at: e.occurredAt,
+      });
       return true;
     }
     case 'analytics.booking-kpis': {
       const e = value as BookingKpis;
-      await client.query(
-        `INSERT INTO analytics.booking_kpis AS k (property_id, window_size_ms, window_start, window_end,
-           window_advance_ms, final, bookings, cancellations, room_nights, revenue, adr, revpar, currency,
-           available_room_nights, occurred_at, source_offset, last_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (property_id, window_size_ms, window_start) DO UPDATE SET
-           window_end = excluded.window_end, window_advance_ms = excluded.window_advance_ms,
-           final = excluded.final, bookings = excluded.bookings, cancellations = excluded.cancellations,
-           room_nights = excluded.room_nights, revenue = excluded.revenue, adr = excluded.adr,
-           revpar = excluded.revpar, currency = excluded.currency,
-           available_room_nights = excluded.available_room_nights, occurred_at = excluded.occurred_at,
-           source_offset = excluded.source_offset, last_event_id = excluded.last_event_id
-         WHERE NOT k.final AND (excluded.occurred_at, excluded.source_offset) > (k.occurred_at, k.source_offset)`,
-        [
-          e.propertyId,
-          e.windowSizeMs,
-          e.windowStart,
-          e.windowEnd,
-          e.windowAdvanceMs,
-          e.final,
-          e.bookings,
-          e.cancellations,
-          e.roomNights,
-          e.revenue.amount,
-          e.adr.amount,
-          e.revpar.amount,
-          e.revenue.currency,
-          e.availableRoomNights,
-          e.occurredAt,
-          offset,
-          e.eventId,
-        ],
+      await upsertLatest(
+        client,
+        'analytics.booking_kpis',
+        {
+          property_id: e.propertyId,
+          window_size_ms: e.windowSizeMs,
+          window_start: e.windowStart,
+          window_end: e.windowEnd,
+          window_advance_ms: e.windowAdvanceMs,
+          final: e.final,
+          bookings: e.bookings,
+          cancellations: e.cancellations,
+          room_nights: e.roomNights,
+          revenue: e.revenue.amount,
+          adr: e.adr.amount,
+          revpar: e.revpar.amount,
+          currency: e.revenue.currency,
+          available_room_nights: e.availableRoomNights,
+          occurred_at: e.occurredAt,
+          source_offset: offset,
+          last_event_id: e.eventId,
+        },
+        // A final result belongs to a closed window: a later update of that window is not applied.
+        { key: ['property_id', 'window_size_ms', 'window_start'], keepFinal: true },
       );
       return true;
     }
     case 'analytics.occupancy': {
       const e = value as RoomTypeOccupancy;
-      await client.query(
-        `INSERT INTO analytics.occupancy AS o (property_id, room_type, stay_date, capacity, rooms_reserved,
-           occupancy, occurred_at, source_offset, last_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (property_id, room_type, stay_date) DO UPDATE SET
-           capacity = excluded.capacity, rooms_reserved = excluded.rooms_reserved,
-           occupancy = excluded.occupancy, occurred_at = excluded.occurred_at,
-           source_offset = excluded.source_offset, last_event_id = excluded.last_event_id
-         WHERE (excluded.occurred_at, excluded.source_offset) > (o.occurred_at, o.source_offset)`,
-        [
-          e.propertyId,
-          e.roomType,
-          e.stayDate,
-          e.capacity,
-          e.roomsReserved,
-          e.occupancy,
-          e.occurredAt,
-          offset,
-          e.eventId,
-        ],
+      await upsertLatest(
+        client,
+        'analytics.occupancy',
+        {
+          property_id: e.propertyId,
+          room_type: e.roomType,
+          stay_date: e.stayDate,
+          capacity: e.capacity,
+          rooms_reserved: e.roomsReserved,
+          occupancy: e.occupancy,
+          occurred_at: e.occurredAt,
+          source_offset: offset,
+          last_event_id: e.eventId,
+        },
+        { key: NIGHT_KEY },
       );
       return true;
     }

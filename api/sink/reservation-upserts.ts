@@ -16,6 +16,7 @@ import type {
   ReservationStatus,
   StayDetails,
 } from '../../schemas/generated/types.js';
+import { insertFact } from './upsert-statements.js';
 
 /** What one event says about a reservation; absent parts are left as they are. */
 interface ReservationFacts {
@@ -41,18 +42,10 @@ INSERT INTO reservations.reservation AS r (
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $17, $15, $16, $5, $5)
 ON CONFLICT (confirmation_number) DO UPDATE SET
   guest_id = coalesce(r.guest_id, excluded.guest_id),
-  status = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
-      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
-    THEN excluded.status ELSE r.status END,
-  detail = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
-      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
-    THEN excluded.detail ELSE r.detail END,
-  status_rank = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
-      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
-    THEN excluded.status_rank ELSE r.status_rank END,
-  status_event_time = CASE WHEN excluded.status IS NOT NULL AND (r.status IS NULL
-      OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank))
-    THEN excluded.status_event_time ELSE r.status_event_time END,
+  status = CASE WHEN ${newerStatus()} THEN excluded.status ELSE r.status END,
+  detail = CASE WHEN ${newerStatus()} THEN excluded.detail ELSE r.detail END,
+  status_rank = CASE WHEN ${newerStatus()} THEN excluded.status_rank ELSE r.status_rank END,
+  status_event_time = CASE WHEN ${newerStatus()} THEN excluded.status_event_time ELSE r.status_event_time END,
   room_type = CASE WHEN ${newerStay()} THEN excluded.room_type ELSE r.room_type END,
   check_in_date = CASE WHEN ${newerStay()} THEN excluded.check_in_date ELSE r.check_in_date END,
   check_out_date = CASE WHEN ${newerStay()} THEN excluded.check_out_date ELSE r.check_out_date END,
@@ -66,6 +59,11 @@ ON CONFLICT (confirmation_number) DO UPDATE SET
   currency = CASE WHEN ${newerTotal()} THEN excluded.currency ELSE r.currency END,
   total_event_time = CASE WHEN ${newerTotal()} THEN excluded.total_event_time ELSE r.total_event_time END,
   created_at = least(r.created_at, excluded.created_at)`;
+
+function newerStatus(): string {
+  return `(excluded.status IS NOT NULL AND (r.status IS NULL
+    OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank)))`;
+}
 
 function newerStay(): string {
   return `(excluded.room_type IS NOT NULL AND (r.room_type IS NULL
@@ -107,21 +105,16 @@ async function history(
   detail: string | null,
   previousStay: StayDetails | null = null,
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO reservations.status_history
-       (event_id, confirmation_number, event_type, status, occurred_at, detail, source_topic, previous_stay)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
-    [
-      event.eventId,
-      event.confirmationNumber,
-      event.eventType,
-      status,
-      event.occurredAt,
-      detail,
-      topic,
-      previousStay === null ? null : JSON.stringify(previousStay),
-    ],
-  );
+  await insertFact(client, 'reservations.status_history', {
+    event_id: event.eventId,
+    confirmation_number: event.confirmationNumber,
+    event_type: event.eventType,
+    status,
+    occurred_at: event.occurredAt,
+    detail,
+    source_topic: topic,
+    previous_stay: previousStay === null ? null : JSON.stringify(previousStay),
+  });
 }
 
 /** The stay before the modification of `confirmationNumber` made at `occurredAt`, if one was recorded. */

@@ -4,12 +4,18 @@ import { migrate } from '../../../api/db/migrate.js';
 import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
 import type {
+  AvailabilityOverbooked,
   AvailabilityUpdated,
+  BookingKpis,
+  PaymentFailed,
+  RateApplied,
+  RateUpdated,
   ReservationCancelled,
   ReservationConfirmed,
   ReservationCreated,
   ReservationModified,
   ReservationRejected,
+  RoomTypeOccupancy,
   StayDetails,
 } from '../../../schemas/generated/types.js';
 import { createDatabase } from './api-instance.js';
@@ -261,5 +267,133 @@ describe('system-of-record upserts on Postgres', () => {
     }
     const rows = (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
     expect(rows).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+  });
+
+  it('writes each fact once, keeps the newest rate, occupancy and KPI window, and a final KPI window for good', async () => {
+    const property = 'PRT-FACTS';
+    const night = { propertyId: property, roomType: 'STD', stayDate: '2027-06-01' };
+    const overbooked: AvailabilityOverbooked = {
+      ...night,
+      eventId: 'ob-1',
+      eventType: 'AvailabilityOverbooked',
+      occurredAt: 1_000,
+      capacity: 70,
+      overbookingAllowance: 3,
+      roomsReserved: 72,
+      overbookedBy: 2,
+      confirmationNumber: 'RSV-2027-000100',
+    };
+    const applied: RateApplied = {
+      eventId: 'ra-1',
+      eventType: 'RateApplied',
+      occurredAt: 1_000,
+      confirmationNumber: 'RSV-2027-000100',
+      propertyId: property,
+      roomType: 'STD',
+      rooms: 1,
+      ratePlan: 'BAR',
+      nightlyRates: [
+        { stayDate: '2027-06-01', baseRate: eur('120.00'), demandMultiplier: '1.0000', rate: eur('120.00') },
+      ],
+      roomTotal: eur('120.00'),
+    };
+    const failed: PaymentFailed = {
+      eventId: 'pf-1',
+      eventType: 'PaymentFailed',
+      occurredAt: 1_000,
+      paymentId: 'PAY-1',
+      confirmationNumber: 'RSV-2027-000100',
+      propertyId: property,
+      amount: eur('120.00'),
+      reason: 'DECLINED',
+      detail: 'card refused',
+      attempts: 1,
+    };
+    const rate = (at: number, amount: string, id: string): RateUpdated => ({
+      ...night,
+      eventId: id,
+      eventType: 'RateUpdated',
+      occurredAt: at,
+      baseRate: eur('100.00'),
+      previousRate: null,
+      rate: eur(amount),
+      demandMultiplier: '1.2000',
+      occupancy: '0.5000',
+    });
+    const occupancy = (at: number, reserved: number, id: string): RoomTypeOccupancy => ({
+      ...night,
+      eventId: id,
+      eventType: 'RoomTypeOccupancy',
+      occurredAt: at,
+      capacity: 70,
+      roomsReserved: reserved,
+      occupancy: (reserved / 70).toFixed(4),
+    });
+    const kpis = (at: number, bookings: number, final: boolean, id: string): BookingKpis => ({
+      eventId: id,
+      eventType: 'BookingKpis',
+      occurredAt: at,
+      propertyId: property,
+      windowStart: 0,
+      windowEnd: 60_000,
+      windowSizeMs: 60_000,
+      windowAdvanceMs: 60_000,
+      final,
+      bookings,
+      cancellations: 0,
+      roomNights: bookings,
+      revenue: eur('0.00'),
+      adr: eur('0.00'),
+      availableRoomNights: 70,
+      revpar: eur('0.00'),
+    });
+    const client = await pool.connect();
+    const write = async (topic: string, value: unknown, offset: string) =>
+      expect(await applyDomainEvent(client, topic, value, offset), topic).toBe(true);
+    try {
+      // The second pass replays every event: nothing may change.
+      for (let pass = 0; pass < 2; pass++) {
+        await write('availability.overbooked', overbooked, '1');
+        await write('rate.applied', applied, '2');
+        await write('payment.failed', failed, '3');
+        await write('rate.updated', rate(2_000, '130.00', 'ru-2'), '21');
+        await write('rate.updated', rate(2_000, '110.00', 'ru-1'), '20'); // same time, lower offset: older
+        await write('analytics.occupancy', occupancy(3_000, 9, 'oc-2'), '31');
+        await write('analytics.occupancy', occupancy(1_000, 8, 'oc-1'), '30'); // earlier: older
+        await write('analytics.booking-kpis', kpis(4_000, 3, false, 'kp-1'), '40');
+        await write('analytics.booking-kpis', kpis(5_000, 4, true, 'kp-2'), '41');
+        await write('analytics.booking-kpis', kpis(6_000, 5, false, 'kp-3'), '42'); // after final: ignored
+      }
+      expect(await applyDomainEvent(client, 'reservation.unknown', {}, '0')).toBe(false);
+    } finally {
+      client.release();
+    }
+    const rows = async (sql: string) => (await pool.query(sql, [property])).rows;
+    expect(
+      await rows(
+        'SELECT event_id, overbooked_by, stay_date::text AS night FROM availability.overbooking WHERE property_id = $1',
+      ),
+    ).toEqual([{ event_id: 'ob-1', overbooked_by: 2, night: '2027-06-01' }]);
+    expect(
+      await rows(
+        'SELECT event_id, room_total::text AS total, nightly_rates FROM rates.applied_rate WHERE property_id = $1',
+      ),
+    ).toEqual([{ event_id: 'ra-1', total: '120.00', nightly_rates: applied.nightlyRates }]);
+    expect(
+      await rows(
+        'SELECT event_id, event_type, amount::text AS amount, detail FROM payments.payment_event WHERE property_id = $1',
+      ),
+    ).toEqual([
+      { event_id: 'pf-1', event_type: 'PaymentFailed', amount: '120.00', detail: 'DECLINED: card refused' },
+    ]);
+    expect(
+      await rows('SELECT rate::text AS rate, last_event_id FROM rates.current_rate WHERE property_id = $1'),
+    ).toEqual([{ rate: '130.00', last_event_id: 'ru-2' }]);
+    expect(
+      await rows('SELECT rooms_reserved, last_event_id FROM analytics.occupancy WHERE property_id = $1'),
+    ).toEqual([{ rooms_reserved: 9, last_event_id: 'oc-2' }]);
+    expect(
+      await rows('SELECT bookings, final, last_event_id FROM analytics.booking_kpis WHERE property_id = $1'),
+    ).toEqual([{ bookings: 4, final: true, last_event_id: 'kp-2' }]);
   });
 });
