@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { deleteCheckpoint, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
+import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import { isFencedError, TransactionalProducer } from '../internal/kafka/transactional-producer.js';
@@ -373,6 +374,7 @@ export class StreamThread {
       );
       if (restored.partitions > 0)
         events.emit('restoreCompleted', { taskIds: created.map((t) => t.id), ...restored });
+      if (this.#eos && created.length > 0) await this.#startFromCommitted(created);
       for (const task of created) {
         task.engine.initProcessors();
         this.#tasks.set(task.id, task);
@@ -462,6 +464,31 @@ export class StreamThread {
     });
     await producer.connect();
     return { producer, sender };
+  }
+
+  /**
+   * Exactly-once: kafkajs reads the committed offsets as soon as the member joins, possibly while the
+   * previous owner's last transaction is still being completed (it has no `require_stable` offset fetch,
+   * KIP-447), and would then start before offsets that transaction committed: its outputs would be
+   * produced twice. Once this owner's producers are initialised every earlier transaction of these tasks
+   * is complete, so the offsets are read again here and the tasks skip what is already committed.
+   */
+  async #startFromCommitted(tasks: ReadonlyArray<ActiveTask>): Promise<void> {
+    const admin = new KafkaAdmin(this.#ctx.kafka);
+    await admin.connect();
+    try {
+      const topics = [...new Set(tasks.flatMap((task) => task.spec.sourceTopics))];
+      const committed = await admin.committedOffsets(this.#ctx.config.applicationId, topics);
+      for (const task of tasks) {
+        const mine = committed.filter(
+          (entry) => entry.partition === task.spec.partition && task.spec.sourceTopics.includes(entry.topic),
+        );
+        for (const entry of mine) task.advance(entry.topic, entry.offset);
+        task.markCommitted(mine);
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Flushes the task's stores and outputs into its transaction and commits it with `offsets`. */

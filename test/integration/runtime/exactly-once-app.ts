@@ -4,6 +4,7 @@
  * processes.
  */
 import pino from 'pino';
+import { abortedFilterInstalled } from '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { regionTotalsTopology } from './region-totals.js';
 
@@ -25,4 +26,6 @@ const streams = new KafkaStreams(regionTotalsTopology(env('INPUT'), env('OUTPUT'
 streams.setStateListener((next) => {
   if (next === 'RUNNING') console.log('RUNNING');
 });
+// Exactly-once depends on it: kafkajs' own filter lets aborted records through.
+if (!abortedFilterInstalled) throw new Error('the corrected read_committed filter is not installed');
 await streams.start();

@@ -1,3 +1,4 @@
+import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';

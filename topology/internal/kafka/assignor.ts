@@ -1,3 +1,5 @@
+// Must load before kafkajs: it corrects kafkajs' read_committed filter (see the module).
+import './kafkajs-aborted-filter.js';
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import type { TopicPartition } from './types.js';
 

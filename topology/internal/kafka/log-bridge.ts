@@ -1,3 +1,5 @@
+// Must load before kafkajs: it corrects kafkajs' read_committed filter (see the module).
+import './kafkajs-aborted-filter.js';
 import { type logCreator, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 

@@ -8,6 +8,8 @@
  * Outputs, changelog records and the task's input offsets (`sendOffsets`) go into one transaction, opened
  * on the first send and committed by {@link TransactionalProducer.commit}.
  */
+// Must load before kafkajs: it corrects kafkajs' read_committed filter (see the module).
+import './kafkajs-aborted-filter.js';
 import {
   CompressionTypes,
   type Kafka,
