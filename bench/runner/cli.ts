@@ -183,7 +183,17 @@ async function withCluster<T>(opts: CommonOptions, body: (cluster: BenchCluster)
   try {
     return await body(cluster);
   } finally {
-    await cluster.close();
+    // Closing waits for the stack's lock, which another session's test run may hold for minutes; the
+    // results are written by then, so give up after a minute rather than hang.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log('closing the benchmark cluster took over 60 s; leaving it to `npm run stack:stop`');
+        resolve();
+      }, 60_000);
+    });
+    await Promise.race([cluster.close(), gaveUp]);
+    clearTimeout(timer);
   }
 }
 
@@ -304,3 +314,5 @@ common(
   });
 
 await program.parseAsync();
+// Nothing is left to wait for once the command resolved (a stray client must not keep the process alive).
+process.exit(process.exitCode ?? 0);
