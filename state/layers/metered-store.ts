@@ -9,17 +9,10 @@ import { StateStoreError } from '../errors.js';
 import { OpenIterators, TransformingIterator } from '../internal/iterators.js';
 import { type BytesStoreStatistics, changelogTopic } from '../internal/key-value-bytes-store.js';
 import { type MeteredStore, OperationTimer, type StoreStatistics } from '../metrics.js';
-import type { ChangelogRecord, KeyValueIterator, StoreContext } from '../store.js';
+import type { ChangelogRecord, KeyValueIterator, StateStore, StoreContext } from '../store.js';
 
 /** What a metered store needs of the byte store below it, whatever the store's kind. */
-export interface MeteredBytesStore {
-  readonly name: string;
-  readonly persistent: boolean;
-  init(context: StoreContext): Promise<void>;
-  flush(): Promise<void>;
-  close(): Promise<void>;
-  isOpen(): boolean;
-  restoreBatch(records: ReadonlyArray<ChangelogRecord>): void;
+export interface MeteredBytesStore extends StateStore {
   statistics(): BytesStoreStatistics;
 }
 
