@@ -24,6 +24,16 @@ type Payment = PaymentInitiated | PaymentAuthorized | PaymentCaptured | PaymentF
 /** The key of the tables holding one value per room type and night. */
 const NIGHT_KEY = ['property_id', 'room_type', 'stay_date'] as const;
 
+/** The {@link NIGHT_KEY} columns of an event about one room type's night. */
+function nightOf(e: { propertyId: string; roomType: string; stayDate: string }) {
+  return { property_id: e.propertyId, room_type: e.roomType, stay_date: e.stayDate };
+}
+
+/** The columns by which {@link upsertLatest} tells the newest write, and the event that made it. */
+function versionOf(e: { occurredAt: number; eventId: string }, offset: string) {
+  return { occurred_at: e.occurredAt, source_offset: offset, last_event_id: e.eventId };
+}
+
 /** Applies one event of a non-reservation topic at `offset`; returns false for a topic it does not know. */
 export async function applyDomainEvent(
   client: PoolClient,
@@ -38,16 +48,12 @@ export async function applyDomainEvent(
         client,
         'availability.calendar',
         {
-          property_id: e.propertyId,
-          room_type: e.roomType,
-          stay_date: e.stayDate,
+          ...nightOf(e),
           capacity: e.capacity,
           overbooking_allowance: e.overbookingAllowance,
           rooms_reserved: e.roomsReserved,
           rooms_available: e.roomsAvailable,
-          occurred_at: e.occurredAt,
-          source_offset: offset,
-          last_event_id: e.eventId,
+          ...versionOf(e, offset),
         },
         { key: NIGHT_KEY },
       );
@@ -74,17 +80,13 @@ export async function applyDomainEvent(
         client,
         'rates.current_rate',
         {
-          property_id: e.propertyId,
-          room_type: e.roomType,
-          stay_date: e.stayDate,
+          ...nightOf(e),
           base_rate: e.baseRate.amount,
           rate: e.rate.amount,
           currency: e.rate.currency,
           demand_multiplier: e.demandMultiplier,
           occupancy: e.occupancy,
-          occurred_at: e.occurredAt,
-          source_offset: offset,
-          last_event_id: e.eventId,
+          ...versionOf(e, offset),
         },
         { key: NIGHT_KEY },
       );
@@ -145,9 +147,7 @@ export async function applyDomainEvent(
           revpar: e.revpar.amount,
           currency: e.revenue.currency,
           available_room_nights: e.availableRoomNights,
-          occurred_at: e.occurredAt,
-          source_offset: offset,
-          last_event_id: e.eventId,
+          ...versionOf(e, offset),
         },
         // A final result belongs to a closed window: a later update of that window is not applied.
         { key: ['property_id', 'window_size_ms', 'window_start'], keepFinal: true },
@@ -160,15 +160,11 @@ export async function applyDomainEvent(
         client,
         'analytics.occupancy',
         {
-          property_id: e.propertyId,
-          room_type: e.roomType,
-          stay_date: e.stayDate,
+          ...nightOf(e),
           capacity: e.capacity,
           rooms_reserved: e.roomsReserved,
           occupancy: e.occupancy,
-          occurred_at: e.occurredAt,
-          source_offset: offset,
-          last_event_id: e.eventId,
+          ...versionOf(e, offset),
         },
         { key: NIGHT_KEY },
       );
