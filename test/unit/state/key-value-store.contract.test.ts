@@ -1,42 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Serde } from '../../../schemas/serde.js';
 import { type KeyValueStore, StateStoreError, Stores } from '../../../state/index.js';
-import { type TestContext, tempStateDir, testContext } from './support/context.js';
 import { compositeSerde, int32Serde, jsonSerde, stringSerde } from './support/serdes.js';
-import { type StoreSetup, storeSetups } from './support/stores.js';
+import { type StoreSetup, storeHarness, storeSetups } from './support/stores.js';
 
 describe.each(storeSetups)('key-value store contract: $label', (setup: StoreSetup) => {
-  let cleanup: () => Promise<void>;
-  let context: TestContext;
-  const opened: KeyValueStore<unknown, unknown>[] = [];
+  const stores = storeHarness(setup);
 
-  async function open<K, V>(
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-    name = 'kv',
-  ): Promise<KeyValueStore<K, V>> {
+  function open<K, V>(keySerde: Serde<K>, valueSerde: Serde<V>, name = 'kv'): Promise<KeyValueStore<K, V>> {
     const supplier = setup.persistent
       ? Stores.persistentKeyValueStore(name)
       : Stores.inMemoryKeyValueStore(name);
-    let builder = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde);
-    builder = setup.logging ? builder.withLoggingEnabled() : builder.withLoggingDisabled();
-    builder = setup.caching ? builder.withCachingEnabled() : builder.withCachingDisabled();
-    const store = builder.build();
-    await store.init(context);
-    opened.push(store as KeyValueStore<unknown, unknown>);
-    return store;
+    return stores.open(Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde));
   }
-
-  beforeEach(async () => {
-    const temp = await tempStateDir();
-    cleanup = temp.cleanup;
-    context = testContext(temp.dir);
-  });
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
-    await cleanup();
-  });
 
   it('gets, puts, overwrites and deletes', async () => {
     const store = await open(stringSerde, jsonSerde<{ n: number }>());
@@ -172,7 +148,7 @@ describe.each(storeSetups)('key-value store contract: $label', (setup: StoreSetu
     await store.flush();
     expect(store.get('a')).toBeUndefined();
     expect(store.get('b')).toBe('2');
-    expect(context.sent).toEqual([]);
+    expect(stores.context.sent).toEqual([]);
   });
 
   it('counts entries approximately and reports statistics', async () => {
@@ -193,12 +169,12 @@ describe.each(storeSetups)('key-value store contract: $label', (setup: StoreSetu
 
   it.runIf(setup.logging)('logs writes to the changelog (once per key per flush when cached)', async () => {
     const store = await open(stringSerde, stringSerde, 'logged');
-    context.timestamp = 1000;
+    stores.context.timestamp = 1000;
     for (let i = 0; i < 10; i++) store.put('hot', `v${i}`);
     store.put('cold', 'c');
     store.delete('cold');
     await store.flush();
-    const sent = context.sent.map((r) => `${r.store}:${r.key}=${r.value === null ? 'null' : r.value}`);
+    const sent = stores.context.sent.map((r) => `${r.store}:${r.key}=${r.value === null ? 'null' : r.value}`);
     if (setup.caching) {
       expect(sent).toEqual(['logged:hot=v9']);
     } else {
@@ -208,14 +184,14 @@ describe.each(storeSetups)('key-value store contract: $label', (setup: StoreSetu
         'logged:cold=null',
       ]);
     }
-    expect(context.sent.every((r) => r.timestamp === 1000)).toBe(true);
+    expect(stores.context.sent.every((r) => r.timestamp === 1000)).toBe(true);
   });
 
   it.runIf(!setup.logging)('sends nothing to the changelog when logging is off', async () => {
     const store = await open(stringSerde, stringSerde);
     store.put('a', '1');
     await store.flush();
-    expect(context.sent).toEqual([]);
+    expect(stores.context.sent).toEqual([]);
   });
 
   it.runIf(setup.persistent && !setup.caching)(

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type SessionStore, Stores, type Windowed } from '../../../state/index.js';
-import { type TestContext, tempStateDir, testContext } from './support/context.js';
 import { int32Serde, stringSerde } from './support/serdes.js';
-import { type StoreSetup, storeSetups } from './support/stores.js';
+import { type StoreSetup, storeHarness, storeSetups } from './support/stores.js';
 
 const RETENTION = 10_000;
 const GAP = 100;
@@ -16,21 +15,13 @@ function sessionsOf(entries: Iterable<{ key: Windowed<string>; value: number }>)
 }
 
 describe.each(storeSetups)('session store contract: $label', (setup: StoreSetup) => {
-  let cleanup: () => Promise<void>;
-  let context: TestContext;
-  const opened: SessionStore<unknown, unknown>[] = [];
+  const stores = storeHarness(setup);
 
-  async function open(name = 'sessions'): Promise<SessionStore<string, number>> {
+  function open(name = 'sessions'): Promise<SessionStore<string, number>> {
     const supplier = setup.persistent
       ? Stores.persistentSessionStore(name, RETENTION, 2_000)
       : Stores.inMemorySessionStore(name, RETENTION, 2_000);
-    let builder = Stores.sessionStoreBuilder(supplier, stringSerde, int32Serde);
-    builder = setup.logging ? builder.withLoggingEnabled() : builder.withLoggingDisabled();
-    builder = setup.caching ? builder.withCachingEnabled() : builder.withCachingDisabled();
-    const store = builder.build();
-    await store.init(context);
-    opened.push(store as SessionStore<unknown, unknown>);
-    return store;
+    return stores.open(Stores.sessionStoreBuilder(supplier, stringSerde, int32Serde));
   }
 
   /** What a session-windowed count does for a record of `key` at `time`: merge overlapping sessions. */
@@ -47,17 +38,6 @@ describe.each(storeSetups)('session store contract: $label', (setup: StoreSetup)
     }
     store.put(session(key, start, end), count);
   }
-
-  beforeEach(async () => {
-    const temp = await tempStateDir();
-    cleanup = temp.cleanup;
-    context = testContext(temp.dir);
-  });
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
-    await cleanup();
-  });
 
   it('puts, fetches and removes sessions', async () => {
     const store = await open();
@@ -119,7 +99,12 @@ describe.each(storeSetups)('session store contract: $label', (setup: StoreSetup)
     await store.flush();
     const target = await open('dst');
     target.restoreBatch(
-      context.sent.map((r, offset) => ({ key: r.key, value: r.value, offset, timestamp: r.timestamp })),
+      stores.context.sent.map((r, offset) => ({
+        key: r.key,
+        value: r.value,
+        offset,
+        timestamp: r.timestamp,
+      })),
     );
     expect(sessionsOf(target.fetch('k'))).toEqual(['k[0,50]=2', 'k[500,500]=1']);
   });

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Stores, type Windowed, type WindowStore } from '../../../state/index.js';
-import { type TestContext, tempStateDir, testContext } from './support/context.js';
 import { int32Serde, stringSerde } from './support/serdes.js';
-import { type StoreSetup, storeSetups } from './support/stores.js';
+import { type StoreSetup, storeHarness, storeSetups } from './support/stores.js';
 
 const SIZE = 1_000;
 const RETENTION = 10_000;
@@ -15,11 +14,9 @@ function windowsOf<K, V>(entries: Iterable<{ key: Windowed<K>; value: V }>): str
 }
 
 describe.each(storeSetups)('window store contract: $label', (setup: StoreSetup) => {
-  let cleanup: () => Promise<void>;
-  let context: TestContext;
-  const opened: WindowStore<unknown, unknown>[] = [];
+  const stores = storeHarness(setup);
 
-  async function open<K, V>(
+  function open<K, V>(
     keySerde: import('../../../schemas/serde.js').Serde<K>,
     valueSerde: import('../../../schemas/serde.js').Serde<V>,
     options: { name?: string; retainDuplicates?: boolean } = {},
@@ -29,25 +26,8 @@ describe.each(storeSetups)('window store contract: $label', (setup: StoreSetup) 
     const supplier = setup.persistent
       ? Stores.persistentWindowStore(name, RETENTION, SIZE, duplicates, SEGMENT)
       : Stores.inMemoryWindowStore(name, RETENTION, SIZE, duplicates, SEGMENT);
-    let builder = Stores.windowStoreBuilder(supplier, keySerde, valueSerde);
-    builder = setup.logging ? builder.withLoggingEnabled() : builder.withLoggingDisabled();
-    builder = setup.caching ? builder.withCachingEnabled() : builder.withCachingDisabled();
-    const store = builder.build();
-    await store.init(context);
-    opened.push(store as WindowStore<unknown, unknown>);
-    return store;
+    return stores.open(Stores.windowStoreBuilder(supplier, keySerde, valueSerde));
   }
-
-  beforeEach(async () => {
-    const temp = await tempStateDir();
-    cleanup = temp.cleanup;
-    context = testContext(temp.dir);
-  });
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
-    await cleanup();
-  });
 
   it('puts, fetches, overwrites and deletes a window', async () => {
     const store = await open(stringSerde, int32Serde);
@@ -147,13 +127,13 @@ describe.each(storeSetups)('window store contract: $label', (setup: StoreSetup) 
 
   it('restores from changelog records, dropping expired ones', async () => {
     const source = await open(stringSerde, int32Serde, { name: 'src' });
-    context.timestamp = 42;
+    stores.context.timestamp = 42;
     source.put('a', 1, 0);
     source.put('a', 2, 12_000);
     source.put('b', 3, 12_000);
     await source.flush();
     if (!setup.logging) return;
-    const records = context.sent.map((r, offset) => ({
+    const records = stores.context.sent.map((r, offset) => ({
       key: r.key,
       value: r.value,
       offset,
@@ -178,9 +158,9 @@ describe.each(storeSetups)('window store contract: $label', (setup: StoreSetup) 
       ).toBe(true);
       for (let i = 1; i <= 5; i++) store.put('hot', i, 1_000);
       store.put('cold', 9, 2_000);
-      expect(context.sent).toHaveLength(0);
+      expect(stores.context.sent).toHaveLength(0);
       await store.flush();
-      expect(context.sent).toHaveLength(2);
+      expect(stores.context.sent).toHaveLength(2);
       expect(flushed).toEqual(['hot@1000:undefined->5', 'cold@2000:undefined->9']);
       store.put('hot', 6, 1_000);
       await store.flush();

@@ -1,4 +1,7 @@
-/** The store setups every contract suite runs over: both inner stores, bare and with each layer. */
+/** The store setups every contract suite runs over (both inner stores, bare and with each layer), and its harness. */
+import { afterEach, beforeEach } from 'vitest';
+import type { StateStore } from '../../../../state/index.js';
+import { type TestContext, tempStateDir, testContext } from './context.js';
 
 /** One way of building a store. */
 export interface StoreSetup {
@@ -21,3 +24,55 @@ export const storeSetups: readonly StoreSetup[] = [false, true].flatMap((persist
     caching,
   })),
 );
+
+/** What {@link storeHarness} needs of a store builder (every `Stores.*StoreBuilder` is one). */
+export interface ConfigurableStoreBuilder<B> {
+  withLoggingEnabled(): B;
+  withLoggingDisabled(): B;
+  withCachingEnabled(): B;
+  withCachingDisabled(): B;
+  build(): StateStore;
+}
+
+/** A suite's per-test state directory and context, and the stores opened in it. */
+export interface StoreHarness {
+  /** The context of the running test (a fresh one per test). */
+  readonly context: TestContext;
+  /** Builds a store with the setup's logging and caching, initialises it, and closes it after the test. */
+  open<B extends ConfigurableStoreBuilder<B>>(builder: B): Promise<ReturnType<B['build']>>;
+}
+
+/**
+ * Registers the hooks of a contract suite run over `setup` (call it inside `describe`): each test gets a
+ * fresh temp state directory and context, and every store it opened is closed and the directory removed.
+ */
+export function storeHarness(setup: StoreSetup): StoreHarness {
+  let cleanup: () => Promise<void> = async () => undefined;
+  let context: TestContext | undefined;
+  const opened: StateStore[] = [];
+
+  beforeEach(async () => {
+    const temp = await tempStateDir();
+    cleanup = temp.cleanup;
+    context = testContext(temp.dir);
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+    await cleanup();
+  });
+
+  return {
+    get context(): TestContext {
+      if (context === undefined) throw new Error('storeHarness: the context exists only while a test runs');
+      return context;
+    },
+    async open<B extends ConfigurableStoreBuilder<B>>(builder: B): Promise<ReturnType<B['build']>> {
+      const logged = setup.logging ? builder.withLoggingEnabled() : builder.withLoggingDisabled();
+      const store = (setup.caching ? logged.withCachingEnabled() : logged.withCachingDisabled()).build();
+      await store.init(this.context);
+      opened.push(store);
+      return store as ReturnType<B['build']>;
+    },
+  };
+}
