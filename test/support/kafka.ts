@@ -1,3 +1,6 @@
+// Before kafkajs loads: read_committed readers here must drop aborted records as the Java client does
+// (see the runtime's patch), or tests would see records a transaction aborted.
+import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { endpoints } from './endpoints.js';
 import { uniqueName } from './names.js';
