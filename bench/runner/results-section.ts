@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/runner/results-section.ts [--profile <folder or .cpuprofile>] [result.json ...]
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mainProfileIn, summariseProfile } from './profile-summary.js';
@@ -191,4 +192,6 @@ const next =
     ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
     : `${current.trimEnd()}\n\n${section}\n`;
 writeFileSync(FILE, next);
+// The file is linted as markdown: format it the way biome does, or `npm run lint` turns red.
+execFileSync('npx', ['biome', 'check', '--write', FILE], { stdio: 'inherit' });
 console.log(section);
