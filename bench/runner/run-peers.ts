@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
@@ -121,6 +121,7 @@ export async function runPeers(options: PeerOptions) {
           );
         } finally {
           await instance.stop();
+          await rm(join('/tmp/tstreams-bench', group), { recursive: true, force: true });
         }
       }
     }

@@ -3,7 +3,7 @@
  * onto the input topics in phases of target rates, the final statuses observed, lag and processes sampled
  * every second, then the records each topic received per reservation. Used by every scenario.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadPropertyCatalog } from '../../processors/domain/reference-data-loader.js';
@@ -232,6 +232,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     await observer.stop().catch(() => undefined);
     await driver.close().catch(() => undefined);
     await Promise.all(instances.map((i) => i.stop()));
+    // The instances' RocksDB state is gigabytes after a few runs and worthless once they stopped.
+    await rm(join('/tmp/tstreams-bench', applicationId), { recursive: true, force: true });
   }
 }
 
