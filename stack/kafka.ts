@@ -145,7 +145,12 @@ export async function describeBrokerCount(brokers: string[], timeoutMs: number):
 
 async function randomClusterId(): Promise<string> {
   // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints).
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+  // One that starts with '-' is read as an option by the storage tool, so draw again (as Kafka's own
+  // Uuid.randomUuid does).
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 async function runKafkaTool(launch: KafkaLaunch, node: KafkaNodeState, args: string[]): Promise<void> {
