@@ -6,12 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cancellationOutcome } from '../../processors/domain/cancellation-policy.js';
-import { money, parseDecimal as parseMoney } from '../../processors/domain/money.js';
+import { money } from '../../processors/domain/money.js';
 import { DEFAULT_PRICING, priceStay } from '../../processors/domain/pricing.js';
 import type { Property } from '../../processors/domain/reference-data.js';
 import { nightsOf } from '../../processors/domain/stay.js';
 import { zonedDate } from '../../processors/domain/timezone.js';
-import { basisPointsToDecimal, toEventMoney } from '../../processors/topology/event-values.js';
+import {
+  basisPointsToDecimal,
+  fromEventMoney,
+  toEventMoney,
+} from '../../processors/topology/event-values.js';
 import type {
   PricingDetails,
   ReservationCancelled,
@@ -117,14 +121,15 @@ export function reservationCancelled(
 ): ReservationCancelled {
   const quoted = quote(property, current.stay);
   const total = current.totalAmount ?? quoted.totalAmount;
-  const totalMoney = parseMoney(total.amount, total.currency);
+  // Event amounts are scale-2 decimals whatever the currency ("88800.00" JPY): read them as such.
+  const totalMoney = fromEventMoney(total);
   const firstNight = quoted.nightlyRates[0]?.rate ?? total;
   const paid =
     current.status === 'CONFIRMED' || current.status === 'CHECKED_IN' ? totalMoney : money(0, total.currency);
   const outcome = cancellationOutcome(property, {
     checkIn: current.stay.checkInDate,
     rooms: current.stay.rooms,
-    firstNightRate: parseMoney(firstNight.amount, firstNight.currency),
+    firstNightRate: fromEventMoney(firstNight),
     total: totalMoney,
     paid,
     cancelledAt: now,
