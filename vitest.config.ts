@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/kafkajs-filter-setup.ts'],
           testTimeout: 20_000,
         },
       },
@@ -18,6 +19,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/kafkajs-filter-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // One fork runs the files one after another (`fileParallelism` is not a per-project option).

@@ -4,6 +4,9 @@
  * worker, the system-of-record sink and the HTTP server. `close()` stops them in reverse order. Used by
  * `main.ts` and by the integration tests (which run instances with their own topic prefix and database).
  */
+// Before kafkajs loads (below and through the library): the runtime's correction of kafkajs' filtering
+// of aborted records for read_committed readers, which exactly-once depends on.
+import '../topology/internal/kafka/kafkajs-aborted-filter.js';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -82,6 +85,9 @@ export async function startApi(
   try {
     await migrate(config.databaseUrl, logger);
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    // An idle client the server terminates (restart, failover, admin command) emits 'error' on the pool;
+    // without a listener that would crash the process. The pool replaces the client on next use.
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
     closers.push(() => pool.end());
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     closers.push(() => redis.quit());
