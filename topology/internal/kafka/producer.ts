@@ -9,6 +9,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import { isRetriableKafkaError, KafkaFacadeError } from './errors.js';
+import { recordBytes, toMessage } from './outgoing-message.js';
 import type { OutgoingRecord } from './types.js';
 
 /** Producer settings; the defaults are the ones measured best on kafkajs 2.2.4 (see DESIGN.md). */
@@ -199,29 +200,6 @@ export class RecordProducer {
       this.#onAcknowledged!(meta.topicName, meta.partition, Number(meta.baseOffset) + count - 1);
     }
   }
-}
-
-function toMessage(record: OutgoingRecord): Message {
-  const message: Message = { key: record.key, value: record.value, timestamp: String(record.timestamp) };
-  if (record.partition !== undefined) message.partition = record.partition;
-  if (record.headers !== undefined) {
-    const headers: Record<string, Buffer | string> = {};
-    for (const [name, value] of Object.entries(record.headers))
-      if (value !== undefined) headers[name] = value;
-    message.headers = headers;
-  }
-  return message;
-}
-
-function recordBytes(record: OutgoingRecord): number {
-  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  if (record.headers !== undefined) {
-    for (const [name, value] of Object.entries(record.headers)) {
-      if (value !== undefined)
-        size += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
-    }
-  }
-  return size;
 }
 
 const CONNECTION_ERRORS = new Set([

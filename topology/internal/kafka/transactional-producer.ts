@@ -19,6 +19,7 @@ import {
   type Transaction,
 } from 'kafkajs';
 import { KafkaFacadeError, kafkaErrorType } from './errors.js';
+import { recordBytes, toMessage } from './outgoing-message.js';
 import type { SendFailure } from './producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
 
@@ -242,27 +243,4 @@ function translate(error: unknown, action: string): KafkaFacadeError {
     // Restarting the task (a new transaction) can always help: the input is redone from the last commit.
     { cause: error, retriable: true },
   );
-}
-
-function toMessage(record: OutgoingRecord): Message {
-  const message: Message = { key: record.key, value: record.value, timestamp: String(record.timestamp) };
-  if (record.partition !== undefined) message.partition = record.partition;
-  if (record.headers !== undefined) {
-    const headers: Record<string, Buffer | string> = {};
-    for (const [name, value] of Object.entries(record.headers))
-      if (value !== undefined) headers[name] = value;
-    message.headers = headers;
-  }
-  return message;
-}
-
-function recordBytes(record: OutgoingRecord): number {
-  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  if (record.headers !== undefined) {
-    for (const [name, value] of Object.entries(record.headers)) {
-      if (value !== undefined)
-        size += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
-    }
-  }
-  return size;
 }
