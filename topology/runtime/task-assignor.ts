@@ -89,7 +89,10 @@ export function assignTasks(
     settings,
   );
   const standby = placeStandbys(tasks, sorted, active, warmups, lags, settings);
-  for (const plan of [active, standby, warmups]) for (const list of plan.values()) list.sort(compareTaskIds);
+  // Every list holds only known tasks, so sorting by position in `tasks` is compareTaskIds order, cheaper.
+  const position = new Map(tasks.map((task, i) => [task, i]));
+  const byPosition = (a: string, b: string) => position.get(a)! - position.get(b)!;
+  for (const plan of [active, standby, warmups]) for (const list of plan.values()) list.sort(byPosition);
   return { active, standby, warmups, probingRebalanceNeeded };
 }
 
@@ -166,15 +169,14 @@ function balancedTarget(
 ): Map<string, string[]> {
   const plan = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
   const capacity = Math.ceil(tasks.length / members.length);
-  const valid = new Set(tasks);
   const taken = new Set<string>();
 
-  // Stickiness first: keep owned tasks up to the balanced capacity.
+  // Stickiness first: keep owned tasks (those that still exist, in task order) up to the balanced capacity.
   for (const member of members) {
     const mine = plan.get(member.memberId)!;
-    for (const task of [...member.ownedTasks].sort(compareTaskIds)) {
+    for (const task of tasks) {
       if (mine.length >= capacity) break;
-      if (valid.has(task) && !taken.has(task)) {
+      if (lags.owns(member.memberId, task) && !taken.has(task)) {
         mine.push(task);
         taken.add(task);
       }

@@ -72,6 +72,20 @@ describe('assignTasks: active tasks', () => {
     expect(probingRebalanceNeeded).toBe(false);
   });
 
+  it('moves only the surplus to a third member that holds caught-up state (stateful tasks)', () => {
+    const all = tasks(1, 6);
+    const { active, warmups, probingRebalanceNeeded } = assignTasks(all, [
+      { memberId: 'a', ownedTasks: ['0_0', '0_2', '0_4'] },
+      { memberId: 'b', ownedTasks: ['0_1', '0_3', '0_5'] },
+      { memberId: 'c', ownedTasks: [], taskLags: lagsOf(all, 30) },
+    ]);
+    expect(active.get('a')).toEqual(['0_0', '0_2']);
+    expect(active.get('b')).toEqual(['0_1', '0_3']);
+    expect(active.get('c')).toEqual(['0_4', '0_5']);
+    expect(warmups.size).toBe(0);
+    expect(probingRebalanceNeeded).toBe(false);
+  });
+
   it('ignores owned tasks that no longer exist and members owning the same task twice', () => {
     const { active } = assignTasks(
       ['0_0', '0_1'],
