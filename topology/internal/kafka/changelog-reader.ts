@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import type { PartitionAssignorHook } from './assignor.js';
 import { GroupConsumer, type RecordBatch } from './consumer.js';
+import { commitStartOffsets, singleMemberAssignor } from './throwaway-group.js';
 import type { TopicPartition } from './types.js';
 
 /** One partition to read, from `startOffset` (default 0) up to `endOffset` (exclusive). */
@@ -39,13 +39,7 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
   const wanted = request.partitions.filter((p) => remaining.has(key(p.topic, p.partition)));
   const startOf = new Map(wanted.map((p) => [key(p.topic, p.partition), p.startOffset ?? 0]));
   await commitStartOffsets(kafka, request.groupId, wanted);
-  const assignor: PartitionAssignorHook = {
-    name: 'tstreams-read-to-end',
-    version: 1,
-    userData: () => Buffer.alloc(0),
-    assign: ({ members }) =>
-      new Map(members.map((member, index) => [member.memberId, { partitions: index === 0 ? wanted : [] }])),
-  };
+  const assignor = singleMemberAssignor('tstreams-read-to-end', wanted);
   const consumer = new GroupConsumer(kafka, {
     groupId: request.groupId,
     assignor,
@@ -86,29 +80,4 @@ export async function readToEnd(kafka: Kafka, request: ReadToEndRequest): Promis
     await consumer.disconnect();
   }
   return wanted.length;
-}
-
-/** kafkajs cannot seek before it runs: the throw-away group starts from offsets committed for it first. */
-async function commitStartOffsets(
-  kafka: Kafka,
-  groupId: string,
-  ranges: ReadonlyArray<ReadRange>,
-): Promise<void> {
-  const starts = ranges.filter((range) => (range.startOffset ?? 0) > 0);
-  if (starts.length === 0) return;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of new Set(starts.map((range) => range.topic))) {
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: starts
-          .filter((range) => range.topic === topic)
-          .map((range) => ({ partition: range.partition, offset: String(range.startOffset) })),
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -1,0 +1,233 @@
+/**
+ * Follows changelog partitions without end, for standby replicas: a separate consumer reads the given
+ * partitions from the given offsets and hands every batch to the caller, until it is stopped or
+ * restarted over other partitions.
+ *
+ * kafkajs has no manual assignment, so (as store restoration does, `changelog-reader.ts`) the consumer is
+ * the single member of a throw-away group whose start offsets are committed before it joins
+ * (`throwaway-group.ts`). The group never commits afterwards: the caller's checkpoints are the positions
+ * that matter. Each (re)start uses a new group id (`<groupId>-<n>`), so no start can inherit the offsets
+ * of an earlier one, and the previous group is deleted when its consumer stops.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { KafkaAdmin } from './admin.js';
+import { GroupConsumer, type RecordBatch } from './consumer.js';
+import { commitStartOffsets, deleteThrowawayGroup, singleMemberAssignor } from './throwaway-group.js';
+
+/** A changelog partition to follow from `startOffset` (the next offset to read). */
+export interface FollowRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly startOffset: number;
+}
+
+/** Settings of a {@link ChangelogFollower}. */
+export interface ChangelogFollowerOptions {
+  /** The prefix of the throw-away group ids; each start appends `-<n>`. */
+  readonly groupId: string;
+  /** Read only committed records, as exactly-once changelogs need. Default true (same records without transactions). */
+  readonly readCommitted?: boolean;
+  /**
+   * Called for every batch, one at a time, in offset order per partition; only records at or past the
+   * partition's position are passed. Records with a null key are passed too (the caller skips them).
+   * A throw restarts the follower from the positions before the batch, after a backoff.
+   */
+  readonly onBatch: (batch: RecordBatch) => Promise<void> | void;
+  readonly logger?: Logger;
+  /** Bytes fetched per partition per request. Default 1 MiB: a standby catching up reads in large batches. */
+  readonly maxBytesPerPartition?: number;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** First and longest wait before a crashed follower starts again, milliseconds. */
+const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
+
+export class ChangelogFollower {
+  readonly #kafka: Kafka;
+  readonly #options: ChangelogFollowerOptions;
+  /** Next offset to read per `topic\u0000partition` of the current ranges. */
+  readonly #positions = new Map<string, number>();
+  #ranges: ReadonlyArray<FollowRange> = [];
+  #consumer: GroupConsumer | undefined;
+  #groupId: string | undefined;
+  #generation = 0;
+  /** Serialises start, stop and restarts after a crash. */
+  #lifecycle: Promise<unknown> = Promise.resolve();
+  #restartTimer: NodeJS.Timeout | undefined;
+  #restartBackoffMs = RESTART_BACKOFF_MS.first;
+
+  constructor(kafka: Kafka, options: ChangelogFollowerOptions) {
+    this.#kafka = kafka;
+    this.#options = options;
+  }
+
+  /**
+   * (Re)starts following exactly `ranges`; an empty list only stops. Resolves once the consumer has
+   * joined its group and fetches. Positions of the previous ranges are forgotten. When the consumer
+   * cannot start, the promise rejects and the follower retries in the background with a backoff.
+   */
+  start(ranges: ReadonlyArray<FollowRange>): Promise<void> {
+    return this.#serial(async () => {
+      this.#cancelRestart();
+      await this.#stopConsumer();
+      this.#ranges = ranges.map((range) => ({ ...range }));
+      this.#positions.clear();
+      for (const range of this.#ranges)
+        this.#positions.set(key(range.topic, range.partition), range.startOffset);
+      this.#restartBackoffMs = RESTART_BACKOFF_MS.first;
+      try {
+        await this.#startConsumer();
+      } catch (error) {
+        // The caller hears of it, and the follower keeps trying (a broker may be restarting).
+        this.#onCrash(error as Error);
+        throw error;
+      }
+    });
+  }
+
+  /** Stops reading (after the batch in progress), leaves and deletes the throw-away group. Positions stay readable. */
+  stop(): Promise<void> {
+    return this.#serial(async () => {
+      this.#cancelRestart();
+      this.#ranges = [];
+      await this.#stopConsumer();
+    });
+  }
+
+  /** The next offset to read of a followed partition: its start, or past the last batch seen. */
+  position(topic: string, partition: number): number | undefined {
+    return this.#positions.get(key(topic, partition));
+  }
+
+  /** The group the consumer is a member of now, if it runs (for tests and logs). */
+  get groupId(): string | undefined {
+    return this.#groupId;
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lifecycle.then(fn);
+    this.#lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  async #startConsumer(): Promise<void> {
+    if (this.#ranges.length === 0) return;
+    const groupId = `${this.#options.groupId}-${++this.#generation}`;
+    const ranges = this.#ranges.map((range) => ({
+      topic: range.topic,
+      partition: range.partition,
+      startOffset: this.#positions.get(key(range.topic, range.partition)) ?? range.startOffset,
+    }));
+    await commitStartOffsets(this.#kafka, groupId, ranges);
+    const consumer = new GroupConsumer(this.#kafka, {
+      groupId,
+      assignor: singleMemberAssignor('tstreams-changelog-follower', ranges),
+      maxBytesPerPartition: this.#options.maxBytesPerPartition ?? 1024 * 1024,
+      readCommitted: this.#options.readCommitted ?? true,
+    });
+    this.#consumer = consumer;
+    this.#groupId = groupId;
+    // Offsets of a read_committed consumer are not contiguous: a batch may end in a transaction marker or
+    // aborted records the handler never sees; the batch's end still moves the position past them.
+    consumer.on('batchEnd', (topic, partition, lastOffset) => {
+      if (this.#consumer === consumer) this.#advance(topic, partition, lastOffset + 1);
+    });
+    consumer.on('crashed', (error) => {
+      if (this.#consumer === consumer) this.#onCrash(error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.run([...new Set(ranges.map((range) => range.topic))], async (batch, control) => {
+        if (this.#consumer !== consumer) return;
+        const next = this.#positions.get(key(batch.topic, batch.partition));
+        if (next === undefined) return;
+        // A restart (or a rejoin, which starts from the committed start offsets again) re-fetches
+        // records already handed over: only what lies at or past the position goes on.
+        const records = batch.records.filter((record) => record.offset >= next);
+        if (records.length > 0) await this.#options.onBatch({ ...batch, records });
+        const last = batch.records[batch.records.length - 1];
+        if (last !== undefined) {
+          control.resolveOffset(last.offset);
+          this.#advance(batch.topic, batch.partition, last.offset + 1);
+        }
+        await control.heartbeat();
+      });
+    } catch (error) {
+      await this.#stopConsumer();
+      throw error;
+    }
+    this.#options.logger?.debug({ groupId, partitions: ranges.length }, 'changelog follower started');
+  }
+
+  #advance(topic: string, partition: number, nextOffset: number): void {
+    const id = key(topic, partition);
+    const current = this.#positions.get(id);
+    if (current !== undefined && nextOffset > current) this.#positions.set(id, nextOffset);
+  }
+
+  async #stopConsumer(): Promise<void> {
+    const consumer = this.#consumer;
+    const groupId = this.#groupId;
+    this.#consumer = undefined;
+    this.#groupId = undefined;
+    if (consumer === undefined || groupId === undefined) return;
+    try {
+      await consumer.disconnect();
+    } catch (error) {
+      this.#options.logger?.debug({ err: error, groupId }, 'changelog follower did not disconnect cleanly');
+    }
+    await deleteThrowawayGroup(this.#kafka, groupId).catch((error: unknown) =>
+      this.#options.logger?.debug({ err: error, groupId }, 'changelog follower group not deleted'),
+    );
+  }
+
+  /** The consumer stopped by itself (kafkajs gave up, or `onBatch` threw): start again from the positions. */
+  #onCrash(error: Error): void {
+    const delayMs = this.#restartBackoffMs;
+    this.#restartBackoffMs = Math.min(delayMs * 2, RESTART_BACKOFF_MS.max);
+    this.#options.logger?.warn(
+      { err: error, groupId: this.#groupId, retryInMs: delayMs },
+      'changelog follower stopped; restarting',
+    );
+    this.#cancelRestart();
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      void this.#serial(async () => {
+        if (this.#ranges.length === 0) return;
+        await this.#stopConsumer();
+        await this.#startConsumer();
+      }).catch((failure: unknown) => this.#onCrash(failure as Error));
+    }, delayMs);
+    this.#restartTimer.unref();
+  }
+
+  #cancelRestart(): void {
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+  }
+}
+
+/**
+ * End offsets of every partition of `topics`, per `topic\u0000partition`: the last stable offsets (kafkajs'
+ * admin lists offsets read_committed), which a read_committed follower can reach; without transactions
+ * they equal the high watermarks. What lag is measured against.
+ */
+export async function changelogEndOffsets(
+  kafka: Kafka,
+  topics: ReadonlyArray<string>,
+): Promise<Map<string, number>> {
+  const ends = new Map<string, number>();
+  if (topics.length === 0) return ends;
+  const admin = new KafkaAdmin(kafka);
+  await admin.connect();
+  try {
+    for (const topic of new Set(topics)) {
+      for (const mark of await admin.watermarks(topic)) ends.set(key(topic, mark.partition), mark.high);
+    }
+    return ends;
+  } finally {
+    await admin.disconnect();
+  }
+}
