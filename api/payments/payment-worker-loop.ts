@@ -1,14 +1,25 @@
 /**
  * Runs the domain's {@link PaymentWorker} on Kafka: a consumer group (`<applicationId>-payments`) reads
- * `payment.requests` (JSON, internal), performs each request through the gateway and produces the
- * answers (`payment.*`, Avro) with the API's idempotent publisher, in order, before committing. A crash
- * re-performs a request; the gateway is called with the request's deterministic id as its idempotency
- * key and the answers carry deterministic event ids, so nothing is paid or recorded twice.
+ * `payment.requests` (JSON, internal), performs the requests through the gateway and produces the answers
+ * (`payment.*`, Avro) with the API's idempotent publisher before committing.
+ *
+ * Requests are performed concurrently, up to `concurrency` at once across every partition (one
+ * {@link BoundedPool}): one at a time, the loop was bound by a produce round trip per answer. What must
+ * stay ordered stays ordered:
+ * - the requests of one reservation run one after the other, in offset order, each answered (acknowledged
+ *   by the cluster) before the next starts: an authorisation is answered before its refund is performed;
+ * - the answers of one request are produced one after the other, as before (initiated, then the outcome);
+ * - an offset is resolved only when its request and every earlier one of the batch are answered
+ *   ({@link InOrderOffsets}), so a commit never covers an unanswered request; kafkajs commits after each
+ *   batch, and a partition's next batch is only fetched once this one is done.
+ * A crash re-performs at most the uncommitted requests; the gateway is called with the request's
+ * deterministic id as its idempotency key and the answers carry deterministic event ids, so nothing is
+ * paid or recorded twice.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { PaymentRequest } from '../../processors/topology/payment-request.js';
-import type { PaymentWorker } from '../../processors/topology/payment-worker.js';
+import { ReservationError } from '../../processors/errors.js';
+import type { PaymentWorker, WorkerOutput } from '../../processors/topology/payment-worker.js';
 import { avroSerde } from '../../schemas/avro-serde.js';
 import { DeadLetterSchema } from '../../schemas/generated/schemas.js';
 import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
@@ -16,6 +27,13 @@ import type { DeadLetter } from '../../schemas/generated/types.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
 import { PAYMENT_REQUESTS, type TopicNamer } from '../kafka/topics.js';
+import { BoundedPool } from './bounded-pool.js';
+import { InOrderOffsets } from './in-order-offsets.js';
+import { type BatchEntry, queuesByReservation, readEntry } from './payment-request-batch.js';
+import { rejectedRequestDeadLetter } from './rejected-request-dead-letter.js';
+
+/** Requests in flight at once by default: enough to fill the producer's batches, few enough for a gateway. */
+export const DEFAULT_PAYMENT_CONCURRENCY = 64;
 
 /** What the loop needs. */
 export interface PaymentWorkerLoopOptions {
@@ -26,6 +44,13 @@ export interface PaymentWorkerLoopOptions {
   readonly names: TopicNamer;
   readonly groupId: string;
   readonly logger: Logger;
+  /**
+   * Most requests performed at once, over every partition (default {@link DEFAULT_PAYMENT_CONCURRENCY}).
+   * 1 performs them one at a time, in offset order.
+   */
+  readonly concurrency?: number;
+  /** Named in the dead letters of unreadable requests (default `reservations`, as the worker's). */
+  readonly applicationId?: string;
 }
 
 /** Consumes payment requests and produces the answers. */
@@ -33,9 +58,11 @@ export class PaymentWorkerLoop {
   readonly #options: PaymentWorkerLoopOptions;
   readonly #consumer: Consumer;
   readonly #deadLetters;
+  readonly #pool: BoundedPool;
 
   constructor(options: PaymentWorkerLoopOptions) {
     this.#options = options;
+    this.#pool = new BoundedPool(options.concurrency ?? DEFAULT_PAYMENT_CONCURRENCY);
     this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     this.#deadLetters = avroSerde(DeadLetterSchema, { registry: options.registry });
   }
@@ -44,44 +71,111 @@ export class PaymentWorkerLoop {
   async start(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#options.names(PAYMENT_REQUESTS), fromBeginning: true });
-    await this.#consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.#handle(payload) });
+    await this.#consumer.run({
+      eachBatchAutoResolve: false,
+      // kafkajs hands one partition's batches over one at a time whatever this is; more lets the batches
+      // of other partitions share the pool instead of waiting behind a small one.
+      partitionsConsumedConcurrently: this.#pool.limit,
+      eachBatch: (payload) => this.#handle(payload),
+    });
   }
 
-  /** Stops after the request in progress. */
+  /** Stops after the requests in progress (those not started stay uncommitted for the next owner). */
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
   }
 
-  async #handle({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }: EachBatchPayload) {
-    const { worker, publisher } = this.#options;
-    for (const message of batch.messages) {
-      if (!isRunning()) break;
-      if (message.value === null) {
-        resolveOffset(message.offset);
-        continue;
-      }
-      const request = JSON.parse(message.value.toString('utf8')) as PaymentRequest;
-      const outputs = await worker.handle(request, {
-        partition: batch.partition,
-        offset: Number(message.offset),
-        timestamp: Number(message.timestamp),
-      });
-      for (const output of outputs) {
-        if (output.topic === 'payment.requests.dlq') {
-          await this.#deadLetter(output.key, output.value);
-        } else {
-          await publisher.publish(
-            output.topic,
-            output.key,
-            output.value as TopicValue<TopicName>,
-            output.value.occurredAt,
-          );
+  async #handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const entries = batch.messages.map((message, index) => readEntry(message, index));
+    const progress = new InOrderOffsets(
+      batch.messages.map((message) => message.offset),
+      resolveOffset,
+    );
+    for (const entry of entries) if (entry.kind === 'empty') progress.done(entry.index);
+
+    let failure: { error: unknown } | undefined;
+    // After a failure, a stop or a revoked partition, no queue starts another request: what is left is
+    // performed again from the committed offset, by this member or the partition's next owner.
+    const mayContinue = () => failure === undefined && isRunning() && !isStale();
+    await Promise.all(
+      queuesByReservation(entries).map(async (queue) => {
+        for (const entry of queue) {
+          if (!mayContinue()) return;
+          try {
+            await this.#pool.run(() => this.#perform(entry, batch.partition));
+            progress.done(entry.index);
+            // kafkajs only sends a heartbeat when its interval has passed; it throws if the group rebalances.
+            await heartbeat();
+          } catch (error) {
+            failure ??= { error };
+            return;
+          }
         }
-      }
-      resolveOffset(message.offset);
-      await heartbeat();
+      }),
+    );
+    // kafkajs commits the resolved prefix and retries the batch from there.
+    if (failure !== undefined) throw failure.error;
+  }
+
+  /** Performs one entry and produces its answers; rejects only when producing fails. */
+  async #perform(entry: BatchEntry, partition: number): Promise<void> {
+    if (entry.kind === 'empty') return;
+    if (entry.kind === 'unreadable') {
+      await this.#rejected(
+        entry.message,
+        partition,
+        'DESERIALIZATION',
+        'RSV_ERR_PAYMENT_REQUEST',
+        entry.reason,
+      );
+      return;
     }
-    await commitOffsetsIfNecessary();
+    let outputs: WorkerOutput[];
+    try {
+      outputs = await this.#options.worker.handle(entry.request, {
+        partition,
+        offset: Number(entry.message.offset),
+        timestamp: Number(entry.message.timestamp),
+      });
+    } catch (error) {
+      // The worker turns gateway trouble into answers or dead letters; a throw means a request it could not
+      // read (e.g. an amount that is not money). Retrying would throw again: dead-letter it, with the
+      // domain's code when it has one.
+      const code = error instanceof ReservationError ? error.code : 'RSV_ERR_PAYMENT_REQUEST';
+      await this.#rejected(entry.message, partition, 'PROCESSING', code, error);
+      return;
+    }
+    for (const output of outputs) {
+      if (output.topic === 'payment.requests.dlq') {
+        await this.#deadLetter(output.key, output.value);
+      } else {
+        await this.#options.publisher.publish(
+          output.topic,
+          output.key,
+          output.value as TopicValue<TopicName>,
+          output.value.occurredAt,
+        );
+      }
+    }
+  }
+
+  async #rejected(
+    message: KafkaMessage,
+    partition: number,
+    stage: 'DESERIALIZATION' | 'PROCESSING',
+    errorCode: string,
+    error: unknown,
+  ): Promise<void> {
+    const { key, value } = rejectedRequestDeadLetter({
+      applicationId: this.#options.applicationId ?? 'reservations',
+      partition,
+      message,
+      stage,
+      errorCode,
+      error: typeof error === 'string' ? new Error(error) : error,
+      now: Date.now(),
+    });
+    await this.#deadLetter(key, value);
   }
 
   async #deadLetter(key: string, value: DeadLetter): Promise<void> {
