@@ -51,8 +51,25 @@ export interface StreamsConfig {
    * most a second of input. Exactly-once defaults to 100 ms (outputs are visible only after a commit).
    */
   readonly commitIntervalMs?: number;
-  /** Warm copies of each task's stores on other instances. Only 0 is supported so far. */
+  /**
+   * Warm copies of each stateful task on other instances, kept by following the task's changelogs, so that
+   * a failover restores only a short tail. Default 0. Persistent (RocksDB) stores keep their warmth when
+   * a standby is promoted; in-memory stores are rebuilt from the changelog.
+   */
   readonly numStandbyReplicas?: number;
+  /**
+   * A member whose local state of a task is at most this many records behind the changelog counts as
+   * caught up: a task only moves to a member that is not once it warmed up (Kafka Streams' default).
+   * Default 10,000.
+   */
+  readonly acceptableRecoveryLag?: number;
+  /** Most tasks warming up on new members at once. Default 2. */
+  readonly maxWarmupReplicas?: number;
+  /**
+   * A member warming tasks up checks this often whether they caught up, and triggers the rebalance that
+   * moves them when they have (or after ten checks regardless). Default 5,000 ms.
+   */
+  readonly probingRebalanceIntervalMs?: number;
   /** Undecodable input records. Default `fail`; `deadLetter` writes them to `<topic>.dlq`. */
   readonly deserializationExceptionHandler?: DeserializationHandlerOption;
   /**
@@ -115,6 +132,9 @@ export interface ResolvedStreamsConfig {
   readonly processingGuarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
   readonly numStandbyReplicas: number;
+  readonly acceptableRecoveryLag: number;
+  readonly maxWarmupReplicas: number;
+  readonly probingRebalanceIntervalMs: number;
   readonly deserializationExceptionHandler: DeserializationHandlerOption;
   readonly processingExceptionHandler: ProcessingHandlerOption;
   readonly productionExceptionHandler: ProductionHandlerOption;
@@ -154,9 +174,22 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
     fail(`processingGuarantee "${String(guarantee)}" is not known; use "at_least_once" or "exactly_once"`);
   }
-  if ((config.numStandbyReplicas ?? 0) !== 0) {
-    fail('numStandbyReplicas > 0 is not available yet; leave it at 0 (tasks restore from their changelog)');
-  }
+  const count = (name: string, value: number | undefined, fallback: number, min: number): number => {
+    const resolved = value ?? fallback;
+    if (!Number.isInteger(resolved) || resolved < min)
+      fail(`${name} must be an integer >= ${min}, got ${resolved}`);
+    return resolved;
+  };
+  const numStandbyReplicas = count('numStandbyReplicas', config.numStandbyReplicas, 0, 0);
+  const acceptableRecoveryLag = count('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
+  // Zero would keep tasks on their caught-up members for ever (nothing ever warms up).
+  const maxWarmupReplicas = count('maxWarmupReplicas', config.maxWarmupReplicas, 2, 1);
+  const probingRebalanceIntervalMs = count(
+    'probingRebalanceIntervalMs',
+    config.probingRebalanceIntervalMs,
+    5_000,
+    1,
+  );
   // Exactly-once outputs become visible only at commit: a short interval keeps end-to-end latency low.
   const commitIntervalMs = config.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1_000);
   if (!(commitIntervalMs > 0))
@@ -169,7 +202,10 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     stateDir: config.stateDir ?? join(tmpdir(), 'tstreams'),
     processingGuarantee: guarantee,
     commitIntervalMs,
-    numStandbyReplicas: 0,
+    numStandbyReplicas,
+    acceptableRecoveryLag,
+    maxWarmupReplicas,
+    probingRebalanceIntervalMs,
     deserializationExceptionHandler: config.deserializationExceptionHandler ?? 'fail',
     processingExceptionHandler: config.processingExceptionHandler ?? 'fail',
     productionExceptionHandler: config.productionExceptionHandler ?? 'fail',

@@ -15,6 +15,8 @@ export const RUNTIME_ERROR_CODES = [
   'STRM_ERR_RUNTIME_PRODUCTION',
   'STRM_ERR_RUNTIME_PROCESSING',
   'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN',
+  'STRM_ERR_RUNTIME_STORE_UNAVAILABLE',
+  'STRM_ERR_RUNTIME_STORE_NOT_LOCAL',
 ] as const;
 
 /** Codes of {@link RuntimeError}. */
@@ -26,10 +28,14 @@ export class RuntimeError extends StreamsError {
   constructor(
     code: RuntimeErrorCode,
     message: string,
-    options: { cause?: unknown; retriable?: boolean } = {},
+    options: { cause?: unknown; retriable?: boolean; server?: string } = {},
   ) {
     super(message, options);
     this.name = 'RuntimeError';
     this.code = code;
+    if (options.server !== undefined) this.server = options.server;
   }
+
+  /** `STRM_ERR_RUNTIME_STORE_NOT_LOCAL`: the `applicationServer` that runs the store's task, when known. */
+  readonly server?: string;
 }

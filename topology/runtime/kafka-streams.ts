@@ -8,17 +8,18 @@ import type { Logger } from 'pino';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
-import { GroupConsumer } from '../internal/kafka/consumer.js';
+import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
 import { defaultPartition } from '../internal/murmur2.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
+import { joinBriefly } from './brief-member.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
 import { deadLetterTopicOf } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { StreamThread } from './stream-thread.js';
-import { createStreamsAssignor, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
+import { createStreamsAssignor, type HostTasks, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
@@ -77,24 +78,28 @@ export class KafkaStreams {
     return this.#thread?.taskIds() ?? [];
   }
 
-  /**
-   * Which server (`applicationServer`) runs which tasks, as of the last rebalance; empty when the
-   * instances set no `applicationServer`.
-   */
-  allMetadata(): Array<{ server: string; taskIds: string[] }> {
-    return [...(this.#thread?.hosts() ?? new Map<string, ReadonlyArray<string>>())].map(
-      ([server, taskIds]) => ({
-        server,
-        taskIds: [...taskIds],
-      }),
-    );
+  /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
+  standbyTaskIds(): string[] {
+    return this.#thread?.standbyTaskIds() ?? [];
   }
 
   /**
-   * Where the value of a key of store `storeName` lives: its partition, task and the server that runs
-   * that task (undefined when unknown). `keyBytes` is the key serialized as on the topic the store's
-   * task reads (the partition is murmur2 of those bytes, as Kafka's default partitioner). Returns
-   * undefined before the instance started or for a store no task has.
+   * Which server (`applicationServer`) runs which tasks, active and standby, as of the last rebalance;
+   * empty when the instances set no `applicationServer`.
+   */
+  allMetadata(): Array<{ server: string; taskIds: string[]; standbyTaskIds: string[] }> {
+    return [...(this.#thread?.hosts() ?? new Map<string, HostTasks>())].map(([server, tasks]) => ({
+      server,
+      taskIds: [...tasks.active],
+      standbyTaskIds: [...tasks.standby],
+    }));
+  }
+
+  /**
+   * Where the value of a key of store `storeName` lives: its partition, task, the server that runs that
+   * task (undefined when unknown) and the servers that keep a standby copy of it. `keyBytes` is the key
+   * serialized as on the topic the store's task reads (the partition is murmur2 of those bytes, as Kafka's
+   * default partitioner). Returns undefined before the instance started or for a store no task has.
    *
    * @example
    * const where = streams.metadataForKey('totals', Buffer.from('north'));
@@ -103,24 +108,25 @@ export class KafkaStreams {
   metadataForKey(
     storeName: string,
     keyBytes: Buffer,
-  ): { server: string | undefined; partition: number; taskId: string } | undefined {
+  ): { server: string | undefined; standbyServers: string[]; partition: number; taskId: string } | undefined {
     const sub = this.#plan?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
     const tasks = this.#layout?.tasks.filter((task) => task.subtopologyId === sub?.id) ?? [];
     if (sub === undefined || tasks.length === 0) return undefined;
     const partition = defaultPartition(keyBytes, tasks.length);
     const taskId = `${sub.id}_${partition}`;
-    const server = this.allMetadata().find((entry) => entry.taskIds.includes(taskId))?.server;
-    return { server, partition, taskId };
+    const metadata = this.allMetadata();
+    const server = metadata.find((entry) => entry.taskIds.includes(taskId))?.server;
+    const standbyServers = metadata
+      .filter((entry) => entry.standbyTaskIds.includes(taskId))
+      .map((entry) => entry.server);
+    return { server, standbyServers, partition, taskId };
   }
 
   /**
    * The instances of store `storeName` this instance holds now, one per local task, with the partition
    * each covers (a key lives in the partition its serialized key hashes to, as the input was partitioned).
    * For interactive queries: read them, never write. Empty while rebalancing away from the store's tasks.
-   *
-   * @example
-   * const total = streams.localStores<ReadOnlyKeyValueStore<string, Total>>('totals')
-   *   .map(({ store }) => store.get('north')).find((v) => v !== undefined);
+   * Prefer {@link store}, which refuses reads that could be wrong.
    */
   localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
     const found: Array<{ taskId: string; partition: number; store: S }> = [];
@@ -129,6 +135,43 @@ export class KafkaStreams {
       if (store?.isOpen()) found.push({ taskId: task.id, partition: task.spec.partition, store: store as S });
     }
     return found;
+  }
+
+  /**
+   * The store `storeName` of the local active task for `partition`, for an interactive query (read it,
+   * never write). Refuses a read that could be wrong with a retriable {@link RuntimeError}:
+   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while this instance is not `RUNNING` (starting, rebalancing: its
+   * tasks may be restoring or moving), `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the owner when
+   * known) when another instance runs that task. Find the partition with {@link metadataForKey}.
+   *
+   * @example
+   * const where = streams.metadataForKey('totals', keyBytes)!;
+   * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
+   */
+  store<S = StateStore>(storeName: string, partition: number): S {
+    if (this.#state !== 'RUNNING') {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_STORE_UNAVAILABLE',
+        `store ${storeName} cannot be read while the instance is ${this.#state}: its tasks may be restoring or moving; retry shortly`,
+        { retriable: true },
+      );
+    }
+    const found = this.localStores<S>(storeName).find((entry) => entry.partition === partition);
+    if (found !== undefined) return found.store;
+    const sub = this.#plan?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
+    if (sub === undefined) {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_CONFIG',
+        `no task of this topology has a store named ${storeName}; known stores: ${[...(this.#plan?.stores.keys() ?? [])].join(', ')}`,
+      );
+    }
+    const taskId = `${sub.id}_${partition}`;
+    const server = this.allMetadata().find((entry) => entry.taskIds.includes(taskId))?.server;
+    throw new RuntimeError(
+      'STRM_ERR_RUNTIME_STORE_NOT_LOCAL',
+      `partition ${partition} of store ${storeName} (task ${taskId}) is not active on this instance${server === undefined ? '' : `; ${server} runs it`}`,
+      { retriable: true, ...(server === undefined ? {} : { server }) },
+    );
   }
 
   /**
@@ -143,6 +186,13 @@ export class KafkaStreams {
       );
     }
     this.#setState('REBALANCING');
+    if (this.#config.processingGuarantee === 'exactly_once' && !abortedFilterInstalled) {
+      // Not refused: a single transactional writer per partition is still read correctly; several (tasks
+      // writing one output partition, or fenced zombies) can leak aborted records to read_committed readers.
+      this.#logger.warn(
+        'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
+      );
+    }
     const kafka = createKafkaClient({
       clientId: this.#config.clientId,
       brokers: this.#config.brokers,
@@ -323,28 +373,17 @@ export class KafkaStreams {
    * it in its subscription, and the leader hands every member the shutdown marker instead of tasks.
    */
   async #signalApplicationShutdown(): Promise<void> {
-    const signaller = new GroupConsumer(this.#kafka!, {
-      groupId: this.#config.applicationId,
-      assignor: createStreamsAssignor(
-        this.#layout!,
-        () => [],
-        () => true,
-      ),
-    });
-    const told = new Promise<boolean>((resolve) => {
-      signaller.on('foreignTopicsAssigned', (topics) => {
-        if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) resolve(true);
-      });
-      setTimeout(() => resolve(false), this.#config.consumer.rebalanceTimeoutMs ?? 60_000).unref();
-    });
-    await signaller.connect();
-    try {
-      await signaller.run(this.#layout!.sourceTopics, async () => undefined);
-      const delivered = await told;
-      this.#logger.error({ delivered }, 'asked every instance of the application to shut down');
-    } finally {
-      await signaller.disconnect();
-    }
+    const delivered = await joinBriefly(
+      this.#kafka!,
+      this.#config.applicationId,
+      this.#layout!.sourceTopics,
+      createStreamsAssignor({ layout: this.#layout!, subscription: () => ({ tasks: [], shutdown: true }) }),
+      {
+        timeoutMs: this.#config.consumer.rebalanceTimeoutMs ?? 60_000,
+        until: (topics) => topics.includes(SHUTDOWN_APPLICATION_MARKER),
+      },
+    );
+    this.#logger.error({ delivered }, 'asked every instance of the application to shut down');
   }
 
   /** Another instance asked the application to shut down: stop cleanly and end in `ERROR`, as it does. */

@@ -102,6 +102,28 @@ export async function restoreTasks(
   return result;
 }
 
+/**
+ * Per stateful task, the sum of its changelog partitions' end offsets: what the assignor compares the
+ * members' local state with (`MemberSubscription.offsets`) to tell how far behind each is.
+ */
+export async function changelogEndSums(
+  kafka: Kafka,
+  tasks: ReadonlyArray<{
+    readonly id: string;
+    readonly partition: number;
+    readonly changelogTopics: ReadonlyArray<string>;
+  }>,
+): Promise<Map<string, number>> {
+  const stateful = tasks.filter((task) => task.changelogTopics.length > 0);
+  const ends = await highWatermarks(kafka, [...new Set(stateful.flatMap((task) => task.changelogTopics))]);
+  return new Map(
+    stateful.map((task) => [
+      task.id,
+      task.changelogTopics.reduce((sum, topic) => sum + (ends.get(key(topic, task.partition)) ?? 0), 0),
+    ]),
+  );
+}
+
 async function highWatermarks(kafka: Kafka, topics: ReadonlyArray<string>): Promise<Map<string, number>> {
   const admin = new KafkaAdmin(kafka);
   await admin.connect();

@@ -18,7 +18,12 @@
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { deleteCheckpoint, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
+import {
+  deleteCheckpoint,
+  prepareTaskDirectory,
+  readCheckpoint,
+  writeCheckpoint,
+} from '../../state/index.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
@@ -27,15 +32,26 @@ import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/typ
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { ActiveTask, type TaskTransaction } from './active-task.js';
+import { joinBriefly } from './brief-member.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { inputFailureHandlerFor, productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
 import { RecordSender } from './record-sender.js';
-import { restoreTasks } from './restorer.js';
+import { changelogEndSums, restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
 import { SerdePreparation } from './serde-preparation.js';
-import { createStreamsAssignor, decodeHostsMarker, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
+import { StandbyTasks } from './standby-tasks.js';
+import {
+  createStreamsAssignor,
+  decodeHostsMarker,
+  decodeStandbyMarker,
+  type HostTasks,
+  type MemberSubscription,
+  SHUTDOWN_APPLICATION_MARKER,
+  type StandbyAssignment,
+  type StreamsAssignorOptions,
+} from './streams-assignor.js';
 import { TaskCollector } from './task-collector.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
 
@@ -85,14 +101,42 @@ export class StreamThread {
   #idleTimer: NodeJS.Timeout | undefined;
   #wallClockTimer: NodeJS.Timeout | undefined;
   #wallClockPending = false;
-  #hosts: ReadonlyMap<string, ReadonlyArray<string>> = new Map();
-  #nextHosts: Map<string, string[]> | undefined;
+  #hosts: ReadonlyMap<string, HostTasks> = new Map();
+  #nextHosts: Map<string, HostTasks> | undefined;
+  /** Warm copies of tasks active on other instances (standby replicas and warm-ups). */
+  readonly #standbys: StandbyTasks;
+  #nextStandby: StandbyAssignment | undefined;
+  /**
+   * Per task whose state this instance keeps on disk without running it (a checkpoint left by an earlier
+   * run or a task that moved away): the changelog offset sum it reaches, announced to the assignor.
+   */
+  readonly #diskOffsets = new Map<string, number>();
+  #probeTimer: NodeJS.Timeout | undefined;
+  /** Offset sum of each active task's last checkpoint. */
+  readonly #checkpointedOffsets = new Map<string, number>();
+  readonly #assignorOptions: Omit<StreamsAssignorOptions, 'subscription'>;
 
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
     const { config, kafka, events, logger, layout } = ctx;
     this.#serdes = new SerdePreparation(ctx.plan, config.applicationId);
     this.#eos = config.processingGuarantee === 'exactly_once';
+    this.#assignorOptions = {
+      layout,
+      standbyReplicas: config.numStandbyReplicas,
+      acceptableRecoveryLag: config.acceptableRecoveryLag,
+      maxWarmupReplicas: config.maxWarmupReplicas,
+      changelogEnds: () => changelogEndSums(kafka, layout.tasks),
+    };
+    this.#standbys = new StandbyTasks({
+      config,
+      plan: ctx.plan,
+      layout,
+      kafka,
+      logger,
+      events,
+      prepareValues: (storeName, topic, values) => this.#serdes.prepareStoreValues(storeName, topic, values),
+    });
     this.#sender = new SenderLanes(kafka, {
       lanes: config.producer.lanes ?? 1,
       chunkSize: config.producer.chunkSize ?? 1000,
@@ -108,12 +152,7 @@ export class StreamThread {
       groupId: config.applicationId,
       // Exactly-once: never process records of aborted (or still open) transactions upstream.
       readCommitted: this.#eos,
-      assignor: createStreamsAssignor(
-        layout,
-        () => [...this.#tasks.keys()],
-        () => false,
-        config.applicationServer,
-      ),
+      assignor: createStreamsAssignor({ ...this.#assignorOptions, subscription: () => this.#subscription() }),
       ...(config.consumer.maxBytesPerPartition === undefined
         ? {}
         : { maxBytesPerPartition: config.consumer.maxBytesPerPartition }),
@@ -132,24 +171,47 @@ export class StreamThread {
     });
     this.#consumer.on('rebalancing', () => this.#rebalanceStarted());
     this.#consumer.on('assigned', (partitions) => {
-      // The hosts marker (if any) arrived with this assignment, just before it.
+      // The markers (if any) arrived with this assignment, just before it.
       this.#hosts = this.#nextHosts ?? new Map();
       this.#nextHosts = undefined;
+      const standby = this.#nextStandby ?? { standby: [], warmups: [], probingRebalance: false };
+      this.#nextStandby = undefined;
       // Never rejects: a failure to apply the assignment fails the thread instead.
-      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions)).catch((error: unknown) =>
-        this.#fail(error as Error),
+      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions, standby)).catch(
+        (error: unknown) => this.#fail(error as Error),
       );
     });
     this.#consumer.on('crashed', (error) => this.#fail(error));
     this.#consumer.on('foreignTopicsAssigned', (topics) => {
       if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) setImmediate(() => this.#ctx.onApplicationShutdown());
-      for (const topic of topics) this.#nextHosts = decodeHostsMarker(topic) ?? this.#nextHosts;
+      for (const topic of topics) {
+        this.#nextHosts = decodeHostsMarker(topic) ?? this.#nextHosts;
+        this.#nextStandby = decodeStandbyMarker(topic) ?? this.#nextStandby;
+      }
     });
   }
 
-  /** Which server (`applicationServer`) runs which tasks, as of the last assignment. */
-  hosts(): ReadonlyMap<string, ReadonlyArray<string>> {
+  /** Which server (`applicationServer`) runs which tasks, active and standby, as of the last assignment. */
+  hosts(): ReadonlyMap<string, HostTasks> {
     return this.#hosts;
+  }
+
+  /** The ids of the standby tasks (warm-ups included) this thread keeps now. */
+  standbyTaskIds(): string[] {
+    return this.#standbys.taskIds();
+  }
+
+  /** What this member tells the leader at every join: its tasks, and how far its other local state reaches. */
+  #subscription(): MemberSubscription {
+    const offsets: Record<string, number> = Object.fromEntries(this.#diskOffsets);
+    for (const [taskId, offset] of this.#standbys.offsetSums()) offsets[taskId] = offset;
+    return {
+      tasks: [...this.#tasks.keys()],
+      offsets,
+      ...(this.#ctx.config.applicationServer === undefined
+        ? {}
+        : { server: this.#ctx.config.applicationServer }),
+    };
   }
 
   /** The ids of the tasks this thread runs now. */
@@ -164,6 +226,7 @@ export class StreamThread {
 
   /** Connects, joins the group and starts processing; resolves once the consumer runs. */
   async start(): Promise<void> {
+    await this.#scanCheckpoints();
     await this.#sender.connect();
     await this.#consumer.connect();
     this.#ctx.onRebalance('started');
@@ -184,6 +247,7 @@ export class StreamThread {
     this.#stopping = true;
     clearTimeout(this.#idleTimer);
     clearInterval(this.#wallClockTimer);
+    clearInterval(this.#probeTimer);
     let closeClean = clean && this.#failed === undefined;
     await this.#exclusive(async () => {
       if (!closeClean) return;
@@ -205,6 +269,9 @@ export class StreamThread {
     await this.#exclusive(async () => {
       for (const task of [...this.#tasks.values()]) await this.#closeTask(task, closeClean);
     });
+    await this.#standbys
+      .close()
+      .catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'closing the standby tasks failed'));
     if (!closeClean) this.#sender.discard();
     try {
       await this.#sender.disconnect();
@@ -331,8 +398,12 @@ export class StreamThread {
     }
   }
 
-  async #applyAssignment(partitions: ReadonlyArray<TopicPartition>): Promise<void> {
+  async #applyAssignment(
+    partitions: ReadonlyArray<TopicPartition>,
+    standby: StandbyAssignment,
+  ): Promise<void> {
     const { layout, events, logger } = this.#ctx;
+    clearInterval(this.#probeTimer);
     const wanted = new Map<string, TaskSpec>();
     for (const { topic, partition } of partitions) {
       const spec = layout.taskOf(topic, partition);
@@ -363,7 +434,11 @@ export class StreamThread {
       }
       const created: ActiveTask[] = [];
       for (const spec of wanted.values()) {
-        if (!this.#tasks.has(spec.id)) created.push(await this.#createTask(spec));
+        if (this.#tasks.has(spec.id)) continue;
+        // A standby promoted: it closes its stores with a checkpoint, so the active restores only the tail.
+        if (this.#standbys.taskIds().includes(spec.id)) await this.#standbys.release(spec.id);
+        this.#diskOffsets.delete(spec.id);
+        created.push(await this.#createTask(spec));
       }
       const restored = await restoreTasks(
         this.#ctx.kafka,
@@ -380,6 +455,7 @@ export class StreamThread {
         this.#tasks.set(task.id, task);
         events.emit('taskCreated', task.id);
       }
+      await this.#updateStandbys(standby, wanted);
     } catch (error) {
       this.#fail(error as Error);
       return;
@@ -389,6 +465,68 @@ export class StreamThread {
     logger.info({ tasks: [...this.#tasks.keys()], durationMs }, 'assignment applied');
     events.emit('rebalanceCompleted', { tasks: [...this.#tasks.keys()], durationMs });
     this.#ctx.onRebalance('completed');
+    if (standby.probingRebalance && standby.warmups.length > 0) this.#probeWhenWarm(standby.warmups);
+  }
+
+  /** Keeps exactly the standby tasks the leader gave this member (never one of its own active tasks). */
+  async #updateStandbys(standby: StandbyAssignment, active: ReadonlyMap<string, TaskSpec>): Promise<void> {
+    const specs = standby.standby
+      .filter((id) => !active.has(id))
+      .map((id) => this.#ctx.layout.tasks.find((task) => task.id === id))
+      .filter((spec): spec is TaskSpec => spec !== undefined);
+    const before = this.#standbys.offsetSums();
+    for (const spec of specs) await this.#serdes.forTask(spec.subtopologyId);
+    await this.#standbys.update(specs);
+    // A standby dropped here keeps its checkpointed state on disk: announce it at the next join.
+    const kept = new Set(this.#standbys.taskIds());
+    for (const [taskId, offset] of before)
+      if (!kept.has(taskId) && !active.has(taskId)) this.#diskOffsets.set(taskId, offset);
+    for (const taskId of kept) this.#diskOffsets.delete(taskId);
+  }
+
+  /**
+   * Warm-ups: the leader kept tasks on their caught-up owners while this member copies their state. Check
+   * every `probingRebalanceIntervalMs` whether the copies caught up (or ten checks passed) and then make
+   * the group rebalance, so the leader moves the tasks here with only a short tail left to restore.
+   */
+  #probeWhenWarm(warmups: ReadonlyArray<string>): void {
+    const { config, logger, kafka, layout } = this.#ctx;
+    let checks = 0;
+    this.#probeTimer = setInterval(() => {
+      checks++;
+      const lags = this.#standbys.lags();
+      const warm = warmups.every(
+        (id) => (lags.get(id) ?? Number.POSITIVE_INFINITY) <= config.acceptableRecoveryLag,
+      );
+      if (!warm && checks < 10) return;
+      clearInterval(this.#probeTimer);
+      if (this.#stopping || this.#failed !== undefined) return;
+      logger.info({ warmups, warm, checks }, 'warm-ups ready: probing rebalance');
+      void joinBriefly(
+        kafka,
+        config.applicationId,
+        layout.sourceTopics,
+        createStreamsAssignor({ ...this.#assignorOptions, subscription: () => ({ tasks: [], probe: true }) }),
+        { timeoutMs: config.consumer.rebalanceTimeoutMs ?? 60_000 },
+      ).catch((error: unknown) => logger.warn({ err: error }, 'the probing rebalance failed'));
+    }, config.probingRebalanceIntervalMs);
+    this.#probeTimer.unref();
+  }
+
+  /** Reads the checkpoints left in the state directory, so the first join already announces that state. */
+  async #scanCheckpoints(): Promise<void> {
+    const { config, layout } = this.#ctx;
+    for (const task of layout.tasks) {
+      if (task.changelogTopics.length === 0) continue;
+      const checkpoint = await readCheckpoint(join(config.stateDir, config.applicationId, task.id)).catch(
+        () => undefined,
+      );
+      if (checkpoint === undefined || checkpoint.entries.length === 0) continue;
+      this.#diskOffsets.set(
+        task.id,
+        checkpoint.entries.reduce((sum, entry) => sum + entry.offset + 1, 0),
+      );
+    }
   }
 
   /** Builds a task and opens its stores; the caller restores them and starts the processors. */
@@ -508,6 +646,10 @@ export class StreamThread {
     try {
       await writeCheckpoint(task.directory.path, entries);
       task.lastCheckpointAt = Date.now();
+      this.#checkpointedOffsets.set(
+        task.id,
+        entries.reduce((sum, entry) => sum + entry.offset + 1, 0),
+      );
     } catch (error) {
       // Only restores get slower (they start further back): never a reason to stop processing.
       this.#ctx.logger.warn({ err: error, taskId: task.id }, 'writing the checkpoint failed');
@@ -516,7 +658,12 @@ export class StreamThread {
 
   async #closeTask(task: ActiveTask, clean: boolean): Promise<void> {
     this.#tasks.delete(task.id);
+    this.#checkpointedOffsets.delete(task.id);
     if (clean) await this.#writeCheckpoint(task);
+    const left = this.#checkpointedOffsets.get(task.id);
+    // Persistent state left on disk with a checkpoint: announced at the next join (a standby or a return).
+    if (left !== undefined && task.directory.checkpointedStores.length > 0)
+      this.#diskOffsets.set(task.id, left);
     else task.transaction?.sender.discard();
     try {
       await task.engine.close();

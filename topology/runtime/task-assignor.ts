@@ -171,10 +171,15 @@ function balancedTarget(
   const capacity = Math.ceil(tasks.length / members.length);
   const taken = new Set<string>();
 
-  // Stickiness first: keep owned tasks (those that still exist, in task order) up to the balanced capacity.
+  // Stickiness first: keep owned tasks (those that still exist) up to the balanced capacity, stateful ones
+  // first (a stateless task moves for free), each kind in task order.
+  const statefulFirst = [
+    ...tasks.filter((t) => lags.isStateful(t)),
+    ...tasks.filter((t) => !lags.isStateful(t)),
+  ];
   for (const member of members) {
     const mine = plan.get(member.memberId)!;
-    for (const task of tasks) {
+    for (const task of statefulFirst) {
       if (mine.length >= capacity) break;
       if (lags.owns(member.memberId, task) && !taken.has(task)) {
         mine.push(task);

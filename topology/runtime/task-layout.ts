@@ -17,6 +17,8 @@ export interface TaskSpec {
   readonly partition: number;
   /** The real names of the topics it reads, each at `partition` (topics with fewer partitions are left out). */
   readonly sourceTopics: ReadonlyArray<string>;
+  /** The changelog topics of its logged stores, each at `partition` (empty for a stateless task). */
+  readonly changelogTopics: ReadonlyArray<string>;
 }
 
 /** The tasks and topics of an application on the cluster. */
@@ -84,9 +86,18 @@ export function computeTaskLayout(
   const replicationFactor = options.replicationFactor ?? -1;
   for (const sub of plan.subtopologies) {
     const n = taskCount(sub);
+    const changelogTopics = sub.stores
+      .filter((storeName) => plan.stores.get(storeName)?.builder.loggingEnabled === true)
+      .map((storeName) => resolveChangelogTopic(applicationId, storeName));
     for (let partition = 0; partition < n; partition++) {
       const sourceTopics = sub.sourceTopics.map(real).filter((topic) => (counts.get(topic) ?? 0) > partition);
-      const task: TaskSpec = { id: `${sub.id}_${partition}`, subtopologyId: sub.id, partition, sourceTopics };
+      const task: TaskSpec = {
+        id: `${sub.id}_${partition}`,
+        subtopologyId: sub.id,
+        partition,
+        sourceTopics,
+        changelogTopics,
+      };
       tasks.push(task);
       for (const topic of sourceTopics) byPartition.set(`${topic}\u0000${partition}`, task);
     }

@@ -78,8 +78,8 @@ describe('KafkaStreams: a second instance joins', () => {
     ]);
     for (const instance of [a, b]) {
       expect(instance.allMetadata().sort((x, y) => x.server.localeCompare(y.server))).toEqual([
-        { server: 'a.local:8080', taskIds: a.localTaskIds() },
-        { server: 'b.local:8080', taskIds: b.localTaskIds() },
+        { server: 'a.local:8080', taskIds: a.localTaskIds(), standbyTaskIds: [] },
+        { server: 'b.local:8080', taskIds: b.localTaskIds(), standbyTaskIds: [] },
       ]);
     }
     for (const region of new Set([...first, ...second].map((o) => o.order.region))) {

@@ -11,6 +11,9 @@ describe('resolveConfig', () => {
       processingGuarantee: 'at_least_once',
       commitIntervalMs: 1000,
       numStandbyReplicas: 0,
+      acceptableRecoveryLag: 10_000,
+      maxWarmupReplicas: 2,
+      probingRebalanceIntervalMs: 5_000,
       deserializationExceptionHandler: 'fail',
       processingExceptionHandler: 'fail',
       productionExceptionHandler: 'fail',
@@ -32,7 +35,8 @@ describe('resolveConfig', () => {
       },
       /processingGuarantee "exactly_twice" is not known/,
     ],
-    [{ applicationId: 'app', bootstrapServers: 'a:1', numStandbyReplicas: 1 }, /numStandbyReplicas/],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', numStandbyReplicas: -1 }, /numStandbyReplicas/],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', acceptableRecoveryLag: 1.5 }, /acceptableRecoveryLag/],
     [{ applicationId: 'app', bootstrapServers: 'a:1', commitIntervalMs: 0 }, /commitIntervalMs/],
   ])('refuses %o with a coded error', (config, message) => {
     expect(() => resolveConfig(config)).toThrowError(

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { Stores } from '../../../state/stores.js';
 import {
   createStreamsAssignor,
   decodeHostsMarker,
+  decodeStandbyMarker,
   HOSTS_MARKER_PREFIX,
+  type MemberSubscription,
   SHUTDOWN_APPLICATION_MARKER,
+  STANDBY_MARKER_PREFIX,
 } from '../../../topology/runtime/streams-assignor.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
@@ -32,10 +36,27 @@ describe('the streams assignor', () => {
     memberId,
     userData: Buffer.from(JSON.stringify({ version: 1, tasks, shutdown: shutdown || undefined })),
   });
+  const assignor = (subscription: MemberSubscription, extra: { standbyReplicas?: number } = {}) =>
+    createStreamsAssignor({ layout, subscription: () => subscription, ...extra });
+  const statefulLayout = computeTaskLayout(
+    new Topology()
+      .addSource('in', 'in', serdes)
+      .addProcessor('count', () => ({ process: () => undefined }), 'in')
+      .addStateStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('counts'), Serdes.string(), Serdes.string()),
+        'count',
+      )
+      .plan(),
+    'app',
+    new Map([['in', 4]]),
+  );
 
-  it('hands out whole tasks: partition p of both joined topics goes to the same member', () => {
-    const hook = createStreamsAssignor(layout, () => []);
-    const plan = hook.assign({ members: [member('m1', []), member('m2', [])], partitionCounts: new Map() });
+  it('hands out whole tasks: partition p of both joined topics goes to the same member', async () => {
+    const hook = assignor({ tasks: [] });
+    const plan = await hook.assign({
+      members: [member('m1', []), member('m2', [])],
+      partitionCounts: new Map(),
+    });
     for (const { partitions } of plan.values()) {
       const left = partitions.filter((p) => p.topic === 'left').map((p) => p.partition);
       const right = partitions.filter((p) => p.topic === 'right').map((p) => p.partition);
@@ -44,10 +65,10 @@ describe('the streams assignor', () => {
     }
   });
 
-  it('announces the tasks a member owns and keeps them where they were', () => {
-    const hook = createStreamsAssignor(layout, () => ['0_3', '0_2']);
-    expect(JSON.parse(hook.userData().toString())).toEqual({ version: 1, tasks: ['0_3', '0_2'] });
-    const plan = hook.assign({
+  it('announces the tasks a member owns and keeps them where they were', async () => {
+    const hook = assignor({ tasks: ['0_3', '0_2'] });
+    expect(JSON.parse(hook.userData().toString())).toEqual({ version: 2, tasks: ['0_3', '0_2'] });
+    const plan = await hook.assign({
       members: [member('a', ['0_0', '0_1']), member('b', ['0_2', '0_3'])],
       partitionCounts: new Map(),
     });
@@ -59,14 +80,10 @@ describe('the streams assignor', () => {
     ).toEqual([2, 3]);
   });
 
-  it('gives every member the shutdown marker when one member asks for SHUTDOWN_APPLICATION', () => {
-    const hook = createStreamsAssignor(
-      layout,
-      () => [],
-      () => true,
-    );
+  it('gives every member the shutdown marker when one member asks for SHUTDOWN_APPLICATION', async () => {
+    const hook = assignor({ tasks: [], shutdown: true });
     expect(JSON.parse(hook.userData().toString())).toMatchObject({ shutdown: true });
-    const plan = hook.assign({
+    const plan = await hook.assign({
       members: [member('a', ['0_0']), member('b', [], true)],
       partitionCounts: new Map(),
     });
@@ -75,19 +92,14 @@ describe('the streams assignor', () => {
     }
   });
 
-  it('shares which server runs which tasks through a hosts marker topic in every assignment', () => {
-    const hook = createStreamsAssignor(
-      layout,
-      () => [],
-      () => false,
-      'a.local:1',
-    );
+  it('shares which server runs which tasks through a hosts marker topic in every assignment', async () => {
+    const hook = assignor({ tasks: [], server: 'a.local:1' });
     expect(JSON.parse(hook.userData().toString())).toMatchObject({ server: 'a.local:1' });
     const withServer = (memberId: string, server: string) => ({
       memberId,
       userData: Buffer.from(JSON.stringify({ version: 1, tasks: [], server })),
     });
-    const plan = hook.assign({
+    const plan = await hook.assign({
       members: [withServer('m1', 'a.local:1'), withServer('m2', 'b.local:2')],
       partitionCounts: new Map(),
     });
@@ -97,7 +109,63 @@ describe('the streams assignor', () => {
     expect(new Set(markers).size).toBe(1);
     const hosts = decodeHostsMarker(markers[0]!)!;
     expect([...hosts.keys()].sort()).toEqual(['a.local:1', 'b.local:2']);
-    expect([...hosts.values()].flat().sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
+    expect([...hosts.values()].flatMap((host) => host.active).sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
+    expect([...hosts.values()].flatMap((host) => host.standby)).toEqual([]);
     expect(decodeHostsMarker('orders')).toBeUndefined();
+  });
+
+  it('places a standby of every stateful task on another member and tells it through its standby marker', async () => {
+    const hook = createStreamsAssignor({
+      layout: statefulLayout,
+      subscription: () => ({ tasks: [] }),
+      standbyReplicas: 1,
+    });
+    const withServer = (memberId: string, tasks: string[]) => ({
+      memberId,
+      userData: Buffer.from(JSON.stringify({ version: 2, tasks, server: `${memberId}:1` })),
+    });
+    const plan = await hook.assign({
+      members: [withServer('a', ['0_0', '0_1']), withServer('b', ['0_2', '0_3'])],
+      partitionCounts: new Map(),
+    });
+    const standbyOf = (memberId: string) =>
+      decodeStandbyMarker(
+        plan.get(memberId)!.partitions.find((p) => p.topic.startsWith(STANDBY_MARKER_PREFIX))!.topic,
+      )!;
+    expect(standbyOf('a')).toEqual({ standby: ['0_2', '0_3'], warmups: [], probingRebalance: false });
+    expect(standbyOf('b').standby).toEqual(['0_0', '0_1']);
+    const hosts = decodeHostsMarker(
+      plan.get('a')!.partitions.find((p) => p.topic.startsWith(HOSTS_MARKER_PREFIX))!.topic,
+    )!;
+    expect(hosts.get('a:1')).toEqual({ active: ['0_0', '0_1'], standby: ['0_2', '0_3'] });
+  });
+
+  it('keeps a task on its caught-up owner while a member far behind warms up, and asks it to probe', async () => {
+    const hook = createStreamsAssignor({
+      layout: statefulLayout,
+      subscription: () => ({ tasks: [] }),
+      changelogEnds: async () => new Map(statefulLayout.tasks.map((task) => [task.id, 1_000_000])),
+    });
+    const plan = await hook.assign({
+      members: [member('old', ['0_0', '0_1', '0_2', '0_3']), member('new', [])],
+      partitionCounts: new Map(),
+    });
+    const inputs = (memberId: string) => plan.get(memberId)!.partitions.filter((p) => p.topic === 'in');
+    expect(inputs('old')).toHaveLength(4);
+    expect(inputs('new')).toHaveLength(0);
+    const marker = plan.get('new')!.partitions.find((p) => p.topic.startsWith(STANDBY_MARKER_PREFIX))!;
+    expect(decodeStandbyMarker(marker.topic)).toMatchObject({ probingRebalance: true });
+    expect(decodeStandbyMarker(marker.topic)!.warmups.length).toBeGreaterThan(0);
+  });
+
+  it('gives a probing member no tasks', async () => {
+    const hook = assignor({ tasks: [] });
+    const probe = {
+      memberId: 'probe',
+      userData: Buffer.from(JSON.stringify({ version: 2, tasks: [], probe: true })),
+    };
+    const plan = await hook.assign({ members: [member('a', []), probe], partitionCounts: new Map() });
+    expect(plan.get('probe')!.partitions).toEqual([]);
+    expect(plan.get('a')!.partitions.filter((p) => p.topic === 'left')).toHaveLength(4);
   });
 });

@@ -27,11 +27,11 @@ export interface PartitionAssignorHook {
   readonly version: number;
   /** Bytes this member attaches to its join request, e.g. the tasks it owns now (for stickiness). */
   userData(): Buffer;
-  /** Run on the group leader only: one entry per member id. */
+  /** Run on the group leader only: one entry per member id. May look things up on the cluster first. */
   assign(input: {
     readonly members: ReadonlyArray<AssignmentMember>;
     readonly partitionCounts: ReadonlyMap<string, number>;
-  }): Map<string, MemberAssignment>;
+  }): Map<string, MemberAssignment> | Promise<Map<string, MemberAssignment>>;
 }
 
 /** Wraps a {@link PartitionAssignorHook} into the kafkajs assigner protocol. */
@@ -57,7 +57,7 @@ export function toKafkaAssigner(hook: PartitionAssignorHook): PartitionAssigner 
         memberId: member.memberId,
         userData: AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.userData ?? Buffer.alloc(0),
       }));
-      const plan = hook.assign({ members: decoded, partitionCounts });
+      const plan = await hook.assign({ members: decoded, partitionCounts });
       return decoded.map(({ memberId }) => {
         const decision = plan.get(memberId);
         const assignment: Record<string, number[]> = {};

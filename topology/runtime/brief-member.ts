@@ -1,0 +1,47 @@
+/**
+ * A short-lived member of the application's group that joins, waits for its assignment and leaves. It is
+ * how an instance makes the group rebalance, which kafkajs has no call for: to ask every instance to shut
+ * down (`SHUTDOWN_APPLICATION`), or to probe whether warmed-up tasks can move now. The leader gives such
+ * a member no tasks; its join and its leave are each one rebalance.
+ */
+import type { Kafka } from 'kafkajs';
+import type { PartitionAssignorHook } from '../internal/kafka/assignor.js';
+import { GroupConsumer } from '../internal/kafka/consumer.js';
+
+/**
+ * Joins `groupId` with `assignor` (the same options as the instances': the brief member may be elected
+ * leader and then assigns for the whole group; its own subscription says `probe` or `shutdown`), resolves `true` once an assignment arrived (`until` may insist on a
+ * particular one, e.g. the shutdown marker) or `false` after `timeoutMs`, and always leaves.
+ */
+export async function joinBriefly(
+  kafka: Kafka,
+  groupId: string,
+  sourceTopics: ReadonlyArray<string>,
+  assignor: PartitionAssignorHook,
+  options: { timeoutMs: number; until?: (foreignTopics: string[]) => boolean },
+): Promise<boolean> {
+  const member = new GroupConsumer(kafka, {
+    groupId,
+    assignor,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const assigned = new Promise<boolean>((resolve) => {
+    if (options.until === undefined) member.on('assigned', () => resolve(true));
+    else {
+      const until = options.until;
+      member.on('foreignTopicsAssigned', (topics) => {
+        if (until(topics)) resolve(true);
+      });
+    }
+    timer = setTimeout(() => resolve(false), options.timeoutMs);
+    timer.unref();
+  });
+  await member.connect();
+  try {
+    await member.run(sourceTopics, async () => undefined);
+    return await assigned;
+  } finally {
+    clearTimeout(timer);
+    await member.disconnect();
+  }
+}
