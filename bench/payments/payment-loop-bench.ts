@@ -1,0 +1,240 @@
+/**
+ * Payment worker loop throughput, alone: a backlog of payment requests (authorise, capture, refund per
+ * reservation, keyed by property over 12 partitions) is answered by the loop at several concurrencies,
+ * on the local stack's broker (topics under a prefix of their own, deleted after) with the API's
+ * publisher and the resilient simulated gateway. Concurrency 1 performs one request at a time, as the
+ * loop did before it became concurrent. Prints and writes `bench/results/payment-loop.json`.
+ *
+ *   npx tsx bench/payments/payment-loop-bench.ts
+ *   BENCH_CONCURRENCY=1,64 BENCH_LATENCY_MS=0,50 npx tsx bench/payments/payment-loop-bench.ts
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import type { EventPublisher } from '../../api/kafka/event-publisher.js';
+import { KafkaEventPublisher } from '../../api/kafka/kafka-event-publisher.js';
+import { PAYMENT_REQUESTS, topicNamer } from '../../api/kafka/topics.js';
+import { PaymentWorkerLoop } from '../../api/payments/payment-worker-loop.js';
+import { ResilientPaymentGateway } from '../../processors/domain/payment/resilient-gateway.js';
+import { SimulatedPaymentGateway } from '../../processors/domain/payment/simulated-gateway.js';
+import type { PaymentRequest } from '../../processors/topology/payment-request.js';
+import { PaymentWorker } from '../../processors/topology/payment-worker.js';
+import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
+import { acquireStack } from '../../stack/stack.js';
+
+const PARTITIONS = 12;
+const PROPERTIES = 48;
+const list = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback).split(',').map((value) => Number(value.trim()));
+const CONCURRENCIES = list('BENCH_CONCURRENCY', '1,8,64');
+const LATENCIES_MS = list('BENCH_LATENCY_MS', '0,50');
+/** Seconds of work to aim a run at, at the rate of the previous concurrency (bounded below and above). */
+const TARGET_SECONDS = Number(process.env.BENCH_TARGET_SECONDS ?? 15);
+
+/** Counts answers as the cluster acknowledges them: the loop's output rate. */
+class CountingPublisher implements EventPublisher {
+  answers = 0;
+  first = 0;
+  last = 0;
+  constructor(readonly inner: EventPublisher) {}
+  async publish(...args: Parameters<EventPublisher['publish']>): Promise<void> {
+    await this.inner.publish(...args);
+    this.#count();
+  }
+  async publishRaw(record: Parameters<EventPublisher['publishRaw']>[0]) {
+    const result = await this.inner.publishRaw(record);
+    this.#count();
+    return result;
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  #count(): void {
+    const now = performance.now();
+    if (this.answers === 0) this.first = now;
+    this.answers++;
+    this.last = now;
+  }
+}
+
+const money = (amount: string) => ({ amount, currency: 'EUR' });
+
+/** Authorise 100.00, capture 60.00, refund 40.00: three requests that only succeed in this order. */
+function requestsOf(run: string, reservation: number): PaymentRequest[] {
+  const confirmationNumber = `${run}-${reservation}`;
+  const authorizeId = `${confirmationNumber}:authorize`;
+  const common = {
+    paymentId: `pay-${confirmationNumber}`,
+    confirmationNumber,
+    propertyId: `PROP-${reservation % PROPERTIES}`,
+    occurredAt: 1,
+  };
+  const later = {
+    ...common,
+    authorizationCode: `auth_${authorizeId}`,
+    gatewayReference: `auth_${authorizeId}`,
+  };
+  return [
+    {
+      ...common,
+      type: 'AUTHORIZE',
+      requestId: authorizeId,
+      amount: money('100.00'),
+      paymentToken: 'tok_bench_4242',
+    },
+    { ...later, type: 'CAPTURE', requestId: `${confirmationNumber}:capture`, amount: money('60.00') },
+    {
+      ...later,
+      type: 'REFUND',
+      requestId: `${confirmationNumber}:refund`,
+      amount: money('40.00'),
+      cancellationFee: money('0.00'),
+    },
+  ];
+}
+
+interface Measurement {
+  readonly concurrency: number;
+  readonly gatewayLatencyMs: number;
+  readonly requests: number;
+  readonly answers: number;
+  readonly requestsPerSecond: number;
+  /** From the loop's start (group join included) to every offset committed. */
+  readonly secondsToCommitAll: number;
+}
+
+async function measure(
+  kafka: Kafka,
+  registryUrl: string,
+  concurrency: number,
+  latencyMs: number,
+  reservations: number,
+): Promise<Measurement> {
+  const run = `bench-payments-${Date.now().toString(36)}`;
+  const names = topicNamer(`${run}.`);
+  const topic = names(PAYMENT_REQUESTS);
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = [PAYMENT_REQUESTS, `${PAYMENT_REQUESTS}.dlq`, 'payment.initiated', 'payment.authorized']
+    .concat(['payment.failed', 'payment.captured', 'payment.refunded'])
+    .map(names);
+  // Right after a create, a broker may briefly answer that it does not host the new partitions yet.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((name) => ({ topic: name, numPartitions: PARTITIONS })),
+      });
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  const registry = new HttpSchemaRegistryClient({ url: registryUrl });
+  const kafkaPublisher = new KafkaEventPublisher(kafka, registry, names);
+  await kafkaPublisher.connect();
+  const publisher = new CountingPublisher(kafkaPublisher);
+  const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway({ latencyMs }));
+  const groupId = `${run}-payments`;
+  const loop = new PaymentWorkerLoop({
+    kafka,
+    worker: new PaymentWorker(gateway, { applicationId: run }),
+    publisher,
+    registry,
+    names,
+    groupId,
+    logger: pino({ level: 'error' }),
+    concurrency,
+    applicationId: run,
+  });
+  try {
+    // The backlog as the topology writes it: a reservation's requests in order, reservations interleaved.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const all = Array.from({ length: reservations }, (_, r) => requestsOf(run, r));
+    for (let step = 0; step < 3; step++) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: all.map((requests) => ({
+          key: requests[step]!.propertyId,
+          value: JSON.stringify(requests[step]),
+        })),
+      });
+    }
+    await producer.disconnect();
+    const requests = reservations * 3;
+
+    const started = performance.now();
+    await loop.start();
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const done = ends.every(
+        (end) =>
+          Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) ===
+          Number(end.high),
+      );
+      if (done) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const secondsToCommitAll = (performance.now() - started) / 1000;
+    const seconds = (publisher.last - publisher.first) / 1000;
+    // Four answers per reservation: initiated + authorized, captured, refunded.
+    return {
+      concurrency,
+      gatewayLatencyMs: latencyMs,
+      requests,
+      answers: publisher.answers,
+      requestsPerSecond: Math.round((requests / Math.max(seconds, 0.001)) * 10) / 10,
+      secondsToCommitAll: Math.round(secondsToCommitAll * 10) / 10,
+    };
+  } finally {
+    await loop.stop();
+    gateway.close();
+    await publisher.close();
+    await admin.deleteTopics({ topics, timeout: 30_000 }).catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+const { result, release } = await acquireStack({ log: (line) => console.error(`[stack] ${line}`) });
+const kafka = new Kafka({
+  clientId: 'bench-payments',
+  brokers: result.endpoints.kafkaBrokers,
+  logLevel: logLevel.NOTHING,
+});
+const loadBefore = loadavg()[0]!;
+const measurements: Measurement[] = [];
+try {
+  for (const latencyMs of LATENCIES_MS) {
+    let rate = 15;
+    for (const concurrency of CONCURRENCIES) {
+      // Aim each run at about TARGET_SECONDS at the rate expected from the previous one.
+      const reservations = Math.min(5_000, Math.max(100, Math.round((rate * TARGET_SECONDS) / 3)));
+      const m = await measure(
+        kafka,
+        result.endpoints.schemaRegistryUrl,
+        concurrency,
+        latencyMs,
+        reservations,
+      );
+      console.error(JSON.stringify(m));
+      measurements.push(m);
+      rate = m.requestsPerSecond * 4;
+    }
+  }
+} finally {
+  await release();
+}
+const report = {
+  at: new Date().toISOString(),
+  loadAverage: { before: loadBefore, after: loadavg()[0] },
+  measurements,
+};
+await mkdir('bench/results', { recursive: true });
+await writeFile('bench/results/payment-loop.json', `${JSON.stringify(report, null, 2)}\n`);
+console.log(JSON.stringify(report, null, 2));
