@@ -10,6 +10,7 @@ import {
   deadLetterRecordOf,
   type ProcessingFailure,
 } from '../dead-letter.js';
+import type { TopicSpec } from '../internal/kafka/types.js';
 import type {
   DeserializationHandlerOption,
   ProcessingHandlerOption,
@@ -21,6 +22,24 @@ import type { TaskCollector } from './task-collector.js';
 
 /** The dead-letter topic of a topic. */
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/**
+ * The internal-topic spec of a dead-letter topic: created with the source topic's partition count when
+ * missing, but an existing one is accepted with any count (operators often create it with one partition).
+ * Dead-lettered records carry their source coordinates in headers, so their DLQ partition matters little.
+ */
+export function deadLetterTopicSpec(
+  topic: string,
+  sourcePartitions: number,
+  replicationFactor?: number,
+): TopicSpec {
+  return {
+    name: deadLetterTopicOf(topic),
+    partitions: sourcePartitions,
+    anyPartitionCount: true,
+    ...(replicationFactor === undefined ? {} : { replicationFactor }),
+  };
+}
 
 /**
  * The engine's deserialization or processing handler for one task (`reason` says which): both failures
@@ -53,8 +72,12 @@ export function inputFailureHandlerFor<F extends DeserializationFailure | Proces
     case 'deadLetter':
       return (failure) => {
         const dead = deadLetterRecordOf(failure);
-        // Same partition as the source: the .dlq topic is created with the source's partition count.
-        collector.send(dead.topic, dead.key, dead.value, dead.timestamp, dead.headers, failure.partition);
+        // The source's partition when the .dlq topic's count is known (it is created with the source's
+        // count), folded into range; else the producer's partitioner picks from the topic's real count:
+        // an existing .dlq may have fewer partitions, and the source coordinates are in the headers.
+        const dlqPartitions = collector.partitionCount(dead.topic);
+        const partition = dlqPartitions === undefined ? undefined : failure.partition % dlqPartitions;
+        collector.send(dead.topic, dead.key, dead.value, dead.timestamp, dead.headers, partition);
         logger.warn({ ...describe(failure), dlq: dead.topic }, 'dead-lettered an input record');
         events.emit('deadLetter', {
           topic: dead.topic,

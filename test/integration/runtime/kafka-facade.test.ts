@@ -27,6 +27,52 @@ describe('kafka facade on the real broker', () => {
     });
   });
 
+  it('accepts an existing dead-letter topic with another partition count, and its records reach it', async () => {
+    const source = uniqueName('facade-source');
+    const dlq = `${source}.dlq`;
+    // Operators often create the .dlq themselves, with one partition, while the source has three.
+    await admin.ensureTopics([{ name: dlq, partitions: 1 }]);
+    await admin.ensureTopics([{ name: dlq, partitions: 3, anyPartitionCount: true }]);
+    expect((await admin.partitionCounts([dlq])).get(dlq)).toBe(1);
+    // A missing one is created with the count asked for.
+    const created = `${uniqueName('facade-source')}.dlq`;
+    await admin.ensureTopics([{ name: created, partitions: 3, anyPartitionCount: true }]);
+    expect((await admin.partitionCounts([created])).get(created)).toBe(3);
+
+    // Without a partition the producer's partitioner picks among the topic's real partitions.
+    const producer = new RecordProducer(kafka());
+    await producer.connect();
+    const failures = await producer.send(
+      ['a', 'b', 'c'].map((key, sourcePartition) => ({
+        topic: dlq,
+        key: Buffer.from(key),
+        value: Buffer.from('undecodable'),
+        timestamp: 1,
+        headers: { 'x-dlq-source-partition': String(sourcePartition) },
+      })),
+    );
+    await producer.disconnect();
+    expect(failures).toEqual([]);
+    expect(await admin.watermarks(dlq)).toEqual([{ partition: 0, low: 0, high: 3 }]);
+  });
+
+  it('reads the watermarks of partitions created a moment ago (no leader serving them yet)', async () => {
+    const raw = kafka().admin();
+    await raw.connect();
+    try {
+      for (let round = 0; round < 5; round++) {
+        const topic = uniqueName('facade-fresh');
+        // Not waiting for leaders: a busy broker answers NOT_LEADER_OR_FOLLOWER to ListOffsets meanwhile,
+        // which kafkajs' admin does not retry; the facade does.
+        await raw.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: 6 }] });
+        const marks = await admin.watermarks(topic);
+        expect(marks.map((mark) => mark.high)).toEqual([0, 0, 0, 0, 0, 0]);
+      }
+    } finally {
+      await raw.disconnect();
+    }
+  });
+
   it('produces in order, isolates a record the broker refuses, and a group member reads and commits', async () => {
     const topic = uniqueName('facade-records');
     await admin.ensureTopics([{ name: topic, partitions: 2 }]);

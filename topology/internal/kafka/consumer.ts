@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type PartitionAssignorHook, toKafkaAssigner } from './assignor.js';
-import { isMembershipLostError, isRebalanceError, KafkaFacadeError } from './errors.js';
+import { retryTransient } from './broker-retry.js';
+import {
+  isMembershipLostError,
+  isRebalanceError,
+  isTransientBrokerError,
+  KafkaFacadeError,
+} from './errors.js';
 import type { IncomingRecord, TopicPartition, TopicPartitionOffset, WireHeaders } from './types.js';
 
 /** Consumer settings; the defaults suit a consume-process-produce loop on kafkajs 2.2.4. */
@@ -52,7 +58,10 @@ export interface GroupConsumerEvents {
   assigned: [partitions: TopicPartition[], info: { memberId: string; isLeader: boolean }];
   /** A rebalance started; the partitions are about to be reassigned. */
   rebalancing: [];
-  /** The kafkajs consumer crashed and will not restart by itself. */
+  /**
+   * The kafkajs consumer crashed and will not restart by itself: a {@link KafkaFacadeError}
+   * `STRM_ERR_KAFKA_CONSUMER`, `retriable` when the cluster was only not ready (a new consumer may succeed).
+   */
   crashed: [error: Error];
   /**
    * The leader assigned topics this member does not subscribe to (kafkajs drops them from the
@@ -80,6 +89,10 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
   readonly #heartbeatIntervalMs: number;
   /** When kafkajs last sent a heartbeat (its own `lastRequest`, mirrored from the HEARTBEAT event). */
   #lastHeartbeatAt = 0;
+  /** Set by the first join: from then on a crash is the runtime's to handle (it owns tasks). */
+  #joined = false;
+  /** Restarts of a first join that failed on a cluster not ready yet (see `#restartFirstJoin`). */
+  #joinRestarts = 0;
 
   constructor(kafka: Kafka, options: GroupConsumerOptions) {
     super();
@@ -94,8 +107,13 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       readUncommitted: !(options.readCommitted ?? false),
       allowAutoTopicCreation: false,
       ...(options.assignor === undefined ? {} : { partitionAssigners: [toKafkaAssigner(options.assignor)] }),
-      // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop.
-      retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
+      // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop,
+      // except for a first join the cluster was not ready for (see `#restartFirstJoin`).
+      retry: {
+        retries: 5,
+        initialRetryTime: 100,
+        restartOnFailure: async (error) => this.#restartFirstJoin(error),
+      },
     });
     const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, RECEIVED_UNSUBSCRIBED_TOPICS, END_BATCH_PROCESS } =
       this.#consumer.events;
@@ -110,6 +128,7 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       this.#lastHeartbeatAt = Date.now();
     });
     this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.#joined = true;
       this.#assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
         partitions.map((partition) => ({ topic, partition })),
       );
@@ -117,8 +136,22 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
     });
     this.#consumer.on(REBALANCING, () => this.emit('rebalancing'));
     this.#consumer.on(CRASH, ({ payload }) => {
-      if (!payload.restart) this.emit('crashed', payload.error);
+      if (!payload.restart) this.emit('crashed', translateCrash(payload.error, this.#joined));
     });
+  }
+
+  /**
+   * Whether kafkajs should restart after a crash. Only before the first join, and only for a cluster
+   * that is not ready yet: on a new cluster the group coordinator answers COORDINATOR_LOAD_IN_PROGRESS or
+   * NOT_COORDINATOR while it loads __consumer_offsets, for longer than kafkajs' join retries (about 3 s)
+   * on a busy machine. No task exists yet, so a restart loses nothing. After a join a crash goes to the
+   * runtime: a restarted member would rejoin under tasks holding uncommitted work.
+   */
+  async #restartFirstJoin(error: Error): Promise<boolean> {
+    if (this.#joined || this.#joinRestarts >= MAX_FIRST_JOIN_RESTARTS || !isTransientBrokerError(error))
+      return false;
+    this.#joinRestarts++;
+    return true;
   }
 
   /** The partitions owned since the last join. */
@@ -128,7 +161,11 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
 
   async connect(): Promise<void> {
     if (this.#connected) return;
-    await this.#consumer.connect();
+    try {
+      await retryTransient(() => this.#consumer.connect());
+    } catch (error) {
+      throw translateCrash(error as Error, false);
+    }
     this.#connected = true;
   }
 
@@ -262,6 +299,24 @@ function toRecord(topic: string, partition: number, message: KafkaMessage): Inco
     headers: toHeaders(message.headers),
   };
 }
+
+/**
+ * A crash of the kafkajs consumer as the runtime sees it. A cluster not ready (coordinator loading, no
+ * leader yet, broker out of reach) is `retriable`: a new consumer may well succeed.
+ */
+function translateCrash(error: Error, joined: boolean): Error {
+  if (error instanceof KafkaFacadeError) return error;
+  const retriable = isTransientBrokerError(error);
+  return new KafkaFacadeError(
+    'STRM_ERR_KAFKA_CONSUMER',
+    `The group member ${joined ? 'stopped' : 'could not join its group'}: ${error.message}` +
+      (retriable ? ' (the cluster was not ready; retried with backoff)' : ''),
+    { cause: error, retriable },
+  );
+}
+
+/** First joins restarted after a crash on a cluster not ready; with kafkajs' own retries, ~20 s in all. */
+const MAX_FIRST_JOIN_RESTARTS = 5;
 
 /** How close to a due heartbeat the handler waits for it rather than leave it to kafkajs. */
 const HEARTBEAT_GUARD_MS = 25;

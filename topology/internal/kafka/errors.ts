@@ -14,6 +14,7 @@ export const KAFKA_FACADE_ERROR_CODES = [
   'STRM_ERR_KAFKA_COMMIT',
   'STRM_ERR_KAFKA_PRODUCER_FENCED',
   'STRM_ERR_KAFKA_TRANSACTION',
+  'STRM_ERR_KAFKA_CONSUMER',
 ] as const;
 
 /** Codes of {@link KafkaFacadeError}. */
@@ -56,6 +57,62 @@ export function isRebalanceError(error: unknown): boolean {
 export function isMembershipLostError(error: unknown): boolean {
   const type = kafkaErrorType(error);
   return type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'FENCED_INSTANCE_ID';
+}
+
+/**
+ * Protocol errors that only say "not yet" or "not here": a coordinator still loading its log or moved, a
+ * partition without a (serving) leader yet, a replica set briefly short. They are normal right after a
+ * cluster, a group or a topic was created and while a leader moves, and the same call succeeds moments
+ * later. kafkajs names NOT_LEADER_OR_FOLLOWER `NOT_LEADER_FOR_PARTITION` and COORDINATOR_* `GROUP_*`.
+ */
+const TRANSIENT_BROKER_ERROR_TYPES = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'GROUP_LOAD_IN_PROGRESS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'KAFKA_STORAGE_ERROR',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'NOT_CONTROLLER',
+  'PREFERRED_LEADER_NOT_AVAILABLE',
+  'ELIGIBLE_LEADERS_NOT_AVAILABLE',
+]);
+
+/** kafkajs errors raised when no broker could be reached or it did not answer in time. */
+const CONNECTION_ERROR_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/**
+ * True when `error`, or what it wraps (kafkajs gives up with `KafkaJSNumberOfRetriesExceeded`, which it
+ * marks non-retriable, around the last protocol error), is a broker saying "not yet" (see
+ * {@link TRANSIENT_BROKER_ERROR_TYPES}) or a broker out of reach. Such a call is worth repeating after a
+ * pause; a refusal (too large, not authorised, invalid config) is not.
+ */
+export function isTransientBrokerError(error: unknown): boolean {
+  for (
+    let current = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 6;
+    depth++
+  ) {
+    const type = kafkaErrorType(current);
+    if (type !== undefined && TRANSIENT_BROKER_ERROR_TYPES.has(type)) return true;
+    const name = (current as { name?: unknown }).name;
+    if (typeof name === 'string' && CONNECTION_ERROR_NAMES.has(name)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Whether kafkajs marked an error retriable. */

@@ -3,6 +3,9 @@ import './kafkajs-aborted-filter.js';
 import { type logCreator, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 
+/** kafkajs' warning about bounded retries on an idempotent producer (see below why it is demoted). */
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /**
  * Routes kafkajs' own log lines into a pino logger, so that one application has one log stream. kafkajs
  * is chatty at INFO (every group join, every connection); its INFO becomes pino `debug`, and WARN/ERROR
@@ -18,6 +21,10 @@ export function pinoLogCreator(logger: Logger): logCreator {
       if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(fields, message);
       // The runtime's assignor sends marker topics (hosts, shutdown) this way on purpose.
       else if (message === 'Consumer group received unsubscribed topics') logger.debug(fields, message);
+      // Said once per producer whose retries are bounded, i.e. every producer of the runtime (each
+      // exactly-once task has one). Harmless here: a send that runs out of retries fails the task, which is
+      // redone from its last commit (transactions abort, at-least-once replays), so no record is lost.
+      else if (message.startsWith(BOUNDED_RETRIES_WARNING)) logger.debug(fields, message);
       else if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else logger.debug(fields, message);

@@ -8,7 +8,7 @@ import {
   type Producer,
   type RecordMetadata,
 } from 'kafkajs';
-import { isRetriableKafkaError, KafkaFacadeError } from './errors.js';
+import { isRetriableKafkaError, isTransientBrokerError, KafkaFacadeError } from './errors.js';
 import { recordBytes, toMessage } from './outgoing-message.js';
 import type { OutgoingRecord } from './types.js';
 
@@ -53,7 +53,11 @@ export interface SendFailure {
  *
  * `send` never rejects for a record the broker refused: a chunk that fails for a non-retriable reason is
  * resent record by record so that only the bad records come back as {@link SendFailure}s, each handed to
- * the runtime's production error handler. It rejects only when the cluster itself is unreachable.
+ * the runtime's production error handler. It rejects (`retriable`) only when the cluster itself is
+ * unreachable or not ready: a partition without a serving leader yet (a changelog just created), a leader
+ * moving. kafkajs retries those sends itself (the client's retry settings: 8 retries from 100 ms up to
+ * 5 s) before it gives up with `KafkaJSNumberOfRetriesExceeded`, which it marks non-retriable: the cause
+ * tells, and another layer of retries here would only make a real outage surface later.
  */
 export class RecordProducer {
   readonly #kafka: Kafka;
@@ -149,7 +153,7 @@ export class RecordProducer {
       try {
         await this.#sendChunk(chunk);
       } catch (error) {
-        if (isRetriableKafkaError(error) || isConnectionError(error)) throw wrap(error, chunk.length);
+        if (isUnavailable(error)) throw wrap(error, chunk.length);
         // Isolate the records the broker refuses from the good ones. Partitions of the failed request that
         // the broker accepted are written twice: at-least-once allows it, and the size check above keeps
         // the common refusal (too large) from ever reaching here.
@@ -158,7 +162,7 @@ export class RecordProducer {
           try {
             await this.#sendChunk([record]);
           } catch (single) {
-            if (isRetriableKafkaError(single) || isConnectionError(single)) throw wrap(single, 1);
+            if (isUnavailable(single)) throw wrap(single, 1);
             failures.push({ record, error: wrap(single, 1) });
             await this.#resetProducer();
           }
@@ -202,27 +206,18 @@ export class RecordProducer {
   }
 }
 
-const CONNECTION_ERRORS = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSBrokerNotFound',
-]);
-
-/** A broker that cannot be reached, as opposed to a broker that refused the records. */
-function isConnectionError(error: unknown): boolean {
-  const { name, cause } = (error ?? {}) as { name?: string; cause?: unknown };
-  if (name === 'KafkaJSNumberOfRetriesExceeded') return isConnectionError(cause);
-  return name !== undefined && CONNECTION_ERRORS.has(name);
+/** The cluster could not take the records now (out of reach, not ready), as opposed to refusing them. */
+function isUnavailable(error: unknown): boolean {
+  return isRetriableKafkaError(error) || isTransientBrokerError(error);
 }
 
 function wrap(error: unknown, count: number): KafkaFacadeError {
-  const retriable = isRetriableKafkaError(error) || isConnectionError(error);
+  const retriable = isUnavailable(error);
   return new KafkaFacadeError(
     'STRM_ERR_KAFKA_PRODUCE',
     `Producing ${count} record(s) failed: ${(error as Error).message}. ` +
       (retriable
-        ? 'The cluster was unreachable; it is retried on restart.'
+        ? 'The cluster was unreachable or not ready (no serving leader); it is retried on restart.'
         : 'The broker refused the record.'),
     { cause: error, retriable },
   );

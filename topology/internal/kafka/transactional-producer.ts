@@ -18,7 +18,8 @@ import {
   type Producer,
   type Transaction,
 } from 'kafkajs';
-import { KafkaFacadeError, kafkaErrorType } from './errors.js';
+import { retryTransient } from './broker-retry.js';
+import { isTransientBrokerError, KafkaFacadeError, kafkaErrorType } from './errors.js';
 import { recordBytes, toMessage } from './outgoing-message.js';
 import type { SendFailure } from './producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
@@ -102,11 +103,16 @@ export class TransactionalProducer {
   async connect(): Promise<void> {
     if (this.#connected) return;
     try {
-      await this.#producer.connect();
+      await retryTransient(() => this.#producer.connect());
       // kafkajs initialises the transactional id lazily, with the first transaction: open an empty one
       // now (aborting it sends nothing) so that the fencing happens before this owner restores or sends.
-      const first = await this.#producer.transaction();
-      await first.abort();
+      // On a new cluster the transaction coordinator is still loading __transaction_state for longer
+      // than kafkajs' own retries (about 5 s from 10 ms): both steps are retried on their own, even after
+      // kafkajs gave up (a failed begin leaves the producer uninitialised, a failed abort the transaction
+      // open).
+      const retry = { isTransient: isTransientBrokerError };
+      const first = await retryTransient(() => this.#producer.transaction(), retry);
+      await retryTransient(() => first.abort(), retry);
     } catch (error) {
       throw translate(error, `Initialising transactional producer ${this.#transactionalId}`);
     }

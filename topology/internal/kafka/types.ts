@@ -46,6 +46,12 @@ export interface TopicSpec {
   /** `-1` takes the broker's `default.replication.factor`. */
   readonly replicationFactor?: number;
   readonly configs?: Readonly<Record<string, string>>;
+  /**
+   * Accept an existing topic whatever its partition count (`partitions` is then only the count to create
+   * it with). For dead-letter topics, which operators often create themselves with one partition; never
+   * for changelog or repartition topics, whose partitions must match the tasks.
+   */
+  readonly anyPartitionCount?: boolean;
 }
 
 /** The low and high watermarks of a partition: `high` is the offset the next record will get. */

@@ -1,0 +1,51 @@
+import { logLevel } from 'kafkajs';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { pinoLogCreator } from '../../../topology/internal/kafka/log-bridge.js';
+
+/** The kafkajs log lines a pino logger at `debug` receives through the bridge, as [pino level, message]. */
+function bridged(
+  lines: Array<{ namespace: string; level: logLevel; message: string }>,
+): Array<[number, string]> {
+  const written: Array<[number, string]> = [];
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        written.push([entry.level, entry.msg]);
+      },
+    },
+  );
+  const log = pinoLogCreator(logger)(logLevel.DEBUG);
+  for (const { namespace, level, message } of lines) {
+    log({ namespace, level, label: '', log: { message, timestamp: '', logger: 'kafkajs' } });
+  }
+  return written;
+}
+
+const DEBUG = 20;
+const WARN = 40;
+const ERROR = 50;
+
+describe('kafkajs log bridge', () => {
+  it("demotes kafkajs' bounded-retries notice, said once per producer, and keeps other warnings", () => {
+    expect(
+      bridged([
+        {
+          namespace: 'Producer',
+          level: logLevel.WARN,
+          message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+        },
+        { namespace: 'Producer', level: logLevel.WARN, message: 'something else worth a warning' },
+        { namespace: 'Consumer', level: logLevel.ERROR, message: 'Crash: KafkaJSProtocolError: boom' },
+        { namespace: 'Consumer', level: logLevel.INFO, message: 'Starting' },
+      ]),
+    ).toEqual([
+      [DEBUG, 'Limiting retries for the idempotent producer may invalidate EoS guarantees'],
+      [WARN, 'something else worth a warning'],
+      [ERROR, 'Crash: KafkaJSProtocolError: boom'],
+      [DEBUG, 'Starting'],
+    ]);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Repeating a Kafka call that failed with a transient broker error (a coordinator still loading, a new
+ * partition without a serving leader yet, a leader moving): the design's schedule for calls to external
+ * systems, 100 ms doubling to 1.6 s, five retries (about 3 s in all), before the error is reported.
+ * kafkajs retries some of these itself, but not all: its admin gives up at once on NOT_LEADER_FOR_PARTITION
+ * in ListOffsets and on a loading coordinator in OffsetFetch, which is how a brand-new application failed
+ * its first start.
+ */
+import { isTransientBrokerError } from './errors.js';
+
+/**
+ * The default test of {@link retryTransient}: a transient error kafkajs did not already retry. kafkajs
+ * retries many calls itself (the client's retry settings) and reports `KafkaJSNumberOfRetriesExceeded` when
+ * it gives up; repeating those here would multiply the waits and make a real outage surface minutes late.
+ */
+export function isTransientNotYetRetried(error: unknown): boolean {
+  return (
+    (error as { name?: unknown } | null)?.name !== 'KafkaJSNumberOfRetriesExceeded' &&
+    isTransientBrokerError(error)
+  );
+}
+
+/** Pauses before each retry: 100 ms doubling to 1.6 s. */
+export const BROKER_RETRY_DELAYS_MS: ReadonlyArray<number> = [100, 200, 400, 800, 1_600];
+
+/** How {@link retryTransient} retries; the defaults suit every facade call. */
+export interface BrokerRetryOptions {
+  /** Pauses before each retry; their count is the number of retries. */
+  readonly delaysMs?: ReadonlyArray<number>;
+  /** Which failures are worth another try. Default {@link isTransientNotYetRetried}. */
+  readonly isTransient?: (error: unknown) => boolean;
+  /** Told before each pause, e.g. to log it. */
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Replaceable for unit tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Runs `call`, and again after each pause while it fails transiently (by default: with a transient error
+ * kafkajs gave up on at once); resolves with its first success.
+ * Rejects with the last error once the pauses are used up, or at once with a non-transient one, so the
+ * caller classifies the error it reports (see {@link isTransientBrokerError}).
+ */
+export async function retryTransient<T>(
+  call: () => Promise<T>,
+  options: BrokerRetryOptions = {},
+): Promise<T> {
+  const delays = options.delaysMs ?? BROKER_RETRY_DELAYS_MS;
+  const isTransient = options.isTransient ?? isTransientNotYetRetried;
+  const sleep = options.sleep ?? defaultSleep;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined || !isTransient(error)) throw error;
+      options.onRetry?.(error, attempt + 1, delay);
+      await sleep(delay);
+    }
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
