@@ -7,9 +7,10 @@
  * without its state stalls the task while that member replays the whole changelog, possibly for
  * minutes. So the assignment is computed in three steps:
  *
- * 1. A balanced target (active counts within one), sticky: a member keeps the tasks it owned up to
- *    `ceil(tasks / members)`, so a rebalance moves as few stores as possible. The other tasks go to
- *    the least-loaded member, preferring one that has the task's state (lowest lag).
+ * 1. A balanced target, sticky: stateful tasks are balanced among themselves (counts within one), then
+ *    stateless ones even out the totals. A member keeps the tasks it owned up to its balanced share,
+ *    so a rebalance moves as few stores as possible. The other tasks go to the least-loaded member,
+ *    preferring one that has the task's state (lowest lag).
  * 2. Warm-ups: when a stateful task's target member is not caught up (its lag exceeds
  *    `acceptableRecoveryLag`) but another member is, the task stays active on the caught-up member
  *    and the target restores it as a warm-up standby. The members then trigger a probing rebalance
@@ -161,53 +162,81 @@ class LagTable {
   }
 }
 
-/** Step 1: balanced (counts within one) and sticky, ignoring where the state is except to break ties. */
+/**
+ * Step 1: balanced and sticky, ignoring where the state is except to break ties. Stateful tasks are
+ * balanced among themselves first (they carry the restore cost and usually the work), then stateless
+ * tasks fill up every member to the same total; each kind ends within one per member (Kafka Streams does
+ * the same), so a member that joins gets its share of both.
+ */
 function balancedTarget(
   tasks: ReadonlyArray<string>,
   members: ReadonlyArray<MemberTasks>,
   lags: LagTable,
 ): Map<string, string[]> {
   const plan = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
-  const capacity = Math.ceil(tasks.length / members.length);
+  const stateful = tasks.filter((task) => lags.isStateful(task));
+  const stateless = tasks.filter((task) => !lags.isStateful(task));
+  balanceGroup(stateful, members, lags, plan, () => 0);
+  const statefulCount = new Map([...plan].map(([id, list]) => [id, list.length]));
+  // Stateless tasks even out the totals: a member already holding more stateful tasks gets fewer.
+  balanceGroup(stateless, members, lags, plan, (memberId) => statefulCount.get(memberId)!);
+  return plan;
+}
+
+/**
+ * Places `group` into `plan` so that each member's count of the group plus `base(member)` ends within one
+ * of the others': owned tasks kept first (up to the balanced share), the rest to the least loaded member
+ * (preferring one with the state), then counts evened out moving only tasks of the group.
+ */
+function balanceGroup(
+  group: ReadonlyArray<string>,
+  members: ReadonlyArray<MemberTasks>,
+  lags: LagTable,
+  plan: Map<string, string[]>,
+  base: (memberId: string) => number,
+): void {
+  if (group.length === 0) return;
+  const mine = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
+  const load = (memberId: string) => base(memberId) + mine.get(memberId)!.length;
+  const total = members.reduce((sum, m) => sum + base(m.memberId), 0) + group.length;
+  const capacity = Math.ceil(total / members.length);
   const taken = new Set<string>();
 
-  // Stickiness first: keep owned tasks (those that still exist) up to the balanced capacity, stateful ones
-  // first (a stateless task moves for free), each kind in task order.
-  const statefulFirst = [
-    ...tasks.filter((t) => lags.isStateful(t)),
-    ...tasks.filter((t) => !lags.isStateful(t)),
-  ];
+  // Stickiness first: keep owned tasks (those that still exist, in task order) up to the balanced share.
   for (const member of members) {
-    const mine = plan.get(member.memberId)!;
-    for (const task of statefulFirst) {
-      if (mine.length >= capacity) break;
+    for (const task of group) {
+      if (load(member.memberId) >= capacity) break;
       if (lags.owns(member.memberId, task) && !taken.has(task)) {
-        mine.push(task);
+        mine.get(member.memberId)!.push(task);
         taken.add(task);
       }
     }
   }
-  // The rest go to whoever has fewest, in task order so that partitions spread evenly; among those,
+  // The rest go to whoever has least, in task order so that partitions spread evenly; among those,
   // to a member that has the state, so that fewer tasks need a warm-up in step 2.
-  for (const task of tasks) {
+  for (const task of group) {
     if (taken.has(task)) continue;
-    const fewest = Math.min(...[...plan.values()].map((t) => t.length));
-    const eligible = members.filter((m) => plan.get(m.memberId)!.length === fewest);
+    const least = Math.min(...members.map((m) => load(m.memberId)));
+    const eligible = members.filter((m) => load(m.memberId) === least);
     const best = minBy(eligible, (m) => [
       lags.caughtUp(m.memberId, task) ? 0 : 1,
       lags.lag(m.memberId, task),
     ]);
-    plan.get(best.memberId)!.push(task);
+    mine.get(best.memberId)!.push(task);
     taken.add(task);
   }
-  // Sticky capacity can leave counts apart by more than one (e.g. 3 members, 7 tasks): even them out,
+  // Sticky shares can leave loads apart by more than one (e.g. 3 members, 7 tasks): even them out,
   // moving the task the receiver is most caught up for, and rather one the giver did not own.
   for (;;) {
-    const giver = minBy(members, (m) => [-plan.get(m.memberId)!.length]);
-    const fewest = Math.min(...[...plan.values()].map((t) => t.length));
-    const given = plan.get(giver.memberId)!;
-    if (given.length - fewest <= 1) break;
-    const receivers = members.filter((m) => plan.get(m.memberId)!.length === fewest);
+    // Some member holds tasks of the group (it is not empty), so there is a giver.
+    const giver = minBy(
+      members.filter((m) => mine.get(m.memberId)!.length > 0),
+      (m) => [-load(m.memberId)],
+    );
+    const least = Math.min(...members.map((m) => load(m.memberId)));
+    if (load(giver.memberId) - least <= 1) break;
+    const given = mine.get(giver.memberId)!;
+    const receivers = members.filter((m) => load(m.memberId) === least);
     const moves = receivers.flatMap((receiver) => given.map((task) => ({ receiver, task })));
     const move = minBy(moves, ({ receiver, task }) => [
       lags.caughtUp(receiver.memberId, task) ? 0 : 1,
@@ -215,9 +244,9 @@ function balancedTarget(
       lags.owns(giver.memberId, task) ? 1 : 0,
     ]);
     given.splice(given.indexOf(move.task), 1);
-    plan.get(move.receiver.memberId)!.push(move.task);
+    mine.get(move.receiver.memberId)!.push(move.task);
   }
-  return plan;
+  for (const [memberId, list] of mine) plan.get(memberId)!.push(...list);
 }
 
 /** Step 2: a stateful task whose target is not caught up stays on a caught-up member while the target warms up. */
