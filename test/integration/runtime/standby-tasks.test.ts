@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareTaskDirectory } from '../../../state/index.js';
 import type { KeyValueStore } from '../../../state/store.js';
 import { Stores } from '../../../state/stores.js';
+import { ChangelogFollower } from '../../../topology/internal/kafka/changelog-follower.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
 import { StreamTask } from '../../../topology/internal/task/stream-task.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
@@ -237,8 +238,76 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
       timeoutMs: 20_000,
       description: 'record on partition 0 applied after the release',
     });
+
+    // 0_1 becomes a standby here again: it reopens from its checkpoint and applies only what follows it.
+    await standbys.update(layout.tasks);
+    expect(standbys.offsetSums().get('0_1')).toBe(end);
+    await appendChangelog(changelog, 1, [['k4', { n: 104 }]]);
+    await caughtUp(44);
+    expect(store().get('k4')).toEqual({ n: 104 });
+    expect(store().get('k5')).toEqual({ n: 37 });
+
     await standbys.update([]);
     expect(standbys.taskIds()).toEqual([]);
     expect((await listGroups()).filter((group) => group.startsWith(`${applicationId}-standby-`))).toEqual([]);
+  }, 60_000);
+
+  it('a follower whose handler throws starts again from its position with a new group, skipping nothing and repeating nothing', async () => {
+    const [topic] = await createTopics([{ topic: uniqueName('follow'), partitions: 2 }]);
+    const logger = pino({ level: process.env.RT_LOG ?? 'silent' });
+    const client = createKafkaClient({
+      clientId: 'follower-test',
+      brokers: endpoints().kafkaBrokers,
+      logger,
+    });
+    await appendChangelog(topic!, 0, [
+      ['a', { n: 0 }],
+      ['b', { n: 1 }],
+      ['c', { n: 2 }],
+    ]);
+    const seen: number[] = [];
+    let failures = 0;
+    const groupPrefix = uniqueName('follower');
+    const follower = new ChangelogFollower(client, {
+      groupId: groupPrefix,
+      logger,
+      onBatch: (batch) => {
+        // The second record fails once: the restart must resume at it, not at the start nor after it.
+        if (failures === 0 && batch.records.some((record) => record.offset === 4)) {
+          failures++;
+          throw new Error('store unavailable for a moment');
+        }
+        for (const record of batch.records) seen.push(record.offset);
+      },
+    });
+    cleanups.push(() => follower.stop());
+    // Start past the first record (a checkpoint at offset 0); partition 1 has no records at all.
+    await follower.start([
+      { topic: topic!, partition: 0, startOffset: 1 },
+      { topic: topic!, partition: 1, startOffset: 0 },
+    ]);
+    const firstGroup = follower.groupId;
+    await waitFor(() => (follower.position(topic!, 0) === 3 ? true : undefined), {
+      timeoutMs: 10_000,
+      description: 'records 1 and 2 read',
+    });
+    expect(seen).toEqual([1, 2]);
+    await appendChangelog(topic!, 0, [
+      ['d', { n: 3 }],
+      ['e', { n: 4 }],
+    ]);
+    await waitFor(() => (follower.position(topic!, 0) === 5 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'records 3 and 4 read after the handler failed once',
+    });
+    expect(failures).toBe(1);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(follower.position(topic!, 1)).toBe(0);
+    const groups = await listGroups();
+    expect(groups.filter((group) => group.startsWith(groupPrefix)).length).toBeLessThanOrEqual(1);
+    if (follower.groupId !== firstGroup) expect(groups).not.toContain(firstGroup);
+    await follower.stop();
+    expect(follower.groupId).toBeUndefined();
+    expect((await listGroups()).filter((group) => group.startsWith(groupPrefix))).toEqual([]);
   }, 60_000);
 });

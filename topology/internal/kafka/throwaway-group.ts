@@ -19,6 +19,11 @@ export interface StartPosition extends TopicPartition {
  * Commits `startOffset` for every position that starts past 0, so that the group's member starts there.
  * Positions starting at 0 are left uncommitted: the member then starts at the earliest offset still kept,
  * which is what 0 means on a compacted or truncated topic.
+ *
+ * Not kafkajs' `admin.setOffsets`: its helper consumer pauses every partition and then waits out a whole
+ * empty fetch (`maxWaitTime`, 5 s, not configurable) per call, measured 5 s per restart of a standby and
+ * per restore from a checkpoint. This one does the same (join the group, pause, seek, which commits with
+ * auto-commit on) with a 10 ms fetch wait, and stops as soon as the group's offsets are the wanted ones.
  */
 export async function commitStartOffsets(
   kafka: Kafka,
@@ -27,21 +32,71 @@ export async function commitStartOffsets(
 ): Promise<void> {
   const starts = positions.filter((position) => (position.startOffset ?? 0) > 0);
   if (starts.length === 0) return;
-  const admin = kafka.admin();
-  await admin.connect();
+  const topics = [...new Set(starts.map((position) => position.topic))];
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: SEEK_FETCH_WAIT_MS,
+    allowAutoTopicCreation: false,
+    retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
+  });
+  const admin = new KafkaAdmin(kafka);
+  await Promise.all([consumer.connect(), admin.connect()]);
   try {
-    for (const topic of new Set(starts.map((position) => position.topic))) {
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: starts
-          .filter((position) => position.topic === topic)
-          .map((position) => ({ partition: position.partition, offset: String(position.startOffset) })),
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      // One read-back at a time, none once done (the admin disconnects right after).
+      let checking = false;
+      let done = false;
+      // kafkajs applies (and, with auto-commit, commits) seeks at the start of each broker's fetch;
+      // after a fetch the offsets are read back, since partitions led by other brokers may still wait.
+      consumer.on(consumer.events.FETCH, () => {
+        if (checking || done) return;
+        checking = true;
+        allCommitted(admin, groupId, topics, starts)
+          .then((committed) => {
+            checking = false;
+            if (committed) {
+              done = true;
+              resolve();
+            }
+          })
+          .catch((error: unknown) => {
+            done = true;
+            reject(error);
+          });
       });
-    }
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+      consumer
+        .run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: async () => undefined })
+        .catch(reject);
+      // kafkajs creates the consumer group synchronously in run(): pause and seek are accepted now.
+      consumer.pause(topics.map((topic) => ({ topic })));
+      for (const { topic, partition, startOffset } of starts)
+        consumer.seek({ topic, partition, offset: String(startOffset) });
+    });
   } finally {
-    await admin.disconnect();
+    await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
   }
+}
+
+/** How long the committing consumer's (empty, all paused) fetches wait, milliseconds. */
+const SEEK_FETCH_WAIT_MS = 10;
+
+async function allCommitted(
+  admin: KafkaAdmin,
+  groupId: string,
+  topics: ReadonlyArray<string>,
+  starts: ReadonlyArray<StartPosition>,
+): Promise<boolean> {
+  const committed = new Map(
+    (await admin.committedOffsets(groupId, topics)).map((entry) => [
+      `${entry.topic}\u0000${entry.partition}`,
+      entry.offset,
+    ]),
+  );
+  return starts.every(
+    (start) => committed.get(`${start.topic}\u0000${start.partition}`) === start.startOffset,
+  );
 }
 
 /** An assignor that gives the first member every wanted partition (the group is meant to have one member). */
