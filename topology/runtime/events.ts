@@ -66,6 +66,11 @@ export interface StreamsEvents {
   taskCreated: [taskId: string];
   /** `clean` is false when the task was closed without committing (its work is redone elsewhere). */
   taskClosed: [taskId: string, clean: boolean];
+  /**
+   * Exactly-once: the task's transaction failed (not fenced) and was aborted; the task was closed dirty and
+   * created again here, its stores restored from the changelog and its input re-read from the last commit.
+   */
+  taskRevived: [event: { readonly taskId: string; readonly attempt: number; readonly error: Error }];
   batchProcessed: [event: BatchProcessedEvent];
   recordsProduced: [event: RecordsProducedEvent];
   commit: [event: CommitEvent];

@@ -80,6 +80,9 @@ const IDLE_COMMIT_MS = 100;
  */
 const CHECKPOINT_INTERVAL_MS = 30_000;
 
+/** Exactly-once: a task whose transaction fails this many times in a row fails the thread. */
+const MAX_REVIVALS = 5;
+
 export class StreamThread {
   readonly #ctx: StreamThreadContext;
   readonly #consumer: GroupConsumer;
@@ -112,6 +115,8 @@ export class StreamThread {
    */
   readonly #diskOffsets = new Map<string, number>();
   #probeTimer: NodeJS.Timeout | undefined;
+  /** Exactly-once: failed transactions in a row per task, each followed by a revival. */
+  readonly #revivals = new Map<string, number>();
   /** Offset sum of each active task's last checkpoint. */
   readonly #checkpointedOffsets = new Map<string, number>();
   readonly #assignorOptions: Omit<StreamsAssignorOptions, 'subscription'>;
@@ -490,7 +495,7 @@ export class StreamThread {
    * the group rebalance, so the leader moves the tasks here with only a short tail left to restore.
    */
   #probeWhenWarm(warmups: ReadonlyArray<string>): void {
-    const { config, logger, kafka, layout } = this.#ctx;
+    const { config, logger } = this.#ctx;
     let checks = 0;
     this.#probeTimer = setInterval(() => {
       checks++;
@@ -502,13 +507,7 @@ export class StreamThread {
       clearInterval(this.#probeTimer);
       if (this.#stopping || this.#failed !== undefined) return;
       logger.info({ warmups, warm, checks }, 'warm-ups ready: probing rebalance');
-      void joinBriefly(
-        kafka,
-        config.applicationId,
-        layout.sourceTopics,
-        createStreamsAssignor({ ...this.#assignorOptions, subscription: () => ({ tasks: [], probe: true }) }),
-        { timeoutMs: config.consumer.rebalanceTimeoutMs ?? 60_000 },
-      ).catch((error: unknown) => logger.warn({ err: error }, 'the probing rebalance failed'));
+      this.#requestRebalance('warm-ups caught up');
     }, config.probingRebalanceIntervalMs);
     this.#probeTimer.unref();
   }
@@ -595,9 +594,15 @@ export class StreamThread {
       chunkSize: config.producer.chunkSize ?? 1000,
       events,
       onFailure: productionHandlerFor(config.productionExceptionHandler, { events, logger }),
-      // A fenced producer means the task moved: its commit closes it. Anything else fails the thread.
+      // A fenced producer, or a send that failed for a passing reason (a broker restarting): the task's
+      // next commit fails and closes or revives it. A record refused for good fails the thread.
       onFatal: (error) => {
-        if (!isFencedError(error)) this.#fail(error);
+        if (
+          !isFencedError(error) &&
+          !isFencedError(error.cause) &&
+          !(error as { retriable?: boolean }).retriable
+        )
+          this.#fail(error);
       },
     });
     await producer.connect();
@@ -724,10 +729,12 @@ export class StreamThread {
 
   /**
    * Exactly-once commit: per task, stores flushed and outputs sent into the task's transaction, which then
-   * commits with the task's input positions. A fenced task (another instance owns it now) is closed
-   * without committing and the member rejoins through the rebalance that moved it; any other failure
-   * aborts, closes the task dirty (its state restores from the changelog) and fails the thread, whose
-   * uncaught-exception handler decides (`REPLACE_THREAD` goes on from the last commit).
+   * commits with the task's input positions. A fenced task (another instance may own it now) is closed
+   * without committing and the member asks the group to rebalance, which decides who runs it. Any other
+   * failure aborts the transaction: the task is closed dirty (its uncommitted state discarded) and revived
+   * in place (`#reviveTask`), its stores restored from the changelog and its input re-read from the last
+   * commit; after `MAX_REVIVALS` failures in a row the thread fails and its uncaught-exception handler
+   * decides.
    */
   async #commitTransactions(reason: CommitEvent['reason']): Promise<void> {
     const started = performance.now();
@@ -743,10 +750,11 @@ export class StreamThread {
       }),
     );
     const committed: ActiveTask[] = [];
-    let failure: RuntimeError | undefined;
+    let fenced = false;
     for (const [index, outcome] of outcomes.entries()) {
       const task = tasks[index]!;
       if (outcome.status === 'fulfilled') {
+        this.#revivals.delete(task.id);
         if (outcome.value.length > 0) {
           task.markCommitted(outcome.value);
           committed.push(task);
@@ -754,19 +762,16 @@ export class StreamThread {
         continue;
       }
       const error = outcome.reason as Error;
+      await this.#closeTask(task, false);
       if (isFencedError(error)) {
         this.#ctx.logger.warn(
           { taskId: task.id, err: error },
-          'task migrated: its producer was fenced; closing it without committing',
+          'task fenced: another producer took its transactional id; closed without committing',
         );
-      } else {
-        failure ??= new RuntimeError(
-          'STRM_ERR_RUNTIME_PRODUCTION',
-          `The transaction of task ${task.id} failed and was aborted: ${error.message}; the task restores from its changelog when the thread is replaced`,
-          { cause: error, retriable: true },
-        );
+        fenced = true;
+      } else if (this.#failed === undefined) {
+        await this.#reviveTask(task.spec, error);
       }
-      await this.#closeTask(task, false);
     }
     if (committed.length > 0) {
       this.#ctx.events.emit('commit', {
@@ -775,7 +780,61 @@ export class StreamThread {
         reason,
       });
     }
-    if (failure !== undefined) throw failure;
+    // A rebalance already under way settles it; otherwise nothing would ever run the fenced task again.
+    if (fenced && this.#rebalanceStartedAt === 0) this.#requestRebalance('a task was fenced');
+  }
+
+  /**
+   * Creates a task again after its transaction failed and was aborted: a new producer (initialising it
+   * completes the aborted transaction), the stores restored from the changelog (the checkpoint was
+   * removed, so from its start for persistent stores too), the positions read from the committed offsets
+   * and the consumer sent back to them, so that the input of the aborted transaction is processed again.
+   */
+  async #reviveTask(spec: TaskSpec, cause: Error): Promise<void> {
+    const attempt = (this.#revivals.get(spec.id) ?? 0) + 1;
+    this.#revivals.set(spec.id, attempt);
+    if (attempt > MAX_REVIVALS) {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_PRODUCTION',
+        `The transaction of task ${spec.id} failed ${MAX_REVIVALS} times in a row and was aborted each time (last: ${cause.message}); the task restores from its changelog when the thread is replaced`,
+        { cause, retriable: true },
+      );
+    }
+    this.#ctx.logger.warn(
+      { taskId: spec.id, attempt, err: cause },
+      'transaction failed and was aborted; reviving the task from its changelog',
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_600, 100 * 2 ** (attempt - 1))));
+    const task = await this.#createTask(spec);
+    const restored = await restoreTasks(
+      this.#ctx.kafka,
+      this.#ctx.config.applicationId,
+      [task],
+      this.#ctx.logger,
+      (storeName, topic, values) => this.#serdes.prepareStoreValues(storeName, topic, values),
+    );
+    if (restored.partitions > 0)
+      this.#ctx.events.emit('restoreCompleted', { taskIds: [task.id], ...restored });
+    await this.#startFromCommitted([task]);
+    for (const topic of spec.sourceTopics)
+      this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
+    task.engine.initProcessors();
+    this.#tasks.set(task.id, task);
+    this.#ctx.events.emit('taskCreated', task.id);
+    this.#ctx.events.emit('taskRevived', { taskId: task.id, attempt, error: cause });
+  }
+
+  /** Makes the group rebalance (a brief member joins and leaves): kafkajs has no call for it. */
+  #requestRebalance(why: string): void {
+    const { config, logger, kafka, layout } = this.#ctx;
+    logger.info({ why }, 'asking the group to rebalance');
+    void joinBriefly(
+      kafka,
+      config.applicationId,
+      layout.sourceTopics,
+      createStreamsAssignor({ ...this.#assignorOptions, subscription: () => ({ tasks: [], probe: true }) }),
+      { timeoutMs: config.consumer.rebalanceTimeoutMs ?? 60_000 },
+    ).catch((error: unknown) => logger.warn({ err: error, why }, 'the requested rebalance failed'));
   }
 
   /** Commits shortly after input goes quiet, so that an idle member never holds uncommitted work. */

@@ -225,6 +225,14 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
   }
 
   /**
+   * Fetches `topic`/`partition` from `offset` next (only while running, for an assigned partition);
+   * batches fetched before are dropped. Commits nothing: the member commits positions itself.
+   */
+  seek(topic: string, partition: number, offset: number): void {
+    this.#consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  /**
    * The handler's controls. `heartbeat()` makes sure that a heartbeat due within the next few
    * milliseconds is sent by this call: kafkajs heartbeats again right after the handler returns, and a
    * rebalance noticed there makes it rejoin at once, before the runtime could commit what it processed.
