@@ -10,6 +10,11 @@ import { ConfigError } from './errors.js';
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * `host:port` at which the other instances reach this one's HTTP API: the streams' `applicationServer`,
+   * to which reads of keys this instance owns are forwarded.
+   */
+  readonly advertisedServer: string;
   readonly logLevel: string;
   readonly kafkaBrokers: string[];
   readonly schemaRegistryUrl: string;
@@ -57,9 +62,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new ConfigError(`${name}=${raw} must be true or false`);
   };
   const topicPrefix = text('TOPIC_PREFIX', '');
+  const host = text('HOST', '0.0.0.0');
+  const port = integer('PORT', 8080);
+  // A wildcard listen address is no address to reach: advertise loopback (one machine) unless told.
+  const reachableHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const advertisedServer = text('ADVERTISED_SERVER', `${reachableHost}:${port}`);
+  if (!/^[^\s/:]+:\d{1,5}$/.test(advertisedServer) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(advertisedServer)) {
+    throw new ConfigError(`ADVERTISED_SERVER=${advertisedServer} must be host:port (no scheme, no path)`);
+  }
   return {
-    host: text('HOST', '0.0.0.0'),
-    port: integer('PORT', 8080),
+    host,
+    port,
+    advertisedServer,
     logLevel: text('LOG_LEVEL', 'info'),
     kafkaBrokers: text('KAFKA_BROKERS', '127.0.0.1:9092')
       .split(',')

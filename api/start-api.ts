@@ -15,9 +15,11 @@ import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, register as defaultRegistry, type Registry } from 'prom-client';
 import { ResilientPaymentGateway } from '../processors/domain/payment/resilient-gateway.js';
 import { SimulatedPaymentGateway } from '../processors/domain/payment/simulated-gateway.js';
+import type { PropertyCatalog } from '../processors/domain/reference-data.js';
 import { loadPropertyCatalog } from '../processors/domain/reference-data-loader.js';
 import { DEFAULT_STAY_LIMITS } from '../processors/domain/stay.js';
 import { buildReservationTopology } from '../processors/topology/build-reservation-topology.js';
+import { STORES } from '../processors/topology/config.js';
 import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
@@ -38,8 +40,15 @@ import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
+import type { PropertyForward, PropertyRoutesOptions } from './queries/property-routes.js';
+import { RedisReservationProperties, rememberingProperties } from './queries/reservation-properties.js';
+import { StorePropertyQueries } from './queries/store-property-queries.js';
+import { StoreReadRouter } from './queries/store-read-router.js';
+import { StoreReservationReader } from './queries/store-reservation-reader.js';
 import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
 import { RedisIdempotencyStore } from './reservations/idempotency.js';
+import type { ReservationRoutesOptions } from './reservations/reservation-routes.js';
+import type { ReservationLedger } from './reservations/reservation-view.js';
 import { PostgresReservationLedger } from './sink/postgres-ledger.js';
 import { SystemOfRecordSink } from './sink/system-of-record-sink.js';
 
@@ -108,8 +117,12 @@ export async function startApi(
       config.referenceDataPath === '' ? loadPropertyCatalog() : loadPropertyCatalog(config.referenceDataPath);
 
     let streams: KafkaStreams | undefined;
+    let keyBytes: ((propertyId: string) => Buffer) | undefined;
     if (config.runStreams) {
       const serdes = avroReservationSerdes(registryClient);
+      // The bytes the producers' partitioner hashed: the key serde of the topology's input topics.
+      const keyContext = { topic: names('reservation.created'), isKey: true };
+      keyBytes = (propertyId) => serdes.key.serialize(propertyId, keyContext)!;
       await warmUpSerdes(serdes, registryClient, names);
       const topology = buildReservationTopology({ catalog, serdes, topicPrefix: config.topicPrefix });
       streams = await startStreams(
@@ -118,6 +131,7 @@ export async function startApi(
             applicationId: config.applicationId,
             bootstrapServers: config.kafkaBrokers,
             stateDir: config.stateDir,
+            applicationServer: config.advertisedServer,
             deserializationExceptionHandler: 'deadLetter',
             logger,
           }),
@@ -185,6 +199,9 @@ export async function startApi(
       const s = sink;
       readiness.push({ name: 'sink', check: async () => ({ ready: s.running }) });
     }
+    const ledger = new PostgresReservationLedger(pool);
+    const postgresQueries = new PostgresPropertyQueries(pool, catalog);
+    const reads = storeReads(config, catalog, redis, ledger, postgresQueries, streams, keyBytes);
     const app = await buildApp(
       {
         apiKeys: new CachedApiKeyStore(apiKeys),
@@ -196,12 +213,13 @@ export async function startApi(
           publisher,
           confirmationNumbers: new RedisConfirmationNumbers(redis, config.redisKeyPrefix),
           idempotency: new RedisIdempotencyStore(redis, config.redisKeyPrefix, config.idempotencyTtlSeconds),
-          ledger: new PostgresReservationLedger(pool),
+          ledger: reads?.ledger ?? ledger,
           waitTimeoutMs: config.waitTimeoutMs,
           now: Date.now,
+          ...(reads === undefined ? {} : { storeReads: reads.reservations }),
         },
         ops: { registry, readiness, lagAlerts },
-        properties: { catalog, queries: new PostgresPropertyQueries(pool, catalog) },
+        properties: reads?.properties ?? { catalog, queries: postgresQueries },
         dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
       },
       {
@@ -248,4 +266,47 @@ async function startStreams(
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   }
+}
+
+/**
+ * The store-backed reads, when the streams run in this process: property reads and `GET /reservations/:n`
+ * answered from the state stores of the instance that owns the property, forwarded there when that is
+ * another instance. API-only instances (no streams) keep reading the system of record.
+ */
+function storeReads(
+  config: ApiConfig,
+  catalog: PropertyCatalog,
+  redis: Redis,
+  ledger: PostgresReservationLedger,
+  postgresQueries: PostgresPropertyQueries,
+  streams: KafkaStreams | undefined,
+  keyBytes: ((propertyId: string) => Buffer) | undefined,
+):
+  | {
+      ledger: ReservationLedger;
+      properties: PropertyRoutesOptions;
+      reservations: NonNullable<ReservationRoutesOptions['storeReads']>;
+    }
+  | undefined {
+  if (streams === undefined || keyBytes === undefined) return undefined;
+  const router = new StoreReadRouter({ streams, self: config.advertisedServer, keyBytes });
+  // Every store of a property lives in the property's task (one sub-topology, partitioned by property):
+  // routing by one store routes them all; a store read elsewhere would fail with a retriable 503.
+  const byInventory: PropertyForward = (request, reply, propertyId) =>
+    router.forward(request, reply, STORES.inventory, propertyId);
+  const properties = new RedisReservationProperties(redis, config.redisKeyPrefix, ledger);
+  return {
+    ledger: rememberingProperties(ledger, properties),
+    properties: {
+      catalog,
+      queries: new StorePropertyQueries({ stores: router, catalog, archive: postgresQueries }),
+      forward: byInventory,
+    },
+    reservations: {
+      properties,
+      forward: (request, reply, propertyId) =>
+        router.forward(request, reply, STORES.reservations, propertyId),
+      reader: new StoreReservationReader(router, ledger),
+    },
+  };
 }

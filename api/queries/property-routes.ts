@@ -3,7 +3,7 @@
  * clients and `GET /properties/:propertyId/kpis?from&to&window` for operators, answered through
  * {@link PropertyQueries}.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { daysBetween } from '../../processors/domain/local-date.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import type { Role } from '../auth/api-keys.js';
@@ -15,7 +15,19 @@ import type { PropertyQueries } from './property-queries.js';
 export interface PropertyRoutesOptions {
   readonly catalog: PropertyCatalog;
   readonly queries: PropertyQueries;
+  /**
+   * Store-backed reads: forwards a checked request to the instance that owns the property and resolves
+   * `true` once its answer is sent, `false` when `queries` answer here. Absent: always answered here.
+   */
+  readonly forward?: PropertyForward;
 }
+
+/** See {@link PropertyRoutesOptions.forward}. */
+export type PropertyForward = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  propertyId: string,
+) => Promise<boolean>;
 
 /** Longest date range of one availability or rates query. */
 export const MAX_QUERY_NIGHTS = 90;
@@ -54,7 +66,7 @@ const nightlyItem = (fields: Record<string, object>) => ({
 
 /** Registers the property routes. */
 export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (app, options) => {
-  const { catalog, queries } = options;
+  const { catalog, queries, forward } = options;
 
   function known(propertyId: string): void {
     if (!catalog.has(propertyId)) {
@@ -100,11 +112,13 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
           response: { 200: list(nightlyItem(fields)), ...errors },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { propertyId } = request.params;
         const { from, to } = request.query;
         known(propertyId);
         checkNights(from, to);
+        // Checked before forwarding: a bad request is refused here, without a hop.
+        if (forward !== undefined && (await forward(request, reply, propertyId))) return reply;
         return { propertyId, items: await read(propertyId, from, to) };
       },
     );
@@ -176,7 +190,7 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { propertyId } = request.params;
       known(propertyId);
       const from = Date.parse(request.query.from);
@@ -186,6 +200,7 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
         throw new BusinessRuleError('ask for at most 31 days of KPIs at a time', { field: 'to' });
       }
       const size = KPI_WINDOWS[request.query.window ?? '1h']!;
+      if (forward !== undefined && (await forward(request, reply, propertyId))) return reply;
       return { propertyId, items: await queries.kpis(propertyId, size, from, to) };
     },
   );

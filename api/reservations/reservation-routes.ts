@@ -4,7 +4,7 @@
  * (fastify, before the handler), the API key and role (hook), the business rules, then produce one event
  * keyed by the property and answer; nothing is produced for a request that fails any check.
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import { isFinal } from '../../processors/domain/reservation-status.js';
 import type { StayLimits } from '../../processors/domain/stay.js';
@@ -12,6 +12,8 @@ import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
 import type { Role } from '../auth/api-keys.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
+import type { PropertyForward } from '../queries/property-routes.js';
+import type { ReservationPropertyIndex } from '../queries/reservation-properties.js';
 import type { ConfirmationNumberAllocator } from './confirmation-numbers.js';
 import {
   reservationCancelled,
@@ -52,6 +54,17 @@ export interface ReservationRoutesOptions {
   /** Longest `?wait=true` wait. */
   readonly waitTimeoutMs: number;
   readonly now: () => number;
+  /**
+   * `GET /reservations/:n` from the state stores (when the streams run in this process): the property
+   * of the number, forwarding to the instance that owns it, and the read there. Absent: from `ledger`.
+   */
+  readonly storeReads?: {
+    readonly properties: ReservationPropertyIndex;
+    readonly forward: PropertyForward;
+    readonly reader: {
+      read(confirmationNumber: string, propertyId: string): Promise<ReservationView | undefined>;
+    };
+  };
 }
 
 const BOOKING: { roles: readonly Role[] } = { roles: ['booking'] };
@@ -228,11 +241,26 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     },
   );
 
+  /** The reservation as this instance reads it, or 'forwarded' once the owner's answer was sent. */
+  async function readReservation(
+    confirmationNumber: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<ReservationView | undefined | 'forwarded'> {
+    const reads = options.storeReads;
+    if (reads === undefined) return ledger.get(confirmationNumber);
+    const propertyId = await reads.properties.propertyOf(confirmationNumber);
+    if (propertyId === undefined) return undefined;
+    if (await reads.forward(request, reply, propertyId)) return 'forwarded';
+    return reads.reader.read(confirmationNumber, propertyId);
+  }
+
   app.get<{ Params: ReservationParams }>(
     '/reservations/:confirmationNumber',
     { schema: getReservationSchema, config: BOOKING },
-    async (request) => {
-      const view = await ledger.get(request.params.confirmationNumber);
+    async (request, reply) => {
+      const view = await readReservation(request.params.confirmationNumber, request, reply);
+      if (view === 'forwarded') return reply;
       if (view === undefined) {
         throw new NotFoundError(
           `reservation ${request.params.confirmationNumber}`,

@@ -38,15 +38,13 @@ export async function createDatabase(): Promise<{ url: string; drop: () => Promi
   };
 }
 
-/** Starts an instance; `env` overrides the test defaults (no topology, sink on, small rate limit). */
-export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
+/** The test defaults of an instance on `prefix` and `databaseUrl`, with `env` on top. */
+function testEnv(prefix: string, databaseUrl: string, env: Record<string, string>): Record<string, string> {
   const stack = endpoints();
-  const prefix = `${uniqueName('api')}.`;
-  const database = await createDatabase();
-  const config = loadConfig({
+  return {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: stack.redisUrl,
     APPLICATION_ID: prefix.slice(0, -1),
     TOPIC_PREFIX: prefix,
@@ -57,8 +55,14 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     RUN_STREAMS: 'false',
     RUN_PAYMENT_WORKER: 'false',
     ...env,
-  });
-  const api = await startApi(config, { registry: new Registry() });
+  };
+}
+
+/** Starts an instance; `env` overrides the test defaults (no topology, sink on, small rate limit). */
+export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
+  const prefix = `${uniqueName('api')}.`;
+  const database = await createDatabase();
+  const api = await startApi(loadConfig(testEnv(prefix, database.url, env)), { registry: new Registry() });
   return {
     api,
     prefix,
@@ -68,4 +72,23 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
       await database.drop();
     },
   };
+}
+
+/**
+ * Starts another instance of `first`'s application: same application id, topics, Redis prefix and
+ * database (which `first` drops at its close; this one's close leaves it). `env` overrides the same test
+ * defaults as {@link startTestInstance}, e.g. a port of its own.
+ */
+export async function startPeerInstance(
+  first: TestInstance,
+  env: Record<string, string> = {},
+): Promise<TestInstance> {
+  const shared = {
+    APPLICATION_ID: first.api.config.applicationId,
+    REDIS_KEY_PREFIX: first.api.config.redisKeyPrefix,
+    TOPIC_PARTITIONS: String(first.api.config.topicPartitions),
+  };
+  const config = loadConfig(testEnv(first.prefix, first.databaseUrl, { ...shared, ...env }));
+  const api = await startApi(config, { registry: new Registry() });
+  return { api, prefix: first.prefix, databaseUrl: first.databaseUrl, close: () => api.close() };
 }
