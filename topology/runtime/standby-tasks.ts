@@ -24,6 +24,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import type { ChangelogRecord, StateStore } from '../../state/store.js';
+import { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
   ChangelogFollower,
   changelogEndOffsets,
@@ -102,6 +103,8 @@ export class StandbyTasks {
   #mutex: Promise<unknown> = Promise.resolve();
   #checkpointTimer: NodeJS.Timeout | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
+  /** Reads the changelog ends for the lag checks; connected at the first check. */
+  #admin: KafkaAdmin | undefined;
   #closed = false;
 
   constructor(ctx: StandbyContext) {
@@ -221,6 +224,7 @@ export class StandbyTasks {
       await this.#exclusive(async () => {
         for (const task of [...this.#tasks.values()]) await this.#closeTask(task);
       });
+      await this.#dropAdmin();
       this.#ctx.logger.debug('standby tasks closed');
     });
   }
@@ -407,12 +411,29 @@ export class StandbyTasks {
   async #checkLags(): Promise<void> {
     const topics = new Set<string>();
     for (const task of this.#tasks.values()) for (const store of task.stores) topics.add(store.topic);
-    if (topics.size === 0) return;
+    if (topics.size === 0 || this.#closed) return;
     try {
-      this.#ends = await changelogEndOffsets(this.#ctx.kafka, [...topics]);
+      // One admin connection for the checks every few seconds, replaced after a failure.
+      if (this.#admin === undefined) {
+        const admin = new KafkaAdmin(this.#ctx.kafka);
+        await admin.connect();
+        if (this.#closed) {
+          await admin.disconnect();
+          return;
+        }
+        this.#admin = admin;
+      }
+      this.#ends = await changelogEndOffsets(this.#ctx.kafka, [...topics], this.#admin);
     } catch (error) {
       this.#ctx.logger.debug({ err: error }, 'standby lag check failed');
+      await this.#dropAdmin();
     }
+  }
+
+  async #dropAdmin(): Promise<void> {
+    const admin = this.#admin;
+    this.#admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
   }
 }
 

@@ -212,22 +212,24 @@ export class ChangelogFollower {
 /**
  * End offsets of every partition of `topics`, per `topic\u0000partition`: the last stable offsets (kafkajs'
  * admin lists offsets read_committed), which a read_committed follower can reach; without transactions
- * they equal the high watermarks. What lag is measured against.
+ * they equal the high watermarks. What lag is measured against. Pass a connected `admin` to reuse it
+ * (a caller checking every few seconds); otherwise one is connected for the call.
  */
 export async function changelogEndOffsets(
   kafka: Kafka,
   topics: ReadonlyArray<string>,
+  admin?: KafkaAdmin,
 ): Promise<Map<string, number>> {
   const ends = new Map<string, number>();
   if (topics.length === 0) return ends;
-  const admin = new KafkaAdmin(kafka);
-  await admin.connect();
+  const reader = admin ?? new KafkaAdmin(kafka);
+  if (admin === undefined) await reader.connect();
   try {
     for (const topic of new Set(topics)) {
-      for (const mark of await admin.watermarks(topic)) ends.set(key(topic, mark.partition), mark.high);
+      for (const mark of await reader.watermarks(topic)) ends.set(key(topic, mark.partition), mark.high);
     }
     return ends;
   } finally {
-    await admin.disconnect();
+    if (admin === undefined) await reader.disconnect();
   }
 }
