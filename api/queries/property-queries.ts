@@ -1,8 +1,8 @@
 /**
  * Read models of a property: availability per room type and night, current nightly rates, and booking
- * KPIs per window. Routes depend on this interface only: the Postgres implementation answers from the
- * system of record today; an implementation over the streams' `inventory`, `rates` and KPI window stores,
- * forwarding a key owned by another instance to it, can replace it without touching the routes.
+ * KPIs per window. Routes depend on this interface only: `PostgresPropertyQueries` answers from the
+ * system of record (instances without the streams), `StorePropertyQueries` from the streams' `inventory`,
+ * `rates` and KPI window stores of the instance the route's forwarding found to own the property.
  */
 
 /** One (room type, night). */

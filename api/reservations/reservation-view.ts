@@ -1,7 +1,7 @@
 /**
  * What the API knows about a reservation: its property, stay, status and status history, as the system
- * of record (or, once interactive queries exist, the owning instance's state store) reports it. Commands
- * need it to key their event by the property and to carry the previous stay.
+ * of record (or, for `GET /reservations/:n` with the streams in-process, the owning instance's state
+ * store) reports it. Commands need it to key their event by the property and to carry the previous stay.
  */
 import type { ReservationStatus, StayDetails } from '../../schemas/generated/types.js';
 
@@ -30,9 +30,9 @@ export interface ReservationView {
 }
 
 /**
- * Reads reservations. The Postgres implementation reads the system of record; an implementation over
- * the streams' `reservations` store (with routing to the instance that owns the key) can replace it
- * without touching the routes.
+ * Reads reservations. The Postgres implementation reads the system of record; the store-backed read
+ * (`queries/store-reservation-reader.ts`, with routing to the instance that owns the property) serves
+ * `GET /reservations/:n` when the streams run in the process.
  */
 export interface ReservationReader {
   /** The reservation, or `undefined` when no instance knows it (yet). */
