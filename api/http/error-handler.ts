@@ -25,7 +25,11 @@ const REASONS: Readonly<Record<number, string>> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+      // A retriable 5xx (a rebalance under way, an owner restarting) is expected in normal operation: a
+      // warning without the stack, or every rebalance floods the log with errors.
+      if (error.statusCode >= 500 && error.retriable)
+        request.log.warn({ code: error.code, details: error.details }, error.message);
+      else if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
       if (error.code === 'API_ERR_UNAVAILABLE') reply.header('retry-after', '1');
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
