@@ -8,7 +8,9 @@
  * stay ordered stays ordered:
  * - the requests of one reservation run one after the other, in offset order, each answered (acknowledged
  *   by the cluster) before the next starts: an authorisation is answered before its refund is performed;
- * - the answers of one request are produced one after the other, as before (initiated, then the outcome);
+ * - the answers of one request (initiated and the outcome, on different topics) are handed to the
+ *   publisher together, in that order, so they share one produce request; the topology reads only the
+ *   outcome and the sink records both as facts, so no reader depends on one being acknowledged first;
  * - an offset is resolved only when its request and every earlier one of the batch are answered
  *   ({@link InOrderOffsets}), so a commit never covers an unanswered request; kafkajs commits after each
  *   batch, and a partition's next batch is only fetched once this one is done.
@@ -145,18 +147,18 @@ export class PaymentWorkerLoop {
       await this.#rejected(entry.message, partition, 'PROCESSING', code, error);
       return;
     }
-    for (const output of outputs) {
-      if (output.topic === 'payment.requests.dlq') {
-        await this.#deadLetter(output.key, output.value);
-      } else {
-        await this.#options.publisher.publish(
-          output.topic,
-          output.key,
-          output.value as TopicValue<TopicName>,
-          output.value.occurredAt,
-        );
-      }
-    }
+    await Promise.all(
+      outputs.map((output) =>
+        output.topic === 'payment.requests.dlq'
+          ? this.#deadLetter(output.key, output.value)
+          : this.#options.publisher.publish(
+              output.topic,
+              output.key,
+              output.value as TopicValue<TopicName>,
+              output.value.occurredAt,
+            ),
+      ),
+    );
   }
 
   async #rejected(
