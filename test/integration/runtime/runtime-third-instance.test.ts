@@ -141,7 +141,11 @@ describe('KafkaStreams: a third instance joins', () => {
     // Every instance reports the same final map, with each member's own tasks.
     for (const member of [a, b, c]) {
       expect(member.allMetadata().sort((x, y) => x.server.localeCompare(y.server))).toEqual(
-        ['a', 'b', 'c'].map((name) => ({ server: `${name}.local:8080`, taskIds: after.get(name) })),
+        ['a', 'b', 'c'].map((name) => ({
+          server: `${name}.local:8080`,
+          taskIds: after.get(name),
+          standbyTaskIds: [],
+        })),
       );
     }
 
