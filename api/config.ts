@@ -27,6 +27,10 @@ export interface ApiConfig {
   readonly topicPartitions: number;
   readonly redisKeyPrefix: string;
   readonly stateDir: string;
+  /** Warm copies of each stateful task on other instances (faster failover); none with one instance. */
+  readonly numStandbyReplicas: number;
+  /** Payment requests performed at once by this instance's payment worker. */
+  readonly paymentConcurrency: number;
   /** Path of the properties JSON; empty: the sample reference data. */
   readonly referenceDataPath: string;
   readonly bodyLimitBytes: number;
@@ -88,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     topicPartitions: integer('TOPIC_PARTITIONS', 6, 1),
     redisKeyPrefix: text('REDIS_KEY_PREFIX', 'reservations:'),
     stateDir: text('STATE_DIR', join(tmpdir(), 'tstreams')),
+    numStandbyReplicas: integer('NUM_STANDBY_REPLICAS', 1),
+    paymentConcurrency: integer('PAYMENT_CONCURRENCY', 64, 1),
     referenceDataPath: text('REFERENCE_DATA', ''),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 16 * 1024, 1024),
     rateLimitMax: integer('RATE_LIMIT_MAX', 100, 1),

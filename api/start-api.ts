@@ -132,6 +132,7 @@ export async function startApi(
             bootstrapServers: config.kafkaBrokers,
             stateDir: config.stateDir,
             applicationServer: config.advertisedServer,
+            numStandbyReplicas: config.numStandbyReplicas,
             deserializationExceptionHandler: 'deadLetter',
             logger,
           }),
@@ -154,6 +155,7 @@ export async function startApi(
         names,
         groupId: `${config.applicationId}-payments`,
         logger,
+        concurrency: config.paymentConcurrency,
       });
       closers.push(() => loop.stop());
       await loop.start();

@@ -64,6 +64,14 @@ export async function forwardRead(
       error,
     );
   }
+  // An owner that is shutting down (fastify answers 503 itself while closing) or a proxy in between answers
+  // a 5xx that is not ours: no Retry-After, no error code. Say retriable, in our format.
+  if (response.status >= 500 && !response.headers.has(SERVED_BY_HEADER) && !isApiError(body)) {
+    throw new StoreUnavailableError(
+      'FORWARD_FAILED',
+      `the instance at ${server} that owns this key answered ${response.status} (it may be shutting down)`,
+    );
+  }
   reply.status(response.status);
   for (const name of RELAYED) {
     const value = response.headers.get(name);
@@ -71,4 +79,13 @@ export async function forwardRead(
   }
   // A string body is sent as it came (fastify does not serialize strings again).
   return reply.send(body);
+}
+
+/** True when `body` is one of this API's error bodies (it has a `code`), which are relayed as they are. */
+function isApiError(body: string): boolean {
+  try {
+    return typeof (JSON.parse(body) as { code?: unknown }).code === 'string';
+  } catch {
+    return false;
+  }
 }

@@ -17,6 +17,12 @@ describe('forwardRead', () => {
 
   beforeAll(async () => {
     owner = Fastify();
+    // What fastify itself answers while the server closes: a 503 that is not one of the API's errors.
+    owner.get('/closing/:id', async (_request, reply) =>
+      reply
+        .status(503)
+        .send({ error: 'Service Unavailable', message: 'Service Unavailable', statusCode: 503 }),
+    );
     owner.get('/things/:id', async (request, reply) => {
       reply.header(SERVED_BY_HEADER, 'owner:1').header('x-not-relayed', 'yes');
       if ((request.params as { id: string }).id === 'missing') {
@@ -38,6 +44,7 @@ describe('forwardRead', () => {
 
     front = Fastify();
     installErrorHandler(front);
+    front.get('/closing/:id', async (request, reply) => forwardRead(request, reply, ownerServer, 1_500));
     front.get('/things/:id', async (request, reply) => {
       const target = (request.query as { to?: string }).to === 'dead' ? deadServer : ownerServer;
       return forwardRead(request, reply, target, 1_500);
@@ -90,5 +97,16 @@ describe('forwardRead', () => {
       details: { reason: 'FORWARD_FAILED' },
     });
     expect(response.json().message).toMatch(message);
+  });
+
+  it('turns an owner that is shutting down (a bare 503, not an API error) into the retriable 503', async () => {
+    const response = await front.inject({ method: 'GET', url: '/closing/1' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toMatchObject({
+      code: 'API_ERR_UNAVAILABLE',
+      retriable: true,
+      details: { reason: 'FORWARD_FAILED' },
+    });
   });
 });
