@@ -88,6 +88,7 @@ async function main(): Promise<void> {
             `restored ${result.restoredRecords} of ${result.movedChangelogRecords} changelog records in ${result.restoreMs} ms ` +
             `(load ${result.loadAverage})`,
         );
+        log(`  survivor after the kill: ${result.survivorTimeline.join(', ')}`);
         results.push(result);
       }
     }

@@ -19,6 +19,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
 import { BALANCES_STORE } from './balances-topology.js';
 import { InstanceProcess } from './instance-process.js';
+import type { InstanceReport } from './instance-report.js';
 import { waitUntil } from './wait-until.js';
 
 export interface FailoverSettings {
@@ -51,6 +52,8 @@ export interface FailoverRunResult {
   /** Time to process the input on both instances (not part of the failover). */
   readonly buildMs: number;
   readonly loadAverage: number;
+  /** The survivor's reports after the kill, `+<ms since the kill> <what>`: where the time went. */
+  readonly survivorTimeline: string[];
 }
 
 const CHUNK = 1_000;
@@ -162,6 +165,7 @@ export async function runFailover(
       movedChangelogRecords,
       buildMs,
       loadAverage,
+      survivorTimeline: after.map((report) => `+${report.at - killedAt} ${describe(report)}`),
     };
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
@@ -169,6 +173,19 @@ export async function runFailover(
     await admin.deleteGroups([applicationId]).catch(() => undefined);
     await admin.disconnect();
     await rm(stateRoot, { recursive: true, force: true });
+  }
+}
+
+function describe(report: InstanceReport): string {
+  switch (report.event) {
+    case 'state':
+      return `state ${report.state}`;
+    case 'rebalanceStarted':
+      return 'rebalance started';
+    case 'tasks':
+      return `tasks [${report.tasks.join(' ')}]`;
+    case 'restore':
+      return `restored ${report.records} records of [${report.taskIds.join(' ')}] in ${Math.round(report.durationMs)} ms`;
   }
 }
 
