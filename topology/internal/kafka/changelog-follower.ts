@@ -4,16 +4,17 @@
  * restarted over other partitions.
  *
  * kafkajs has no manual assignment, so (as store restoration does, `changelog-reader.ts`) the consumer is
- * the single member of a throw-away group whose start offsets are committed before it joins
- * (`throwaway-group.ts`). The group never commits afterwards: the caller's checkpoints are the positions
- * that matter. Each (re)start uses a new group id (`<groupId>-<n>`), so no start can inherit the offsets
- * of an earlier one, and the previous group is deleted when its consumer stops.
+ * the single member of a throw-away group with a one-member assignor (`throwaway-group.ts`). It never
+ * commits: on every join (the first one, and a rejoin after a missed heartbeat) it seeks each partition
+ * to its position, so it resumes exactly where it was, and the caller's checkpoints are the positions
+ * that matter. Each (re)start uses a new group id (`<groupId>-<n>`), and the previous group is deleted
+ * when its consumer stops.
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from './admin.js';
 import { GroupConsumer, type RecordBatch } from './consumer.js';
-import { commitStartOffsets, deleteThrowawayGroup, singleMemberAssignor } from './throwaway-group.js';
+import { deleteThrowawayGroup, singleMemberAssignor } from './throwaway-group.js';
 
 /** A changelog partition to follow from `startOffset` (the next offset to read). */
 export interface FollowRange {
@@ -57,6 +58,7 @@ export class ChangelogFollower {
   #lifecycle: Promise<unknown> = Promise.resolve();
   #restartTimer: NodeJS.Timeout | undefined;
   #restartBackoffMs = RESTART_BACKOFF_MS.first;
+  #dropped = 0;
 
   constructor(kafka: Kafka, options: ChangelogFollowerOptions) {
     this.#kafka = kafka;
@@ -101,6 +103,14 @@ export class ChangelogFollower {
     return this.#positions.get(key(topic, partition));
   }
 
+  /**
+   * Records fetched before a partition's position and dropped, since creation: 0 while every (re)join
+   * seeks to the positions; more means records were read twice (for tests and logs).
+   */
+  get droppedRecords(): number {
+    return this.#dropped;
+  }
+
   /** The group the consumer is a member of now, if it runs (for tests and logs). */
   get groupId(): string | undefined {
     return this.#groupId;
@@ -120,7 +130,6 @@ export class ChangelogFollower {
       partition: range.partition,
       startOffset: this.#positions.get(key(range.topic, range.partition)) ?? range.startOffset,
     }));
-    await commitStartOffsets(this.#kafka, groupId, ranges);
     const consumer = new GroupConsumer(this.#kafka, {
       groupId,
       assignor: singleMemberAssignor('tstreams-changelog-follower', ranges),
@@ -134,6 +143,15 @@ export class ChangelogFollower {
     consumer.on('batchEnd', (topic, partition, lastOffset) => {
       if (this.#consumer === consumer) this.#advance(topic, partition, lastOffset + 1);
     });
+    // Emitted by kafkajs after the join, before the first fetch: seeks made here decide where it reads.
+    // Position 0 needs no seek: with nothing committed the member starts at the earliest offset kept.
+    consumer.on('assigned', (partitions) => {
+      if (this.#consumer !== consumer) return;
+      for (const { topic, partition } of partitions) {
+        const position = this.#positions.get(key(topic, partition));
+        if (position !== undefined && position > 0) consumer.seek(topic, partition, position);
+      }
+    });
     consumer.on('crashed', (error) => {
       if (this.#consumer === consumer) this.#onCrash(error);
     });
@@ -143,9 +161,10 @@ export class ChangelogFollower {
         if (this.#consumer !== consumer) return;
         const next = this.#positions.get(key(batch.topic, batch.partition));
         if (next === undefined) return;
-        // A restart (or a rejoin, which starts from the committed start offsets again) re-fetches
-        // records already handed over: only what lies at or past the position goes on.
+        // Joins seek to the positions, so this only guards against a fetch that crossed a seek: a record
+        // before the position was handed over already and must not be applied twice.
         const records = batch.records.filter((record) => record.offset >= next);
+        this.#dropped += batch.records.length - records.length;
         if (records.length > 0) await this.#options.onBatch({ ...batch, records });
         const last = batch.records[batch.records.length - 1];
         if (last !== undefined) {
