@@ -479,13 +479,14 @@ export class StreamThread {
       .filter((id) => !active.has(id))
       .map((id) => this.#ctx.layout.tasks.find((task) => task.id === id))
       .filter((spec): spec is TaskSpec => spec !== undefined);
-    const before = this.#standbys.offsetSums();
+    const before = new Set(this.#standbys.taskIds());
     for (const spec of specs) await this.#serdes.forTask(spec.subtopologyId);
     await this.#standbys.update(specs);
-    // A standby dropped here keeps its checkpointed state on disk: announce it at the next join.
+    // A standby dropped here leaves its checkpointed (persistent) state on disk: announce it at the next join.
     const kept = new Set(this.#standbys.taskIds());
-    for (const [taskId, offset] of before)
-      if (!kept.has(taskId) && !active.has(taskId)) this.#diskOffsets.set(taskId, offset);
+    for (const taskId of before) {
+      if (!kept.has(taskId) && !active.has(taskId)) await this.#noteCheckpointOnDisk(taskId);
+    }
     for (const taskId of kept) this.#diskOffsets.delete(taskId);
   }
 
@@ -514,18 +515,22 @@ export class StreamThread {
 
   /** Reads the checkpoints left in the state directory, so the first join already announces that state. */
   async #scanCheckpoints(): Promise<void> {
-    const { config, layout } = this.#ctx;
-    for (const task of layout.tasks) {
-      if (task.changelogTopics.length === 0) continue;
-      const checkpoint = await readCheckpoint(join(config.stateDir, config.applicationId, task.id)).catch(
-        () => undefined,
-      );
-      if (checkpoint === undefined || checkpoint.entries.length === 0) continue;
-      this.#diskOffsets.set(
-        task.id,
-        checkpoint.entries.reduce((sum, entry) => sum + entry.offset + 1, 0),
-      );
+    for (const task of this.#ctx.layout.tasks) {
+      if (task.changelogTopics.length > 0) await this.#noteCheckpointOnDisk(task.id);
     }
+  }
+
+  /** Records the changelog offset sum of the task's checkpoint on disk, if it has one. */
+  async #noteCheckpointOnDisk(taskId: string): Promise<void> {
+    const { config } = this.#ctx;
+    const checkpoint = await readCheckpoint(join(config.stateDir, config.applicationId, taskId)).catch(
+      () => undefined,
+    );
+    if (checkpoint === undefined || checkpoint.entries.length === 0) return;
+    this.#diskOffsets.set(
+      taskId,
+      checkpoint.entries.reduce((sum, entry) => sum + entry.offset + 1, 0),
+    );
   }
 
   /** Builds a task and opens its stores; the caller restores them and starts the processors. */
