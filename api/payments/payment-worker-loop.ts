@@ -102,9 +102,14 @@ export class PaymentWorkerLoop {
     await Promise.all(
       queuesByReservation(entries).map(async (queue) => {
         for (const entry of queue) {
-          if (!mayContinue()) return;
           try {
-            await this.#pool.run(() => this.#perform(entry, batch.partition));
+            // Checked again once a slot is free: a stop must not wait for a long batch's queued requests.
+            const performed = await this.#pool.run(async () => {
+              if (!mayContinue()) return false;
+              await this.#perform(entry, batch.partition);
+              return true;
+            });
+            if (!performed) return;
             progress.done(entry.index);
             // kafkajs only sends a heartbeat when its interval has passed; it throws if the group rebalances.
             await heartbeat();

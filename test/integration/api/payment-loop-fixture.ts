@@ -157,12 +157,18 @@ export interface PaymentLoopFixture {
   /** Every answer on the five `payment.*` topics. */
   allAnswers(): Promise<Answer[]>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** Stops the loop (the group keeps its committed offsets). */
+  stopLoop(): Promise<void>;
+  /** Starts a new loop in the same group, on the same gateway. */
+  startLoop(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts a loop with `concurrency`; `wrapPublisher` may put something around the real publisher. */
 export async function startPaymentLoop(options: {
   concurrency: number;
+  /** Partitions of `payment.requests` (default 4). */
+  partitions?: number;
   wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
 }): Promise<PaymentLoopFixture> {
   const applicationId = uniqueName('it-payments');
@@ -176,7 +182,7 @@ export async function startPaymentLoop(options: {
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
 
   await createTopics([
-    { topic: names(PAYMENT_REQUESTS), partitions: PARTITIONS },
+    { topic: names(PAYMENT_REQUESTS), partitions: options.partitions ?? PARTITIONS },
     names(`${PAYMENT_REQUESTS}.dlq`),
     ...ANSWER_TOPICS.map((topic) => ({ topic: names(topic), partitions: PARTITIONS })),
   ]);
@@ -184,17 +190,19 @@ export async function startPaymentLoop(options: {
   await kafkaPublisher.connect();
   const publisher = options.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher;
   await producer.connect();
-  const loop = new PaymentWorkerLoop({
-    kafka: client,
-    worker: new PaymentWorker(gateway, { applicationId }),
-    publisher,
-    registry,
-    names,
-    groupId,
-    logger: pino({ level: 'silent' }),
-    concurrency: options.concurrency,
-    applicationId,
-  });
+  const newLoop = () =>
+    new PaymentWorkerLoop({
+      kafka: client,
+      worker: new PaymentWorker(gateway, { applicationId }),
+      publisher,
+      registry,
+      names,
+      groupId,
+      logger: pino({ level: 'silent' }),
+      concurrency: options.concurrency,
+      applicationId,
+    });
+  let loop: PaymentWorkerLoop | undefined = newLoop();
   await loop.start();
 
   const produce = async (records: Array<{ key: string; value: string }>) => {
@@ -255,8 +263,16 @@ export async function startPaymentLoop(options: {
       await serde.prepareBatch(records.map((r) => r.value));
       return records.map((r) => serde.deserialize(r.value, { topic, isKey: false }));
     },
+    async stopLoop() {
+      await loop?.stop();
+      loop = undefined;
+    },
+    async startLoop() {
+      loop = newLoop();
+      await loop.start();
+    },
     async close() {
-      await loop.stop();
+      await loop?.stop();
       gateway.close();
       await publisher.close();
       await producer.disconnect();

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../api/errors.js';
 import type { EventPublisher } from '../../../api/kafka/event-publisher.js';
+import { waitFor } from '../../support/index.js';
 import {
   expectedEventIds,
   money,
@@ -172,6 +173,35 @@ describe('PaymentWorkerLoop, when producing an answer fails', () => {
     // What was performed again is answered again, under the same event ids (at least once, never lost)...
     expect(t.probe.started.length).toBeGreaterThan(requests.length);
     // ... and never refused: a reservation's requests were still performed in order.
+    expect(await t.deadLetters()).toEqual([]);
+  });
+});
+
+describe('PaymentWorkerLoop, stopped in the middle of a batch', () => {
+  let t: PaymentLoopFixture;
+
+  beforeAll(async () => {
+    // One partition: the 500 requests are one batch, all handed to the loop at once.
+    t = await startPaymentLoop({ concurrency: 2, partitions: 1 });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stops without performing the rest of the batch; the next loop performs it from the committed offset', async () => {
+    const requests = Array.from({ length: RESERVATIONS }, (_, r) => requestsOf(r)).flat();
+    await t.produceRequests(requests);
+    await waitFor(() => t.probe.started.length >= 50, { description: '50 requests performed' });
+    await t.stopLoop();
+    // Two at a time, 5-25 ms each: the batch held far more than were performed when it stopped.
+    const performedBeforeStop = t.probe.started.length;
+    expect(performedBeforeStop).toBeLessThan(requests.length);
+
+    await t.startLoop();
+    await t.waitUntilCommitted();
+    const ids = (await t.allAnswers()).map((a) => a.value.eventId);
+    expect(new Set(ids)).toEqual(new Set(expectedEventIds(requests)));
     expect(await t.deadLetters()).toEqual([]);
   });
 });
