@@ -156,6 +156,7 @@ export async function startApi(
         groupId: `${config.applicationId}-payments`,
         logger,
         concurrency: config.paymentConcurrency,
+        applicationId: config.applicationId,
       });
       closers.push(() => loop.stop());
       await loop.start();
