@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
-import { openBenchCluster } from '../runner/cluster.js';
+import { type BenchCluster, openBenchCluster } from '../runner/cluster.js';
 import { machineInfo, RESULTS_DIR } from '../runner/results.js';
 import { median } from '../runner/stats.js';
 import { type FailoverRunResult, type FailoverSettings, runFailover } from './failover-run.js';
@@ -77,12 +77,23 @@ async function main(): Promise<void> {
   });
   const settings: FailoverSettings = { ...settingsWithoutBrokers, brokers: cluster.brokers };
   const results: FailoverRunResult[] = [];
+  const file = join(
+    RESULTS_DIR,
+    `${new Date().toISOString().slice(0, 19).replaceAll(':', '-')}-failover.json`,
+  );
   try {
     for (let run = 0; run < runs; run++) {
       // Interleaved, so that a change in the machine's load hits every setting alike.
       for (const standbys of standbySettings) {
         log(`run ${run + 1}/${runs}, numStandbyReplicas ${standbys} (${cluster.kind} broker):`);
-        const result = await runFailover(kafka, settings, standbys, run, log);
+        let result: FailoverRunResult;
+        try {
+          result = await runFailover(kafka, settings, standbys, run, log);
+        } catch (error) {
+          // One retry: a busy shared broker occasionally refuses a setup step; the run starts afresh.
+          log(`  run failed (${(error as Error).message}); once more`);
+          result = await runFailover(kafka, settings, standbys, run, log);
+        }
         log(
           `  failover ${result.failoverMs} ms: detected ${result.detectionMs} ms, assigned ${result.assignedMs} ms, ` +
             `restored ${result.restoredRecords} of ${result.movedChangelogRecords} changelog records in ${result.restoreMs} ms ` +
@@ -90,32 +101,33 @@ async function main(): Promise<void> {
         );
         log(`  survivor after the kill: ${result.survivorTimeline.join(', ')}`);
         results.push(result);
+        // After every run, so that a failure later keeps what was measured.
+        await writeResults(file, machine, cluster, results);
       }
     }
   } finally {
     await cluster.close();
   }
-  const summary = summarise(results);
-  const measuredAt = new Date().toISOString();
-  const file = join(RESULTS_DIR, `${measuredAt.slice(0, 19).replaceAll(':', '-')}-failover.json`);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(
-    file,
-    `${JSON.stringify(
-      {
-        measuredAt,
-        machine: { ...machine, loadAverageAfter: loadavg().map((l) => Math.round(l * 10) / 10) },
-        broker: { kind: cluster.kind, kafkaVersion: cluster.kafkaVersion },
-        settings: settingsWithoutBrokers,
-        summary,
-        runs: results,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summarise(results), null, 2));
   log(`wrote ${file}`);
+}
+
+async function writeResults(
+  file: string,
+  machine: ReturnType<typeof machineInfo>,
+  cluster: BenchCluster,
+  results: ReadonlyArray<FailoverRunResult>,
+): Promise<void> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const content = {
+    measuredAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageAfter: loadavg().map((l) => Math.round(l * 10) / 10) },
+    broker: { kind: cluster.kind, kafkaVersion: cluster.kafkaVersion },
+    settings: settingsWithoutBrokers,
+    summary: summarise(results),
+    runs: results,
+  };
+  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
 }
 
 await main();

@@ -88,13 +88,10 @@ export async function runFailover(
     return instance;
   };
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: input, numPartitions: settings.partitions },
-        { topic: output, numPartitions: 1 },
-      ],
-    });
+    await createTopicsWithLeaders(admin, [
+      { topic: input, numPartitions: settings.partitions },
+      { topic: output, numPartitions: 1 },
+    ]);
     const all = settings.partitions;
     // One after the other: members joining at the same instant can exhaust kafkajs' join retries.
     const a = start('a');
@@ -213,6 +210,34 @@ async function producePayments(kafka: Kafka, topic: string, records: number, key
   } finally {
     await producer.disconnect();
   }
+}
+
+/**
+ * Creates the topics and waits until every partition has a leader. kafkajs' own wait (`waitForLeaders`)
+ * gives up with UNKNOWN_TOPIC_OR_PARTITION when a busy broker is slow to report a new topic; that lost a
+ * whole benchmark once, so the wait here polls the metadata itself.
+ */
+async function createTopicsWithLeaders(
+  admin: Admin,
+  topics: ReadonlyArray<{ topic: string; numPartitions: number }>,
+): Promise<void> {
+  await admin.createTopics({ topics: [...topics] });
+  await waitUntil(
+    async () => {
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        return metadata.topics.every(
+          (t) =>
+            t.partitions.length === topics.find((spec) => spec.topic === t.name)!.numPartitions &&
+            t.partitions.every((p) => p.leader >= 0),
+        );
+      } catch {
+        return false; // not known to the broker yet
+      }
+    },
+    60_000,
+    `leaders for ${topics.map((t) => t.topic).join(', ')}`,
+  );
 }
 
 /** True once the group's committed offsets reached the input's end on every partition. */
