@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, type ProcessingGuarantee } from '../../../topology/runtime/index.js';
 import {
+  createTopics,
   type KafkaClusterHandle,
   kafka,
   readAll,
@@ -12,7 +13,6 @@ import {
   uniqueName,
   waitFor,
 } from '../../support/index.js';
-import { ensureTopicsOn } from './facade-topics.js';
 import { makeOrders, type Order, type RegionTotal, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals } from './region-totals-checks.js';
 
@@ -49,14 +49,23 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
   /** Runs one round: orders flow, the broker restarts mid-stream, everything is processed. */
   async function restartMidStream(guarantee: ProcessingGuarantee) {
     const brokers = cluster.brokers;
-    const [input, output] = await ensureTopicsOn(brokers, [
-      { name: uniqueName('restart-orders'), partitions: 4 },
-      { name: uniqueName('restart-totals'), partitions: 2 },
-    ]);
+    const [input, output] = [uniqueName('restart-orders'), uniqueName('restart-totals')];
+    // Again if it fails: a brand-new broker may answer "unknown partition" while kafkajs waits for leaders.
+    await waitFor(
+      () =>
+        createTopics(
+          [
+            { topic: input, partitions: 4 },
+            { topic: output, partitions: 2 },
+          ],
+          { brokers },
+        ),
+      { timeoutMs: 60_000, intervalMs: 1_000, description: 'the input and output topics created' },
+    );
     const applicationId = uniqueName(`broker-restart-${guarantee}`);
     const revivals: Array<{ taskId: string; attempt: number; error: string }> = [];
     const errors: string[] = [];
-    const streams = new KafkaStreams(regionTotalsTopology(input!, output!, { persistent: true }), {
+    const streams = new KafkaStreams(regionTotalsTopology(input, output, { persistent: true }), {
       applicationId,
       bootstrapServers: brokers,
       stateDir: `/tmp/${applicationId}`,
@@ -87,7 +96,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
         async () => {
           try {
             await producer.send({
-              topic: input!,
+              topic: input,
               acks: -1,
               messages: orders.map(({ id, order }) => ({ key: id, value: JSON.stringify(order) })),
             });
@@ -119,7 +128,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       });
       // ...and once outputs were committed, so that the crash interrupts processing, not the start.
       const outputBefore = await waitFor(
-        async () => (await readAll(output!, { brokers, isolation: 'read_committed' })).length,
+        async () => (await readAll(output, { brokers, isolation: 'read_committed' })).length,
         { timeoutMs: 120_000, description: 'outputs committed before the kill' },
       );
       const killedAt = Date.now();
@@ -131,7 +140,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       await producing;
 
       // The expectations come from the input as the broker kept it: every order must be there exactly once.
-      const inputRecords = await readAll(input!, { brokers });
+      const inputRecords = await readAll(input, { brokers });
       const inputOrders = inputRecords.map((record) => ({
         id: record.key!.toString(),
         order: JSON.parse(record.value!.toString()) as Order,
@@ -145,7 +154,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       let reached = new Map<string, number>();
       await waitFor(
         async () => {
-          reached = highestCounts(await readAll(output!, { brokers, isolation }));
+          reached = highestCounts(await readAll(output, { brokers, isolation }));
           return [...expected].every(([region, count]) => (reached.get(region) ?? 0) >= count);
         },
         { timeoutMs: 180_000, description: `totals of all ${ORDERS} orders after the restart` },
@@ -160,7 +169,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       });
       // Give a late duplicate (there must be none under exactly-once) a moment to show up.
       await sleep(1_000);
-      const totals = await readAll(output!, { brokers, isolation });
+      const totals = await readAll(output, { brokers, isolation });
       // Which path the runtime took, for whoever reads the log of a failure.
       console.log(
         `broker restart (${guarantee}): down ${downMs} ms, output before the kill ${outputBefore}, ` +
