@@ -23,6 +23,9 @@ import { createStreamsAssignor, type HostTasks, SHUTDOWN_APPLICATION_MARKER } fr
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
+/** How long `REPLACE_THREAD` keeps trying to start a new thread while the cluster cannot be reached. */
+const REPLACE_THREAD_RETRY_MS = 120_000;
+
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
 
@@ -350,12 +353,7 @@ export class KafkaStreams {
     await thread.stop(false);
     if (decision === 'REPLACE_THREAD' && this.#closing === undefined) {
       if (this.#state === 'RUNNING') this.#setState('REBALANCING');
-      try {
-        await this.#startThread();
-        return;
-      } catch (restartError) {
-        this.#logger.error({ err: restartError }, 'replacing the stream thread failed');
-      }
+      if (await this.#replaceThread()) return;
     }
     if (decision === 'SHUTDOWN_APPLICATION') {
       try {
@@ -366,6 +364,36 @@ export class KafkaStreams {
     }
     this.#thread = undefined;
     if (this.#state !== 'ERROR' && this.#closing === undefined) this.#setState('ERROR');
+  }
+
+  /**
+   * Starts a new thread, again and again (1 s doubling to 16 s, for up to two minutes) while the cluster
+   * cannot be reached: a thread usually fails because a broker went away, and the replacement's first
+   * connect would fail the same way until it is back. Resolves false when it gave up or the instance is
+   * closing.
+   */
+  async #replaceThread(): Promise<boolean> {
+    const deadline = Date.now() + REPLACE_THREAD_RETRY_MS;
+    for (
+      let attempt = 1, delay = 1_000;
+      this.#closing === undefined;
+      attempt++, delay = Math.min(16_000, delay * 2)
+    ) {
+      try {
+        await this.#startThread();
+        return true;
+      } catch (restartError) {
+        await this.#thread?.stop(false);
+        const retry = Date.now() + delay < deadline && this.#closing === undefined;
+        this.#logger.error(
+          { err: restartError, attempt, retryInMs: retry ? delay : undefined },
+          'replacing the stream thread failed',
+        );
+        if (!retry) return false;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    return false;
   }
 
   /**

@@ -795,38 +795,50 @@ export class StreamThread {
    * removed, so from its start for persistent stores too), the positions read from the committed offsets
    * and the consumer sent back to them, so that the input of the aborted transaction is processed again.
    */
-  async #reviveTask(spec: TaskSpec, cause: Error): Promise<void> {
-    const attempt = (this.#revivals.get(spec.id) ?? 0) + 1;
-    this.#revivals.set(spec.id, attempt);
-    if (attempt > MAX_REVIVALS) {
-      throw new RuntimeError(
-        'STRM_ERR_RUNTIME_PRODUCTION',
-        `The transaction of task ${spec.id} failed ${MAX_REVIVALS} times in a row and was aborted each time (last: ${cause.message}); the task restores from its changelog when the thread is replaced`,
-        { cause, retriable: true },
+  async #reviveTask(spec: TaskSpec, firstCause: Error): Promise<void> {
+    let cause = firstCause;
+    for (;;) {
+      const attempt = (this.#revivals.get(spec.id) ?? 0) + 1;
+      this.#revivals.set(spec.id, attempt);
+      if (attempt > MAX_REVIVALS) {
+        throw new RuntimeError(
+          'STRM_ERR_RUNTIME_PRODUCTION',
+          `The transaction of task ${spec.id} failed ${MAX_REVIVALS} times in a row and was aborted each time (last: ${cause.message}); the task restores from its changelog when the thread is replaced`,
+          { cause, retriable: true },
+        );
+      }
+      this.#ctx.logger.warn(
+        { taskId: spec.id, attempt, err: cause },
+        'transaction failed and was aborted; reviving the task from its changelog',
       );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_600, 100 * 2 ** (attempt - 1))));
+      let task: ActiveTask | undefined;
+      try {
+        task = await this.#createTask(spec);
+        const restored = await restoreTasks(
+          this.#ctx.kafka,
+          this.#ctx.config.applicationId,
+          [task],
+          this.#ctx.logger,
+          (storeName, topic, values) => this.#serdes.prepareStoreValues(storeName, topic, values),
+        );
+        if (restored.partitions > 0)
+          this.#ctx.events.emit('restoreCompleted', { taskIds: [task.id], ...restored });
+        await this.#startFromCommitted([task]);
+      } catch (error) {
+        // The cluster may still be unreachable (a broker restarting): that counts as one more attempt.
+        if (task !== undefined) await this.#closeTask(task, false);
+        cause = error as Error;
+        continue;
+      }
+      for (const topic of spec.sourceTopics)
+        this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
+      task.engine.initProcessors();
+      this.#tasks.set(task.id, task);
+      this.#ctx.events.emit('taskCreated', task.id);
+      this.#ctx.events.emit('taskRevived', { taskId: task.id, attempt, error: cause });
+      return;
     }
-    this.#ctx.logger.warn(
-      { taskId: spec.id, attempt, err: cause },
-      'transaction failed and was aborted; reviving the task from its changelog',
-    );
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_600, 100 * 2 ** (attempt - 1))));
-    const task = await this.#createTask(spec);
-    const restored = await restoreTasks(
-      this.#ctx.kafka,
-      this.#ctx.config.applicationId,
-      [task],
-      this.#ctx.logger,
-      (storeName, topic, values) => this.#serdes.prepareStoreValues(storeName, topic, values),
-    );
-    if (restored.partitions > 0)
-      this.#ctx.events.emit('restoreCompleted', { taskIds: [task.id], ...restored });
-    await this.#startFromCommitted([task]);
-    for (const topic of spec.sourceTopics)
-      this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
-    task.engine.initProcessors();
-    this.#tasks.set(task.id, task);
-    this.#ctx.events.emit('taskCreated', task.id);
-    this.#ctx.events.emit('taskRevived', { taskId: task.id, attempt, error: cause });
   }
 
   /** Makes the group rebalance (a brief member joins and leaves): kafkajs has no call for it. */
