@@ -2,7 +2,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import {
-  createTopics,
   type KafkaClusterHandle,
   kafka,
   readAll,
@@ -10,6 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '../../support/index.js';
+import { ensureTopicsOn } from './facade-topics.js';
 import { makeOrders, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals } from './region-totals-checks.js';
 
@@ -31,13 +31,10 @@ describe('KafkaStreams on a brand-new cluster', () => {
   it('starts and processes on the first try, round after round of fresh internal topics', async () => {
     const brokers = cluster.brokers;
     for (let round = 0; round < Number(process.env.FRESH_ROUNDS ?? 4); round++) {
-      const [input, output] = await createTopics(
-        [
-          { topic: uniqueName('fresh-orders'), partitions: 3 },
-          { topic: uniqueName('fresh-totals'), partitions: 2 },
-        ],
-        { brokers },
-      );
+      const [input, output] = await ensureTopicsOn(brokers, [
+        { name: uniqueName('fresh-orders'), partitions: 3 },
+        { name: uniqueName('fresh-totals'), partitions: 2 },
+      ]);
       const orders = makeOrders(round * 1000, 300);
       // Idempotent: a plain producer's retry on the fresh broker can write a partition's records twice.
       const producer = kafka({ brokers, clientId: 'fresh-orders' }).producer({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER_RETRY_DELAYS_MS, retryTransient } from '../../../topology/internal/kafka/broker-retry.js';
+import { translateGroupError } from '../../../topology/internal/kafka/consumer.js';
 import { isTransientBrokerError, KafkaFacadeError } from '../../../topology/internal/kafka/errors.js';
 
 /** The shape of a kafkajs protocol error: only `type` matters to the facade. */
@@ -99,5 +100,37 @@ describe('retryTransient', () => {
     await expect(refused).rejects.toMatchObject({ type: 'TOPIC_AUTHORIZATION_FAILED' });
     expect(calls).toBe(1);
     expect(slept).toEqual([]);
+  });
+});
+
+describe('translateGroupError: a group coordinator whose broker died', () => {
+  it('asks kafkajs to rejoin, as NOT_COORDINATOR would, instead of failing every commit', () => {
+    // kafkajs keeps asking the broker it joined through; once that broker left the metadata it says so.
+    const gone = Object.assign(new Error('Broker 3 not found in the cached metadata'), {
+      name: 'KafkaJSBrokerNotFound',
+      retriable: false,
+    });
+    const translated = translateGroupError(gone, 'STRM_ERR_KAFKA_COMMIT', 'Committing offsets');
+    expect(translated).toMatchObject({ code: 'STRM_ERR_KAFKA_REBALANCE_IN_PROGRESS', retriable: true });
+    // The cause is what the consumer hands back to kafkajs, which rejoins on NOT_COORDINATOR_FOR_GROUP.
+    expect((translated as KafkaFacadeError).cause).toMatchObject({
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+      cause: gone,
+    });
+  });
+
+  it('codes other transient commit failures retriable, and a refusal not', () => {
+    expect(
+      translateGroupError(
+        retriesExceeded(protocolError('REQUEST_TIMED_OUT')),
+        'STRM_ERR_KAFKA_COMMIT',
+        'Commit',
+      ),
+    ).toMatchObject({ code: 'STRM_ERR_KAFKA_COMMIT', retriable: true });
+    const refused = Object.assign(protocolError('GROUP_AUTHORIZATION_FAILED'), { retriable: false });
+    expect(translateGroupError(refused, 'STRM_ERR_KAFKA_COMMIT', 'Commit')).toMatchObject({
+      code: 'STRM_ERR_KAFKA_COMMIT',
+      retriable: false,
+    });
   });
 });

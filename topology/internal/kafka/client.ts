@@ -2,6 +2,7 @@
 import './kafkajs-aborted-filter.js';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KAFKAJS_RETRY_GROWTH } from './broker-retry.js';
 import { pinoLogCreator } from './log-bridge.js';
 
 /** How to reach the cluster. */
@@ -29,6 +30,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     // The broker side retries leader moves; a few quick retries keep a restart from failing a send.
-    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000, ...KAFKAJS_RETRY_GROWTH },
   });
 }

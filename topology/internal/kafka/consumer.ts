@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type PartitionAssignorHook, toKafkaAssigner } from './assignor.js';
-import { retryTransient } from './broker-retry.js';
+import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import {
+  isBrokerUnreachable,
   isMembershipLostError,
   isRebalanceError,
   isTransientBrokerError,
@@ -108,10 +109,15 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       allowAutoTopicCreation: false,
       ...(options.assignor === undefined ? {} : { partitionAssigners: [toKafkaAssigner(options.assignor)] }),
       // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop,
-      // except for a first join the cluster was not ready for (see `#restartFirstJoin`).
+      // except for a first join the cluster was not ready for (see `#restartFirstJoin`). The retries
+      // before a crash (100 ms doubling up to 5 s, about 16 s, as the client's) outlast a leader election
+      // after a broker died: the broker is fenced after its session timeout (9 s by default) and the
+      // fetch loop finds the new leaders; 5 retries from 100 ms (3 s) crashed the member on every such kill.
       retry: {
-        retries: 5,
+        retries: 8,
         initialRetryTime: 100,
+        maxRetryTime: 5_000,
+        ...KAFKAJS_RETRY_GROWTH,
         restartOnFailure: async (error) => this.#restartFirstJoin(error),
       },
     });
@@ -276,6 +282,23 @@ export function translateGroupError(
       { cause: error, retriable: true },
     );
   }
+  if (isBrokerUnreachable(error)) {
+    // kafkajs keeps the coordinator it joined through and asks only that broker until the next join; when
+    // that broker died every commit and heartbeat fails ("Broker 3 not found in the cached metadata")
+    // while another broker already leads the group. A live coordinator that moved would have answered
+    // NOT_COORDINATOR: say that, so kafkajs rejoins and finds the new coordinator.
+    const moved = Object.assign(new Error(`${action}: the group coordinator is unreachable`), {
+      name: 'KafkaJSProtocolError',
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+      retriable: true,
+      cause: error,
+    });
+    return new KafkaFacadeError(
+      'STRM_ERR_KAFKA_REBALANCE_IN_PROGRESS',
+      `${action}: the group coordinator's broker is unreachable (${(error as Error).message}); rejoining the group finds the new one.`,
+      { cause: moved, retriable: true },
+    );
+  }
   if (isMembershipLostError(error)) {
     return new KafkaFacadeError(
       'STRM_ERR_KAFKA_NOT_GROUP_MEMBER',
@@ -285,7 +308,7 @@ export function translateGroupError(
   }
   return new KafkaFacadeError(fallback, `${action} failed: ${(error as Error).message}`, {
     cause: error,
-    retriable: (error as { retriable?: boolean }).retriable === true,
+    retriable: (error as { retriable?: boolean }).retriable === true || isTransientBrokerError(error),
   });
 }
 

@@ -115,6 +115,23 @@ export function isTransientBrokerError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * True when `error` (or what it wraps) says a broker could not be reached at all, or is no longer in the
+ * cluster's metadata (`KafkaJSBrokerNotFound`): it died or left, as opposed to answering with an error.
+ */
+export function isBrokerUnreachable(error: unknown): boolean {
+  for (
+    let current = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 6;
+    depth++
+  ) {
+    const name = (current as { name?: unknown }).name;
+    if (typeof name === 'string' && CONNECTION_ERROR_NAMES.has(name)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Whether kafkajs marked an error retriable. */
 export function isRetriableKafkaError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;

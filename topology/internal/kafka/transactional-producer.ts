@@ -18,7 +18,7 @@ import {
   type Producer,
   type Transaction,
 } from 'kafkajs';
-import { retryTransient } from './broker-retry.js';
+import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import { isTransientBrokerError, KafkaFacadeError, kafkaErrorType } from './errors.js';
 import { recordBytes, toMessage } from './outgoing-message.js';
 import type { SendFailure } from './producer.js';
@@ -85,6 +85,7 @@ export class TransactionalProducer {
         initialRetryTime: options.initialRetryTimeMs ?? 10,
         maxRetryTime: 1_000,
         retries: 12,
+        ...KAFKAJS_RETRY_GROWTH,
       },
     });
   }
