@@ -437,11 +437,12 @@ export class StreamThread {
         }
         await this.#closeTask(task, clean);
       }
+      // Standbys first, in one go (one follower restart): promoted ones close their stores with a
+      // checkpoint, so their actives restore only the tail; new ones may open directories just closed.
+      await this.#updateStandbys(standby, wanted);
       const created: ActiveTask[] = [];
       for (const spec of wanted.values()) {
         if (this.#tasks.has(spec.id)) continue;
-        // A standby promoted: it closes its stores with a checkpoint, so the active restores only the tail.
-        if (this.#standbys.taskIds().includes(spec.id)) await this.#standbys.release(spec.id);
         this.#diskOffsets.delete(spec.id);
         created.push(await this.#createTask(spec));
       }
@@ -460,7 +461,6 @@ export class StreamThread {
         this.#tasks.set(task.id, task);
         events.emit('taskCreated', task.id);
       }
-      await this.#updateStandbys(standby, wanted);
     } catch (error) {
       this.#fail(error as Error);
       return;
