@@ -9,6 +9,7 @@
 import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
@@ -43,8 +44,18 @@ const restoredSince = (app: App, from: number) =>
 
 describe('KafkaStreams: one of two instances killed, with and without a standby replica', () => {
   const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  const stateDirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(
+      children.splice(0).map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
+    // RocksDB directories of two instances per application: hundreds of MB each run.
+    await Promise.all(stateDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   /** One application: split, build state, kill the instance with more stateful tasks, check the survivor. */
@@ -54,6 +65,7 @@ describe('KafkaStreams: one of two instances killed, with and without a standby 
       { topic: uniqueName('sb-totals'), partitions: 2 },
     ]);
     const applicationId = uniqueName(`standby-${standbys}`);
+    stateDirs.push(`/tmp/${applicationId}`);
     const spawnApp = (name: string): App => {
       const child = spawn(
         process.execPath,

@@ -5,6 +5,7 @@
  * exact. With warm-up replicas the newcomer may first get nothing and its tasks after a probing rebalance,
  * so the test waits for the balanced final state and records every intermediate assignment on the way.
  */
+import { rm } from 'node:fs/promises';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
@@ -25,8 +26,10 @@ function minimumMoves(before: ReadonlyArray<number>, members: number): number {
 
 describe('KafkaStreams: a third instance joins', () => {
   const running: KafkaStreams[] = [];
+  const stateDirs: string[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((streams) => streams.close()));
+    await Promise.all(stateDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   it('moves only the tasks the newcomer needs for balance, and the totals stay exact', async () => {
@@ -35,6 +38,7 @@ describe('KafkaStreams: a third instance joins', () => {
       { topic: uniqueName('totals'), partitions: 2 },
     ]);
     const applicationId = uniqueName('third-instance');
+    stateDirs.push(`/tmp/${applicationId}`);
     const start = (instance: string) => {
       const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
         applicationId,
