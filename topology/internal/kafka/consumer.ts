@@ -107,6 +107,10 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       heartbeatInterval: this.#heartbeatIntervalMs,
       readUncommitted: !(options.readCommitted ?? false),
       allowAutoTopicCreation: false,
+      // How stale the partition leaders the fetch loop uses may get. kafkajs refreshes them on this
+      // timer only (default 5 min): after a broker died, the partitions it led were never fetched
+      // again (no error either) until then, although new leaders served them within seconds.
+      metadataMaxAge: METADATA_MAX_AGE_MS,
       ...(options.assignor === undefined ? {} : { partitionAssigners: [toKafkaAssigner(options.assignor)] }),
       // A crash is the runtime's decision (its uncaught-exception handler), not kafkajs' restart loop,
       // except for a first join the cluster was not ready for (see `#restartFirstJoin`). The retries
@@ -345,6 +349,9 @@ function translateCrash(error: Error, joined: boolean): Error {
     { cause: error, retriable },
   );
 }
+
+/** See the consumer's `metadataMaxAge`: one cheap Metadata request per consumer this often. */
+const METADATA_MAX_AGE_MS = 10_000;
 
 /** First joins restarted after a crash on a cluster not ready; with kafkajs' own retries, ~20 s in all. */
 const MAX_FIRST_JOIN_RESTARTS = 5;
