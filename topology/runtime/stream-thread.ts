@@ -602,12 +602,8 @@ export class StreamThread {
       // A fenced producer, or a send that failed for a passing reason (a broker restarting): the task's
       // next commit fails and closes or revives it. A record refused for good fails the thread.
       onFatal: (error) => {
-        if (
-          !isFencedError(error) &&
-          !isFencedError(error.cause) &&
-          !(error as { retriable?: boolean }).retriable
-        )
-          this.#fail(error);
+        // isFencedError looks through the causes the sender wraps the producer's error in.
+        if (!isFencedError(error) && !(error as { retriable?: boolean }).retriable) this.#fail(error);
       },
     });
     await producer.connect();
@@ -670,11 +666,10 @@ export class StreamThread {
     this.#tasks.delete(task.id);
     this.#checkpointedOffsets.delete(task.id);
     if (clean) await this.#writeCheckpoint(task);
+    else task.transaction?.sender.discard();
     const left = this.#checkpointedOffsets.get(task.id);
     // Persistent state left on disk with a checkpoint: announced at the next join (a standby or a return).
-    if (left !== undefined && task.directory.checkpointedStores.length > 0)
-      this.#diskOffsets.set(task.id, left);
-    else task.transaction?.sender.discard();
+    if (left !== undefined) this.#diskOffsets.set(task.id, left);
     try {
       await task.engine.close();
     } catch (error) {
@@ -771,7 +766,7 @@ export class StreamThread {
       if (isFencedError(error)) {
         this.#ctx.logger.warn(
           { taskId: task.id, err: error },
-          'task fenced: another producer took its transactional id; closed without committing',
+          'task migrated: its producer was fenced (another instance took its transactional id); closed without committing',
         );
         fenced = true;
       } else if (this.#failed === undefined) {
