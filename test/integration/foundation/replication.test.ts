@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTopics,
-  type KafkaClusterHandle,
-  kafka,
-  readAll,
-  startKafkaCluster,
-  uniqueName,
-  waitFor,
-} from '../../support/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTopics, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { privateClusterForSuite } from '../../support/private-cluster.js';
 
 // Proves the three-broker mode is a real replicated cluster: a crashed partition leader loses no
 // acknowledged record, the topic stays writable, and the broker rejoins. It runs on a private cluster so
 // that crashing a broker does not disturb the other tests on the shared stack.
 describe('Three-broker Kafka cluster', () => {
-  let cluster: KafkaClusterHandle;
-
-  beforeAll(async () => {
-    cluster = await startKafkaCluster({ brokers: 3, name: 'foundation-replication' });
-    console.log(`Private 3-broker cluster at ${cluster.brokers.join(',')}`);
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
+  const privateCluster = privateClusterForSuite({ brokers: 3, name: 'foundation-replication' });
+  beforeAll(() => {
+    console.log(`Private 3-broker cluster at ${privateCluster().brokers.join(',')}`);
   });
 
   it('keeps acknowledged records and stays writable when the partition leader crashes, then takes it back', async () => {
+    const cluster = privateCluster();
     const brokers = cluster.brokers;
     const [topic] = await createTopics(
       [

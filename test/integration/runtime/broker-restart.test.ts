@@ -2,17 +2,11 @@
 import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KafkaStreams, type ProcessingGuarantee } from '../../../topology/runtime/index.js';
-import {
-  createTopics,
-  type KafkaClusterHandle,
-  kafka,
-  readAll,
-  startKafkaCluster,
-  uniqueName,
-  waitFor,
-} from '../../support/index.js';
+import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { privateClusterForSuite } from '../../support/private-cluster.js';
+import { connectOrdersProducer } from './orders-producer.js';
 import { makeOrders, type Order, type RegionTotal, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals } from './region-totals-checks.js';
 
@@ -33,18 +27,11 @@ const OUTAGE_MS = 5_000;
 // (`taskRevived`), and a thread that fails anyway is replaced (`error` event, then `REPLACE_THREAD`).
 // A private one-broker cluster, so that the crash does not disturb the other tests.
 describe('KafkaStreams while its only broker is killed and restarted', () => {
-  let cluster: KafkaClusterHandle;
-
-  beforeAll(async () => {
-    cluster = await startKafkaCluster({ brokers: 1, name: 'runtime-broker-restart' });
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
-  });
+  const privateCluster = privateClusterForSuite({ brokers: 1, name: 'runtime-broker-restart' });
 
   /** Runs one round: orders flow, the broker restarts mid-stream, everything is processed. */
   async function restartMidStream(guarantee: ProcessingGuarantee) {
+    const cluster = privateCluster();
     const brokers = cluster.brokers;
     const [input, output] = [uniqueName('restart-orders'), uniqueName('restart-totals')];
     // Again if it fails: a brand-new broker may answer "unknown partition" while kafkajs waits for leaders.
@@ -79,11 +66,6 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       errors.push(`${(error as { code?: string }).code}: ${error.message}`),
     );
 
-    // Idempotent, so that kafkajs' retries of a batch the broker wrote before dying do not write it twice.
-    const producer = kafka({ brokers, clientId: 'restart-orders' }).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
     let acknowledged = 0;
     let failedSends = 0;
     // A chunk whose send failed (the broker is down) is sent again until it is acknowledged, so every
@@ -92,11 +74,7 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       await waitFor(
         async () => {
           try {
-            await producer.send({
-              topic: input,
-              acks: -1,
-              messages: orders.map(({ id, order }) => ({ key: id, value: JSON.stringify(order) })),
-            });
+            await producer.send(input, orders);
             return true;
           } catch (error) {
             failedSends++;
@@ -109,7 +87,8 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
     };
 
     const orders = makeOrders(0, ORDERS);
-    await producer.connect();
+    // Idempotent, so that kafkajs' retries of a batch the broker wrote before dying do not write it twice.
+    const producer = await connectOrdersProducer(brokers, 'restart-orders');
     try {
       await streams.start();
       const producing = (async () => {
