@@ -1,9 +1,9 @@
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import type { StreamsState } from '../../../topology/runtime/streams-state.js';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, readAll, uniqueName } from '../../support/index.js';
 import {
   makeOrders,
   REPARTITION_TOPIC,
@@ -12,12 +12,11 @@ import {
   STORE,
 } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
+import { streamsClosedAfterEach } from './streams-instances.js';
+import { waitForTotals } from './wait-for-totals.js';
 
 describe('KafkaStreams on the real broker: repartition and aggregation', () => {
-  const running: KafkaStreams[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('re-keys through a repartition topic, aggregates per key and emits exactly one total per input', async () => {
     const [input, output] = await createTopics([
@@ -28,25 +27,15 @@ describe('KafkaStreams on the real broker: repartition and aggregation', () => {
     const orders = makeOrders(0, 1500);
     await produceOrders(input!, orders);
 
-    const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+    const streams = instances.create(regionTotalsTopology(input!, output!), {
       applicationId,
-      bootstrapServers: endpoints().kafkaBrokers,
-      stateDir: `/tmp/${applicationId}`,
       commitIntervalMs: 200,
-      logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
     });
-    running.push(streams);
     const states: StreamsState[] = [];
     streams.setStateListener((next) => states.push(next));
     await streams.start();
 
-    const totals = await waitFor(
-      async () => {
-        const records = await readAll(output!);
-        return records.length >= orders.length ? records : undefined;
-      },
-      { timeoutMs: 60_000, description: `${orders.length} totals on ${output}` },
-    );
+    const totals = await waitForTotals(output!, orders.length);
     expectExactTotals(totals, orders);
     // Two sub-topologies over 3 partitions: 3 tasks each, all on this single instance.
     expect(streams.localTaskIds().sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);

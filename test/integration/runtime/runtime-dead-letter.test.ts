@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
 import type { ProcessorContext } from '../../../topology/processor.js';
-import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { streamsClosedAfterEach } from './streams-instances.js';
 
 interface Reading {
   readonly celsius: number;
@@ -40,10 +40,7 @@ function fahrenheitTopology(input: string, output: string): Topology {
 }
 
 describe('KafkaStreams: dead-lettering undecodable input', () => {
-  const running: KafkaStreams[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('writes a malformed record to <topic>.dlq with its coordinates and goes on with the next records', async () => {
     const [input, output] = await createTopics([
@@ -59,14 +56,12 @@ describe('KafkaStreams: dead-lettering undecodable input', () => {
     await send('after', JSON.stringify({ celsius: -40 }));
     await producer.disconnect();
 
-    const streams = new KafkaStreams(fahrenheitTopology(input!, output!), {
+    const streams = instances.create(fahrenheitTopology(input!, output!), {
       applicationId: uniqueName('dead-letter'),
-      bootstrapServers: endpoints().kafkaBrokers,
       stateDir: '/tmp/tstreams-dead-letter-test',
       deserializationExceptionHandler: 'deadLetter',
       logger: pino({ level: 'error' }),
     });
-    running.push(streams);
     const deadLetters: unknown[] = [];
     streams.events.on('deadLetter', (event) => deadLetters.push(event));
     await streams.start();
@@ -126,14 +121,12 @@ describe('KafkaStreams: dead-lettering undecodable input', () => {
       ],
     });
     await producer.disconnect();
-    const streams = new KafkaStreams(fahrenheitTopology(input!, output!), {
+    const streams = instances.create(fahrenheitTopology(input!, output!), {
       applicationId: uniqueName('processing-dead-letter'),
-      bootstrapServers: endpoints().kafkaBrokers,
       stateDir: '/tmp/tstreams-dead-letter-test',
       processingExceptionHandler: 'deadLetter',
       logger: pino({ level: 'error' }),
     });
-    running.push(streams);
     await streams.start();
 
     const converted = await waitFor(

@@ -1,15 +1,12 @@
-import pino from 'pino';
-import { afterEach, describe, it } from 'vitest';
-import { KafkaStreams } from '../../../topology/runtime/index.js';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { describe, it } from 'vitest';
+import { createTopics, uniqueName } from '../../support/index.js';
 import { makeOrders, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
+import { streamsClosedAfterEach } from './streams-instances.js';
+import { waitForTotals } from './wait-for-totals.js';
 
 describe('KafkaStreams: members join and leave while input flows', () => {
-  const running: KafkaStreams[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('commits before every rebalance, so four membership changes leave the totals exact', async () => {
     const [input, output] = await createTopics([
@@ -18,16 +15,13 @@ describe('KafkaStreams: members join and leave while input flows', () => {
     ]);
     const applicationId = uniqueName('churn');
     const start = async (instance: string) => {
-      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+      const streams = instances.create(regionTotalsTopology(input!, output!), {
         applicationId,
-        bootstrapServers: endpoints().kafkaBrokers,
         stateDir: `/tmp/${applicationId}/${instance}`,
         commitIntervalMs: 300,
         // Two producer lanes: outputs of different partitions in flight at once, each partition in order.
         producer: { lanes: 2 },
-        logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
       });
-      running.push(streams);
       await streams.start();
       return streams;
     };
@@ -56,13 +50,7 @@ describe('KafkaStreams: members join and leave while input flows', () => {
     await c.close();
     await producing;
 
-    const totals = await waitFor(
-      async () => {
-        const records = await readAll(output!);
-        return records.length >= orders.length ? records : undefined;
-      },
-      { timeoutMs: 60_000, description: `${orders.length} totals on ${output}` },
-    );
+    const totals = await waitForTotals(output!, orders.length);
     expectExactTotals(totals, orders);
   });
 });

@@ -1,18 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
-import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, uniqueName } from '../../support/index.js';
 import { makeOrders, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
+import { runtimeLogger, streamsClosedAfterEach } from './streams-instances.js';
+import { waitForTotals } from './wait-for-totals.js';
 
 describe('KafkaStreams: graceful shutdown and restart', () => {
-  const running: KafkaStreams[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('commits everything on close and a new instance goes on from the committed offsets and restored state', async () => {
     const [input, output] = await createTopics([
@@ -20,28 +17,19 @@ describe('KafkaStreams: graceful shutdown and restart', () => {
       { topic: uniqueName('totals'), partitions: 3 },
     ]);
     const applicationId = uniqueName('restart');
-    const logger = pino({ level: process.env.RT_LOG ?? 'warn' });
+    const logger = runtimeLogger();
     const start = async (instance: string) => {
-      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
+      const streams = instances.create(regionTotalsTopology(input!, output!), {
         applicationId,
-        bootstrapServers: endpoints().kafkaBrokers,
         stateDir: `/tmp/${applicationId}/${instance}`,
         // Long enough that only the shutdown commit can have committed the last records.
         commitIntervalMs: 60_000,
         logger,
       });
-      running.push(streams);
       await streams.start();
       return streams;
     };
-    const readTotals = (count: number) =>
-      waitFor(
-        async () => {
-          const records = await readAll(output!);
-          return records.length >= count ? records : undefined;
-        },
-        { timeoutMs: 60_000, description: `${count} totals on ${output}` },
-      );
+    const readTotals = (count: number) => waitForTotals(output!, count);
 
     const first = makeOrders(0, 900);
     await produceOrders(input!, first);
@@ -82,25 +70,15 @@ describe('KafkaStreams: graceful shutdown and restart', () => {
     const stateDir = `/tmp/${applicationId}`;
     const restored: number[] = [];
     const start = async () => {
-      const streams = new KafkaStreams(regionTotalsTopology(input!, output!, { persistent: true }), {
+      const streams = instances.create(regionTotalsTopology(input!, output!, { persistent: true }), {
         applicationId,
-        bootstrapServers: endpoints().kafkaBrokers,
         stateDir,
-        logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
       });
       streams.events.on('restoreCompleted', (event) => restored.push(event.records));
-      running.push(streams);
       await streams.start();
       return streams;
     };
-    const readTotals = (count: number) =>
-      waitFor(
-        async () => {
-          const records = await readAll(output!);
-          return records.length >= count ? records : undefined;
-        },
-        { timeoutMs: 60_000, description: `${count} totals on ${output}` },
-      );
+    const readTotals = (count: number) => waitForTotals(output!, count);
 
     const first = makeOrders(0, 500);
     await produceOrders(input!, first);

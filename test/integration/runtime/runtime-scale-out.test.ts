@@ -1,16 +1,14 @@
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
-import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { makeOrders, type RegionTotal, regionTotalsTopology, STORE } from './region-totals.js';
+import { createTopics, uniqueName, waitFor } from '../../support/index.js';
+import { makeOrders, type RegionTotal, STORE } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
+import { regionTotalsMembers } from './region-totals-members.js';
+import { streamsClosedAfterEach } from './streams-instances.js';
+import { waitForTotals } from './wait-for-totals.js';
 
 describe('KafkaStreams: a second instance joins', () => {
-  const running: KafkaStreams[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('takes over part of the tasks, restores their stores, and the combined output stays exact', async () => {
     const [input, output] = await createTopics([
@@ -18,26 +16,8 @@ describe('KafkaStreams: a second instance joins', () => {
       { topic: uniqueName('totals'), partitions: 2 },
     ]);
     const applicationId = uniqueName('scale-out');
-    const start = (instance: string) => {
-      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
-        applicationId,
-        bootstrapServers: endpoints().kafkaBrokers,
-        stateDir: `/tmp/${applicationId}/${instance}`,
-        commitIntervalMs: 200,
-        applicationServer: `${instance}.local:8080`,
-        logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
-      });
-      running.push(streams);
-      return streams;
-    };
-    const readTotals = (count: number) =>
-      waitFor(
-        async () => {
-          const records = await readAll(output!);
-          return records.length >= count ? records : undefined;
-        },
-        { timeoutMs: 60_000, description: `${count} totals on ${output}` },
-      );
+    const start = regionTotalsMembers(instances, { input: input!, output: output! }, applicationId);
+    const readTotals = (count: number) => waitForTotals(output!, count);
 
     const first = makeOrders(0, 800);
     await produceOrders(input!, first);

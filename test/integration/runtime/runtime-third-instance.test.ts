@@ -5,13 +5,14 @@
  * exact. With warm-up replicas the newcomer may first get nothing and its tasks after a probing rebalance,
  * so the test waits for the balanced final state and records every intermediate assignment on the way.
  */
-import { rm } from 'node:fs/promises';
-import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
-import { makeOrders, regionTotalsTopology } from './region-totals.js';
+import { describe, expect, it } from 'vitest';
+import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import { createTopics, uniqueName, waitFor } from '../../support/index.js';
+import { makeOrders } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
+import { regionTotalsMembers } from './region-totals-members.js';
+import { streamsClosedAfterEach } from './streams-instances.js';
+import { waitForTotals } from './wait-for-totals.js';
 
 const PARTITIONS = 6;
 // Two sub-topologies (re-key, totals), each with one task per partition of the 6-partition input.
@@ -25,12 +26,7 @@ function minimumMoves(before: ReadonlyArray<number>, members: number): number {
 }
 
 describe('KafkaStreams: a third instance joins', () => {
-  const running: KafkaStreams[] = [];
-  const stateDirs: string[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((streams) => streams.close()));
-    await Promise.all(stateDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  const instances = streamsClosedAfterEach();
 
   it('moves only the tasks the newcomer needs for balance, and the totals stay exact', async () => {
     const [input, output] = await createTopics([
@@ -38,19 +34,8 @@ describe('KafkaStreams: a third instance joins', () => {
       { topic: uniqueName('totals'), partitions: 2 },
     ]);
     const applicationId = uniqueName('third-instance');
-    stateDirs.push(`/tmp/${applicationId}`);
-    const start = (instance: string) => {
-      const streams = new KafkaStreams(regionTotalsTopology(input!, output!), {
-        applicationId,
-        bootstrapServers: endpoints().kafkaBrokers,
-        stateDir: `/tmp/${applicationId}/${instance}`,
-        commitIntervalMs: 200,
-        applicationServer: `${instance}.local:8080`,
-        logger: pino({ level: process.env.RT_LOG ?? 'warn' }),
-      });
-      running.push(streams);
-      return streams;
-    };
+    instances.removeAfterTest(`/tmp/${applicationId}`);
+    const start = regionTotalsMembers(instances, { input: input!, output: output! }, applicationId);
     const settled = (members: ReadonlyArray<KafkaStreams>) => {
       if (!members.every((m) => m.state === 'RUNNING')) return false;
       const owned = members.flatMap((m) => m.localTaskIds());
@@ -155,13 +140,7 @@ describe('KafkaStreams: a third instance joins', () => {
 
     // Input after the join runs on all three; every order counted exactly once.
     await produceOrders(input!, orders.slice(4500));
-    const totals = await waitFor(
-      async () => {
-        const records = await readAll(output!);
-        return records.length >= orders.length ? records : undefined;
-      },
-      { timeoutMs: 60_000, description: `${orders.length} totals on ${output}` },
-    );
+    const totals = await waitForTotals(output!, orders.length);
     expectExactTotals(totals, orders);
   }, 240_000);
 });
