@@ -80,6 +80,9 @@ const IDLE_COMMIT_MS = 100;
  */
 const CHECKPOINT_INTERVAL_MS = 30_000;
 
+/** How long a member with a fenced task waits for a rebalance to come by itself before asking for one. */
+const FENCED_REBALANCE_WAIT_MS = 5_000;
+
 /** Exactly-once: a task whose transaction fails this many times in a row fails the thread. */
 const MAX_REVIVALS = 5;
 
@@ -99,6 +102,8 @@ export class StreamThread {
   #settling: Promise<unknown> = Promise.resolve();
   #lastCommitAt = Date.now();
   #rebalanceStartedAt = 0;
+  /** Assignments applied so far (tells whether a rebalance happened in between). */
+  #assignmentsApplied = 0;
   #stopping = false;
   #failed: Error | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -467,6 +472,7 @@ export class StreamThread {
     }
     const durationMs = this.#rebalanceStartedAt === 0 ? 0 : Date.now() - this.#rebalanceStartedAt;
     this.#rebalanceStartedAt = 0;
+    this.#assignmentsApplied++;
     logger.info({ tasks: [...this.#tasks.keys()], durationMs }, 'assignment applied');
     events.emit('rebalanceCompleted', { tasks: [...this.#tasks.keys()], durationMs });
     this.#ctx.onRebalance('completed');
@@ -780,8 +786,7 @@ export class StreamThread {
         reason,
       });
     }
-    // A rebalance already under way settles it; otherwise nothing would ever run the fenced task again.
-    if (fenced && this.#rebalanceStartedAt === 0) this.#requestRebalance('a task was fenced');
+    if (fenced) this.#rebalanceUnlessOneComes('a task was fenced');
   }
 
   /**
@@ -834,6 +839,20 @@ export class StreamThread {
       this.#ctx.events.emit('taskRevived', { taskId: task.id, attempt, error: cause });
       return;
     }
+  }
+
+  /**
+   * A fenced task usually moved in a rebalance this member is about to take part in (it is out of the
+   * group, or the group is rebalancing): then nothing needs asking. If no rebalance begins within a few
+   * seconds (the fence had another cause, e.g. a transaction timeout), ask for one, or the task would
+   * never run again. Each requested rebalance is two (the brief member joins and leaves).
+   */
+  #rebalanceUnlessOneComes(why: string): void {
+    const seen = this.#assignmentsApplied;
+    setTimeout(() => {
+      const none = this.#assignmentsApplied === seen && this.#rebalanceStartedAt === 0;
+      if (none && !this.#stopping && this.#failed === undefined) this.#requestRebalance(why);
+    }, FENCED_REBALANCE_WAIT_MS).unref();
   }
 
   /** Makes the group rebalance (a brief member joins and leaves): kafkajs has no call for it. */
