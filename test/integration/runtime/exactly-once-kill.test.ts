@@ -1,9 +1,10 @@
 import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { spawnTestApp } from './child-app.js';
 import { makeOrders } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
@@ -24,31 +25,18 @@ describe('KafkaStreams exactly-once: the only instance is killed (SIGKILL) again
     ]);
     const applicationId = uniqueName('eos-kill');
     const start = async (): Promise<ChildProcess> => {
-      const spawned = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'test/integration/runtime/exactly-once-app.ts'],
-        {
-          env: {
-            ...process.env,
-            INPUT: input,
-            OUTPUT: output,
-            APPLICATION_ID: applicationId,
-            // The same directory every time: a restart finds the killed process' store files (no checkpoint).
-            STATE_DIR: `/tmp/${applicationId}`,
-            KAFKA_BROKERS: endpoints().kafkaBrokers.join(','),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      let stdout = '';
-      spawned.stdout!.on('data', (chunk) => {
-        stdout += String(chunk);
+      const spawned = spawnTestApp('exactly-once-app.ts', {
+        input: input!,
+        output: output!,
+        applicationId,
+        // The same directory every time: a restart finds the killed process' store files (no checkpoint).
+        stateDir: `/tmp/${applicationId}`,
       });
-      await waitFor(() => stdout.includes('RUNNING'), {
+      await waitFor(() => spawned.output().includes('RUNNING'), {
         timeoutMs: 60_000,
         description: 'the child running',
       });
-      return spawned;
+      return spawned.child;
     };
 
     const orders = makeOrders(0, ORDERS);

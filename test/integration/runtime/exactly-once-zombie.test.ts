@@ -1,8 +1,9 @@
 import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { type ChildApp, spawnTestApp } from './child-app.js';
 import { makeOrders } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
@@ -21,32 +22,21 @@ describe('KafkaStreams exactly-once: a frozen instance comes back as a zombie', 
       { topic: uniqueName('zombie-totals'), partitions: 2 },
     ]);
     const applicationId = uniqueName('eos-zombie');
-    const start = async (name: string): Promise<{ child: ChildProcess; output: () => string }> => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'test/integration/runtime/exactly-once-app.ts'],
-        {
-          env: {
-            ...process.env,
-            INPUT: input,
-            OUTPUT: output,
-            APPLICATION_ID: applicationId,
-            STATE_DIR: `/tmp/${applicationId}/${name}`,
-            KAFKA_BROKERS: endpoints().kafkaBrokers.join(','),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      children.push(child);
-      let text = '';
-      child.stdout!.on('data', (chunk) => {
-        text += String(chunk);
+    const start = async (name: string): Promise<ChildApp> => {
+      const app = spawnTestApp('exactly-once-app.ts', {
+        input: input!,
+        output: output!,
+        applicationId,
+        stateDir: `/tmp/${applicationId}/${name}`,
+        // Its log too: the test looks there for how the zombie's tasks were closed.
+        captureStderr: true,
       });
-      child.stderr!.on('data', (chunk) => {
-        text += String(chunk);
+      children.push(app.child);
+      await waitFor(() => app.output().includes('RUNNING'), {
+        timeoutMs: 60_000,
+        description: `${name} running`,
       });
-      await waitFor(() => text.includes('RUNNING'), { timeoutMs: 60_000, description: `${name} running` });
-      return { child, output: () => text };
+      return app;
     };
 
     const orders = makeOrders(0, 3_000);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { spawnTestApp } from './child-app.js';
 import { makeOrders, type RegionTotal, regionTotalsTopology } from './region-totals.js';
 import { produceOrders } from './region-totals-checks.js';
 
@@ -24,22 +25,17 @@ describe('KafkaStreams: an instance is killed (SIGKILL)', () => {
     ]);
     const applicationId = uniqueName('kill');
     const brokers = endpoints().kafkaBrokers;
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/runtime/region-totals-app.ts'], {
-      env: {
-        ...process.env,
-        INPUT: input,
-        OUTPUT: output,
-        APPLICATION_ID: applicationId,
-        STATE_DIR: `/tmp/${applicationId}/child`,
-        KAFKA_BROKERS: brokers.join(','),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const app = spawnTestApp('region-totals-app.ts', {
+      input: input!,
+      output: output!,
+      applicationId,
+      stateDir: `/tmp/${applicationId}/child`,
     });
-    let stdout = '';
-    child.stdout!.on('data', (chunk) => {
-      stdout += String(chunk);
+    child = app.child;
+    await waitFor(() => app.output().includes('RUNNING'), {
+      timeoutMs: 60_000,
+      description: 'the child running',
     });
-    await waitFor(() => stdout.includes('RUNNING'), { timeoutMs: 60_000, description: 'the child running' });
 
     const survivor = new KafkaStreams(regionTotalsTopology(input!, output!), {
       applicationId,

@@ -7,12 +7,13 @@
  * the whole changelog, with one (numStandbyReplicas 1, its warm copy promoted) only a short tail.
  */
 import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { type ChildApp, spawnTestApp } from './child-app.js';
 import { makeOrders, STORE } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 
@@ -23,12 +24,9 @@ const ORDERS = 24_000;
 const REGIONS = 60;
 const AFTER_KILL = 2_000;
 
-/** A region-totals child process and what it printed. */
-interface App {
+/** A region-totals child process, named for the log, and what it printed. */
+interface App extends ChildApp {
   readonly name: string;
-  readonly child: ChildProcess;
-  /** The printed lines, in order. */
-  readonly lines: string[];
 }
 
 const lastTasks = (app: App): string[] => {
@@ -67,34 +65,15 @@ describe('KafkaStreams: one of two instances killed, with and without a standby 
     const applicationId = uniqueName(`standby-${standbys}`);
     stateDirs.push(`/tmp/${applicationId}`);
     const spawnApp = (name: string): App => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'test/integration/runtime/region-totals-app.ts'],
-        {
-          env: {
-            ...process.env,
-            INPUT: input,
-            OUTPUT: output,
-            APPLICATION_ID: applicationId,
-            STATE_DIR: `/tmp/${applicationId}/${name}`,
-            KAFKA_BROKERS: endpoints().kafkaBrokers.join(','),
-            PERSISTENT: '1',
-            GUARANTEE: 'exactly_once',
-            STANDBYS: String(standbys),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      children.push(child);
-      const app: App = { name, child, lines: [] };
-      let partial = '';
-      child.stdout!.on('data', (chunk) => {
-        const text = partial + String(chunk);
-        const lines = text.split('\n');
-        partial = lines.pop()!;
-        app.lines.push(...lines);
+      const app = spawnTestApp('region-totals-app.ts', {
+        input: input!,
+        output: output!,
+        applicationId,
+        stateDir: `/tmp/${applicationId}/${name}`,
+        env: { PERSISTENT: '1', GUARANTEE: 'exactly_once', STANDBYS: String(standbys) },
       });
-      return app;
+      children.push(app.child);
+      return { ...app, name };
     };
     const split = (apps: App[]) => {
       const owned = apps.flatMap(lastTasks);
