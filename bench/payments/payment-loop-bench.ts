@@ -22,6 +22,7 @@ import type { PaymentRequest } from '../../processors/topology/payment-request.j
 import { PaymentWorker } from '../../processors/topology/payment-worker.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
 import { acquireStack } from '../../stack/stack.js';
+import { paymentRequests } from './payment-requests.js';
 
 const PARTITIONS = 12;
 const PROPERTIES = 48;
@@ -58,40 +59,18 @@ class CountingPublisher implements EventPublisher {
   }
 }
 
-const money = (amount: string) => ({ amount, currency: 'EUR' });
-
 /** Authorise 100.00, capture 60.00, refund 40.00: three requests that only succeed in this order. */
 function requestsOf(run: string, reservation: number): PaymentRequest[] {
-  const confirmationNumber = `${run}-${reservation}`;
-  const authorizeId = `${confirmationNumber}:authorize`;
-  const common = {
-    paymentId: `pay-${confirmationNumber}`,
-    confirmationNumber,
+  return paymentRequests({
+    confirmationNumber: `${run}-${reservation}`,
     propertyId: `PROP-${reservation % PROPERTIES}`,
-    occurredAt: 1,
-  };
-  const later = {
-    ...common,
-    authorizationCode: `auth_${authorizeId}`,
-    gatewayReference: `auth_${authorizeId}`,
-  };
-  return [
-    {
-      ...common,
-      type: 'AUTHORIZE',
-      requestId: authorizeId,
-      amount: money('100.00'),
-      paymentToken: 'tok_bench_4242',
-    },
-    { ...later, type: 'CAPTURE', requestId: `${confirmationNumber}:capture`, amount: money('60.00') },
-    {
-      ...later,
-      type: 'REFUND',
-      requestId: `${confirmationNumber}:refund`,
-      amount: money('40.00'),
-      cancellationFee: money('0.00'),
-    },
-  ];
+    paymentToken: 'tok_bench_4242',
+    authorize: '100.00',
+    steps: [
+      { type: 'CAPTURE', name: 'capture', amount: '60.00' },
+      { type: 'REFUND', name: 'refund', amount: '40.00' },
+    ],
+  });
 }
 
 interface Measurement {

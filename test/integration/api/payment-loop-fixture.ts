@@ -9,6 +9,7 @@ import type { EventPublisher } from '../../../api/kafka/event-publisher.js';
 import { KafkaEventPublisher } from '../../../api/kafka/kafka-event-publisher.js';
 import { PAYMENT_REQUESTS, topicNamer } from '../../../api/kafka/topics.js';
 import { PaymentWorkerLoop } from '../../../api/payments/payment-worker-loop.js';
+import { paymentRequests } from '../../../bench/payments/payment-requests.js';
 import type {
   AuthorizeRequest,
   AuthorizeResult,
@@ -78,7 +79,8 @@ export class InFlightProbe implements PaymentGateway {
   }
 }
 
-export const money = (amount: string) => ({ amount, currency: 'EUR' });
+// Re-exported for the test, which builds a request with a malformed amount.
+export { money } from '../../../bench/payments/payment-requests.js';
 
 /**
  * Five requests for reservation number `reservation` that only succeed in order: the captures and
@@ -86,41 +88,18 @@ export const money = (amount: string) => ({ amount, currency: 'EUR' });
  * amounts add up to exactly the authorised 100.00.
  */
 export function requestsOf(reservation: number): PaymentRequest[] {
-  const confirmationNumber = `CNF-${String(reservation).padStart(4, '0')}`;
-  const propertyId = `PROP-${reservation % PROPERTIES}`;
-  const paymentId = `pay-${confirmationNumber}`;
-  const authorizeId = `${confirmationNumber}:authorize`;
-  const common = { paymentId, confirmationNumber, propertyId, occurredAt: 1 };
-  const later = {
-    ...common,
-    authorizationCode: `auth_${authorizeId}`,
-    gatewayReference: `auth_${authorizeId}`,
-  };
-  return [
-    {
-      ...common,
-      type: 'AUTHORIZE',
-      requestId: authorizeId,
-      amount: money('100.00'),
-      paymentToken: 'tok_test_4242',
-    },
-    { ...later, type: 'CAPTURE', requestId: `${confirmationNumber}:capture-1`, amount: money('30.00') },
-    {
-      ...later,
-      type: 'REFUND',
-      requestId: `${confirmationNumber}:refund-1`,
-      amount: money('20.00'),
-      cancellationFee: money('0.00'),
-    },
-    { ...later, type: 'CAPTURE', requestId: `${confirmationNumber}:capture-2`, amount: money('40.00') },
-    {
-      ...later,
-      type: 'REFUND',
-      requestId: `${confirmationNumber}:refund-2`,
-      amount: money('10.00'),
-      cancellationFee: money('0.00'),
-    },
-  ];
+  return paymentRequests({
+    confirmationNumber: `CNF-${String(reservation).padStart(4, '0')}`,
+    propertyId: `PROP-${reservation % PROPERTIES}`,
+    paymentToken: 'tok_test_4242',
+    authorize: '100.00',
+    steps: [
+      { type: 'CAPTURE', name: 'capture-1', amount: '30.00' },
+      { type: 'REFUND', name: 'refund-1', amount: '20.00' },
+      { type: 'CAPTURE', name: 'capture-2', amount: '40.00' },
+      { type: 'REFUND', name: 'refund-2', amount: '10.00' },
+    ],
+  });
 }
 
 /** The event ids the answers of `requests` carry. */
