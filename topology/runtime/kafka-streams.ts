@@ -15,7 +15,7 @@ import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { joinBriefly } from './brief-member.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
-import { deadLetterTopicOf } from './error-handlers.js';
+import { deadLetterTopicSpec } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { StreamThread } from './stream-thread.js';
@@ -306,13 +306,14 @@ export class KafkaStreams {
       for (const sub of plan.subtopologies)
         for (const t of sub.sinkTopics) if (!internal.has(t)) topics.add(t);
     }
-    return [...topics]
-      .filter((topic) => layout.partitionCounts.has(topic))
-      .map((topic) => ({
-        name: deadLetterTopicOf(topic),
-        partitions: layout.partitionCounts.get(topic)!,
-        replicationFactor: this.#config.replicationFactor,
-      }));
+    return (
+      [...topics]
+        .filter((topic) => layout.partitionCounts.has(topic))
+        // Created with the source's partition count when missing; an existing one may have any count.
+        .map((topic) =>
+          deadLetterTopicSpec(topic, layout.partitionCounts.get(topic)!, this.#config.replicationFactor),
+        )
+    );
   }
 
   async #startThread(): Promise<void> {
