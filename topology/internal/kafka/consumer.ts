@@ -259,7 +259,16 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
           throw translateGroupError(error, 'STRM_ERR_KAFKA_COMMIT', 'Heartbeat');
         }
       },
-      resolveOffset: (offset) => payload.resolveOffset(String(offset)),
+      resolveOffset: (offset) => {
+        try {
+          payload.resolveOffset(String(offset));
+        } catch (error) {
+          // kafkajs throws a TypeError when a rebalance took the partition away while the batch ran
+          // (its offsets table no longer has the topic), and would then crash the consumer. The
+          // partition's new owner starts from the committed offset: nothing to resolve here.
+          if (!(error instanceof TypeError)) throw error;
+        }
+      },
       isRunning: () => payload.isRunning(),
     };
   }
