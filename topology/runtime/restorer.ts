@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ChangelogRecord, StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { type ReadRange, readToEnd } from '../internal/kafka/changelog-reader.js';
+import type { RecordBatch } from '../internal/kafka/consumer.js';
 import type { ActiveTask } from './active-task.js';
 
 /** What a restoration did. */
@@ -32,7 +33,7 @@ export async function restoreTasks(
    * Awaited before a batch of a store's changelog is applied: a look-ahead of its value serde, so that
    * values written with a schema id the serde has not seen yet can be read back from the store.
    */
-  prepareValues?: (storeName: string, topic: string, values: ReadonlyArray<Buffer | null>) => Promise<void>,
+  prepareValues?: PrepareStoreValues,
 ): Promise<RestoreResult> {
   const stores = new Map<string, { task: ActiveTask; storeName: string; store: StateStore }>();
   const ranges: Array<Omit<ReadRange, 'endOffset'>> = [];
@@ -61,24 +62,7 @@ export async function restoreTasks(
       partitions: withEnds,
       onBatch: async (batch) => {
         const { store, storeName } = stores.get(key(batch.topic, batch.partition))!;
-        if (prepareValues !== undefined)
-          await prepareValues(
-            storeName,
-            batch.topic,
-            batch.records.map((record) => record.value),
-          );
-        const records: ChangelogRecord[] = [];
-        for (const record of batch.records) {
-          if (record.key === null) continue; // not written by a store: nothing to restore
-          records.push({
-            key: record.key,
-            value: record.value,
-            offset: record.offset,
-            timestamp: record.timestamp,
-          });
-        }
-        store.restoreBatch(records);
-        restored += records.length;
+        restored += await applyChangelogBatch(batch, store, storeName, prepareValues);
       },
     });
   } finally {
@@ -100,6 +84,42 @@ export async function restoreTasks(
   const result = { partitions: ranges.length, records: restored, durationMs: Date.now() - started };
   logger.info(result, 'stores restored');
   return result;
+}
+
+/** Looks ahead the store's value serde over a batch (see {@link restoreTasks}' `prepareValues`). */
+export type PrepareStoreValues = (
+  storeName: string,
+  topic: string,
+  values: ReadonlyArray<Buffer | null>,
+) => Promise<void>;
+
+/**
+ * Writes one changelog batch into `store` (restoration and standbys alike): the value serde looks ahead
+ * first, records without a key (not written by a store) are skipped. Returns how many were applied.
+ */
+export async function applyChangelogBatch(
+  batch: RecordBatch,
+  store: StateStore,
+  storeName: string,
+  prepareValues: PrepareStoreValues | undefined,
+): Promise<number> {
+  await prepareValues?.(
+    storeName,
+    batch.topic,
+    batch.records.map((record) => record.value),
+  );
+  const records: ChangelogRecord[] = [];
+  for (const record of batch.records) {
+    if (record.key === null) continue;
+    records.push({
+      key: record.key,
+      value: record.value,
+      offset: record.offset,
+      timestamp: record.timestamp,
+    });
+  }
+  store.restoreBatch(records);
+  return records.length;
 }
 
 /**

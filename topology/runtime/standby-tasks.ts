@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
-import type { ChangelogRecord, StateStore } from '../../state/store.js';
+import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
   ChangelogFollower,
@@ -37,6 +37,7 @@ import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
+import { applyChangelogBatch, type PrepareStoreValues } from './restorer.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
 
 /** What the standbys of an instance need from its {@link KafkaStreams}. */
@@ -48,11 +49,7 @@ export interface StandbyContext {
   readonly logger: Logger;
   readonly events: StreamsEventEmitter;
   /** Look-ahead of a store's value serde before a batch is applied (as `restoreTasks`' `prepareValues`). */
-  readonly prepareValues?: (
-    storeName: string,
-    topic: string,
-    values: ReadonlyArray<Buffer | null>,
-  ) => Promise<void>;
+  readonly prepareValues?: PrepareStoreValues;
   /** How often checkpoints are written, ms. Default 10,000. */
   readonly checkpointIntervalMs?: number;
   /** How often the changelog ends are read for {@link StandbyTasks.lags}, ms. Default 2,000. */
@@ -311,23 +308,8 @@ export class StandbyTasks {
     const target = this.#byPartition.get(key(batch.topic, batch.partition));
     if (target === undefined) return; // fetched before its task was closed
     const { task, store } = target;
-    await this.#ctx.prepareValues?.(
-      store.name,
-      batch.topic,
-      batch.records.map((record) => record.value),
-    );
-    const records: ChangelogRecord[] = [];
-    for (const record of batch.records) {
-      if (record.key === null) continue; // not written by a store: nothing to apply
-      records.push({
-        key: record.key,
-        value: record.value,
-        offset: record.offset,
-        timestamp: record.timestamp,
-      });
-    }
-    store.store.restoreBatch(records);
-    this.#applied.set(task.spec.id, this.appliedRecords(task.spec.id) + records.length);
+    const applied = await applyChangelogBatch(batch, store.store, store.name, this.#ctx.prepareValues);
+    this.#applied.set(task.spec.id, this.appliedRecords(task.spec.id) + applied);
   }
 
   /**
