@@ -23,6 +23,26 @@ export function kafka(config: Partial<KafkaConfig> = {}): Kafka {
   });
 }
 
+/**
+ * Retries `fn` while the broker answers with a transient error (a new partition without a serving leader
+ * yet, a leader moving: kafkajs marks them `retriable`) for up to `timeoutMs`. On a busy machine a topic
+ * created a moment ago can refuse ListOffsets for seconds after kafkajs gave up.
+ */
+async function whileTransient<T>(fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await fn();
+    } catch (error) {
+      const transient =
+        (error as { retriable?: boolean }).retriable === true ||
+        (error as { name?: string }).name === 'KafkaJSNumberOfRetriesExceeded';
+      if (!transient || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** A topic to create; `partitions` defaults to 1, the replication factor to the broker's default. */
 export interface TopicSpec {
   readonly topic: string;
@@ -47,15 +67,18 @@ export async function createTopics(
   const admin = kafka({ clientId: 'test-admin', ...brokersOverride(options.brokers) }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: specs.map((spec) => ({
-        topic: spec.topic,
-        numPartitions: spec.partitions ?? 1,
-        replicationFactor: spec.replicationFactor ?? -1,
-        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    // Topics created by an earlier attempt are reported as existing, not as an error.
+    await whileTransient(() =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: specs.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.partitions ?? 1,
+          replicationFactor: spec.replicationFactor ?? -1,
+          configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      }),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -99,7 +122,7 @@ export async function readAll(topic: string, options: ReadAllOptions = {}): Prom
   const admin = client.admin();
   await admin.connect();
   // kafkajs' admin lists offsets with isolation read_committed: `high` is the last stable offset.
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const ends = await whileTransient(() => admin.fetchTopicOffsets(topic)).finally(() => admin.disconnect());
   const pending = new Map<number, bigint>();
   for (const end of ends) {
     if (BigInt(end.high) > BigInt(end.low)) pending.set(end.partition, BigInt(end.high) - 1n);
