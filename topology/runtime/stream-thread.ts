@@ -415,6 +415,8 @@ export class StreamThread {
     const { layout, events, logger } = this.#ctx;
     clearInterval(this.#probeTimer);
     const wanted = new Map<string, TaskSpec>();
+    // Created here but not running yet: closed again if a later step fails (their producers and stores).
+    const created: ActiveTask[] = [];
     for (const { topic, partition } of partitions) {
       const spec = layout.taskOf(topic, partition);
       if (spec !== undefined) wanted.set(spec.id, spec);
@@ -445,7 +447,6 @@ export class StreamThread {
       // Standbys first, in one go (one follower restart): promoted ones close their stores with a
       // checkpoint, so their actives restore only the tail; new ones may open directories just closed.
       await this.#updateStandbys(standby, wanted);
-      const created: ActiveTask[] = [];
       for (const spec of wanted.values()) {
         if (this.#tasks.has(spec.id)) continue;
         this.#diskOffsets.delete(spec.id);
@@ -467,6 +468,7 @@ export class StreamThread {
         events.emit('taskCreated', task.id);
       }
     } catch (error) {
+      for (const task of created) if (!this.#tasks.has(task.id)) await this.#closeTask(task, false);
       this.#fail(error as Error);
       return;
     }
@@ -756,6 +758,7 @@ export class StreamThread {
       }),
     );
     const committed: ActiveTask[] = [];
+    const failed: Array<{ spec: TaskSpec; error: Error }> = [];
     let fenced = false;
     for (const [index, outcome] of outcomes.entries()) {
       const task = tasks[index]!;
@@ -775,10 +778,10 @@ export class StreamThread {
           'task migrated: its producer was fenced (another instance took its transactional id); closed without committing',
         );
         fenced = true;
-      } else if (this.#failed === undefined) {
-        await this.#reviveTask(task.spec, error);
-      }
+      } else failed.push({ spec: task.spec, error });
     }
+    // Every failed task is closed before any is revived: a revival that gives up (throws) leaves none open.
+    for (const { spec, error } of failed) if (this.#failed === undefined) await this.#reviveTask(spec, error);
     if (committed.length > 0) {
       this.#ctx.events.emit('commit', {
         durationMs: performance.now() - started,
@@ -825,14 +828,14 @@ export class StreamThread {
         if (restored.partitions > 0)
           this.#ctx.events.emit('restoreCompleted', { taskIds: [task.id], ...restored });
         await this.#startFromCommitted([task]);
+        for (const topic of spec.sourceTopics)
+          this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
       } catch (error) {
         // The cluster may still be unreachable (a broker restarting): that counts as one more attempt.
         if (task !== undefined) await this.#closeTask(task, false);
         cause = error as Error;
         continue;
       }
-      for (const topic of spec.sourceTopics)
-        this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
       task.engine.initProcessors();
       this.#tasks.set(task.id, task);
       this.#ctx.events.emit('taskCreated', task.id);

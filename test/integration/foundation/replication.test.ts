@@ -60,8 +60,13 @@ describe('Three-broker Kafka cluster', () => {
       expect(after.leader).not.toBe(before.leader);
 
       await cluster.startNode(before.leader);
+      // One metadata answer for both the wait and the check: two calls may reach two brokers, and a
+      // broker that has not heard of the new ISR yet answered [1, 2] right after another said [1, 2, 3].
       const rejoined = await waitFor(
-        async () => ((await leaderOf()).isr.length === 3 ? await leaderOf() : undefined),
+        async () => {
+          const partition = await leaderOf();
+          return partition.isr.length === 3 ? partition : undefined;
+        },
         { timeoutMs: 90_000, description: 'the restarted broker back in sync' },
       );
       expect(rejoined.isr).toContain(before.leader);
