@@ -1,5 +1,7 @@
 /** Turning the runtime's outgoing records into kafkajs messages, shared by both producers. */
 import type { Message } from 'kafkajs';
+import { KafkaFacadeError } from './errors.js';
+import type { SendFailure } from './producer.js';
 import type { OutgoingRecord } from './types.js';
 
 /** The kafkajs message for a record; headers whose value is `undefined` are left out. */
@@ -25,4 +27,33 @@ export function recordBytes(record: OutgoingRecord): number {
     }
   }
   return size;
+}
+
+/**
+ * Splits off the records over `maxRecordBytes` (the broker would refuse them, and in a transaction the whole
+ * transaction with them) as `STRM_ERR_KAFKA_RECORD_TOO_LARGE` failures. One pass; the common case, where
+ * every record fits, returns `records` itself without copying.
+ */
+export function refuseOversized(
+  records: ReadonlyArray<OutgoingRecord>,
+  maxRecordBytes: number,
+): { fits: ReadonlyArray<OutgoingRecord>; failures: SendFailure[] } {
+  const failures: SendFailure[] = [];
+  let fits: OutgoingRecord[] | undefined;
+  for (const [index, record] of records.entries()) {
+    const size = recordBytes(record);
+    if (size <= maxRecordBytes) {
+      fits?.push(record);
+      continue;
+    }
+    fits ??= records.slice(0, index);
+    failures.push({
+      record,
+      error: new KafkaFacadeError(
+        'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
+        `A record for topic ${record.topic} has ${size} bytes, more than the ${maxRecordBytes} the broker accepts; make it smaller or raise the topic's max.message.bytes (and maxRecordBytes).`,
+      ),
+    });
+  }
+  return { fits: fits ?? records, failures };
 }

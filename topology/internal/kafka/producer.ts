@@ -9,7 +9,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import { isRetriableKafkaError, isTransientBrokerError, KafkaFacadeError } from './errors.js';
-import { recordBytes, toMessage } from './outgoing-message.js';
+import { refuseOversized, toMessage } from './outgoing-message.js';
 import type { OutgoingRecord } from './types.js';
 
 /** Producer settings; the defaults are the ones measured best on kafkajs 2.2.4 (see DESIGN.md). */
@@ -132,22 +132,7 @@ export class RecordProducer {
   }
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
-    const failures: SendFailure[] = [];
-    let records = all;
-    if (all.some((record) => recordBytes(record) > this.#maxRecordBytes)) {
-      records = all.filter((record) => {
-        const size = recordBytes(record);
-        if (size <= this.#maxRecordBytes) return true;
-        failures.push({
-          record,
-          error: new KafkaFacadeError(
-            'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
-            `A record for topic ${record.topic} has ${size} bytes, more than the ${this.#maxRecordBytes} the broker accepts; make it smaller or raise the topic's max.message.bytes (and maxRecordBytes).`,
-          ),
-        });
-        return false;
-      });
-    }
+    const { fits: records, failures } = refuseOversized(all, this.#maxRecordBytes);
     for (let start = 0; start < records.length; start += this.#chunkSize) {
       const chunk = records.slice(start, start + this.#chunkSize);
       try {

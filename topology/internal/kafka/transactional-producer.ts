@@ -20,7 +20,7 @@ import {
 } from 'kafkajs';
 import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import { isTransientBrokerError, KafkaFacadeError, kafkaErrorType } from './errors.js';
-import { recordBytes, toMessage } from './outgoing-message.js';
+import { refuseOversized, toMessage } from './outgoing-message.js';
 import type { SendFailure } from './producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
 
@@ -186,19 +186,7 @@ export class TransactionalProducer {
   }
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
-    const failures: SendFailure[] = [];
-    const records = all.filter((record) => {
-      const size = recordBytes(record);
-      if (size <= this.#maxRecordBytes) return true;
-      failures.push({
-        record,
-        error: new KafkaFacadeError(
-          'STRM_ERR_KAFKA_RECORD_TOO_LARGE',
-          `A record for topic ${record.topic} has ${size} bytes, more than the ${this.#maxRecordBytes} the broker accepts; make it smaller or raise the topic's max.message.bytes (and maxRecordBytes).`,
-        ),
-      });
-      return false;
-    });
+    const { fits: records, failures } = refuseOversized(all, this.#maxRecordBytes);
     for (let start = 0; start < records.length; start += this.#chunkSize) {
       const chunk = records.slice(start, start + this.#chunkSize);
       try {
