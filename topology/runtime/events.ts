@@ -79,6 +79,13 @@ export interface StreamsEvents {
   recordSkipped: [
     event: { readonly taskId: string; readonly reason: 'deserialization' | 'processing' | 'production' },
   ];
+  /**
+   * The stream thread failed on a passing cluster error (`error.retriable`: a broker down, leaders or the
+   * group coordinator moving) and is being replaced without the uncaught-exception handler; the new thread
+   * goes on from the last commit. `attempt` counts such recoveries in the last ten minutes (at most five;
+   * then the handler decides, through an `error` event).
+   */
+  threadRecovered: [event: { readonly error: Error; readonly attempt: number }];
   /** An error reached the uncaught-exception handler. */
   error: [error: Error];
 }

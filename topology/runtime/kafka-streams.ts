@@ -26,6 +26,16 @@ import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 /** How long `REPLACE_THREAD` keeps trying to start a new thread while the cluster cannot be reached. */
 const REPLACE_THREAD_RETRY_MS = 120_000;
 
+/**
+ * A thread that fails on a passing cluster error (a broker down, leaders or the group coordinator moving:
+ * the error is `retriable`) is replaced without asking the uncaught-exception handler, at most this many
+ * times within {@link RECOVERY_WINDOW_MS}; past that the handler decides. The Java clients of Kafka Streams
+ * ride out such outages inside the client (blocking and retrying for minutes); kafkajs gives up after its
+ * retries (seconds), so the runtime does the riding out a level higher.
+ */
+const MAX_RECOVERIES = 5;
+const RECOVERY_WINDOW_MS = 10 * 60_000;
+
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
 
@@ -52,6 +62,8 @@ export class KafkaStreams {
   #thread: StreamThread | undefined;
   #threadCount = 0;
   #closing: Promise<void> | undefined;
+  /** When threads failed on a passing cluster error and were replaced without the handler. */
+  #recoveries: number[] = [];
   #signalCleanup: (() => void) | undefined;
 
   /** Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}); connects nothing yet. */
@@ -341,6 +353,17 @@ export class KafkaStreams {
   }
 
   async #onUncaught(thread: StreamThread, error: Error): Promise<void> {
+    if (this.#closing === undefined && this.#mayRecover(error)) {
+      this.#logger.warn(
+        { err: error, recovery: this.#recoveries.length },
+        'the stream thread failed on a passing cluster error: replacing it, from the last commit',
+      );
+      this.events.emit('threadRecovered', { error, attempt: this.#recoveries.length });
+      await thread.stop(false);
+      if (this.#closing !== undefined) return;
+      if (this.#state === 'RUNNING') this.#setState('REBALANCING');
+      if (await this.#replaceThread()) return;
+    }
     this.events.emit('error', error);
     let decision: ReturnType<ResolvedStreamsConfig['uncaughtExceptionHandler']>;
     try {
@@ -365,6 +388,16 @@ export class KafkaStreams {
     }
     this.#thread = undefined;
     if (this.#state !== 'ERROR' && this.#closing === undefined) this.#setState('ERROR');
+  }
+
+  /** Whether a failed thread is replaced without the handler (see {@link MAX_RECOVERIES}); counts it if so. */
+  #mayRecover(error: Error): boolean {
+    if ((error as { retriable?: boolean }).retriable !== true) return false;
+    const now = Date.now();
+    this.#recoveries = this.#recoveries.filter((at) => now - at < RECOVERY_WINDOW_MS);
+    if (this.#recoveries.length >= MAX_RECOVERIES) return false;
+    this.#recoveries.push(now);
+    return true;
   }
 
   /**

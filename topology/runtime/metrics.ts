@@ -26,9 +26,21 @@ const STATES: ReadonlyArray<StreamsState> = [
   'ERROR',
 ];
 
-/** Metric objects are registered once per registry and shared by every instance in the process. */
-function metric<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+/**
+ * Builds the metrics of one registry. A metric is registered once per registry and shared by every
+ * instance in the process (each instance's series differ by `application_id`).
+ */
+function metricsOf(registry: Registry) {
+  const registers = [registry];
+  const existing = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
+  return {
+    counter: (name: string, help: string, labelNames: string[]) =>
+      existing<Counter>(name) ?? new Counter({ name, help, labelNames, registers }),
+    gauge: (name: string, help: string, labelNames: string[]) =>
+      existing<Gauge>(name) ?? new Gauge({ name, help, labelNames, registers }),
+    histogram: (name: string, help: string, labelNames: string[], buckets: number[]) =>
+      existing<Histogram>(name) ?? new Histogram({ name, help, labelNames, buckets, registers }),
+  };
 }
 
 /** Subscribes metrics to `streams`' events; returns a function that unsubscribes them. */
@@ -36,166 +48,89 @@ export function registerStreamsMetrics(
   streams: MeteredStreams,
   options: { registry?: Registry } = {},
 ): () => void {
-  const registry = options.registry ?? defaultRegistry;
-  const registers = [registry];
+  const { counter, gauge, histogram } = metricsOf(options.registry ?? defaultRegistry);
   const app = streams.applicationId;
-  const consumed = metric(
-    registry,
+  const perTask = ['application_id', 'task_id'];
+  const perApp = ['application_id'];
+  const consumed = counter(
     'tstreams_records_consumed_total',
-    () =>
-      new Counter({
-        name: 'tstreams_records_consumed_total',
-        help: 'Records read from input partitions, per task.',
-        labelNames: ['application_id', 'task_id'],
-        registers,
-      }),
+    'Records read from input partitions, per task.',
+    perTask,
   );
-  const processed = metric(
-    registry,
+  const processed = counter(
     'tstreams_records_processed_total',
-    () =>
-      new Counter({
-        name: 'tstreams_records_processed_total',
-        help: 'Records that went through the topology, per task.',
-        labelNames: ['application_id', 'task_id'],
-        registers,
-      }),
+    'Records that went through the topology, per task.',
+    perTask,
   );
-  const produced = metric(
-    registry,
+  const produced = counter(
     'tstreams_records_produced_total',
-    () =>
-      new Counter({
-        name: 'tstreams_records_produced_total',
-        help: 'Output records acknowledged by the brokers, per task.',
-        labelNames: ['application_id', 'task_id'],
-        registers,
-      }),
+    'Output records acknowledged by the brokers, per task.',
+    perTask,
   );
-  const skipped = metric(
-    registry,
+  const skipped = counter(
     'tstreams_records_skipped_total',
-    () =>
-      new Counter({
-        name: 'tstreams_records_skipped_total',
-        help: 'Records dropped by a log-and-continue handler.',
-        labelNames: ['application_id', 'reason'],
-        registers,
-      }),
+    'Records dropped by a log-and-continue handler.',
+    ['application_id', 'reason'],
   );
-  const deadLettered = metric(
-    registry,
+  const deadLettered = counter(
     'tstreams_dead_letter_records_total',
-    () =>
-      new Counter({
-        name: 'tstreams_dead_letter_records_total',
-        help: 'Records written to a dead-letter topic.',
-        labelNames: ['application_id', 'topic', 'reason'],
-        registers,
-      }),
+    'Records written to a dead-letter topic.',
+    ['application_id', 'topic', 'reason'],
   );
-  const batchSeconds = metric(
-    registry,
+  const batchSeconds = histogram(
     'tstreams_batch_process_seconds',
-    () =>
-      new Histogram({
-        name: 'tstreams_batch_process_seconds',
-        help: 'Time to run one fetched batch through the topology.',
-        labelNames: ['application_id'],
-        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-        registers,
-      }),
+    'Time to run one fetched batch through the topology.',
+    perApp,
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
-  const recordSeconds = metric(
-    registry,
+  const recordSeconds = histogram(
     'tstreams_record_process_seconds',
-    () =>
-      new Histogram({
-        name: 'tstreams_record_process_seconds',
-        help: 'Mean time per record in the topology, observed once per batch.',
-        labelNames: ['application_id'],
-        buckets: [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01],
-        registers,
-      }),
+    'Mean time per record in the topology, observed once per batch.',
+    perApp,
+    [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01],
   );
-  const commitSeconds = metric(
-    registry,
+  const commitSeconds = histogram(
     'tstreams_commit_seconds',
-    () =>
-      new Histogram({
-        name: 'tstreams_commit_seconds',
-        help: 'Time to flush stores and outputs and commit offsets.',
-        labelNames: ['application_id', 'reason'],
-        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-        registers,
-      }),
+    'Time to flush stores and outputs and commit offsets.',
+    ['application_id', 'reason'],
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   );
-  const lag = metric(
-    registry,
+  const lag = gauge(
     'tstreams_consumer_lag_records',
-    () =>
-      new Gauge({
-        name: 'tstreams_consumer_lag_records',
-        help: 'Records behind the end of an input partition, after the last batch.',
-        labelNames: ['application_id', 'topic', 'partition'],
-        registers,
-      }),
+    'Records behind the end of an input partition, after the last batch.',
+    ['application_id', 'topic', 'partition'],
   );
-  const rebalances = metric(
-    registry,
-    'tstreams_rebalances_total',
-    () =>
-      new Counter({
-        name: 'tstreams_rebalances_total',
-        help: 'Completed rebalances.',
-        labelNames: ['application_id'],
-        registers,
-      }),
-  );
-  const restoredRecords = metric(
-    registry,
+  const rebalances = counter('tstreams_rebalances_total', 'Completed rebalances.', perApp);
+  const restoredRecords = counter(
     'tstreams_restored_records_total',
-    () =>
-      new Counter({
-        name: 'tstreams_restored_records_total',
-        help: 'Changelog records applied to stores while restoring.',
-        labelNames: ['application_id'],
-        registers,
-      }),
+    'Changelog records applied to stores while restoring.',
+    perApp,
   );
-  const restoreSeconds = metric(
-    registry,
+  const restoreSeconds = histogram(
     'tstreams_restore_seconds',
-    () =>
-      new Histogram({
-        name: 'tstreams_restore_seconds',
-        help: 'Time to restore the stores of newly assigned tasks.',
-        labelNames: ['application_id'],
-        buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
-        registers,
-      }),
+    'Time to restore the stores of newly assigned tasks.',
+    perApp,
+    [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
   );
-  const activeTasks = metric(
-    registry,
-    'tstreams_active_tasks',
-    () =>
-      new Gauge({
-        name: 'tstreams_active_tasks',
-        help: 'Tasks this instance runs.',
-        labelNames: ['application_id'],
-        registers,
-      }),
+  const activeTasks = gauge('tstreams_active_tasks', 'Tasks this instance runs.', perApp);
+  const state = gauge('tstreams_state', '1 for the current lifecycle state of the instance.', [
+    'application_id',
+    'state',
+  ]);
+  const taskRevivals = counter(
+    'tstreams_task_revivals_total',
+    'Exactly-once tasks revived in place after a failed (not fenced) transaction.',
+    perApp,
   );
-  const state = metric(
-    registry,
-    'tstreams_state',
-    () =>
-      new Gauge({
-        name: 'tstreams_state',
-        help: '1 for the current lifecycle state of the instance.',
-        labelNames: ['application_id', 'state'],
-        registers,
-      }),
+  const threadRecoveries = counter(
+    'tstreams_thread_recoveries_total',
+    'Stream threads replaced after a passing cluster error, without the uncaught-exception handler.',
+    perApp,
+  );
+  const threadFailures = counter(
+    'tstreams_thread_failures_total',
+    'Errors that reached the uncaught-exception handler.',
+    perApp,
   );
 
   const handlers: { [E in keyof StreamsEvents]?: (...args: StreamsEvents[E]) => void } = {
@@ -221,6 +156,9 @@ export function registerStreamsMetrics(
       restoredRecords.inc({ application_id: app }, event.records);
       restoreSeconds.observe({ application_id: app }, event.durationMs / 1000);
     },
+    taskRevived: () => taskRevivals.inc({ application_id: app }),
+    threadRecovered: () => threadRecoveries.inc({ application_id: app }),
+    error: () => threadFailures.inc({ application_id: app }),
     stateChange: (next) => {
       for (const s of STATES) state.set({ application_id: app, state: s }, s === next ? 1 : 0);
     },

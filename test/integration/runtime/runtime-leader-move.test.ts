@@ -56,6 +56,11 @@ describe('KafkaStreams while a partition leader moves', () => {
     });
     const errors: unknown[] = [];
     streams.events.on('error', (event) => errors.push(event));
+    // A thread that failed on the move and was replaced (allowed: the runtime rides the move out).
+    const recoveries: string[] = [];
+    streams.events.on('threadRecovered', ({ error }) => recoveries.push(error.message));
+    const states: string[] = [];
+    streams.events.on('stateChange', (next) => states.push(next));
     try {
       const before = makeOrders(0, 300);
       await produce(before);
@@ -110,15 +115,29 @@ describe('KafkaStreams while a partition leader moves', () => {
         }
         return highest;
       };
+      let highest = new Map<string, number>();
       await waitFor(
         async () => {
-          const highest = await highestCounts();
+          // A failed instance never gets there: say so at once rather than after the timeout.
+          if (errors.length > 0 || streams.state === 'ERROR') return true;
+          highest = await highestCounts();
           return [...expected].every(([region, count]) => (highest.get(region) ?? 0) >= count)
             ? true
             : undefined;
         },
         { timeoutMs: 180_000, description: 'every order counted, after the kill' },
-      );
+      ).catch((error: unknown) => {
+        // What the runtime went through, to tell a stuck member from a failed one.
+        const where = {
+          state: streams.state,
+          states,
+          recoveries,
+          highest: [...highest],
+          expected: [...expected],
+        };
+        throw new Error(`${(error as Error).message}; ${JSON.stringify(where)}`);
+      });
+      if (recoveries.length > 0) console.log(`leader move: thread recoveries ${JSON.stringify(recoveries)}`);
       expect(errors).toEqual([]);
       expect(streams.state).toBe('RUNNING');
     } finally {

@@ -29,6 +29,10 @@ describe('registerStreamsMetrics', () => {
     events.emit('rebalanceCompleted', { tasks: ['0_1', '1_1'], durationMs: 30 });
     events.emit('restoreCompleted', { taskIds: ['1_1'], partitions: 1, records: 42, durationMs: 80 });
     events.emit('stateChange', 'RUNNING', 'REBALANCING');
+    events.emit('taskRevived', { taskId: '0_1', attempt: 1, error: new Error('transaction timed out') });
+    events.emit('threadRecovered', { error: new Error('broker down'), attempt: 1 });
+    events.emit('threadRecovered', { error: new Error('broker down'), attempt: 2 });
+    events.emit('error', new Error('record too large'));
     const text = await registry.metrics();
     expect(text).toContain('tstreams_records_consumed_total{application_id="app",task_id="0_1"} 10');
     expect(text).toContain('tstreams_records_processed_total{application_id="app",task_id="0_1"} 9');
@@ -44,6 +48,9 @@ describe('registerStreamsMetrics', () => {
     expect(text).toContain('tstreams_restore_seconds_count{application_id="app"} 1');
     expect(text).toContain('tstreams_state{application_id="app",state="RUNNING"} 1');
     expect(text).toContain('tstreams_state{application_id="app",state="REBALANCING"} 0');
+    expect(text).toContain('tstreams_task_revivals_total{application_id="app"} 1');
+    expect(text).toContain('tstreams_thread_recoveries_total{application_id="app"} 2');
+    expect(text).toContain('tstreams_thread_failures_total{application_id="app"} 1');
 
     stop();
     events.emit('recordsProduced', { taskId: '0_1', count: 100 });
