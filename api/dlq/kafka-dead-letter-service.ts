@@ -11,8 +11,8 @@ import { avroSerde } from '../../schemas/avro-serde.js';
 import { DeadLetterSchema } from '../../schemas/generated/schemas.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import { DLQ_HEADERS } from '../../topology/dead-letter.js';
+import { readTopicToEnd, type TopicRecord } from '../../topology/runtime/index.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
-import { type ReadRecord, readTopic } from '../kafka/read-topic.js';
 import type { DeadLetterEntry, DeadLetterService, ReplayResult, ReplaySelection } from './dead-letters.js';
 
 /** A dead letter with what a replay needs. */
@@ -119,7 +119,8 @@ export class KafkaDeadLetterService implements DeadLetterService {
   }
 
   async #read(dlqTopic: string, limit: number): Promise<Decoded[]> {
-    const records = await readTopic(this.#kafka, dlqTopic, { limit });
+    // The runtime writes dead letters inside its transactions under exactly_once: aborted ones never count.
+    const records = await readTopicToEnd(this.#kafka, dlqTopic, { isolation: 'read_committed', limit });
     const context = { topic: dlqTopic, isKey: false } as const;
     const envelopes = records.filter((r) => header(r.headers, DLQ_HEADERS.sourceTopic) === undefined);
     if (envelopes.length > 0)
@@ -130,7 +131,7 @@ export class KafkaDeadLetterService implements DeadLetterService {
     return records.map((record) => this.#decode(dlqTopic, record));
   }
 
-  #decode(dlqTopic: string, record: ReadRecord): Decoded {
+  #decode(dlqTopic: string, record: TopicRecord): Decoded {
     const coordinates = {
       dlqTopic,
       partition: record.partition,

@@ -2,8 +2,8 @@
 // (see the runtime's patch), or tests would see records a transaction aborted.
 import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { readTopicToEnd } from '../../topology/runtime/read-topic-to-end.js';
 import { endpoints } from './endpoints.js';
-import { uniqueName } from './names.js';
 
 // kafkajs prints a notice about its default partitioner on every producer; tests do not need it.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -111,75 +111,19 @@ function brokersOverride(brokers: string[] | undefined): Partial<KafkaConfig> {
 
 /**
  * Reads every record of a topic from the beginning up to its end as of the call, in partition and offset
- * order, with a throw-away consumer group. The end is the last stable offset, so records of a transaction
- * still open at the call are not waited for, whatever the isolation level.
+ * order, with a throw-away consumer group: the library's `readTopicToEnd`, with the stack's brokers (or
+ * `brokers`) and the string timestamps the tests compare. The end is the last stable offset, so records
+ * of a transaction still open at the call are not waited for, whatever the isolation level. A topic that
+ * does not exist reads as `[]`; transient broker errors are retried for about 20 s.
  *
  * @example
  * const committed = await readAll(topic, { isolation: 'read_committed' });
  */
 export async function readAll(topic: string, options: ReadAllOptions = {}): Promise<ConsumedRecord[]> {
   const client = kafka({ clientId: 'test-read-all', ...brokersOverride(options.brokers) });
-  const admin = client.admin();
-  await admin.connect();
-  // kafkajs' admin lists offsets with isolation read_committed: `high` is the last stable offset.
-  const ends = await whileTransient(() => admin.fetchTopicOffsets(topic)).finally(() => admin.disconnect());
-  const pending = new Map<number, bigint>();
-  for (const end of ends) {
-    if (BigInt(end.high) > BigInt(end.low)) pending.set(end.partition, BigInt(end.high) - 1n);
-  }
-  if (pending.size === 0) return [];
-
-  const consumer = client.consumer({
-    groupId: uniqueName('test-read-all'),
-    readUncommitted: options.isolation !== 'read_committed',
-    allowAutoTopicCreation: false,
+  const records = await readTopicToEnd(client, topic, {
+    isolation: options.isolation ?? 'read_uncommitted',
+    timeoutMs: options.timeoutMs,
   });
-  const records: ConsumedRecord[] = [];
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  // Batch events also report batches made only of transaction markers or aborted records, which
-  // eachMessage never sees; that is how we know a partition was read to its end.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    const last = pending.get(payload.partition);
-    if (last !== undefined && payload.lastOffset !== null && BigInt(payload.lastOffset) >= last) {
-      pending.delete(payload.partition);
-      if (pending.size === 0) finish();
-    }
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        records.push({
-          partition,
-          offset: message.offset,
-          timestamp: message.timestamp,
-          key: message.key,
-          value: message.value,
-          headers: message.headers ?? {},
-        });
-      },
-    });
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `readAll(${topic}) did not reach the end of partitions ${[...pending.keys()]} in ${timeoutMs} ms`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-  }
-  return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  return records.map((record) => ({ ...record, timestamp: String(record.timestamp) }));
 }

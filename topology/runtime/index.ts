@@ -1,6 +1,7 @@
 /**
  * The runtime's public surface: run a topology on Kafka with {@link KafkaStreams}, observe it through its
- * typed events and Prometheus metrics, and handle errors with the documented handlers.
+ * typed events and Prometheus metrics, and handle errors with the documented handlers. Read a topic to its
+ * end with {@link readTopicToEnd} (operator tools, tests; not the hot path).
  */
 export type {
   DeserializationHandlerOption,
@@ -25,4 +26,5 @@ export type {
 export { KafkaStreams, type StateListener } from './kafka-streams.js';
 export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
 export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
+export { type ReadTopicToEndOptions, readTopicToEnd, type TopicRecord } from './read-topic-to-end.js';
 export type { StreamsState } from './streams-state.js';
