@@ -8,6 +8,7 @@ export { endpoints } from './endpoints.js';
 export {
   type ConsumedRecord,
   createTopics,
+  inputProducer,
   kafka,
   type ReadAllOptions,
   readAll,

@@ -1,7 +1,7 @@
 // Before kafkajs loads: read_committed readers here must drop aborted records as the Java client does
 // (see the runtime's patch), or tests would see records a transaction aborted.
 import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
-import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { type IHeaders, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import { readTopicToEnd } from '../../topology/runtime/read-topic-to-end.js';
 import { endpoints } from './endpoints.js';
 
@@ -21,6 +21,16 @@ export function kafka(config: Partial<KafkaConfig> = {}): Kafka {
     logLevel: logLevel.NOTHING,
     ...config,
   });
+}
+
+/**
+ * A producer for test input: idempotent, one request in flight. A plain kafkajs producer sends a whole
+ * request again when one partition of it answers with a retriable error (a topic created a moment ago),
+ * and partitions that had taken the records get them twice: measured 2 sends in 100 to a fresh topic,
+ * which made tests counting exact outputs fail. The broker drops such a resend from an idempotent producer.
+ */
+export function inputProducer(config: Partial<KafkaConfig> = {}): Producer {
+  return kafka(config).producer({ idempotent: true, maxInFlightRequests: 1 });
 }
 
 /**

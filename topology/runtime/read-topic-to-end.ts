@@ -171,8 +171,9 @@ async function consume(
         consumer.run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
-            // Records appended after the call (in a batch that also holds the end) are not read.
-            if (progress.isBeyondEnd(partition, message.offset) || records.length >= options.limit) return;
+            // Records appended after the call (in a batch that also holds the end) are not read, nor
+            // records read before (see `accept`).
+            if (records.length >= options.limit || !progress.accept(partition, message.offset)) return;
             records.push({
               partition,
               offset: message.offset,
@@ -225,10 +226,27 @@ export class ReadProgress {
     return this.#unread.size === 0;
   }
 
+  /** The highest offset handed out per partition. */
+  readonly #delivered = new Map<number, bigint>();
+
   /** True for a record past its partition's end (appended after the ends were listed). */
   isBeyondEnd(partition: number, offset: string): boolean {
     const last = this.#lastOffsets.get(partition);
     return last === undefined || BigInt(offset) > last;
+  }
+
+  /**
+   * Whether to keep a fetched record, and notes it: not past the end and not read before. A throw-away
+   * group that rebalances during the read (a coordinator moving) starts its partitions again from the
+   * beginning, and every record would otherwise be read twice.
+   */
+  accept(partition: number, offset: string): boolean {
+    if (this.isBeyondEnd(partition, offset)) return false;
+    const value = BigInt(offset);
+    const delivered = this.#delivered.get(partition);
+    if (delivered !== undefined && value <= delivered) return false;
+    this.#delivered.set(partition, value);
+    return true;
   }
 
   /** A fetched batch of `partition` was processed up to `lastOffset` (null for an empty batch). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
-import { kafka, readAll } from '../../support/index.js';
+import { inputProducer, readAll } from '../../support/index.js';
 import { startTestInstance, type TestInstance } from './api-instance.js';
 
 describe('dead-letter listing and replay through the API', () => {
@@ -17,7 +17,7 @@ describe('dead-letter listing and replay through the API', () => {
     source = `${t.prefix}reservation.created`;
     dlq = `${source}.dlq`;
     // Two records dead-lettered the way the streams runtime does it: original bytes, x-dlq-* headers.
-    const producer = kafka().producer();
+    const producer = inputProducer();
     await producer.connect();
     await producer.send({
       topic: dlq,

@@ -3,7 +3,7 @@ import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
 import type { TopicName } from '../../../schemas/generated/topics.js';
 import type { ReservationConfirmed, ReservationCreated } from '../../../schemas/generated/types.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
-import { endpoints, kafka, readAll, waitFor } from '../../support/index.js';
+import { endpoints, inputProducer, kafka, readAll, waitFor } from '../../support/index.js';
 import { startTestInstance, type TestInstance } from './api-instance.js';
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -199,7 +199,7 @@ describe('reservations API on the real stack', () => {
       paymentId: `PAY-${created.confirmationNumber}`,
       authorizationCode: 'AUTH-1',
     };
-    const producer = kafka().producer();
+    const producer = inputProducer();
     await producer.connect();
     const serde = serdes.value('reservation.confirmed');
     const topic = `${t.prefix}reservation.confirmed`;

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, endpoints, kafka, readAll, uniqueName } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, kafka, readAll, uniqueName } from '../../support/index.js';
 
 // Proves the broker is real: records travel through it, and its transactions commit and abort as
 // exactly-once processing will need them to.
@@ -93,7 +93,7 @@ describe('Kafka broker', () => {
       uniqueName('foundation-eos-in'),
       uniqueName('foundation-eos-out'),
     ]);
-    const seed = kafka().producer();
+    const seed = inputProducer();
     await seed.connect();
     await seed.send({ topic: input!, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
     await seed.disconnect();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readTopicToEnd } from '../../../topology/runtime/index.js';
-import { createTopics, kafka, uniqueName } from '../../support/index.js';
+import { createTopics, inputProducer, kafka, uniqueName } from '../../support/index.js';
 
 describe('readTopicToEnd on the real broker', () => {
   it('reads a topic that does not exist as empty', async () => {
@@ -64,7 +64,7 @@ describe('readTopicToEnd on the real broker', () => {
 
   it('names the partitions it did not read to their end when it times out', async () => {
     const [topic] = await createTopics([{ topic: uniqueName('read-to-end-timeout'), partitions: 2 }]);
-    const producer = kafka().producer();
+    const producer = inputProducer();
     await producer.connect();
     await producer.send({
       topic: topic!,

@@ -3,7 +3,7 @@
  * apart from the topology so that a child process can run the topology without loading vitest.
  */
 import { expect } from 'vitest';
-import { type ConsumedRecord, kafka } from '../../support/index.js';
+import { type ConsumedRecord, inputProducer } from '../../support/index.js';
 import type { Order, RegionTotal } from './region-totals.js';
 
 /** Produces orders keyed by order id (so they spread over the input partitions). */
@@ -11,7 +11,7 @@ export async function produceOrders(
   topic: string,
   orders: ReadonlyArray<{ id: string; order: Order }>,
 ): Promise<void> {
-  const producer = kafka({ clientId: 'test-orders' }).producer();
+  const producer = inputProducer({ clientId: 'test-orders' });
   await producer.connect();
   try {
     await producer.send({

@@ -4,7 +4,7 @@ import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 /** Readings in, the same readings out: enough for the source serde to fail on malformed JSON. */
 function passThrough(input: string, output: string): Topology {
@@ -26,7 +26,7 @@ describe('KafkaStreams: a dead-letter topic with fewer partitions than its sourc
       { topic: uniqueName('dlq-copies'), partitions: 3 },
     ]);
     await createTopics([{ topic: `${input}.dlq`, partitions: 1 }]);
-    const producer = kafka({ clientId: 'test-dlq-readings' }).producer();
+    const producer = inputProducer({ clientId: 'test-dlq-readings' });
     await producer.connect();
     await producer.send({
       topic: input!,

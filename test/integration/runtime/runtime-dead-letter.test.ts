@@ -4,7 +4,7 @@ import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
 import type { ProcessorContext } from '../../../topology/processor.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
 
 interface Reading {
@@ -47,7 +47,7 @@ describe('KafkaStreams: dead-lettering undecodable input', () => {
       { topic: uniqueName('readings'), partitions: 2 },
       { topic: uniqueName('fahrenheit'), partitions: 2 },
     ]);
-    const producer = kafka({ clientId: 'test-readings' }).producer();
+    const producer = inputProducer({ clientId: 'test-readings' });
     await producer.connect();
     const send = (key: string, value: string) =>
       producer.send({ topic: input!, acks: -1, messages: [{ key, value, partition: 1 }] });
@@ -109,7 +109,7 @@ describe('KafkaStreams: dead-lettering undecodable input', () => {
 
   it('dead-letters an input record a processor throws on, naming the processor, and goes on', async () => {
     const [input, output] = await createTopics([uniqueName('readings'), uniqueName('fahrenheit')]);
-    const producer = kafka({ clientId: 'test-readings' }).producer();
+    const producer = inputProducer({ clientId: 'test-readings' });
     await producer.connect();
     await producer.send({
       topic: input!,

@@ -9,7 +9,7 @@ import {
   StreamsBuilder,
 } from '../../../topology/index.js';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 interface Order {
   readonly region: string;
@@ -67,7 +67,7 @@ describe('KafkaStreams runs a DSL topology', () => {
         status: i % 7 === 0 ? 'CANCELLED' : 'PLACED',
       } satisfies Order,
     }));
-    const producer = kafka({ clientId: 'test-orders' }).producer();
+    const producer = inputProducer({ clientId: 'test-orders' });
     await producer.connect();
     await producer.send({
       topic: input!,

@@ -8,7 +8,7 @@ import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import type { StreamsState } from '../../../topology/runtime/streams-state.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 /** Copies values; `huge` becomes a 2 MB value the broker refuses, `boom` throws (once, when `throwOnce`). */
 function copyTopology(
@@ -41,7 +41,7 @@ function copyTopology(
 }
 
 async function produce(topic: string, values: string[]): Promise<void> {
-  const producer = kafka({ clientId: 'test-values' }).producer();
+  const producer = inputProducer({ clientId: 'test-values' });
   await producer.connect();
   await producer.send({ topic, acks: -1, messages: values.map((value, i) => ({ key: `k${i}`, value })) });
   await producer.disconnect();

@@ -4,7 +4,7 @@ import type { ProcessorContext } from '../../../topology/processor.js';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 describe('KafkaStreams fires punctuators', () => {
   const running: KafkaStreams[] = [];
@@ -45,7 +45,7 @@ describe('KafkaStreams fires punctuators', () => {
       .addSink('ticks', output!, { keySerde: Serdes.string(), valueSerde: Serdes.string() }, 'ticker');
 
     // Event times 0 s .. 25 s, 5 s apart: stream time crosses 10 s and 20 s.
-    const producer = kafka({ clientId: 'test-events' }).producer();
+    const producer = inputProducer({ clientId: 'test-events' });
     await producer.connect();
     await producer.send({
       topic: input!,

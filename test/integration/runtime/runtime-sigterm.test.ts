@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 describe('KafkaStreams shutdown handler', () => {
   let child: ChildProcess | undefined;
@@ -18,7 +18,7 @@ describe('KafkaStreams shutdown handler', () => {
       { topic: uniqueName('out'), partitions: 2 },
     ]);
     const applicationId = uniqueName('sigterm');
-    const producer = kafka({ clientId: 'test-sigterm' }).producer();
+    const producer = inputProducer({ clientId: 'test-sigterm' });
     await producer.connect();
     await producer.send({
       topic: input!,

@@ -12,7 +12,7 @@ import type { ProcessorContext } from '../../../topology/processor.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 const STORE = 'hot-key-counts';
 /** Few keys, many writes each: every key is written about 150 times between two commits. */
@@ -68,7 +68,7 @@ function makeEvents(first: number, count: number): Array<{ key: string; value: n
 }
 
 async function produce(topic: string, events: ReadonlyArray<{ key: string; value: number }>): Promise<void> {
-  const producer = kafka({ clientId: 'test-hot-keys' }).producer();
+  const producer = inputProducer({ clientId: 'test-hot-keys' });
   await producer.connect();
   try {
     await producer.send({

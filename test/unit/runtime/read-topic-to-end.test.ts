@@ -38,6 +38,20 @@ describe('ReadProgress: when a topic was read to its end', () => {
     expect(progress.isBeyondEnd(2, '0')).toBe(true); // a partition added after the call
   });
 
+  it('keeps each record once when the group starts a partition again from the beginning', () => {
+    const progress = new ReadProgress([
+      { partition: 0, low: '0', high: '3' },
+      { partition: 1, low: '0', high: '2' },
+    ]);
+    const kept = (partition: number, offsets: string[]) =>
+      offsets.filter((offset) => progress.accept(partition, offset));
+    expect(kept(0, ['0', '1'])).toEqual(['0', '1']);
+    expect(kept(1, ['0'])).toEqual(['0']);
+    // A rebalance of the throw-away group: both partitions fetched again from offset 0.
+    expect(kept(0, ['0', '1', '2', '3'])).toEqual(['2']);
+    expect(kept(1, ['0', '1'])).toEqual(['1']);
+  });
+
   it('names the partitions not read to their end and how far each got', () => {
     const progress = new ReadProgress([
       { partition: 2, low: '0', high: '100' },

@@ -66,12 +66,20 @@ export function filterAbortedMessages({
   });
 }
 
+/**
+ * Marks this filter. The check below looks for the mark, not for this very function: a test runner that
+ * evaluates the module again for every test file (vitest) keeps Node's CommonJS cache across them, so
+ * kafkajs may hold the filter of an earlier evaluation, which is the same code.
+ */
+const MARK = Symbol.for('tstreams.kafkajsAbortedFilter');
+Object.defineProperty(filterAbortedMessages, MARK, { value: true });
+
 function install(): boolean {
   const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
   const batchPath = require.resolve('kafkajs/src/consumer/batch.js');
   // Too late once batch.js is loaded: it holds the original function.
   if (require.cache[batchPath] !== undefined)
-    return require.cache[filterPath]?.exports === filterAbortedMessages;
+    return (require.cache[filterPath]?.exports as Record<symbol, unknown> | undefined)?.[MARK] === true;
   require(filterPath);
   const cached = require.cache[filterPath];
   if (cached === undefined) return false;
