@@ -28,6 +28,7 @@ import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
 import type { DeadLetter } from '../../schemas/generated/types.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
+import { sideConsumer } from '../kafka/side-consumer.js';
 import { PAYMENT_REQUESTS, type TopicNamer } from '../kafka/topics.js';
 import { BoundedPool } from './bounded-pool.js';
 import { InOrderOffsets } from './in-order-offsets.js';
@@ -65,7 +66,7 @@ export class PaymentWorkerLoop {
   constructor(options: PaymentWorkerLoopOptions) {
     this.#options = options;
     this.#pool = new BoundedPool(options.concurrency ?? DEFAULT_PAYMENT_CONCURRENCY);
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#consumer = sideConsumer(options.kafka, options.groupId);
     this.#deadLetters = avroSerde(DeadLetterSchema, { registry: options.registry });
   }
 

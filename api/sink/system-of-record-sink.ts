@@ -11,6 +11,7 @@ import { Counter, type Registry } from 'prom-client';
 import { avroReservationSerdes } from '../../processors/topology/serdes.js';
 import type { TopicName } from '../../schemas/generated/topics.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import { sideConsumer } from '../kafka/side-consumer.js';
 import { SINK_TOPICS, type TopicNamer } from '../kafka/topics.js';
 import { applyDomainEvent } from './domain-upserts.js';
 import { applyReservationEvent } from './reservation-upserts.js';
@@ -39,7 +40,7 @@ export class SystemOfRecordSink {
 
   constructor(options: SinkOptions) {
     this.#options = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#consumer = sideConsumer(options.kafka, options.groupId);
     this.#serdes = avroReservationSerdes(options.registry);
     for (const topic of SINK_TOPICS) this.#byName.set(options.names(topic), topic);
     const registry = options.metrics;
