@@ -84,8 +84,8 @@ describe('KafkaStreams: one of two instances killed, with and without a standby 
       );
     };
 
-    // One after the other (members joining at the same instant can exhaust kafkajs' join retries), and
-    // before any input, so that neither holds state of tasks it later gives up.
+    // One after the other, and before any input, so that neither holds state of tasks it later gives up
+    // (members started together: runtime-start-together.test.ts).
     const x = spawnApp('x');
     await waitFor(() => split([x]), { timeoutMs: 60_000, description: 'x running every task' });
     const y = spawnApp('y');

@@ -50,7 +50,8 @@ describe('KafkaStreams: a third instance joins', () => {
 
     const orders = makeOrders(0, 6000, 13);
     await produceOrders(input!, orders.slice(0, 1500));
-    // One after the other: two members starting at the same instant can exhaust kafkajs' join retries.
+    // One after the other, so that the assignment before the newcomer is known (members started together:
+    // runtime-start-together.test.ts).
     const a = start('a');
     await a.start();
     await waitFor(() => settled([a]), { timeoutMs: 60_000, description: 'a running every task' });
