@@ -308,6 +308,9 @@ export class StreamThread {
     const spec = layout.taskOf(batch.topic, batch.partition);
     const task = spec === undefined ? undefined : this.#tasks.get(spec.id);
     if (task === undefined) return; // fetched before the partition moved away: the new owner reads it
+    // Fetched before a revival sent the consumer back to the committed offset (kafkajs applies a seek only
+    // at its next fetch): processing it would jump the revived task over the records it must redo.
+    if (control.isStale()) return;
     clearTimeout(this.#idleTimer);
     // Only serdes with a look-ahead (a registry) make the batch wait; the others never await here.
     const preparing = this.#serdes.beforeBatch(batch);

@@ -48,6 +48,12 @@ export interface BatchControl {
   resolveOffset(offset: number): void;
   /** False once the consumer is stopping. */
   isRunning(): boolean;
+  /**
+   * True when {@link GroupConsumer.seek} moved this batch's partition after the batch was fetched: kafkajs
+   * hands out every batch of a fetch before it applies a seek (at the next fetch), so the records of a
+   * stale batch are not the ones that follow the new position and must not be processed.
+   */
+  isStale(): boolean;
 }
 
 /** Called for every fetched batch, one at a time. */
@@ -270,6 +276,7 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
         }
       },
       isRunning: () => payload.isRunning(),
+      isStale: () => payload.isStale(),
     };
   }
 
