@@ -23,11 +23,22 @@ const OUTAGE_MS = 5_000;
 // coordinator, the transaction coordinator and every partition leader go away together, and the
 // transactions open at the kill are left for the restarted broker to time out or abort. The runtime must
 // come back by itself: under exactly-once a task whose transaction failed is revived in place
-// (`taskRevived`), and a thread that fails anyway is replaced (`error` event, then `REPLACE_THREAD`).
+// (`taskRevived`), and a thread that fails anyway on the outage is replaced (`threadRecovered`; past its
+// recovery budget the `error` event and `REPLACE_THREAD`).
 // A private one-broker cluster, so that the crash does not disturb the other tests.
-// Only at-least-once is asserted here so far: the exactly-once round passed 7 runs in 8 and once (the
-// thread replaced after its consumer gave up during the outage) read 3,020 outputs for 3,000 orders, a
-// duplicate the runtime still has to explain (issue #7 follow-up); it stays out until it passes always.
+// Only at-least-once is asserted: the exactly-once round cannot pass every time on this cluster, because
+// the restarted broker leaves a hanging transaction that the runtime cannot detect (issue #7 follow-up). A
+// task whose `EndTxn(COMMIT)` reached the broker just before the kill comes back as PREPARE_COMMIT when the
+// transaction coordinator reloads after the restart; the coordinator then tries to write the commit
+// markers, while the restarted broker cannot resolve those partitions' leaders yet (it is still starting
+// up), logs "Couldn't find leader endpoint for partitions ... likely deleted already and hence can be
+// skipped", and marks the transaction complete without any marker (10 of 16 such recoveries in a looped
+// run). Its records stay undecided in the output, changelog and repartition partitions and its offsets stay
+// pending, so the task's next owner restores the store and reads the offsets without them and processes
+// that input again; its first commit then writes a COMMIT marker for the same producer id on the same
+// partitions, which commits the old records too: 267 output records twice in one looped round (most likely
+// also the cause of the earlier 3,020 outputs for 3,000 orders). kafkajs offers no way to see it (no
+// DescribeProducers, no require_stable OffsetFetch) nor to end it (no AddPartitionsToTxn without a send).
 describe('KafkaStreams while its only broker is killed and restarted', () => {
   const privateCluster = privateClusterForSuite({ brokers: 1, name: 'runtime-broker-restart' });
 
@@ -67,6 +78,9 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
     streams.events.on('error', (error) =>
       errors.push(`${(error as { code?: string }).code}: ${error.message}`),
     );
+    // A thread that failed on a passing cluster error is replaced without the handler (no error event).
+    const recoveries: string[] = [];
+    streams.events.on('threadRecovered', ({ error }) => recoveries.push(error.message));
 
     let acknowledged = 0;
     let failedSends = 0;
@@ -138,7 +152,13 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
         { timeoutMs: 180_000, description: `totals of all ${ORDERS} orders after the restart` },
       ).catch((error: unknown) => {
         // What the runtime went through, to tell a stuck member from a failed thread.
-        const where = JSON.stringify({ state: streams.state, reached: [...reached], revivals, errors });
+        const where = JSON.stringify({
+          state: streams.state,
+          reached: [...reached],
+          revivals,
+          recoveries,
+          errors,
+        });
         throw new Error(`${(error as Error).message}; ${where}`);
       });
       await waitFor(() => streams.state === 'RUNNING', {
@@ -152,7 +172,8 @@ describe('KafkaStreams while its only broker is killed and restarted', () => {
       console.log(
         `broker restart (${guarantee}): down ${downMs} ms, output before the kill ${outputBefore}, ` +
           `failed order sends ${failedSends}, output records ${totals.length}, ` +
-          `task revivals ${revivals.length} ${JSON.stringify(revivals)}, thread failures ${errors.length} ${JSON.stringify(errors)}`,
+          `task revivals ${revivals.length} ${JSON.stringify(revivals)}, threads replaced ${recoveries.length}, ` +
+          `thread failures ${errors.length} ${JSON.stringify(errors)}`,
       );
       expect(streams.state).toBe('RUNNING');
       return { expected, totals };
