@@ -163,6 +163,7 @@ export class StreamThread {
       // Exactly-once: never process records of aborted (or still open) transactions upstream.
       readCommitted: this.#eos,
       assignor: createStreamsAssignor({ ...this.#assignorOptions, subscription: () => this.#subscription() }),
+      beforeRejoin: () => this.#commitBeforeRejoin(),
       ...(config.consumer.maxBytesPerPartition === undefined
         ? {}
         : { maxBytesPerPartition: config.consumer.maxBytesPerPartition }),
@@ -371,6 +372,25 @@ export class StreamThread {
       throw error;
     }
     this.#armIdleCommit();
+  }
+
+  /**
+   * kafkajs noticed the rebalance between batches and is about to rejoin: commit every task with the
+   * generation that still owns them, as the batch handler does when its own heartbeat notices it. A commit
+   * that fails leaves the work to the new assignment (tasks that moved away are closed without it).
+   */
+  #commitBeforeRejoin(): Promise<void> {
+    return this.#exclusive(async () => {
+      if (this.#stopping || this.#failed !== undefined) return;
+      this.#rebalanceStarted();
+      if (![...this.#tasks.values()].some((task) => task.hasUncommitted())) return;
+      this.#ctx.logger.debug('rebalance noticed between batches: committing before the rejoin');
+      try {
+        await this.#commitTasks('rebalance');
+      } catch (error) {
+        this.#ctx.logger.warn({ err: error }, 'commit before rejoining failed; moved tasks redo their input');
+      }
+    });
   }
 
   /**

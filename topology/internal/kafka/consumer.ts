@@ -9,6 +9,9 @@ import {
   isTransientBrokerError,
   KafkaFacadeError,
 } from './errors.js';
+import type { RejoinHookPayload } from './kafkajs-rejoin-hook.js';
+// Loads the patch that makes kafkajs' own heartbeats announce a rebalance before it rejoins.
+import './kafkajs-rejoin-hook.js';
 import type { IncomingRecord, TopicPartition, TopicPartitionOffset, WireHeaders } from './types.js';
 
 /** Consumer settings; the defaults suit a consume-process-produce loop on kafkajs 2.2.4. */
@@ -25,6 +28,12 @@ export interface GroupConsumerOptions {
   readonly readCommitted?: boolean;
   /** The runtime's assignor; without one, kafkajs' round-robin is used. */
   readonly assignor?: PartitionAssignorHook;
+  /**
+   * Called when kafkajs noticed a rebalance on a heartbeat of its own (between batches, not in the batch
+   * handler's `heartbeat()`), before it rejoins: commit here, as the Java consumer's
+   * `onPartitionsRevoked`. The rejoin waits for it; it must not reject.
+   */
+  readonly beforeRejoin?: () => Promise<void>;
 }
 
 /** One partition's worth of fetched records, in offset order. */
@@ -100,6 +109,8 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
   #joined = false;
   /** Restarts of a first join that failed on a cluster not ready yet (see `#restartFirstJoin`). */
   #joinRestarts = 0;
+  /** Heartbeats of the batch handler under way: a rebalance they find is the handler's to commit. */
+  #handlerHeartbeats = 0;
 
   constructor(kafka: Kafka, options: GroupConsumerOptions) {
     super();
@@ -150,7 +161,14 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       );
       this.emit('assigned', this.#assignment, { memberId: payload.memberId, isLeader: payload.isLeader });
     });
-    this.#consumer.on(REBALANCING, () => this.emit('rebalancing'));
+    this.#consumer.on(REBALANCING, ({ payload }) => {
+      const { waitFor } = payload as RejoinHookPayload;
+      // Found by kafkajs itself (see kafkajs-rejoin-hook.ts): commit before it rejoins. A rebalance found
+      // by the handler's heartbeat is committed by the handler (waiting here would wait for the handler).
+      if (waitFor !== undefined && this.#handlerHeartbeats === 0 && options.beforeRejoin !== undefined)
+        waitFor(withinRejoinWait(options.beforeRejoin(), options.sessionTimeoutMs ?? 30_000));
+      this.emit('rebalancing');
+    });
     this.#consumer.on(CRASH, ({ payload }) => {
       if (!payload.restart) this.emit('crashed', translateCrash(payload.error, this.#joined));
     });
@@ -259,10 +277,13 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
       heartbeat: async () => {
         const untilDue = this.#lastHeartbeatAt + this.#heartbeatIntervalMs - Date.now();
         if (untilDue > 0 && untilDue <= HEARTBEAT_GUARD_MS) await sleep(untilDue + 1);
+        this.#handlerHeartbeats++;
         try {
           await payload.heartbeat();
         } catch (error) {
           throw translateGroupError(error, 'STRM_ERR_KAFKA_COMMIT', 'Heartbeat');
+        } finally {
+          this.#handlerHeartbeats--;
         }
       },
       resolveOffset: (offset) => {
@@ -364,6 +385,19 @@ function translateCrash(error: Error, joined: boolean): Error {
       (retriable ? ' (the cluster was not ready; retried with backoff)' : ''),
     { cause: error, retriable },
   );
+}
+
+/**
+ * `work`, or nothing once a third of the session timeout (at most 10 s) passed: kafkajs sends no heartbeat
+ * while it waits, and a member silent for its session timeout is dropped from the group. A commit queued
+ * behind a long restore gives up its place; the new assignment then decides, as without the hook.
+ */
+function withinRejoinWait(work: Promise<void>, sessionTimeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.min(10_000, sessionTimeoutMs / 3));
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /** See the consumer's `metadataMaxAge`: one cheap Metadata request per consumer this often. */
