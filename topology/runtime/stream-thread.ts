@@ -41,6 +41,7 @@ import { RecordSender } from './record-sender.js';
 import { changelogEndSums, restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
 import { SerdePreparation } from './serde-preparation.js';
+import { warnWhileSlow } from './slow-operation.js';
 import { StandbyTasks } from './standby-tasks.js';
 import {
   createStreamsAssignor,
@@ -188,9 +189,9 @@ export class StreamThread {
       const standby = this.#nextStandby ?? { standby: [], warmups: [], probingRebalance: false };
       this.#nextStandby = undefined;
       // Never rejects: a failure to apply the assignment fails the thread instead.
-      this.#settling = this.#exclusive(() => this.#applyAssignment(partitions, standby)).catch(
-        (error: unknown) => this.#fail(error as Error),
-      );
+      this.#settling = this.#exclusive('applying an assignment', () =>
+        this.#applyAssignment(partitions, standby),
+      ).catch((error: unknown) => this.#fail(error as Error));
     });
     this.#consumer.on('crashed', (error) => this.#fail(error));
     this.#consumer.on('foreignTopicsAssigned', (topics) => {
@@ -260,7 +261,7 @@ export class StreamThread {
     clearInterval(this.#wallClockTimer);
     clearInterval(this.#probeTimer);
     let closeClean = clean && this.#failed === undefined;
-    await this.#exclusive(async () => {
+    await this.#exclusive('the final commit', async () => {
       if (!closeClean) return;
       try {
         await this.#commitTasks('shutdown');
@@ -273,11 +274,11 @@ export class StreamThread {
       }
     });
     try {
-      await this.#consumer.disconnect();
+      await warnWhileSlow(this.#ctx.logger, 'leaving the consumer group', () => this.#consumer.disconnect());
     } catch (error) {
       this.#ctx.logger.warn({ err: error }, 'leaving the consumer group failed');
     }
-    await this.#exclusive(async () => {
+    await this.#exclusive('closing the tasks', async () => {
       for (const task of [...this.#tasks.values()]) await this.#closeTask(task, closeClean);
     });
     await this.#standbys
@@ -291,8 +292,13 @@ export class StreamThread {
     }
   }
 
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#mutex.then(fn);
+  /**
+   * Runs `fn` once every operation queued before it has settled: batches, assignments, commits and closes
+   * never interleave. `operation` names it in the warning of an operation that takes long (see
+   * `warnWhileSlow`).
+   */
+  #exclusive<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#mutex.then(() => warnWhileSlow(this.#ctx.logger, operation, fn));
     this.#mutex = run.catch(() => undefined);
     return run;
   }
@@ -300,7 +306,7 @@ export class StreamThread {
   async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
     if (this.#stopping || this.#failed !== undefined) return;
     await this.#waitWithHeartbeats(this.#settling, control);
-    await this.#exclusive(() => this.#processBatch(batch, control));
+    await this.#exclusive('processing a batch', () => this.#processBatch(batch, control));
   }
 
   async #processBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
@@ -380,7 +386,7 @@ export class StreamThread {
    * that fails leaves the work to the new assignment (tasks that moved away are closed without it).
    */
   #commitBeforeRejoin(): Promise<void> {
-    return this.#exclusive(async () => {
+    return this.#exclusive('committing before a rejoin', async () => {
       if (this.#stopping || this.#failed !== undefined) return;
       this.#rebalanceStarted();
       if (![...this.#tasks.values()].some((task) => task.hasUncommitted())) return;
@@ -898,7 +904,7 @@ export class StreamThread {
   #armIdleCommit(): void {
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      void this.#exclusive(async () => {
+      void this.#exclusive('the idle commit', async () => {
         if (this.#stopping || this.#failed !== undefined) return;
         if (![...this.#tasks.values()].some((task) => task.hasUncommitted())) return;
         try {
@@ -916,7 +922,7 @@ export class StreamThread {
   #tickWallClock(): void {
     if (this.#wallClockPending || this.#tasks.size === 0) return;
     this.#wallClockPending = true;
-    void this.#exclusive(async () => {
+    void this.#exclusive('wall-clock punctuation', async () => {
       this.#wallClockPending = false;
       if (this.#stopping || this.#failed !== undefined) return;
       const now = Date.now();
