@@ -75,7 +75,7 @@ function render(profileTarget: string | undefined, files: readonly string[]): st
   };
   const out: string[] = [START, '## Pipeline benchmark', ''];
   out.push(
-    'Measured with `bench/runner` (see `bench/runner/README.md`): the reservation topology plus payment worker per instance, load straight onto the input topics, end-to-end latency from acceptance to the first `reservation.confirmed|rejected`. Medians of the runs listed; the machine was shared with other work while measuring, so the load average is given with every table.',
+    'Measured with `bench/runner` (see `bench/runner/README.md`): the reservation topology plus payment worker per instance, load straight onto the input topics, end-to-end latency from acceptance to the first `reservation.confirmed|rejected`. Medians of the runs listed. The 1-minute load average before and after is given with every table: the broker, instances and runner of the benchmark share the cores of the machine, and other work may have too.',
     '',
   );
   for (const seed of chosen('seed')) {
@@ -182,7 +182,8 @@ function render(profileTarget: string | undefined, files: readonly string[]): st
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const profile = profileAt >= 0 ? args[profileAt + 1] : undefined;
-const files = args.filter((_, i) => i !== profileAt && i !== profileAt + 1);
+// Without --profile (index -1) every argument is a result file; `profileAt + 1` would drop the first.
+const files = profileAt < 0 ? args : args.filter((_, i) => i !== profileAt && i !== profileAt + 1);
 const section = render(profile, files);
 const current = readFileSync(FILE, 'utf8');
 const start = current.indexOf(START);
