@@ -8,6 +8,7 @@ import { type CheckpointEntry, restoreStartOffset } from '../../state/index.js';
 import type { TransactionalProducer } from '../internal/kafka/transactional-producer.js';
 import type { TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { StreamTask } from '../internal/task/stream-task.js';
+import type { InputQueues } from './input-queues.js';
 import type { RecordSender } from './record-sender.js';
 import type { TaskCollector } from './task-collector.js';
 import type { TaskSpec } from './task-layout.js';
@@ -45,6 +46,8 @@ export class ActiveTask {
     readonly directory: TaskDirectoryInfo,
     /** Set under exactly-once only; at-least-once tasks share the thread's sender. */
     readonly transaction?: TaskTransaction,
+    /** Set for a task with several input partitions: their records go out in timestamp order. */
+    readonly inputs?: InputQueues,
   ) {}
 
   get id(): string {

@@ -89,6 +89,12 @@ export interface StreamsConfig {
   readonly maxBufferedRecords?: number;
   /** How often wall-clock punctuators are checked. Default 100 ms. */
   readonly wallClockTickMs?: number;
+  /**
+   * A task that reads several partitions (a join) processes their records in timestamp order; this is how
+   * long it waits for records of an input that ran dry before it goes on without it (Kafka Streams'
+   * `max.task.idle.ms`). Default 0: it waits only for an input known to have more than was fetched.
+   */
+  readonly maxTaskIdleMs?: number;
   /** Replication factor of internal topics; default `-1`, the broker's `default.replication.factor`. */
   readonly replicationFactor?: number;
   /** Kafka client id prefix; default `<applicationId>`. */
@@ -141,6 +147,7 @@ export interface ResolvedStreamsConfig {
   readonly uncaughtExceptionHandler: UncaughtExceptionHandler;
   readonly maxBufferedRecords: number;
   readonly wallClockTickMs: number;
+  readonly maxTaskIdleMs: number;
   readonly replicationFactor: number;
   readonly clientId: string;
   readonly applicationServer: string | undefined;
@@ -184,6 +191,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   const acceptableRecoveryLag = count('acceptableRecoveryLag', config.acceptableRecoveryLag, 10_000, 0);
   // Zero would keep tasks on their caught-up members for ever (nothing ever warms up).
   const maxWarmupReplicas = count('maxWarmupReplicas', config.maxWarmupReplicas, 2, 1);
+  const maxTaskIdleMs = count('maxTaskIdleMs', config.maxTaskIdleMs, 0, 0);
   const probingRebalanceIntervalMs = count(
     'probingRebalanceIntervalMs',
     config.probingRebalanceIntervalMs,
@@ -212,6 +220,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     uncaughtExceptionHandler: config.uncaughtExceptionHandler ?? (() => 'SHUTDOWN_CLIENT'),
     maxBufferedRecords,
     wallClockTickMs: config.wallClockTickMs ?? 100,
+    maxTaskIdleMs,
     replicationFactor: config.replicationFactor ?? -1,
     clientId: config.clientId ?? config.applicationId,
     applicationServer: config.applicationServer,

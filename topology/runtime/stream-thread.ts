@@ -28,7 +28,7 @@ import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import { isFencedError, TransactionalProducer } from '../internal/kafka/transactional-producer.js';
-import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
+import type { IncomingRecord, TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { ActiveTask, type TaskTransaction } from './active-task.js';
@@ -37,6 +37,7 @@ import type { ResolvedStreamsConfig } from './config.js';
 import { inputFailureHandlerFor, productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import type { CommitEvent, StreamsEventEmitter } from './events.js';
+import { InputQueues } from './input-queues.js';
 import { RecordSender } from './record-sender.js';
 import { changelogEndSums, restoreTasks } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
@@ -331,27 +332,27 @@ export class StreamThread {
     }
 
     const started = performance.now();
-    const position = task.position(batch.topic);
-    let processed = 0;
-    let next = position;
+    let processed: number;
     try {
-      for (const record of batch.records) {
-        // After a rebalance kafkajs restarts at the committed offset; never process a record twice.
-        if (record.offset < position) continue;
-        task.collector.currentSource = record;
-        if (task.engine.process(record)) processed++;
-        next = record.offset + 1;
+      if (task.inputs === undefined) {
+        processed = this.#processRecords(task, batch.topic, batch.records);
+      } else {
+        // Several inputs: buffered, and processed in timestamp order across them as far as they allow.
+        task.inputs.add(
+          batch.topic,
+          batch.records,
+          batch.highWatermark,
+          task.position(batch.topic),
+          Date.now(),
+        );
+        processed = this.#processQueued(task);
       }
     } catch (error) {
-      if (next > position) task.advance(batch.topic, next);
       this.#fail(error as Error);
       return;
-    } finally {
-      task.collector.currentSource = undefined;
     }
     const last = batch.records[batch.records.length - 1];
     if (last !== undefined) control.resolveOffset(last.offset);
-    if (next > position) task.advance(batch.topic, next);
     events.emit('batchProcessed', {
       taskId: task.id,
       topic: batch.topic,
@@ -378,6 +379,47 @@ export class StreamThread {
       throw error;
     }
     this.#armIdleCommit();
+  }
+
+  /**
+   * Runs one input partition's records through the task, skipping those before its position (after a
+   * rebalance kafkajs restarts at the committed offset: never process a record twice). Returns how many
+   * went through the topology; the position moves past every record handled, also when one throws.
+   */
+  #processRecords(task: ActiveTask, topic: string, records: ReadonlyArray<IncomingRecord>): number {
+    const position = task.position(topic);
+    let next = position;
+    let processed = 0;
+    try {
+      for (const record of records) {
+        if (record.offset < position) continue;
+        task.collector.currentSource = record;
+        if (task.engine.process(record)) processed++;
+        next = record.offset + 1;
+      }
+    } finally {
+      task.collector.currentSource = undefined;
+      if (next > position) task.advance(topic, next);
+    }
+    return processed;
+  }
+
+  /** Processes the buffered records of a task with several inputs, in timestamp order, while they allow. */
+  #processQueued(task: ActiveTask): number {
+    const inputs = task.inputs!;
+    let processed = 0;
+    const now = Date.now();
+    try {
+      for (let record = inputs.next(now); record !== undefined; record = inputs.next(now)) {
+        task.collector.currentSource = record;
+        const done = task.engine.process(record);
+        task.advance(record.topic, record.offset + 1);
+        if (done) processed++;
+      }
+    } finally {
+      task.collector.currentSource = undefined;
+    }
+    return processed;
   }
 
   /**
@@ -614,6 +656,9 @@ export class StreamThread {
       collector,
       { path, checkpointedStores: persistent, trusted: prepared?.trusted ?? new Map() },
       transaction,
+      spec.sourceTopics.length > 1
+        ? new InputQueues(spec.sourceTopics, config.maxTaskIdleMs, Date.now())
+        : undefined,
     );
   }
 
@@ -926,14 +971,19 @@ export class StreamThread {
       this.#wallClockPending = false;
       if (this.#stopping || this.#failed !== undefined) return;
       const now = Date.now();
+      let queued = 0;
       try {
         for (const task of this.#tasks.values()) task.engine.punctuateWallClock(now);
+        // Records held back for an input that stayed empty (maxTaskIdleMs) go once it waited long enough.
+        for (const task of this.#tasks.values())
+          if (task.inputs !== undefined && task.inputs.buffered > 0) queued += this.#processQueued(task);
       } catch (error) {
         this.#fail(error as Error);
         return;
       }
       this.#sender.dispatch();
       for (const task of this.#tasks.values()) task.transaction?.sender.dispatch();
+      if (queued > 0) this.#armIdleCommit();
     });
   }
 
