@@ -84,6 +84,17 @@ export class InputQueues {
     else queue.emptySince ??= now;
   }
 
+  /**
+   * Where `topic` stands before its first fetch: its high watermark and the offset the task starts at (the
+   * committed one). An input with nothing past its start holds nothing back; one with records waits for them.
+   */
+  prime(topic: string, highWatermark: number, startOffset: number): void {
+    const queue = this.#queues.find((candidate) => candidate.topic === topic);
+    if (queue === undefined || queue.highWatermark >= 0) return;
+    queue.highWatermark = highWatermark;
+    queue.nextOffset = Math.max(queue.nextOffset, startOffset);
+  }
+
   /** The next record to process, in timestamp order across topics; undefined when none or when waiting. */
   next(now: number): IncomingRecord | undefined {
     let best: TopicQueue | undefined;

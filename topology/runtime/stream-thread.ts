@@ -533,6 +533,7 @@ export class StreamThread {
       if (restored.partitions > 0)
         events.emit('restoreCompleted', { taskIds: created.map((t) => t.id), ...restored });
       if (this.#eos && created.length > 0) await this.#startFromCommitted(created);
+      await this.#primeInputQueues(created.filter((task) => task.inputs !== undefined));
       for (const task of created) {
         task.engine.initProcessors();
         this.#tasks.set(task.id, task);
@@ -714,6 +715,34 @@ export class StreamThread {
       }
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * Tells the input queues of new tasks with several inputs where each input starts and ends: kafkajs
+   * never hands out an empty batch, so an input with nothing to read would otherwise stay unknown and hold
+   * the others back for the queues' first seconds. Best effort: without it the queues find out by fetching.
+   */
+  async #primeInputQueues(tasks: ReadonlyArray<ActiveTask>): Promise<void> {
+    if (tasks.length === 0) return;
+    const admin = new KafkaAdmin(this.#ctx.kafka);
+    try {
+      await admin.connect();
+      const topics = [...new Set(tasks.flatMap((task) => task.spec.sourceTopics))];
+      const committed = await admin.committedOffsets(this.#ctx.config.applicationId, topics);
+      for (const topic of topics) {
+        for (const { partition, low, high } of await admin.watermarks(topic)) {
+          const start = committed.find((entry) => entry.topic === topic && entry.partition === partition);
+          for (const task of tasks) {
+            if (task.spec.partition === partition && task.spec.sourceTopics.includes(topic))
+              task.inputs!.prime(topic, high, start?.offset ?? low);
+          }
+        }
+      }
+    } catch (error) {
+      this.#ctx.logger.debug({ err: error }, 'input queues not primed; they find their ends by fetching');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 

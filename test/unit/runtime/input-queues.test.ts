@@ -94,6 +94,19 @@ describe('InputQueues', () => {
     queues.add('prices', records('prices', 0, [20]), 1, -1, 1_001);
     expect(drain(queues, 1_001)).toEqual(['orders@0', 'prices@0', 'orders@1']);
 
+    // Primed with where it stands, an input with nothing to read holds nothing back.
+    const primed = new InputQueues(['orders', 'prices'], 0, 1_000);
+    primed.prime('prices', 7, 7);
+    primed.add('orders', records('orders', 0, [10]), 1, -1, 1_000);
+    expect(drain(primed, 1_000)).toEqual(['orders@0']);
+    // ...and one with records past its start is waited for.
+    const behind = new InputQueues(['orders', 'prices'], 0, 1_000);
+    behind.prime('prices', 9, 7);
+    behind.add('orders', records('orders', 0, [10]), 1, -1, 1_000);
+    expect(behind.next(1_000)).toBeUndefined();
+    behind.add('prices', records('prices', 7, [5, 50]), 9, -1, 1_001);
+    expect(drain(behind, 1_001)).toEqual(['prices@7', 'orders@0', 'prices@8']);
+
     // An input with no records at all is never fetched (kafkajs hands out no empty batch): not for ever.
     const lonely = new InputQueues(['orders', 'prices'], 0, 1_000);
     lonely.add('orders', records('orders', 0, [10]), 1, -1, 1_000);
