@@ -931,6 +931,7 @@ export class StreamThread {
         if (restored.partitions > 0)
           this.#ctx.events.emit('restoreCompleted', { taskIds: [task.id], ...restored });
         await this.#startFromCommitted([task]);
+        if (task.inputs !== undefined) await this.#primeInputQueues([task]);
         for (const topic of spec.sourceTopics)
           this.#consumer.seek(topic, spec.partition, Math.max(0, task.position(topic)));
       } catch (error) {
