@@ -59,6 +59,29 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     expect(restored).toEqual([0, 1, 2, 3, 4, 12, 13, 14]);
   });
 
+  it('commits a backlog of large records to one partition: requests stay under the broker limit', async () => {
+    // 1,000 records of 2 KB for one partition: a single request by record count alone (2 MB, one
+    // partition batch) was refused as MESSAGE_TOO_LARGE, and a task catching up aborted again and again.
+    const topic = uniqueName('txn-large');
+    await admin.ensureTopics([{ name: topic, partitions: 1 }]);
+    const producer = new TransactionalProducer(kafka(), { transactionalId: uniqueName('txn-large') });
+    await producer.connect();
+    const large = records(topic, 0, 1_000).map((record) => ({
+      ...record,
+      value: Buffer.concat([record.value!, Buffer.alloc(2_000, 0x20)]),
+    }));
+    try {
+      expect(await producer.send(large)).toEqual([]);
+      await producer.commit([], 'unused-group');
+    } finally {
+      await producer.disconnect();
+    }
+    const committed = await readAll(topic, { isolation: 'read_committed' });
+    expect(committed.map((record) => Number(record.value!.toString().trim()))).toEqual(
+      Array.from({ length: 1_000 }, (_, i) => i),
+    );
+  });
+
   it('fences an older producer with the same transactional id: its open transaction is aborted and its commit refused', async () => {
     const topic = uniqueName('txn-zombie');
     await admin.ensureTopics([{ name: topic, partitions: 1 }]);

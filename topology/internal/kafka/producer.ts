@@ -9,7 +9,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import { isRetriableKafkaError, isTransientBrokerError, KafkaFacadeError } from './errors.js';
-import { refuseOversized, toMessage } from './outgoing-message.js';
+import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
 import type { OutgoingRecord } from './types.js';
 
 /** Producer settings; the defaults are the ones measured best on kafkajs 2.2.4 (see DESIGN.md). */
@@ -133,8 +133,7 @@ export class RecordProducer {
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
     const { fits: records, failures } = refuseOversized(all, this.#maxRecordBytes);
-    for (let start = 0; start < records.length; start += this.#chunkSize) {
-      const chunk = records.slice(start, start + this.#chunkSize);
+    for (const chunk of chunksOf(records, this.#chunkSize)) {
       try {
         await this.#sendChunk(chunk);
       } catch (error) {

@@ -20,7 +20,7 @@ import {
 } from 'kafkajs';
 import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import { isTransientBrokerError, KafkaFacadeError, kafkaErrorType } from './errors.js';
-import { refuseOversized, toMessage } from './outgoing-message.js';
+import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
 import type { SendFailure } from './producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
 
@@ -187,8 +187,7 @@ export class TransactionalProducer {
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
     const { fits: records, failures } = refuseOversized(all, this.#maxRecordBytes);
-    for (let start = 0; start < records.length; start += this.#chunkSize) {
-      const chunk = records.slice(start, start + this.#chunkSize);
+    for (const chunk of chunksOf(records, this.#chunkSize)) {
       try {
         const transaction = await this.#begin();
         const byTopic = new Map<string, Message[]>();
