@@ -384,7 +384,7 @@ export class StreamThread {
   /**
    * Runs one input partition's records through the task, skipping those before its position (after a
    * rebalance kafkajs restarts at the committed offset: never process a record twice). Returns how many
-   * went through the topology; the position moves past every record handled, also when one throws.
+   * went through the topology; when one throws, the position stays on it (the thread fails).
    */
   #processRecords(task: ActiveTask, topic: string, records: ReadonlyArray<IncomingRecord>): number {
     const position = task.position(topic);
