@@ -118,6 +118,9 @@ async function main(): Promise<void> {
     }
   });
   await streams.start();
+  // start() resolves once the member joined; its first assignment (task creation, restoration) is still
+  // being applied until RUNNING, and load offered before then only queues up.
+  await untilRunning(streams);
   if (config.paymentWorker !== false) await loop.start();
   send({ type: 'ready' });
 
@@ -140,3 +143,16 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** Resolves when `streams` is RUNNING (at once if it is). */
+function untilRunning(streams: KafkaStreams): Promise<void> {
+  if (streams.state === 'RUNNING') return Promise.resolve();
+  return new Promise((resolve) => {
+    const onChange = (state: string) => {
+      if (state !== 'RUNNING') return;
+      streams.events.off('stateChange', onChange);
+      resolve();
+    };
+    streams.events.on('stateChange', onChange);
+  });
+}
