@@ -3,6 +3,7 @@
  * separate consumer so that the group member keeps heartbeating. A store with a trusted checkpoint
  * restores only the changelog's tail (from the checkpointed offset + 1); the others from the start.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ChangelogRecord, StateStore } from '../../state/store.js';
@@ -55,7 +56,10 @@ export async function restoreTasks(
   let restored = 0;
   // The throw-away group exists only if some range has records to read.
   const usesGroup = withEnds.some((range) => range.endOffset > (range.startOffset ?? 0));
-  const groupId = `${applicationId}-restore-${process.pid}-${Date.now()}`;
+  // Unique: several members of one application in one process (tests, or threads) restore at the same
+  // millisecond after a rebalance; with pid and clock they joined one group, whose single-member assignor
+  // gave all partitions to one of them, and the other waited for its partitions for ever.
+  const groupId = `${applicationId}-restore-${randomUUID()}`;
   try {
     await readToEnd(kafka, {
       groupId,

@@ -19,6 +19,7 @@
  * dropped at release and the active rebuilds them from the changelog's start (a standby of a task with
  * only in-memory stores therefore saves nothing at promotion yet; it still follows, so its lag is known).
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -108,8 +109,9 @@ export class StandbyTasks {
     this.#ctx = ctx;
     const { config, kafka, logger } = ctx;
     this.#follower = new ChangelogFollower(kafka, {
-      // A process restarted in the same millisecond range still gets other groups (pid and clock).
-      groupId: `${config.applicationId}-standby-${process.pid}-${Date.now()}`,
+      // Unique per instance: several instances of one application in one process (tests) may start in
+      // the same millisecond, and one throw-away group must have one member.
+      groupId: `${config.applicationId}-standby-${randomUUID()}`,
       readCommitted: true,
       onBatch: (batch) => this.#exclusive(() => this.#apply(batch)),
       logger,
