@@ -5,7 +5,7 @@ import { readToEnd } from '../../../topology/internal/kafka/changelog-reader.js'
 import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
 import { TransactionalProducer } from '../../../topology/internal/kafka/transactional-producer.js';
 import type { OutgoingRecord } from '../../../topology/internal/kafka/types.js';
-import { endpoints, readAll, uniqueName } from '../../support/index.js';
+import { endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 const logger = pino({ level: 'silent' });
 const kafka = () => createKafkaClient({ clientId: 'txn-test', brokers: endpoints().kafkaBrokers, logger });
@@ -18,6 +18,20 @@ function records(topic: string, from: number, count: number): OutgoingRecord[] {
     value: Buffer.from(String(from + i)),
     timestamp: 1_000 + from + i,
   }));
+}
+
+/**
+ * The records of `topic` once at least `count` are readable: EndTxn answers before the broker has written
+ * the transaction's markers, and a read ends at the last stable offset.
+ */
+function readAtLeast(topic: string, isolation: 'read_committed' | 'read_uncommitted', count: number) {
+  return waitFor(
+    async () => {
+      const records = await readAll(topic, { isolation });
+      return records.length >= count ? records : undefined;
+    },
+    { timeoutMs: 30_000, description: `${count} records of ${topic} read ${isolation}` },
+  );
 }
 
 describe('transactional producer (exactly-once) on the real broker', () => {
@@ -40,10 +54,10 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     } finally {
       await producer.disconnect();
     }
-    const committed = await readAll(topic, { isolation: 'read_committed' });
+    const committed = await readAtLeast(topic, 'read_committed', 8);
     expect(committed.map((record) => Number(record.value!.toString()))).toEqual([0, 1, 2, 3, 4, 12, 13, 14]);
     // The aborted records are in the log all the same: a read_uncommitted reader sees them.
-    const everything = await readAll(topic, { isolation: 'read_uncommitted' });
+    const everything = await readAtLeast(topic, 'read_uncommitted', 15);
     expect(everything).toHaveLength(15);
 
     // The restore path: reading up to the last stable offset ends although the log ends in a marker.
@@ -76,7 +90,7 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     } finally {
       await producer.disconnect();
     }
-    const committed = await readAll(topic, { isolation: 'read_committed' });
+    const committed = await readAtLeast(topic, 'read_committed', 1_000);
     expect(committed.map((record) => Number(record.value!.toString().trim()))).toEqual(
       Array.from({ length: 1_000 }, (_, i) => i),
     );

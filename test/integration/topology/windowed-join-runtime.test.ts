@@ -25,7 +25,15 @@ import {
   WindowedSerdes,
 } from '../../../topology/index.js';
 import { KafkaStreams, RuntimeError } from '../../../topology/runtime/index.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  inputProducer,
+  kafka,
+  readAll,
+  uniqueName,
+  waitFor,
+} from '../../support/index.js';
 
 const WINDOW = 10_000;
 const GRACE = 5_000;
@@ -56,15 +64,9 @@ async function produce(
   topic: string,
   messages: ReadonlyArray<{ key: string; value: string; timestamp: number }>,
 ): Promise<void> {
-  // Idempotent: a plain kafkajs producer resends a whole request when one partition in it answers with
-  // a retriable error (a partition of a topic created a moment ago not served yet), so partitions that
-  // had already appended get their records twice. Seen here: a reservations partition written twice
-  // made the join emit more results than there were reservations (CI: 101 for 60). The broker drops
-  // an idempotent producer's resent batches.
-  const producer = kafka({ clientId: 'test-windowed-join' }).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  // Idempotent (inputProducer): a plain producer's resend wrote a reservations partition twice here once,
+  // and the join emitted more results than there were reservations (CI: 101 for 60).
+  const producer = inputProducer({ clientId: 'test-windowed-join' });
   await producer.connect();
   try {
     await producer.send({

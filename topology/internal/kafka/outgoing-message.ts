@@ -20,8 +20,11 @@ export function toMessage(record: OutgoingRecord): Message {
 /** Key, value and header bytes of a record, to refuse one the broker would reject as too large. */
 export function recordBytes(record: OutgoingRecord): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  if (record.headers !== undefined) {
-    for (const [name, value] of Object.entries(record.headers)) {
+  // for...in, not Object.entries: this runs twice per outgoing record (size check, chunking).
+  const headers = record.headers;
+  if (headers !== undefined) {
+    for (const name in headers) {
+      const value = headers[name];
       if (value !== undefined)
         size += name.length + (typeof value === 'string' ? Buffer.byteLength(value) : value.length);
     }
