@@ -46,9 +46,12 @@ import { StorePropertyQueries } from './queries/store-property-queries.js';
 import { StoreReadRouter } from './queries/store-read-router.js';
 import { StoreReservationReader } from './queries/store-reservation-reader.js';
 import { RedisConfirmationNumbers } from './reservations/confirmation-numbers.js';
+import { DecisionFeed } from './reservations/decision-feed.js';
+import { DecisionWaiters } from './reservations/decision-waiters.js';
 import { RedisIdempotencyStore } from './reservations/idempotency.js';
 import type { ReservationRoutesOptions } from './reservations/reservation-routes.js';
 import type { ReservationLedger } from './reservations/reservation-view.js';
+import { countingLookups, registerWaitMetrics } from './reservations/wait-metrics.js';
 import { PostgresReservationLedger } from './sink/postgres-ledger.js';
 import { SystemOfRecordSink } from './sink/system-of-record-sink.js';
 
@@ -177,6 +180,21 @@ export async function startApi(
       await sink.start();
     }
 
+    // Started before the server answers, so every decision a waiting request needs comes after its start.
+    const waiters = new DecisionWaiters();
+    registerWaitMetrics(waiters, registry);
+    const decisions = new DecisionFeed({
+      kafka,
+      registry: registryClient,
+      names,
+      applicationId: config.applicationId,
+      waiters,
+      logger,
+    });
+    closers.push(async () => waiters.close());
+    await decisions.start();
+    closers.push(() => decisions.stop());
+
     const lagAlerts = new LagAlerts(registry);
     lagAlerts.start();
     closers.push(async () => lagAlerts.stop());
@@ -216,8 +234,9 @@ export async function startApi(
           publisher,
           confirmationNumbers: new RedisConfirmationNumbers(redis, config.redisKeyPrefix),
           idempotency: new RedisIdempotencyStore(redis, config.redisKeyPrefix, config.idempotencyTtlSeconds),
-          ledger: reads?.ledger ?? ledger,
+          ledger: countingLookups(reads?.ledger ?? ledger, registry),
           waitTimeoutMs: config.waitTimeoutMs,
+          waiters,
           now: Date.now,
           ...(reads === undefined ? {} : { storeReads: reads.reservations }),
         },

@@ -15,6 +15,7 @@ import type { EventPublisher } from '../kafka/event-publisher.js';
 import type { PropertyForward } from '../queries/property-routes.js';
 import type { ReservationPropertyIndex } from '../queries/reservation-properties.js';
 import type { ConfirmationNumberAllocator } from './confirmation-numbers.js';
+import type { DecisionWaiters } from './decision-waiters.js';
 import {
   reservationCancelled,
   reservationCheckedIn,
@@ -53,6 +54,8 @@ export interface ReservationRoutesOptions {
   readonly ledger: ReservationLedger;
   /** Longest `?wait=true` wait. */
   readonly waitTimeoutMs: number;
+  /** Where `?wait=true` requests wait for the decision the instance's decision feed pushes. */
+  readonly waiters: DecisionWaiters;
   readonly now: () => number;
   /**
    * `GET /reservations/:n` from the state stores (when the streams run in this process): the property
@@ -144,7 +147,12 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
       });
       if (request.query.wait !== 'true' || answer.statusCode !== 201) return answer.body;
       const created = answer.body as { confirmationNumber: string };
-      const decided = await waitForDecision(ledger, created.confirmationNumber, options.waitTimeoutMs);
+      const decided = await waitForDecision(
+        options.waiters,
+        ledger,
+        created.confirmationNumber,
+        options.waitTimeoutMs,
+      );
       if (decided === undefined) return { ...(answer.body as object), decided: false };
       return { ...(answer.body as object), status: decided.status, detail: decided.detail, decided: true };
     },

@@ -1,23 +1,27 @@
 /**
- * `?wait=true`: polls the reservation until the pipeline decided it (no longer PENDING) or the bound is
- * reached. Polling the shared system of record works whichever instance's sink or topology made the
- * decision; 100 ms keeps the added latency small next to the pipeline's own.
+ * `?wait=true`: answers once the pipeline decided the reservation (no longer PENDING) or the bound is
+ * reached. The decision is pushed ({@link DecisionWaiters}, fed by every instance's own
+ * {@link DecisionFeed}), so a request waiting on any instance learns it as soon as the topology's output
+ * is committed, whichever instance decided. The reservation is looked up once, after registering: that
+ * finds a decision made before the request waited (a retried request, a fast pipeline), and is the only
+ * look-up a wait makes.
  */
-import type { ReservationLedger, ReservationView } from './reservation-view.js';
+import type { Decision, DecisionWaiters } from './decision-waiters.js';
+import type { ReservationReader } from './reservation-view.js';
 
-const POLL_MS = 100;
-
-/** The decided reservation, or `undefined` when it is still PENDING after `timeoutMs`. */
+/** The decision, or `undefined` when the reservation is still PENDING after `timeoutMs`. */
 export async function waitForDecision(
-  ledger: ReservationLedger,
+  waiters: DecisionWaiters,
+  ledger: ReservationReader,
   confirmationNumber: string,
   timeoutMs: number,
-): Promise<ReservationView | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await ledger.get(confirmationNumber);
-    if (view !== undefined && view.status !== 'PENDING') return view;
-    if (Date.now() + POLL_MS > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+): Promise<Decision | undefined> {
+  const pushed = waiters.wait(confirmationNumber, timeoutMs);
+  const view = await ledger.get(confirmationNumber).catch(() => undefined);
+  if (view !== undefined && view.status !== 'PENDING') {
+    // Decided before the wait began; the registration ends with the decision the feed may still push.
+    waiters.decide(confirmationNumber, { status: view.status, detail: view.detail });
+    return { status: view.status, detail: view.detail };
   }
+  return pushed;
 }

@@ -65,12 +65,41 @@ describe('POST /reservations', () => {
     expect(second.json().confirmationNumber).toBe('RSV-2026-000002');
   });
 
-  it('with ?wait=true answers the decided status once the pipeline decided', async () => {
-    const decide = setTimeout(() => t.ledger.decide('RSV-2026-000001', 'CONFIRMED'), 50);
+  it('with ?wait=true answers the decided status once the decision is pushed', async () => {
+    const decide = setTimeout(
+      () => t.waiters.decide('RSV-2026-000001', { status: 'CONFIRMED', detail: null }),
+      50,
+    );
     const response = await post(booking(), {}, '/reservations?wait=true');
     clearTimeout(decide);
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ status: 'CONFIRMED', decided: true });
+  });
+
+  it('with ?wait=true answers a rejection with its reason', async () => {
+    const decide = setTimeout(
+      () => t.waiters.decide('RSV-2026-000001', { status: 'REJECTED', detail: 'SOLD_OUT: no rooms' }),
+      20,
+    );
+    const response = await post(booking(), {}, '/reservations?wait=true');
+    clearTimeout(decide);
+    expect(response.json()).toMatchObject({
+      status: 'REJECTED',
+      detail: 'SOLD_OUT: no rooms',
+      decided: true,
+    });
+  });
+
+  it('with ?wait=true on a retry answers at once the decision the ledger already holds', async () => {
+    const key = { 'idempotency-key': 'retry-after-decision' };
+    await post(booking(), key);
+    t.ledger.decide('RSV-2026-000001', 'CONFIRMED');
+    const started = Date.now();
+    const response = await post(booking(), key, '/reservations?wait=true');
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(response.json()).toMatchObject({ confirmationNumber: 'RSV-2026-000001', decided: true });
+    expect(response.json().status).toBe('CONFIRMED');
+    expect(t.waiters.waiting).toBe(0);
   });
 
   it('with ?wait=true answers PENDING and decided=false when the bound passes', async () => {

@@ -11,6 +11,7 @@ import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
 import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
 import type { PropertyQueries } from '../../../api/queries/property-queries.js';
 import { InMemoryConfirmationNumbers } from '../../../api/reservations/confirmation-numbers.js';
+import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
 import { InMemoryIdempotencyStore } from '../../../api/reservations/idempotency.js';
 import { InMemoryReservationLedger } from '../../../api/reservations/in-memory-ledger.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
@@ -24,6 +25,8 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly publisher: RecordingPublisher;
   readonly ledger: InMemoryReservationLedger;
+  /** Where `?wait=true` requests wait: `decide()` plays the decision feed. */
+  readonly waiters: DecisionWaiters;
   readonly bookingKey: string;
   readonly operatorKey: string;
   /** The registry behind /metrics. */
@@ -47,6 +50,7 @@ export async function testApp(
   const operatorKey = keys.add('operator-test', 'operator');
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryReservationLedger();
+  const waiters = new DecisionWaiters();
   const registry = new Registry();
   const catalog = loadPropertyCatalog();
   const queryCalls: string[] = [];
@@ -76,6 +80,7 @@ export async function testApp(
         idempotency: new InMemoryIdempotencyStore(),
         ledger,
         waitTimeoutMs: 300,
+        waiters,
         now: () => NOW,
       },
       ops: { registry, readiness: [] },
@@ -90,7 +95,7 @@ export async function testApp(
     },
   );
   await app.ready();
-  return { app, publisher, ledger, bookingKey, operatorKey, registry, queryCalls };
+  return { app, publisher, ledger, waiters, bookingKey, operatorKey, registry, queryCalls };
 }
 
 /** A valid booking body; override parts with `patch`. */
