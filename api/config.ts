@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './errors.js';
+import { PENDING_LEASE_SECONDS } from './reservations/idempotency.js';
 
 /** Everything `main.ts` needs. */
 export interface ApiConfig {
@@ -37,6 +38,8 @@ export interface ApiConfig {
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
   readonly idempotencyTtlSeconds: number;
+  /** The lease of a pending Idempotency-Key claim: how long a retry gets 409 before it takes over. */
+  readonly idempotencyPendingSeconds: number;
   readonly waitTimeoutMs: number;
   readonly runStreams: boolean;
   readonly runSink: boolean;
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     rateLimitMax: integer('RATE_LIMIT_MAX', 100, 1),
     rateLimitWindowMs: integer('RATE_LIMIT_WINDOW_MS', 60_000, 1000),
     idempotencyTtlSeconds: integer('IDEMPOTENCY_TTL_SECONDS', 86_400, 60),
+    idempotencyPendingSeconds: integer('IDEMPOTENCY_PENDING_SECONDS', PENDING_LEASE_SECONDS, 1),
     waitTimeoutMs: integer('WAIT_TIMEOUT_MS', 10_000, 100),
     runStreams: flag('RUN_STREAMS', true),
     runSink: flag('RUN_SINK', true),

@@ -31,11 +31,18 @@ export class ApiError extends Error {
   readonly retriable: boolean;
   /** Machine-readable details for the client (e.g. the fields at fault); never secrets. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Seconds after which a retry may succeed (the `Retry-After` header), for retriable errors that know. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: ApiErrorCode,
     message: string,
-    options: { retriable?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
+    options: {
+      retriable?: boolean;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ApiError';
@@ -43,6 +50,7 @@ export class ApiError extends Error {
     this.statusCode = API_ERROR_CODES[code];
     this.retriable = options.retriable ?? false;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -81,13 +89,16 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** An Idempotency-Key is still being processed by another request: 409, retry later. */
+/**
+ * An Idempotency-Key is held by an attempt whose outcome is not known yet (still running, or its instance
+ * died and its lease has not run out): 409, retry after `retryAfterSeconds` (the `Retry-After` header).
+ */
 export class IdempotencyConflictError extends ApiError {
-  constructor(key: string) {
+  constructor(key: string, retryAfterSeconds: number) {
     super(
       'API_ERR_IDEMPOTENCY_CONFLICT',
-      `a request with Idempotency-Key ${JSON.stringify(key)} is still in progress; retry in a moment`,
-      { retriable: true },
+      `a request with Idempotency-Key ${JSON.stringify(key)} is still in progress; retry after ${retryAfterSeconds} s (Retry-After) to get its answer`,
+      { retriable: true, retryAfterSeconds, details: { retryAfterSeconds } },
     );
     this.name = 'IdempotencyConflictError';
   }

@@ -28,6 +28,7 @@ import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
 import { PostgresApiKeyStore } from './auth/api-keys.js';
 import { CachedApiKeyStore } from './auth/cached-api-key-store.js';
+import { PostgresReservationOwners } from './auth/reservation-owners.js';
 import type { ApiConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { KafkaDeadLetterService } from './dlq/kafka-dead-letter-service.js';
@@ -233,7 +234,13 @@ export async function startApi(
           stayLimits: DEFAULT_STAY_LIMITS,
           publisher,
           confirmationNumbers: new RedisConfirmationNumbers(redis, config.redisKeyPrefix),
-          idempotency: new RedisIdempotencyStore(redis, config.redisKeyPrefix, config.idempotencyTtlSeconds),
+          idempotency: new RedisIdempotencyStore(
+            redis,
+            config.redisKeyPrefix,
+            config.idempotencyTtlSeconds,
+            config.idempotencyPendingSeconds,
+          ),
+          owners: new PostgresReservationOwners(pool),
           ledger: countingLookups(reads?.ledger ?? ledger, registry),
           waitTimeoutMs: config.waitTimeoutMs,
           waiters,

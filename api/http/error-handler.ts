@@ -30,7 +30,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (error.statusCode >= 500 && error.retriable)
         request.log.warn({ code: error.code, details: error.details }, error.message);
       else if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      if (error.code === 'API_ERR_UNAVAILABLE') reply.header('retry-after', '1');
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      else if (error.code === 'API_ERR_UNAVAILABLE') reply.header('retry-after', '1');
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
         code: error.code,

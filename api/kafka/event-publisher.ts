@@ -37,6 +37,11 @@ export class RecordingPublisher implements EventPublisher {
   readonly raw: RawRecord[] = [];
   /** When set, the next publish fails with it (to test that a failure is reported, not swallowed). */
   failNext: Error | undefined;
+  /**
+   * When set, the next publish records its event and then never resolves: the broker has the event but
+   * the process died before it could answer (to test what a retry of that request does).
+   */
+  dieAfterNext = false;
 
   async publish<T extends TopicName>(
     topic: T,
@@ -46,6 +51,10 @@ export class RecordingPublisher implements EventPublisher {
   ): Promise<void> {
     this.#maybeFail();
     this.events.push({ topic, key, value, timestamp });
+    if (this.dieAfterNext) {
+      this.dieAfterNext = false;
+      await new Promise<never>(() => undefined);
+    }
   }
 
   async publishRaw(record: RawRecord): Promise<{ partition: number; offset: string }> {

@@ -1,7 +1,7 @@
 /**
  * Builds the events the API produces for each command, from the validated request and (for commands on
- * an existing reservation) what the API knows of it. Event ids are random UUIDs: each accepted request
- * is one event, and an Idempotency-Key stops a retry from making a second one. The quoted price is the
+ * an existing reservation) what the API knows of it. Event ids are random UUIDs unless given: the routes
+ * pass the id bound to the request's Idempotency-Key, so a retry produces the very same event. The quoted price is the
  * base rate of each night; the pipeline's pricing re-prices with demand and records `rate.applied`.
  */
 import { randomUUID } from 'node:crypto';
@@ -62,10 +62,11 @@ export function reservationCreated(
   confirmationNumber: string,
   now: number,
   idempotencyKey: string | null,
+  eventId: string = randomUUID(),
 ): ReservationCreated {
   const { guest } = body;
   return {
-    eventId: randomUUID(),
+    eventId,
     eventType: 'ReservationCreated',
     occurredAt: now,
     confirmationNumber,
@@ -95,9 +96,10 @@ export function reservationModified(
   stay: StayDetails,
   reason: string | null,
   now: number,
+  eventId: string = randomUUID(),
 ): ReservationModified {
   return {
-    eventId: randomUUID(),
+    eventId,
     eventType: 'ReservationModified',
     occurredAt: now,
     confirmationNumber: current.confirmationNumber,
@@ -118,6 +120,7 @@ export function reservationCancelled(
   current: ReservationView,
   body: CancelReservationBody | null,
   now: number,
+  eventId: string = randomUUID(),
 ): ReservationCancelled {
   const quoted = quote(property, current.stay);
   const total = current.totalAmount ?? quoted.totalAmount;
@@ -135,7 +138,7 @@ export function reservationCancelled(
     cancelledAt: now,
   });
   return {
-    eventId: randomUUID(),
+    eventId,
     eventType: 'ReservationCancelled',
     occurredAt: now,
     confirmationNumber: current.confirmationNumber,
@@ -156,9 +159,10 @@ export function reservationCheckedIn(
   current: ReservationView,
   roomNumbers: string[],
   now: number,
+  eventId: string = randomUUID(),
 ): ReservationCheckedIn {
   return {
-    eventId: randomUUID(),
+    eventId,
     eventType: 'ReservationCheckedIn',
     occurredAt: now,
     confirmationNumber: current.confirmationNumber,
@@ -174,9 +178,10 @@ export function reservationCheckedOut(
   current: ReservationView,
   checkOutDate: string | undefined,
   now: number,
+  eventId: string = randomUUID(),
 ): ReservationCheckedOut {
   return {
-    eventId: randomUUID(),
+    eventId,
     eventType: 'ReservationCheckedOut',
     occurredAt: now,
     confirmationNumber: current.confirmationNumber,

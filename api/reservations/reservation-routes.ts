@@ -2,14 +2,19 @@
  * The reservation resource: `POST /reservations` (book), `PATCH /reservations/:n` (modify),
  * `POST /reservations/:n/cancel|check-in|check-out` and `GET /reservations/:n`. Writes check the schema
  * (fastify, before the handler), the API key and role (hook), the business rules, then produce one event
- * keyed by the property and answer; nothing is produced for a request that fails any check.
+ * keyed by the property and answer; nothing is produced for a request that fails any check. A reservation
+ * belongs to the client that created it: every other route answers another booking client 404
+ * (`auth/reservation-owners.ts`). Under an Idempotency-Key the event id, request time and confirmation
+ * number are bound to the key before producing (`idempotent.ts`), so a retry never makes a second one.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import { isFinal } from '../../processors/domain/reservation-status.js';
 import type { StayLimits } from '../../processors/domain/stay.js';
+import { zonedDate } from '../../processors/domain/timezone.js';
 import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
 import type { Role } from '../auth/api-keys.js';
+import { type ReservationOwners, requireOwnership } from '../auth/reservation-owners.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
 import type { PropertyForward } from '../queries/property-routes.js';
@@ -26,7 +31,7 @@ import {
 import type { IdempotencyStore, StoredAnswer } from './idempotency.js';
 import { idempotencyKeyOf, sendIdempotent } from './idempotent.js';
 import type { ReservationLedger, ReservationView } from './reservation-view.js';
-import { checkPaymentToken, checkStayRequest } from './rules.js';
+import { checkCheckIn, checkCheckOut, checkPaymentToken, checkStayRequest } from './rules.js';
 import {
   type CancelReservationBody,
   type CheckInBody,
@@ -51,6 +56,8 @@ export interface ReservationRoutesOptions {
   readonly publisher: EventPublisher;
   readonly confirmationNumbers: ConfirmationNumberAllocator;
   readonly idempotency: IdempotencyStore;
+  /** Who created which reservation: the only booking client that may see or change it. */
+  readonly owners: ReservationOwners;
   readonly ledger: ReservationLedger;
   /** Longest `?wait=true` wait. */
   readonly waitTimeoutMs: number;
@@ -77,7 +84,7 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
   app: FastifyInstance,
   options: ReservationRoutesOptions,
 ) => {
-  const { catalog, stayLimits, publisher, ledger, now } = options;
+  const { catalog, stayLimits, publisher, ledger, owners, now } = options;
 
   /** Produces `event`, then records it so the client reads its own write. */
   async function produce<T extends TopicName>(topic: T, key: string, event: TopicValue<T>, at: number) {
@@ -89,7 +96,13 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     });
   }
 
-  async function existing(confirmationNumber: string, action: string): Promise<ReservationView> {
+  /** The reservation a command acts on: known, the caller's (or the caller an operator), not final. */
+  async function existing(
+    request: FastifyRequest,
+    confirmationNumber: string,
+    action: string,
+  ): Promise<ReservationView> {
+    await requireOwnership(owners, request.principal, confirmationNumber);
     const view = await ledger.get(confirmationNumber);
     if (view === undefined) {
       throw new NotFoundError(`reservation ${confirmationNumber}`, 'check the confirmation number');
@@ -116,13 +129,18 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations',
     { schema: createReservationSchema, config: BOOKING },
     async (request, reply) => {
-      const answer = await sendIdempotent(options.idempotency, request, reply, async () => {
+      const answer = await sendIdempotent(options.idempotency, request, reply, now, async (attempt) => {
         const body = request.body;
-        const at = now();
+        const { at } = attempt;
         checkPaymentToken(body.paymentToken);
         const stay = checkStayRequest(catalog, stayLimits, { ...body, children: body.children ?? 0 }, at);
         const property = catalog.property(body.propertyId);
-        const confirmationNumber = await options.confirmationNumbers.next(at);
+        // Decided once per Idempotency-Key: a retry after a crash re-produces this very reservation.
+        const confirmationNumber = await attempt.decideOnce('confirmationNumber', () =>
+          options.confirmationNumbers.next(at),
+        );
+        // Before the event: a reservation never exists without its owner.
+        await owners.record(confirmationNumber, request.principal!.name);
         const event = reservationCreated(
           property,
           body,
@@ -130,6 +148,7 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
           confirmationNumber,
           at,
           idempotencyKeyOf(request),
+          attempt.eventId,
         );
         await produce('reservation.created', property.propertyId, event, at);
         request.log.info({ confirmationNumber, propertyId: property.propertyId }, 'reservation accepted');
@@ -162,10 +181,10 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations/:confirmationNumber',
     { schema: modifyReservationSchema, config: BOOKING },
     async (request, reply) => {
-      const answer = await sendIdempotent(options.idempotency, request, reply, async () => {
-        const view = await existing(request.params.confirmationNumber, 'a modification');
+      const answer = await sendIdempotent(options.idempotency, request, reply, now, async (attempt) => {
+        const view = await existing(request, request.params.confirmationNumber, 'a modification');
         const body = request.body;
-        const at = now();
+        const { at } = attempt;
         const stay = checkStayRequest(
           catalog,
           stayLimits,
@@ -186,6 +205,7 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
           stay,
           body.reason ?? null,
           at,
+          attempt.eventId,
         );
         await produce('reservation.modified', view.propertyId, event, at);
         return accepted(view, 'MODIFY', event.eventId);
@@ -198,11 +218,16 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations/:confirmationNumber/cancel',
     { schema: cancelReservationSchema, config: BOOKING },
     async (request, reply) => {
-      const answer = await sendIdempotent(options.idempotency, request, reply, async () => {
-        const view = await existing(request.params.confirmationNumber, 'a cancellation');
-        const at = now();
-        const event = reservationCancelled(catalog.property(view.propertyId), view, request.body ?? null, at);
-        await produce('reservation.cancelled', view.propertyId, event, at);
+      const answer = await sendIdempotent(options.idempotency, request, reply, now, async (attempt) => {
+        const view = await existing(request, request.params.confirmationNumber, 'a cancellation');
+        const event = reservationCancelled(
+          catalog.property(view.propertyId),
+          view,
+          request.body ?? null,
+          attempt.at,
+          attempt.eventId,
+        );
+        await produce('reservation.cancelled', view.propertyId, event, attempt.at);
         return accepted(view, 'CANCEL', event.eventId);
       });
       return answer.body;
@@ -213,15 +238,13 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations/:confirmationNumber/check-in',
     { schema: checkInSchema, config: BOOKING },
     async (request, reply) => {
-      const answer = await sendIdempotent(options.idempotency, request, reply, async () => {
-        const view = await existing(request.params.confirmationNumber, 'a check-in');
-        const at = now();
-        const event = reservationCheckedIn(
-          catalog.property(view.propertyId),
-          view,
-          request.body.roomNumbers,
-          at,
-        );
+      const answer = await sendIdempotent(options.idempotency, request, reply, now, async (attempt) => {
+        const view = await existing(request, request.params.confirmationNumber, 'a check-in');
+        const property = catalog.property(view.propertyId);
+        const { at } = attempt;
+        // Dated today at the property (the event carries the same date).
+        checkCheckIn(view.stay, zonedDate(at, property.timeZone));
+        const event = reservationCheckedIn(property, view, request.body.roomNumbers, at, attempt.eventId);
         await produce('reservation.checkin', view.propertyId, event, at);
         return accepted(view, 'CHECK_IN', event.eventId);
       });
@@ -233,15 +256,13 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations/:confirmationNumber/check-out',
     { schema: checkOutSchema, config: BOOKING },
     async (request, reply) => {
-      const answer = await sendIdempotent(options.idempotency, request, reply, async () => {
-        const view = await existing(request.params.confirmationNumber, 'a check-out');
-        const at = now();
-        const event = reservationCheckedOut(
-          catalog.property(view.propertyId),
-          view,
-          request.body?.checkOutDate,
-          at,
-        );
+      const answer = await sendIdempotent(options.idempotency, request, reply, now, async (attempt) => {
+        const view = await existing(request, request.params.confirmationNumber, 'a check-out');
+        const property = catalog.property(view.propertyId);
+        const { at } = attempt;
+        const checkOutDate = request.body?.checkOutDate ?? zonedDate(at, property.timeZone);
+        checkCheckOut(view.stay, checkOutDate);
+        const event = reservationCheckedOut(property, view, checkOutDate, at, attempt.eventId);
         await produce('reservation.checkout', view.propertyId, event, at);
         return accepted(view, 'CHECK_OUT', event.eventId);
       });
@@ -267,6 +288,7 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     '/reservations/:confirmationNumber',
     { schema: getReservationSchema, config: BOOKING },
     async (request, reply) => {
+      await requireOwnership(owners, request.principal, request.params.confirmationNumber);
       const view = await readReservation(request.params.confirmationNumber, request, reply);
       if (view === 'forwarded') return reply;
       if (view === undefined) {

@@ -1,14 +1,23 @@
 /**
  * Business rules a request must meet before anything is produced: the property and room type exist in
  * the reference data, the dates are in order and the stay length and room count are within bounds, the
- * party fits the rooms, the stay does not start in the past, and no card number hides in the token.
- * A broken rule is a {@link BusinessRuleError} (422) naming the field; the pipeline checks the same rules
- * again (it never trusts its input), this is so the client hears about it at once.
+ * party fits the rooms, the stay does not start in the past nor end beyond the booking horizon, a check-in
+ * or check-out is dated within the stay's window (`processors/domain/stay-rules.ts`), and no card number
+ * hides in the token. A broken rule is a {@link BusinessRuleError} (422) naming the field and the rule;
+ * the pipeline checks the same rules again (it never trusts its input), this is so the client hears about
+ * it at once.
  */
 import { looksLikeCardNumber } from '../../processors/domain/card-token.js';
 import { addDays, compareDates, utcDateOf } from '../../processors/domain/local-date.js';
 import type { PropertyCatalog, RoomType } from '../../processors/domain/reference-data.js';
 import { checkStay, type StayLimits } from '../../processors/domain/stay.js';
+import {
+  type BookedDates,
+  checkInBreach,
+  checkOutBreach,
+  horizonBreach,
+  type StayRuleBreach,
+} from '../../processors/domain/stay-rules.js';
 import type { StayDetails } from '../../schemas/generated/types.js';
 import { BusinessRuleError } from '../errors.js';
 
@@ -68,6 +77,7 @@ export function checkStayRequest(
       rule: 'CHECK_IN_IN_PAST',
     });
   }
+  refuse(horizonBreach(request.checkOutDate, utcDateOf(now)), 'checkOutDate');
   const guests = request.adults + request.children;
   if (guests > roomType.maxGuests * request.rooms) {
     throw new BusinessRuleError(
@@ -94,4 +104,19 @@ export function checkPaymentToken(token: string): void {
       { field: 'paymentToken', rule: 'RAW_CARD_DATA' },
     );
   }
+}
+
+/** Refuses a check-in dated `date` (today at the property) outside the window of `stay`. */
+export function checkCheckIn(stay: BookedDates, date: string): void {
+  refuse(checkInBreach(stay, date), 'checkInDate');
+}
+
+/** Refuses a check-out dated `date` before the arrival or after the booked check-out of `stay`. */
+export function checkCheckOut(stay: BookedDates, date: string): void {
+  refuse(checkOutBreach(stay, date), 'checkOutDate');
+}
+
+function refuse(breach: StayRuleBreach | undefined, field: string): void {
+  if (breach === undefined) return;
+  throw new BusinessRuleError(`${breach.rule}: ${breach.message}`, { field, rule: breach.rule });
 }

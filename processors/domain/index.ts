@@ -22,4 +22,5 @@ export * from './reference-data.js';
 export * from './reference-data-loader.js';
 export * from './reservation-status.js';
 export * from './stay.js';
+export * from './stay-rules.js';
 export * from './timezone.js';

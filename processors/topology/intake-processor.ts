@@ -1,6 +1,7 @@
 /**
  * The first reservation processor: turns each input event into a command, checks it against the
- * reservation's stored status (the state machine) and the reference data, and either sends it on to
+ * reservation's stored status (the state machine), the reference data and the dates a check-in or
+ * check-out may carry (`domain/stay-rules.ts`), and either sends it on to
  * inventory or straight to the status processor as a refusal. Replayed events (same event id) and
  * duplicate creations are dropped here, so the rest of the chain never applies anything twice.
  */
@@ -11,6 +12,7 @@ import type { StreamRecord } from '../../topology/record.js';
 import { isPaymentToken, looksLikeCardNumber } from '../domain/card-token.js';
 import { type ReservationAction, transition } from '../domain/reservation-status.js';
 import { checkStay } from '../domain/stay.js';
+import { checkInBreach, checkOutBreach, type StayRuleBreach } from '../domain/stay-rules.js';
 import { type ResolvedConfig, STORES } from './config.js';
 import { type Command, eventTypeOf, NODES, next, type Refusal, type Step } from './flow.js';
 import { quoteProblem } from './quote-validation.js';
@@ -147,6 +149,12 @@ function admitCommand(step: Step): Step | undefined {
   }
   const result = transition(previous.status, ACTION[command.kind]);
   if (result.ok) {
+    const breach = datedBreach(command, previous);
+    if (breach !== undefined) {
+      // The API refuses these before producing; an event that still breaks a rule changes nothing.
+      const detail = `${breach.rule}: ${breach.message}`;
+      return { ...step, refusal: refusal('INVALID_REQUEST', detail, eventTypeOf(command), false) };
+    }
     return { ...step, state: { ...previous, status: result.to } };
   }
   if (command.kind === 'AUTHORIZED' && previous.status === 'CANCELLED' && previous.payment === null) {
@@ -161,6 +169,13 @@ function admitCommand(step: Step): Step | undefined {
     return undefined; // a duplicate, or a late payment answer with nothing left to decide
   }
   return { ...step, refusal: refusal('INVALID_TRANSITION', result.reason, eventTypeOf(command), false) };
+}
+
+/** The stay rule a check-in or check-out breaks with its date (`domain/stay-rules.ts`), if any. */
+function datedBreach(command: Command, reservation: ReservationState): StayRuleBreach | undefined {
+  if (command.kind === 'CHECK_IN') return checkInBreach(reservation.stay, command.event.checkInDate);
+  if (command.kind === 'CHECK_OUT') return checkOutBreach(reservation.stay, command.event.checkOutDate);
+  return undefined;
 }
 
 function refusal(

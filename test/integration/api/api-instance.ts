@@ -38,8 +38,15 @@ export async function createDatabase(): Promise<{ url: string; drop: () => Promi
   };
 }
 
-/** The test defaults of an instance on `prefix` and `databaseUrl`, with `env` on top. */
-function testEnv(prefix: string, databaseUrl: string, env: Record<string, string>): Record<string, string> {
+/**
+ * The test defaults of an instance on `prefix` and `databaseUrl`, with `env` on top (also the environment
+ * of an instance run as a child process, `api-process.ts`).
+ */
+export function testEnv(
+  prefix: string,
+  databaseUrl: string,
+  env: Record<string, string>,
+): Record<string, string> {
   const stack = endpoints();
   return {
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),

@@ -1,16 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { InMemoryIdempotencyStore } from '../../../api/reservations/idempotency.js';
+import { describe } from 'vitest';
+import { InMemoryIdempotencyStore, PENDING_LEASE_SECONDS } from '../../../api/reservations/idempotency.js';
+import { idempotencyStoreContract } from './idempotency-contract.js';
 
 describe('InMemoryIdempotencyStore', () => {
-  it('claims once, reports in-progress until completed, then replays; another fingerprint is a mismatch', async () => {
-    const store = new InMemoryIdempotencyStore();
-    expect(await store.claim('k', 'f1')).toEqual({ kind: 'claimed' });
-    expect(await store.claim('k', 'f1')).toEqual({ kind: 'in-progress' });
-    expect(await store.claim('k', 'f2')).toEqual({ kind: 'mismatch' });
-    const answer = { statusCode: 201, body: { a: 1 }, headers: { location: '/x' } };
-    await store.complete('k', 'f1', answer);
-    expect(await store.claim('k', 'f1')).toEqual({ kind: 'replay', answer });
-    await store.release('k');
-    expect(await store.claim('k', 'f2')).toEqual({ kind: 'claimed' });
+  idempotencyStoreContract(async () => {
+    const clock = { now: 0 };
+    return {
+      store: new InMemoryIdempotencyStore(() => clock.now),
+      outliveLease: async () => {
+        clock.now += PENDING_LEASE_SECONDS * 1000 + 1;
+      },
+    };
   });
 });

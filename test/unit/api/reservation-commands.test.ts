@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReservationCancelled, ReservationModified } from '../../../schemas/generated/types.js';
-import { booking, type TestApp, testApp } from './test-app.js';
+import { booking, NOW, type TestApp, testApp } from './test-app.js';
 
 describe('commands on a reservation', () => {
   let t: TestApp;
@@ -68,12 +68,18 @@ describe('commands on a reservation', () => {
   it('checks in: reservation.checkin with the rooms, dated in the property time zone', async () => {
     t.ledger.decide(number, 'CONFIRMED');
     const count = t.publisher.events.length;
-    const response = await send('POST', `/reservations/${number}/check-in`, { roomNumbers: ['204'] });
-    expect(response.statusCode).toBe(202);
+    // 23:30 UTC on the eve of arrival is already the arrival date in Lisbon (UTC+1 in May).
+    t.clock.now = Date.UTC(2026, 4, 9, 23, 30);
+    try {
+      const response = await send('POST', `/reservations/${number}/check-in`, { roomNumbers: ['204'] });
+      expect(response.statusCode).toBe(202);
+    } finally {
+      t.clock.now = NOW;
+    }
     expect(t.publisher.events[count]).toMatchObject({
       topic: 'reservation.checkin',
       key: 'LIS-ALFAMA',
-      value: { confirmationNumber: number, roomNumbers: ['204'], checkInDate: '2026-03-01' },
+      value: { confirmationNumber: number, roomNumbers: ['204'], checkInDate: '2026-05-10' },
     });
   });
 
@@ -85,11 +91,17 @@ describe('commands on a reservation', () => {
 
   it('checks out with no body: reservation.checkout dated today at the property', async () => {
     const count = t.publisher.events.length;
-    const response = await send('POST', `/reservations/${number}/check-out`);
-    expect(response.statusCode).toBe(202);
+    // Two days before the booked 05-14: an early departure.
+    t.clock.now = Date.UTC(2026, 4, 12, 9);
+    try {
+      const response = await send('POST', `/reservations/${number}/check-out`);
+      expect(response.statusCode).toBe(202);
+    } finally {
+      t.clock.now = NOW;
+    }
     expect(t.publisher.events[count]).toMatchObject({
       topic: 'reservation.checkout',
-      value: { confirmationNumber: number, checkOutDate: '2026-03-01', finalAmount: null },
+      value: { confirmationNumber: number, checkOutDate: '2026-05-12', finalAmount: null },
     });
   });
 

@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../../api/app.js';
 import { InMemoryApiKeyStore } from '../../../api/auth/api-keys.js';
+import { InMemoryReservationOwners } from '../../../api/auth/reservation-owners.js';
 import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
 import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
 import type { PropertyQueries } from '../../../api/queries/property-queries.js';
@@ -28,7 +29,11 @@ export interface TestApp {
   /** Where `?wait=true` requests wait: `decide()` plays the decision feed. */
   readonly waiters: DecisionWaiters;
   readonly bookingKey: string;
+  /** A second booking client: it may not see or touch the first one's reservations. */
+  readonly otherBookingKey: string;
   readonly operatorKey: string;
+  /** The server's clock (starts at {@link NOW}); tests move it to reach a date or outlive a lease. */
+  readonly clock: { now: number };
   /** The registry behind /metrics. */
   readonly registry: Registry;
   /** Calls that reached the property queries, e.g. `availability LIS-ALFAMA 2026-04-01 2026-04-03`. */
@@ -47,6 +52,8 @@ export async function testApp(
 ): Promise<TestApp> {
   const keys = new InMemoryApiKeyStore();
   const bookingKey = keys.add('booking-test', 'booking');
+  const otherBookingKey = keys.add('booking-other', 'booking');
+  const clock = { now: NOW };
   const operatorKey = keys.add('operator-test', 'operator');
   const publisher = new RecordingPublisher();
   const ledger = new InMemoryReservationLedger();
@@ -77,11 +84,12 @@ export async function testApp(
         stayLimits: DEFAULT_STAY_LIMITS,
         publisher,
         confirmationNumbers: new InMemoryConfirmationNumbers(),
-        idempotency: new InMemoryIdempotencyStore(),
+        idempotency: new InMemoryIdempotencyStore(() => clock.now),
+        owners: new InMemoryReservationOwners(),
         ledger,
         waitTimeoutMs: 300,
         waiters,
-        now: () => NOW,
+        now: () => clock.now,
       },
       ops: { registry, readiness: [] },
       properties: { catalog, queries },
@@ -95,7 +103,18 @@ export async function testApp(
     },
   );
   await app.ready();
-  return { app, publisher, ledger, waiters, bookingKey, operatorKey, registry, queryCalls };
+  return {
+    app,
+    publisher,
+    ledger,
+    waiters,
+    bookingKey,
+    otherBookingKey,
+    operatorKey,
+    clock,
+    registry,
+    queryCalls,
+  };
 }
 
 /** A valid booking body; override parts with `patch`. */
