@@ -44,6 +44,7 @@ export { KGroupedTable } from './kgrouped-table.js';
 export { KStream } from './kstream.js';
 export { KTable } from './ktable.js';
 export { Materialized, type StoreType } from './materialized.js';
+export { Named } from './named.js';
 export type {
   Cancellable,
   Processor,

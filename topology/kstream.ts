@@ -27,6 +27,7 @@ import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
+import { Named } from './named.js';
 import type { ProcessorSupplier } from './processor.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
@@ -173,12 +174,23 @@ export class KStream<K, V> {
   /**
    * Runs a Processor API processor on each record, with access to the named stores (added with
    * `builder.addStateStore`). The processor may forward any key, so the result counts as key-changed.
+   * A {@link Named} before the store names names the node.
    */
   process<KOut, VOut>(
     supplier: ProcessorSupplier<K, V, KOut, VOut>,
     ...storeNames: string[]
+  ): KStream<KOut, VOut>;
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    named: Named,
+    ...storeNames: string[]
+  ): KStream<KOut, VOut>;
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    ...namedAndStores: Array<Named | string>
   ): KStream<KOut, VOut> {
-    const name = this.builder.newName('KSTREAM-PROCESSOR');
+    const { named, storeNames } = namedAndStoresOf(namedAndStores);
+    const name = named ?? this.builder.newName('KSTREAM-PROCESSOR');
     return this.step(name, supplier, {
       keySerde: undefined,
       valueSerde: undefined,
@@ -188,13 +200,27 @@ export class KStream<K, V> {
     });
   }
 
-  /** Like `process`, for processors that keep each record's key (no repartition needed afterwards). */
-  processValues<VOut>(supplier: ProcessorSupplier<K, V, K, VOut>, ...storeNames: string[]): KStream<K, VOut> {
+  /**
+   * Like `process`, for processors that keep each record's key (no repartition needed afterwards). A
+   * {@link Named} before the store names names the node.
+   */
+  processValues<VOut>(supplier: ProcessorSupplier<K, V, K, VOut>, ...storeNames: string[]): KStream<K, VOut>;
+  processValues<VOut>(
+    supplier: ProcessorSupplier<K, V, K, VOut>,
+    named: Named,
+    ...storeNames: string[]
+  ): KStream<K, VOut>;
+  processValues<VOut>(
+    supplier: ProcessorSupplier<K, V, K, VOut>,
+    ...namedAndStores: Array<Named | string>
+  ): KStream<K, VOut> {
+    const { named, storeNames } = namedAndStoresOf(namedAndStores);
     return this.step('KSTREAM-PROCESSVALUES', supplier, {
       keySerde: this.keySerde,
       valueSerde: undefined,
       keyChangedBy: this.keyChangedBy,
       connectedStores: storeNames,
+      ...(named === undefined ? {} : { name: named }),
     });
   }
 
@@ -403,6 +429,16 @@ export class KStream<K, V> {
   private sameShape(): StepOptions<K, V> {
     return { keySerde: this.keySerde, valueSerde: this.valueSerde, keyChangedBy: this.keyChangedBy };
   }
+}
+
+/** Splits `process`/`processValues` arguments into the optional leading {@link Named} and the store names. */
+function namedAndStoresOf(args: ReadonlyArray<Named | string>): {
+  named: string | undefined;
+  storeNames: string[];
+} {
+  const [first, ...rest] = args;
+  if (first instanceof Named) return { named: first.name, storeNames: rest as string[] };
+  return { named: undefined, storeNames: args as string[] };
 }
 
 /** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */

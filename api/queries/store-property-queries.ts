@@ -11,9 +11,9 @@
 import { type KpiTotals, summarizeKpis } from '../../processors/domain/kpis.js';
 import { money } from '../../processors/domain/money.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import { kpiStoreName } from '../../processors/topology/booking-kpis.js';
 import { DEFAULT_KPI_WINDOWS, type KpiWindowSpec, STORES } from '../../processors/topology/config.js';
 import { basisPointsToDecimal, toEventMoney } from '../../processors/topology/event-values.js';
-import { kpiStoreName } from '../../processors/topology/kpi-processor.js';
 import { queryAvailability, queryKpis, queryRates } from '../../processors/topology/queries.js';
 import type { ReadOnlyKeyValueStore, ReadOnlyWindowStore } from '../../state/store.js';
 import type { AvailabilityNight, KpiWindow, NightRate, PropertyQueries } from './property-queries.js';

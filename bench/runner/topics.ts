@@ -5,9 +5,10 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { pipelineTopics } from '../../api/kafka/ensure-topics.js';
+import { kpiStoreName } from '../../processors/topology/booking-kpis.js';
 import { DEFAULT_KPI_WINDOWS, STORES } from '../../processors/topology/config.js';
-import { kpiStoreName } from '../../processors/topology/kpi-processor.js';
 import { SETTLEMENT_STORES } from '../../processors/topology/settlement-processor.js';
+import { STATUS_STORES } from '../../processors/topology/status-processor.js';
 
 /** Deletes every non-internal topic and creates `pipelineTopics()` (plus `extra`) with `partitions` each. */
 export async function resetTopics(
@@ -54,8 +55,17 @@ export async function precreateChangelogs(
   applicationId: string,
   partitions: number,
 ): Promise<void> {
-  const keyValue = [...Object.values(STORES), ...Object.values(SETTLEMENT_STORES)];
-  const windows = DEFAULT_KPI_WINDOWS.map(kpiStoreName);
+  const kpis = DEFAULT_KPI_WINDOWS.map(kpiStoreName);
+  const windows = [...kpis, STORES.pace];
+  const keyValue = [
+    STORES.inventory,
+    STORES.reservations,
+    STORES.rates,
+    ...Object.values(STATUS_STORES),
+    ...Object.values(SETTLEMENT_STORES),
+    // The suppression buffers that hold each KPI window until it closes.
+    ...kpis.map((store) => `${store}-final-store`),
+  ];
   const topics = [
     ...keyValue.map((store) => ({ store, policy: 'compact' })),
     ...windows.map((store) => ({ store, policy: 'compact,delete' })),

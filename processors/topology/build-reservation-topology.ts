@@ -1,37 +1,43 @@
 /**
- * `buildReservationTopology(config)`: the whole reservation pipeline as one topology, partitioned by
- * `propertyId` (every topic is keyed by it), so that every event of a property is handled in order by one
- * task and the last room is decided by partition order.
+ * `buildReservationTopology(config)`: the whole reservation pipeline, written with the library's DSL
+ * (`StreamsBuilder`) and partitioned by `propertyId` (every topic is keyed by it), so that every event of a
+ * property is handled in order by one task and the last room is decided by partition order.
  *
  * ```
  * reservation.created|modified|cancelled|checkin|checkout, payment.authorized|failed
  *   → reservation-intake   (state machine, validation, replay guard; reads `reservations`)
  *   → inventory            (overbooking decision; `inventory`)       → availability.updated|overbooked, analytics.occupancy
- *   → pricing              (demand tiers; `rates`, reads `inventory`) → rate.applied, rate.updated
+ *   → pricing              (demand tiers; `rates`, `booking-pace`, reads `inventory`) → rate.applied, rate.updated
  *   → payment-requests     (authorise, refund by policy, capture)    → payment.requests
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
- *   → booking-kpis         (window stores)                           → analytics.booking-kpis
+ *   → booking KPIs         (windowed aggregations, final results)    → analytics.booking-kpis
  * payment.captured|refunded → daily-settlement (batches per business day) → payment.settled
  * ```
- * Refusals skip ahead to `reservation-status`. Payment itself happens outside the topology, in the
- * {@link PaymentWorker}, which answers on `payment.authorized|failed|captured|refunded`.
+ * Each domain step is a `processValues()` with its named stores; it forwards {@link Routed} values, and a
+ * `split()` after it sends each to the next step or to the `to()` of its topic. Refusals skip ahead to
+ * `reservation-status`. Payment itself happens outside the topology, in the {@link PaymentWorker}, which
+ * answers on `payment.authorized|failed|captured|refunded`.
  */
 import type { TopicName } from '../../schemas/generated/topics.js';
-import type { StoreBuilder } from '../../state/store.js';
+import type { Serde } from '../../schemas/serde.js';
 import { Stores } from '../../state/stores.js';
+import { Consumed } from '../../topology/consumed.js';
+import type { KStream } from '../../topology/kstream.js';
+import { Named } from '../../topology/named.js';
+import { Produced } from '../../topology/produced.js';
 import { Serdes } from '../../topology/serdes/index.js';
-import { Topology } from '../../topology/topology.js';
-import type { KpiTotals } from '../domain/kpis.js';
-import { type ReservationTopologyConfig, resolveConfig, STORES } from './config.js';
-import { type Command, NODES, sinkFor } from './flow.js';
+import { StreamsBuilder } from '../../topology/streams-builder.js';
+import type { Topology } from '../../topology/topology.js';
+import { bookingKpis, type KpiFact, type KpiStats } from './booking-kpis.js';
+import { type ReservationTopologyConfig, type ResolvedConfig, resolveConfig, STORES } from './config.js';
+import { type Command, NODES, type Routed, routedSerde, routedTo } from './flow.js';
 import { intakeProcessor } from './intake-processor.js';
 import { inventoryProcessor } from './inventory-processor.js';
-import { type KpiProcessorStats, kpiProcessor, kpiStoreName } from './kpi-processor.js';
 import { paymentProcessor } from './payment-processor.js';
 import { PAYMENT_REQUESTS_TOPIC } from './payment-request.js';
-import { pricingProcessor } from './pricing-processor.js';
+import { PACE_STORE_RETENTION_MS, pricingProcessor } from './pricing-processor.js';
 import { SETTLEMENT_STORES, type SettlementBatch, settlementProcessor } from './settlement-processor.js';
-import { statusProcessor } from './status-processor.js';
+import { STATUS_STORES, statusProcessor } from './status-processor.js';
 
 /** The topics the topology reads, and the command each one carries. */
 export const INPUT_TOPICS = {
@@ -50,7 +56,7 @@ export const SETTLEMENT_INPUT_TOPICS = [
   'payment.refunded',
 ] as const satisfies readonly TopicName[];
 
-/** The event topics the topology writes (besides `payment.requests`), with the nodes that write them. */
+/** The event topics the topology writes (besides `payment.requests`), with the steps that write them. */
 export const OUTPUT_TOPICS = {
   'availability.updated': [NODES.inventory],
   'availability.overbooked': [NODES.inventory],
@@ -65,8 +71,8 @@ export const OUTPUT_TOPICS = {
 
 /** Options that only tests need. */
 export interface BuildOptions {
-  /** Receives the KPI processor's counters (late events dropped). */
-  readonly kpiStats?: KpiProcessorStats;
+  /** Receives the KPI aggregations' counters (late facts dropped). */
+  readonly kpiStats?: KpiStats;
 }
 
 /** Builds the reservation topology from `config` (see the diagram at the top of this file). */
@@ -76,117 +82,158 @@ export function buildReservationTopology(
 ): Topology {
   const resolved = resolveConfig(config);
   const { serdes, topicPrefix: prefix } = resolved;
-  const topology = new Topology();
-  const sources: string[] = [];
-  for (const topic of Object.keys(INPUT_TOPICS) as (keyof typeof INPUT_TOPICS)[]) {
-    const name = `source:${topic}`;
-    topology.addSource(name, prefix + topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
-    sources.push(name);
-  }
-  topology
-    .addProcessor(
-      NODES.intake,
-      () => intakeProcessor(resolved, (topic, value) => toCommand(topic.slice(prefix.length), value)),
-      ...sources,
-    )
-    .addProcessor(NODES.inventory, () => inventoryProcessor(resolved), NODES.intake)
-    .addProcessor(NODES.pricing, () => pricingProcessor(resolved), NODES.inventory)
-    .addProcessor(NODES.payment, () => paymentProcessor(resolved), NODES.pricing)
-    .addProcessor(
-      NODES.status,
-      () => statusProcessor(resolved.reservationRetentionMs),
-      NODES.intake,
-      NODES.inventory,
-      NODES.payment,
-    )
-    .addProcessor(NODES.kpis, () => kpiProcessor(resolved, options.kpiStats), NODES.status);
-
-  const settlementSources = SETTLEMENT_INPUT_TOPICS.map((topic) => {
-    const name = `source:${topic}`;
-    topology.addSource(name, prefix + topic, { keySerde: serdes.key, valueSerde: serdes.value(topic) });
-    return name;
+  const kpiStats = options.kpiStats;
+  const builder = new StreamsBuilder({
+    defaultStoreType: resolved.persistentStores ? 'rocksdb' : 'in_memory',
+    onDroppedRecord: (dropped) => {
+      // Only the KPI windows drop records for lateness.
+      if (dropped.reason === 'window-closed' && kpiStats !== undefined) kpiStats.droppedLate++;
+    },
   });
-  // The edge from reservation-status carries no records (status never forwards to it); it puts settlement
-  // in the same task as the property's reservations, so the task's stream time (which closes business
-  // days) advances with every event of the property, not only with captures and refunds.
-  topology.addProcessor(
-    NODES.settlement,
-    () => settlementProcessor(resolved),
-    ...settlementSources,
-    NODES.status,
-  );
+  addStores(builder, resolved);
 
-  for (const [topic, parents] of Object.entries(OUTPUT_TOPICS) as [
-    keyof typeof OUTPUT_TOPICS,
-    readonly string[],
-  ][]) {
-    topology.addSink(
-      sinkFor(topic),
-      prefix + topic,
-      { keySerde: serdes.key, valueSerde: serdes.value(topic) },
-      ...parents,
-    );
-  }
-  topology.addSink(
-    sinkFor(PAYMENT_REQUESTS_TOPIC),
-    prefix + PAYMENT_REQUESTS_TOPIC,
-    { keySerde: serdes.key, valueSerde: serdes.paymentRequest },
+  // One source for the command topics: the intake tells the command by the record's topic.
+  const commands = builder.stream<string, unknown>(
+    Object.keys(INPUT_TOPICS).map((topic) => prefix + topic),
+    Consumed.with(serdes.key, valueSerdeByTopic(resolved)).withName('source:commands'),
+  );
+  const intake = routes(
+    commands.processValues(
+      () => intakeProcessor(resolved, (topic, value) => toCommand(topic.slice(prefix.length), value)),
+      Named.as(NODES.intake),
+      STORES.reservations,
+    ),
+    NODES.intake,
+    [NODES.inventory, NODES.status],
+  );
+  const inventory = routes(
+    intake[NODES.inventory]!.processValues(
+      routedTo(() => inventoryProcessor(resolved)),
+      Named.as(NODES.inventory),
+      STORES.inventory,
+    ),
+    NODES.inventory,
+    [NODES.pricing, NODES.status, 'availability.updated', 'availability.overbooked', 'analytics.occupancy'],
+  );
+  const pricing = routes(
+    inventory[NODES.pricing]!.processValues(
+      routedTo(() => pricingProcessor(resolved)),
+      Named.as(NODES.pricing),
+      STORES.inventory,
+      STORES.rates,
+      STORES.pace,
+    ),
+    NODES.pricing,
+    [NODES.payment, 'rate.applied', 'rate.updated'],
+  );
+  const payment = routes(
+    pricing[NODES.payment]!.processValues(
+      routedTo(() => paymentProcessor(resolved)),
+      Named.as(NODES.payment),
+    ),
     NODES.payment,
+    [NODES.status, PAYMENT_REQUESTS_TOPIC],
+  );
+  const status = routes(
+    intake[NODES.status]!.merge(inventory[NODES.status]!)
+      .merge(payment[NODES.status]!)
+      .processValues(
+        routedTo(() => statusProcessor(resolved.reservationRetentionMs)),
+        Named.as(NODES.status),
+        STORES.reservations,
+        STATUS_STORES.expiry,
+      ),
+    NODES.status,
+    [NODES.kpis, NODES.settlement, 'reservation.confirmed', 'reservation.rejected'],
+  );
+  const kpis = bookingKpis(
+    status[NODES.kpis]!.mapValues((routed) => routed.value as KpiFact),
+    resolved,
   );
 
-  const keyValue = (name: string) =>
-    resolved.persistentStores ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
-  topology
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(STORES.reservations), Serdes.string(), serdes.reservationState),
-      NODES.intake,
-      NODES.status,
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(STORES.inventory), Serdes.string(), Serdes.int32()),
-      NODES.inventory,
-      NODES.pricing,
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(STORES.rates), Serdes.string(), Serdes.number()),
-      NODES.pricing,
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(STORES.pace), Serdes.string(), Serdes.json<number[]>()),
-      NODES.pricing,
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(STORES.kpiProgress), Serdes.string(), Serdes.number()),
-      NODES.kpis,
+  // The status step never routes to settlement: the merge puts settlement in the same task as the
+  // property's reservations, so the task's stream time (which closes business days) advances with every
+  // event of the property, not only with captures and refunds.
+  const payments = builder.stream<string, Routed>(
+    SETTLEMENT_INPUT_TOPICS.map((topic) => prefix + topic),
+    Consumed.with(serdes.key, routedSerde(valueSerdeByTopic(resolved))).withName('source:payments'),
+  );
+  const settlement = routes(
+    payments.merge(status[NODES.settlement]!).processValues(
+      routedTo(() => settlementProcessor(resolved)),
+      Named.as(NODES.settlement),
+      SETTLEMENT_STORES.batches,
+      SETTLEMENT_STORES.closed,
+    ),
+    NODES.settlement,
+    ['payment.settled'],
+  );
+
+  const outputs: Record<keyof typeof OUTPUT_TOPICS, KStream<string, Routed> | undefined> = {
+    'availability.updated': inventory['availability.updated'],
+    'availability.overbooked': inventory['availability.overbooked'],
+    'analytics.occupancy': inventory['analytics.occupancy'],
+    'rate.applied': pricing['rate.applied'],
+    'rate.updated': pricing['rate.updated'],
+    'reservation.confirmed': status['reservation.confirmed'],
+    'reservation.rejected': status['reservation.rejected'],
+    'analytics.booking-kpis': undefined,
+    'payment.settled': settlement['payment.settled'],
+  };
+  for (const [topic, stream] of Object.entries(outputs) as [
+    keyof typeof OUTPUT_TOPICS,
+    KStream<string, Routed> | undefined,
+  ][]) {
+    stream?.to(
+      prefix + topic,
+      Produced.with(serdes.key, routedSerde(serdes.value(topic) as Serde<unknown>)).withName(sinkName(topic)),
     );
-  topology
-    .addStateStore(
-      Stores.keyValueStoreBuilder(
-        keyValue(SETTLEMENT_STORES.batches),
-        Serdes.string(),
-        Serdes.json<SettlementBatch>(),
-      ),
-      NODES.settlement,
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(keyValue(SETTLEMENT_STORES.closed), Serdes.string(), Serdes.string()),
-      NODES.settlement,
-    );
-  for (const spec of resolved.kpiWindows) {
-    // Keep a window until it is closed, plus one more window of slack for the close to find it.
-    const retention = spec.sizeMs + resolved.kpiGraceMs + spec.advanceMs;
-    const name = kpiStoreName(spec);
-    const supplier = resolved.persistentStores
-      ? Stores.persistentWindowStore(name, retention, spec.sizeMs, false)
-      : Stores.inMemoryWindowStore(name, retention, spec.sizeMs, false);
-    const builder: StoreBuilder = Stores.windowStoreBuilder(
-      supplier,
-      Serdes.string(),
-      Serdes.json<KpiTotals>(),
-    );
-    topology.addStateStore(builder, NODES.kpis);
   }
-  return topology;
+  kpis.to(
+    `${prefix}analytics.booking-kpis`,
+    Produced.with(serdes.key, serdes.value('analytics.booking-kpis')).withName(
+      sinkName('analytics.booking-kpis'),
+    ),
+  );
+  payment[PAYMENT_REQUESTS_TOPIC]!.to(
+    prefix + PAYMENT_REQUESTS_TOPIC,
+    Produced.with(serdes.key, routedSerde(serdes.paymentRequest as Serde<unknown>)).withName(
+      sinkName(PAYMENT_REQUESTS_TOPIC),
+    ),
+  );
+  return builder.build();
+}
+
+/** The sink node writing `topic`. */
+function sinkName(topic: string): string {
+  return `sink:${topic}`;
+}
+
+/**
+ * Splits a step's {@link Routed} output by route: one branch per route name, named `<step>-to-<route>`.
+ * The values stay wrapped: the next step unwraps them ({@link routedTo}), a sink writes the inner value
+ * ({@link routedSerde}), so the diagram shows each step and its branches and nothing in between.
+ */
+function routes(
+  output: KStream<string, unknown>,
+  step: string,
+  names: readonly string[],
+): Record<string, KStream<string, Routed>> {
+  let split = (output as KStream<string, Routed>).split(`${step}-to-`);
+  for (const name of names) split = split.branch((_key, value) => value.route === name, name);
+  return split.noDefaultBranch() as Record<string, KStream<string, Routed>>;
+}
+
+/** The value serde of several input topics: each record is read with the serde of its own topic. */
+function valueSerdeByTopic(resolved: ResolvedConfig): Serde<unknown> {
+  const serdeOf = (topic: string) =>
+    resolved.serdes.value(topic.slice(resolved.topicPrefix.length) as TopicName) as Serde<unknown>;
+  return {
+    name: 'by topic',
+    serialize: (value, context) => serdeOf(context.topic).serialize(value, context),
+    deserialize: (data, context) => serdeOf(context.topic).deserialize(data, context),
+    prepare: async (context) => serdeOf(context.topic).prepare?.(context),
+  };
 }
 
 function toCommand(topic: string, value: unknown): Command {
@@ -197,4 +244,39 @@ function toCommand(topic: string, value: unknown): Command {
     );
   }
   return { kind, event: value } as Command;
+}
+
+/** The key-value and window stores the domain steps use (the KPI stores come with their aggregations). */
+function addStores(builder: StreamsBuilder, resolved: ResolvedConfig): void {
+  const { serdes } = resolved;
+  const keyValue = (name: string) =>
+    resolved.persistentStores ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+  const window = (name: string, retentionMs: number, sizeMs: number) =>
+    resolved.persistentStores
+      ? Stores.persistentWindowStore(name, retentionMs, sizeMs, true)
+      : Stores.inMemoryWindowStore(name, retentionMs, sizeMs, true);
+  const paceRetention = resolved.pricing.pace?.windowMs ?? PACE_STORE_RETENTION_MS;
+  builder
+    .addStateStore(
+      Stores.keyValueStoreBuilder(keyValue(STORES.reservations), Serdes.string(), serdes.reservationState),
+    )
+    .addStateStore(
+      Stores.keyValueStoreBuilder(keyValue(STATUS_STORES.expiry), Serdes.string(), Serdes.string()),
+    )
+    .addStateStore(Stores.keyValueStoreBuilder(keyValue(STORES.inventory), Serdes.string(), Serdes.int32()))
+    .addStateStore(Stores.keyValueStoreBuilder(keyValue(STORES.rates), Serdes.string(), Serdes.number()))
+    // One record per booking at its event time: the pace is a count over a time range, no list rewritten.
+    .addStateStore(
+      Stores.windowStoreBuilder(window(STORES.pace, paceRetention, 1), Serdes.string(), Serdes.number()),
+    )
+    .addStateStore(
+      Stores.keyValueStoreBuilder(
+        keyValue(SETTLEMENT_STORES.batches),
+        Serdes.string(),
+        Serdes.json<SettlementBatch>(),
+      ),
+    )
+    .addStateStore(
+      Stores.keyValueStoreBuilder(keyValue(SETTLEMENT_STORES.closed), Serdes.string(), Serdes.string()),
+    );
 }

@@ -101,9 +101,10 @@ export const STORES = {
   reservations: 'reservations',
   /** `<propertyId>|<roomType>|<night>` → current nightly rate in minor units. */
   rates: 'rates',
-  /** KPI window stores are `kpis-<window name>`; this one remembers the last finalised window. */
-  kpiProgress: 'kpis-progress',
-  /** `<propertyId>|<roomType>` → event times of its bookings in the pricing pace window. */
+  /**
+   * Window store: `<propertyId>|<roomType>` → one entry per booking at its event time, for the pricing pace.
+   * (KPI window stores are `kpis-<window name>`, with their final-result buffers `kpis-<name>-final-store`.)
+   */
   pace: 'booking-pace',
 } as const;
 

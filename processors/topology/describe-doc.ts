@@ -23,17 +23,63 @@ export function reservationTopologyDoc(): string {
   return `# The reservation topology
 
 Generated from \`buildReservationTopology(config).describe()\` by \`npx tsx processors/topology/describe-doc.ts\`;
-do not edit by hand (a unit test checks it is current).
+do not edit by hand (a unit test checks it is current). The text comes from
+\`processors/topology/describe-doc.ts\`.
 
 Every topic is keyed by \`propertyId\`, so the whole pipeline is one sub-topology whose tasks each own a
 set of properties: all events of a property are applied in partition order, which alone decides a race
-for the last room. A command walks \`reservation-intake\` (state machine, validation, replay guard) →
-\`inventory\` (overbooking decision) → \`pricing\` (demand tiers) → \`payment-requests\` (authorise, refund
-by the cancellation policy, capture) → \`reservation-status\` → \`booking-kpis\` (windows); a refused
-command skips to \`reservation-status\`. Gateway calls are asynchronous, so the payment worker
-(\`processors/topology/payment-worker.ts\`) performs \`payment.requests\` outside the topology and answers
-on \`payment.authorized|failed|captured|refunded\`; captures and refunds feed \`daily-settlement\`, which emits
-one \`payment.settled\` batch per property and business day.
+for the last room.
+
+## How it is written
+
+The topology is built with the library's DSL (\`StreamsBuilder\`), in
+\`processors/topology/build-reservation-topology.ts\`:
+
+- **Streams for the inputs.** One source reads the seven command topics (\`reservation.*\`,
+  \`payment.authorized|failed\`; each record is read with its own topic's serde and the intake tells the
+  command by the topic), another the payment worker's \`payment.captured|refunded\`.
+- **\`processValues()\` with named stores for the domain steps**, each reusing its processor:
+  \`reservation-intake\` (state machine, validation, replay guard; \`reservations\`) → \`inventory\`
+  (overbooking decision; \`inventory\`) → \`pricing\` (demand tiers; \`rates\`, \`booking-pace\`, reads
+  \`inventory\`) → \`payment-requests\` (authorise, refund by the cancellation policy, capture) →
+  \`reservation-status\` (\`reservations\`, \`reservation-expiry\`); \`daily-settlement\` batches captures and
+  refunds per business day. The steps keep the key, so nothing is repartitioned.
+- **\`split()\` and \`to()\` for the outputs.** A step forwards each value with the route it takes (the
+  next step or an output topic); the \`<step>-to-split\` node sends it down the branch of that route,
+  \`<step>-to-<route>\`, into the next step or the sink of the topic. A refused command skips to
+  \`reservation-status\`.
+- **Windowed aggregations for the KPIs.** The facts \`reservation-status\` hands over (bookings,
+  cancellations, modifications) go through \`groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(size,
+  grace).advanceBy(advance)).aggregate(...)\`, one per window family (\`kpis-1m\` tumbling, \`kpis-1h\`
+  hopping every 5 minutes), each kept in a queryable window store, then
+  \`suppress(untilWindowCloses(unbounded()))\` (\`kpis-<name>-final\`), so \`analytics.booking-kpis\`
+  carries one final result per window.
+
+Gateway calls are asynchronous, so the payment worker (\`processors/topology/payment-worker.ts\`) performs
+\`payment.requests\` outside the topology and answers on \`payment.authorized|failed|captured|refunded\`.
+
+## Decisions
+
+- **Only final KPI results are published.** \`analytics.booking-kpis\` is read by the Postgres sink (one row
+  per window, which keeps a final row against later updates) and by analytics; the API answers open
+  windows from the window stores, which are ahead of any event anyway. Publishing every update wrote one
+  record per window a booking falls in (13 with the default windows, 14 records per reservation in the
+  benchmark) for values nobody needs before the window closes.
+- **\`availability.updated\` and \`analytics.occupancy\` stay per night.** Their readers want the latest
+  value of one night: the sink upserts \`availability.calendar\` and \`analytics.occupancy\` rows keyed by
+  (property, room type, night), the API's calendar reads those rows (or the \`inventory\` store), and the
+  analytics read occupancy per stay date. An event per reservation change would carry the same nights in
+  a list that every reader would have to explode into the same rows, and would change the Avro values of
+  two public topics. The cost is visible: a stay of n nights writes n of each. What the record cache can
+  cut is the changelog behind them (several bookings of one night within a commit interval), not the
+  events, which are facts each reader applies.
+- **State is read by key or by a short range, never scanned whole.** Windows close from the suppression
+  buffer of the task's own windows (no scan over every property of the catalog); the booking pace is one
+  window-store entry per booking, counted over a time range (no list of times rewritten per booking); a
+  reservation that reaches a final status gets an entry in \`reservation-expiry\`, keyed by the time it
+  may be purged, so the hourly purge reads only the entries that are due instead of every reservation.
+
+## Diagram
 
 \`\`\`mermaid
 ${description.toMermaid().trim()}

@@ -13,7 +13,8 @@ import type {
   ReservationCreated,
   ReservationModified,
 } from '../../schemas/generated/types.js';
-import type { ProcessorContext } from '../../topology/processor.js';
+import type { Serde } from '../../schemas/serde.js';
+import type { Processor, ProcessorContext, ProcessorSupplier } from '../../topology/processor.js';
 import { NO_HEADERS } from '../../topology/record.js';
 import type { NightChange } from '../domain/inventory.js';
 import type { LocalDate } from '../domain/local-date.js';
@@ -72,12 +73,17 @@ export const NODES = {
   settlement: 'daily-settlement',
 } as const;
 
-/** The sink node writing `topic`. */
-export function sinkFor(topic: string): string {
-  return `sink:${topic}`;
+/**
+ * What a reservation processor forwards: a value and where it goes, the name of an output topic or of the
+ * next processor node. The topology splits each processor's output by `route` (`KStream.split()`), so the
+ * processors say where a record goes without knowing the node names the DSL gives the branches.
+ */
+export interface Routed {
+  readonly route: string;
+  readonly value: unknown;
 }
 
-/** Forwards `value` to the sink of `topic`, keyed by the property (the partitioning key everywhere). */
+/** Forwards `value` to the output topic `topic`, keyed by the property (the partitioning key everywhere). */
 export function emit(
   context: ProcessorContext<string, unknown>,
   topic: string,
@@ -85,15 +91,39 @@ export function emit(
   value: unknown,
   timestamp: number,
 ): void {
-  context.forward({ key: propertyId, value, timestamp, headers: NO_HEADERS }, sinkFor(topic));
+  const routed: Routed = { route: topic, value };
+  context.forward({ key: propertyId, value: routed, timestamp, headers: NO_HEADERS });
 }
 
-/** Forwards the step to the next processor node. */
+/** Forwards the step to the processor node `node`. */
 export function next(context: ProcessorContext<string, unknown>, node: string, step: Step): void {
-  context.forward(
-    { key: step.propertyId, value: step, timestamp: step.timestamp, headers: NO_HEADERS },
-    node,
-  );
+  const routed: Routed = { route: node, value: step };
+  context.forward({ key: step.propertyId, value: routed, timestamp: step.timestamp, headers: NO_HEADERS });
+}
+
+/** A processor of routed values: hands `inner` the value of each {@link Routed} record. */
+export function routedTo<V>(
+  inner: ProcessorSupplier<string, V, string, unknown>,
+): ProcessorSupplier<string, Routed, string, unknown> {
+  return () => {
+    const processor: Processor<string, V, string, unknown> = inner();
+    return {
+      init: (context) => processor.init?.(context),
+      process: (record) => processor.process({ ...record, value: record.value.value as V }),
+      close: () => processor.close?.(),
+    };
+  };
+}
+
+/** Writes the value of each {@link Routed} record with `serde` (the serde of the topic it is routed to). */
+export function routedSerde(serde: Serde<unknown>): Serde<Routed> {
+  const routed: Serde<Routed> = {
+    name: serde.name,
+    serialize: (value, context) => serde.serialize(value === null ? null : value.value, context),
+    deserialize: (data, context) => ({ route: context.topic, value: serde.deserialize(data, context) }),
+  };
+  // The Avro serdes look up their writer schema before first use.
+  return serde.prepare === undefined ? routed : { ...routed, prepare: (context) => serde.prepare!(context) };
 }
 
 /** The event type a command carries, e.g. `ReservationCancelled`, for refusal events. */

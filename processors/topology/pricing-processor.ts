@@ -6,7 +6,7 @@
  * and, when that differs from the rate in the `rates` store, stores it and emits `rate.updated`.
  */
 import type { NightlyRate, RateApplied, RateUpdated, StayDetails } from '../../schemas/generated/types.js';
-import type { KeyValueStore } from '../../state/store.js';
+import type { KeyValueStore, WindowStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
 import type { StreamRecord } from '../../topology/record.js';
 import type { NightChange } from '../domain/inventory.js';
@@ -20,12 +20,15 @@ import { basisPointsToDecimal, fromEventMoney, toEventMoney } from './event-valu
 import { emit, NODES, next, type Step } from './flow.js';
 import type { AppliedPrice } from './reservation-state.js';
 
+/** Retention of the `booking-pace` store when the pricing config has no pace factor (nothing is written). */
+export const PACE_STORE_RETENTION_MS = 60_000;
+
 /** Creates the pricing processor. */
 export function pricingProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
   let inventory: KeyValueStore<string, number>;
   let rates: KeyValueStore<string, number>;
-  let pace: KeyValueStore<string, number[]>;
+  let pace: WindowStore<string, number>;
   return {
     init(ctx) {
       context = ctx;
@@ -108,15 +111,24 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
 
   /**
    * Bookings of (property, room type) in the pace window ending at `now`, before this one; `record` adds
-   * this booking for later ones. Without a pace config nothing is kept and the count is 0.
+   * this booking for later ones. The `booking-pace` window store keeps one entry per booking at its event
+   * time (duplicates retained), so counting is a time-range fetch and recording is one put: no list of
+   * times is rewritten per booking, and retention drops old bookings segment by segment. Without a pace
+   * config nothing is kept and the count is 0.
    */
   function recentBookings(propertyId: string, roomType: string, now: number, record: boolean): number {
     const window = config.pricing.pace?.windowMs;
     if (window === undefined) return 0;
     const key = `${propertyId}|${roomType}`;
-    const within = (pace.get(key) ?? []).filter((t) => t > now - window && t <= now);
-    if (record) pace.put(key, [...within, now]);
-    return within.length;
+    let within = 0;
+    const iterator = pace.fetchRange(key, now - window + 1, now);
+    try {
+      for (const _ of iterator) within++;
+    } finally {
+      iterator.close();
+    }
+    if (record) pace.put(key, 1, now);
+    return within;
   }
 
   function publishRate(property: Property, change: NightChange, step: Step, recent: number): void {

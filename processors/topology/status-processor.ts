@@ -8,15 +8,24 @@
 import type { ReservationConfirmed, ReservationRejected } from '../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../state/store.js';
 import type { Processor, ProcessorContext } from '../../topology/processor.js';
-import { NO_HEADERS, type StreamRecord } from '../../topology/record.js';
+import type { StreamRecord } from '../../topology/record.js';
 import { money } from '../domain/money.js';
 import { isFinal } from '../domain/reservation-status.js';
 import { nightsOf } from '../domain/stay.js';
+import type { KpiFact } from './booking-kpis.js';
 import { STORES } from './config.js';
 import { toEventMoney } from './event-values.js';
 import { emit, NODES, type Refusal, type Step } from './flow.js';
-import type { KpiFact } from './kpi-processor.js';
 import { paymentIdOf, type ReservationState } from './reservation-state.js';
+
+/** Store names of the status processor besides `reservations`. */
+export const STATUS_STORES = {
+  /**
+   * `<expiry time, 15 digits>|<confirmation number>` → confirmation number: when each reservation in a
+   * final status may be purged, in time order, so a purge reads only what is due.
+   */
+  expiry: 'reservation-expiry',
+} as const;
 
 /** How often final reservations past their retention are purged (stream time). */
 const PURGE_INTERVAL_MS = 3_600_000;
@@ -28,10 +37,12 @@ const REMEMBERED_EVENT_IDS = 32;
 export function statusProcessor(retentionMs: number): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
   let reservations: KeyValueStore<string, ReservationState>;
+  let expiry: KeyValueStore<string, string>;
   return {
     init(ctx) {
       context = ctx;
       reservations = ctx.getStateStore(STORES.reservations);
+      expiry = ctx.getStateStore(STATUS_STORES.expiry);
       ctx.schedule(PURGE_INTERVAL_MS, 'STREAM_TIME', (streamTime) => purgeFinal(streamTime));
     },
     process(record: StreamRecord<string, Step>) {
@@ -53,15 +64,20 @@ export function statusProcessor(retentionMs: number): Processor<string, Step, st
           appliedEventIds: [...step.state.appliedEventIds, step.eventId].slice(-REMEMBERED_EVENT_IDS),
         };
         reservations.put(step.confirmationNumber, stored);
+        if (isFinal(stored.status) && !(step.previous !== null && isFinal(step.previous.status))) {
+          // Indexed once, when it becomes final; a later change of a final reservation (a voided
+          // authorisation) is found by the purge, which checks the stored reservation's own time.
+          expiry.put(
+            expiryKey(stored.updatedAt + retentionMs, stored.confirmationNumber),
+            stored.confirmationNumber,
+          );
+        }
         const confirmed = confirmedEvent(step, stored);
         if (confirmed !== undefined)
           emit(context, 'reservation.confirmed', step.propertyId, confirmed, step.timestamp);
         const fact = kpiFactOf(step, stored);
         if (fact !== undefined) {
-          context.forward(
-            { key: step.propertyId, value: fact, timestamp: step.timestamp, headers: NO_HEADERS },
-            NODES.kpis,
-          );
+          emit(context, NODES.kpis, step.propertyId, fact, step.timestamp);
         }
       }
       const rejection = refusal ?? (paymentFailed ? paymentRefusal(step) : null);
@@ -89,20 +105,34 @@ export function statusProcessor(retentionMs: number): Processor<string, Step, st
 
   /**
    * Removes reservations that reached a final status more than `retentionMs` of stream time ago: the
-   * system of record (Postgres) keeps them; the store keeps what the pipeline may still act on.
+   * system of record (Postgres) keeps them; the store keeps what the pipeline may still act on. Reads
+   * only the `reservation-expiry` entries due by `streamTime`, never the whole `reservations` store.
    */
   function purgeFinal(streamTime: number): void {
-    const expired: string[] = [];
-    const iterator = reservations.all();
+    const due: Array<{ key: string; confirmationNumber: string }> = [];
+    const iterator = expiry.range(expiryKey(0, ''), expiryKey(streamTime, '~'));
     try {
-      for (const { key, value } of iterator) {
-        if (isFinal(value.status) && value.updatedAt + retentionMs <= streamTime) expired.push(key);
-      }
+      for (const { key, value } of iterator) due.push({ key, confirmationNumber: value });
     } finally {
       iterator.close();
     }
-    for (const key of expired) reservations.delete(key);
+    for (const { key, confirmationNumber } of due) {
+      expiry.delete(key);
+      const stored = reservations.get(confirmationNumber);
+      if (stored === undefined || !isFinal(stored.status)) continue;
+      if (stored.updatedAt + retentionMs <= streamTime) {
+        reservations.delete(confirmationNumber);
+      } else {
+        // Changed after it became final: due later, from its last change.
+        expiry.put(expiryKey(stored.updatedAt + retentionMs, confirmationNumber), confirmationNumber);
+      }
+    }
   }
+}
+
+/** The `reservation-expiry` key: the due time zero-padded so that keys sort by time. */
+function expiryKey(dueAt: number, confirmationNumber: string): string {
+  return `${String(Math.max(0, dueAt)).padStart(15, '0')}|${confirmationNumber}`;
 }
 
 function paymentRefusal(step: Step): Refusal {

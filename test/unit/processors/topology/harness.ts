@@ -13,6 +13,7 @@ import {
   SAMPLE_CATALOG_PATH,
 } from '../../../../processors/domain/reference-data-loader.js';
 import { nightsOf } from '../../../../processors/domain/stay.js';
+import type { KpiStats } from '../../../../processors/topology/booking-kpis.js';
 import {
   buildReservationTopology,
   type INPUT_TOPICS,
@@ -20,7 +21,6 @@ import {
   type SETTLEMENT_INPUT_TOPICS,
 } from '../../../../processors/topology/build-reservation-topology.js';
 import type { ReservationTopologyConfig } from '../../../../processors/topology/config.js';
-import type { KpiProcessorStats } from '../../../../processors/topology/kpi-processor.js';
 import {
   PAYMENT_REQUESTS_TOPIC,
   type PaymentRequest,
@@ -71,7 +71,7 @@ type OutputTopic = keyof typeof OUTPUT_TOPICS;
 /** The running pipeline of one test. */
 export interface Pipeline {
   readonly driver: TopologyTestDriver;
-  readonly kpiStats: KpiProcessorStats;
+  readonly kpiStats: KpiStats;
   readonly gateway: SimulatedPaymentGateway;
   pipe<T extends InputTopic>(topic: T, value: TopicValue<T>, timestamp: number): void;
   /** Every unread record of an output topic, values only. */
@@ -98,7 +98,7 @@ export async function startPipeline(
   gatewayOptions: ConstructorParameters<typeof SimulatedPaymentGateway>[0] = {},
 ): Promise<Pipeline> {
   const serdes = overrides.serdes ?? jsonSerdes;
-  const kpiStats: KpiProcessorStats = { droppedLate: 0 };
+  const kpiStats: KpiStats = { droppedLate: 0 };
   const topology = buildReservationTopology(
     { catalog, serdes, persistentStores: false, ...overrides },
     { kpiStats },

@@ -224,6 +224,30 @@ describe('payment requests and reservation status (test driver)', () => {
     expect(p.reservation(confirmed.confirmationNumber)?.status).toBe('CONFIRMED');
   });
 
+  it('purges a final reservation changed later (a voided authorisation) a retention after its last change, reading only due index entries', async () => {
+    const day = 86_400_000;
+    const hour = 3_600_000;
+    const p = await start({ reservationRetentionMs: day });
+    const guest = created();
+    p.pipe('reservation.created', guest, T);
+    p.pipe('reservation.cancelled', cancelled(guest), T + hour); // final, while the payment is in flight
+    await p.settlePayments(T + 5 * hour); // the authorisation arrives, is voided: a change 4 h later
+    expect(p.reservation(guest.confirmationNumber)).toMatchObject({
+      status: 'CANCELLED',
+      updatedAt: T + 5 * hour,
+    });
+    const expiry = p.driver.getKeyValueStore<string, string>('reservation-expiry');
+    expect([...expiry.all()].map((e) => e.value)).toEqual([guest.confirmationNumber]); // indexed once
+    p.pipe('reservation.checkin', checkedIn(created()), T + hour + day + 2 * hour); // its first due time passed
+    expect(p.reservation(guest.confirmationNumber)?.status).toBe('CANCELLED'); // changed since: kept
+    expect([...expiry.all()].map((e) => e.key)).toEqual([
+      `${String(T + 5 * hour + day).padStart(15, '0')}|${guest.confirmationNumber}`,
+    ]);
+    p.pipe('reservation.checkin', checkedIn(created()), T + 5 * hour + day + 2 * hour);
+    expect(p.reservation(guest.confirmationNumber)).toBeUndefined();
+    expect([...expiry.all()]).toEqual([]);
+  });
+
   it('refuses a quote in another currency or with negative or inexact amounts, taking no rooms', async () => {
     const p = await start();
     const details = [

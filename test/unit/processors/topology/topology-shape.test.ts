@@ -10,7 +10,15 @@ import {
 import { reservationTopologyDoc, TOPOLOGY_DOC_PATH } from '../../../../processors/topology/describe-doc.js';
 import { jsonReservationSerdes } from '../../../../processors/topology/serdes.js';
 import { TopologyTestDriver } from '../../../../topology/test-driver.js';
+import type { Topology } from '../../../../topology/topology.js';
 import { catalog, created } from './harness.js';
+
+/** Every topic a source node of the description reads. */
+function sourceTopics(json: ReturnType<ReturnType<Topology['describe']>['toJSON']>): string[] {
+  return json.subtopologies.flatMap((sub) =>
+    sub.nodes.flatMap((node) => (node.type === 'source' ? [...(node.topics ?? [])] : [])),
+  );
+}
 
 describe('the reservation topology', () => {
   const topology = buildReservationTopology({
@@ -25,8 +33,9 @@ describe('the reservation topology', () => {
 
   it('reads the command topics and writes every event topic it owns', () => {
     const text = topology.describe().toString();
-    for (const topic of [...Object.keys(INPUT_TOPICS), ...SETTLEMENT_INPUT_TOPICS])
-      expect(text).toContain(`(topics: [${topic}])`);
+    expect(sourceTopics(json).sort()).toEqual(
+      [...Object.keys(INPUT_TOPICS), ...SETTLEMENT_INPUT_TOPICS].sort(),
+    );
     for (const topic of [...Object.keys(OUTPUT_TOPICS), 'payment.requests'])
       expect(text).toContain(`(topic: ${topic})`);
   });
@@ -54,7 +63,9 @@ describe('the reservation topology behind a topic prefix', () => {
       topicPrefix: 'it-7.',
     });
     const text = topology.describe().toString();
-    expect(text).toContain('(topics: [it-7.reservation.created])');
+    const topics = sourceTopics(topology.describe().toJSON());
+    expect(topics).toContain('it-7.reservation.created');
+    expect(topics.every((topic) => topic.startsWith('it-7.'))).toBe(true);
     expect(text).toContain('(topic: it-7.payment.requests)');
     expect(text).not.toMatch(/\(topics?: \[?(reservation|payment|availability|rate|analytics)\./);
     const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { windowStartsOf } from '../../../../processors/topology/kpi-processor.js';
+import { type KpiTotals, summarizeKpis } from '../../../../processors/domain/kpis.js';
+import { windowStartsOf } from '../../../../processors/topology/booking-kpis.js';
+import { queryKpis } from '../../../../processors/topology/queries.js';
 import { cancelled, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
 
 const pipelines: Pipeline[] = [];
@@ -37,17 +39,29 @@ function advanceStreamTime(p: Pipeline, to: number) {
 
 const oneMinute = (p: Pipeline) => p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 60_000);
 
-describe('booking KPI processor (test driver)', () => {
-  it('updates the 1-minute window with every confirmed booking: room-nights, revenue, ADR, RevPAR', async () => {
+/** The open windows of the 1-minute store starting in [from, to], as the API reads them. */
+function openMinutes(p: Pipeline, from: number, to = from) {
+  return queryKpis(p.driver.getWindowStore<string, KpiTotals>('kpis-1m'), 'TST-INN', from, to).map(
+    ({ windowStart, totals }) => ({ windowStart, ...summarizeKpis(totals, 6) }),
+  );
+}
+
+describe('booking KPIs (test driver)', () => {
+  it('counts every confirmed booking in the open window and publishes the window once, when it closes', async () => {
     const p = await start();
     await book(p, 1, T + 10 * S); // 2 room-nights at 100.00
     await book(p, 2, T + 20 * S); // 4 room-nights at 100.00 (25 % occupancy before: ×1.0)
-    const updates = oneMinute(p);
-    expect(updates.map((k) => [k.bookings, k.roomNights, k.revenue.amount, k.adr.amount, k.final])).toEqual([
-      [1, 2, '200.00', '100.00', false],
-      [2, 6, '600.00', '100.00', false],
+    // Open: queryable in the window store, not published.
+    expect(openMinutes(p, T).map((w) => [w.bookings, w.roomNightsSold, w.revenue.minor])).toEqual([
+      [2, 6, 60_000],
     ]);
-    expect(updates[1]).toMatchObject({
+    expect(oneMinute(p)).toEqual([]);
+    advanceStreamTime(p, T + 120 * S); // the end (T+60 s) plus the 60 s grace
+    const finals = oneMinute(p);
+    expect(finals.map((k) => [k.bookings, k.roomNights, k.revenue.amount, k.adr.amount, k.final])).toEqual([
+      [2, 6, '600.00', '100.00', true],
+    ]);
+    expect(finals[0]).toMatchObject({
       propertyId: 'TST-INN',
       windowStart: T,
       windowEnd: T + 60 * S,
@@ -55,16 +69,19 @@ describe('booking KPI processor (test driver)', () => {
       cancellations: 0,
       availableRoomNights: 6, // 6 rooms × 1 day
       revpar: eur('100.00'),
+      eventId: `kpis:TST-INN:1m:${T}:final`,
     });
   });
 
   it('counts each booking in every hopping hour window that contains it', async () => {
     const p = await start();
     await book(p, 1, T + 10 * S);
+    advanceStreamTime(p, T + 3_660 * S + 60 * S); // every hour window holding T+10 s has closed
     const hourly = p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
     expect(hourly.map((k) => (k.windowStart - T) / 60_000)).toEqual([
       -55, -50, -45, -40, -35, -30, -25, -20, -15, -10, -5, 0,
     ]);
+    expect(hourly.every((k) => k.bookings === 1 && k.roomNights === 2 && k.final)).toBe(true);
     expect(windowStartsOf({ name: 'x', sizeMs: 600, advanceMs: 200 }, 1000)).toEqual([600, 800, 1000]);
   });
 
@@ -72,22 +89,27 @@ describe('booking KPI processor (test driver)', () => {
     const p = await start();
     const guest = await book(p, 2, T + 5 * S, '2026-07-02', '2026-07-04'); // inside the deadline already
     p.pipe('reservation.cancelled', cancelled(guest), T + 30 * S);
-    const last = oneMinute(p).at(-1);
+    advanceStreamTime(p, T + 120 * S);
     // 400.00 booked; the first night of two rooms (200.00) is kept as the fee, 200.00 given back.
-    expect(last).toMatchObject({
-      bookings: 1,
-      cancellations: 1,
-      roomNights: 0,
-      revenue: eur('200.00'),
-      adr: eur('0.00'),
-    });
+    expect(oneMinute(p)).toEqual([
+      expect.objectContaining({
+        bookings: 1,
+        cancellations: 1,
+        roomNights: 0,
+        revenue: eur('200.00'),
+        adr: eur('0.00'),
+      }),
+    ]);
   });
 
   it('counts a modification as the change in room-nights and revenue of the booking', async () => {
     const p = await start();
     const guest = await book(p, 1, T + 5 * S); // 2 room-nights, 200.00
     p.pipe('reservation.modified', modified(guest, stay('STD', '2026-08-10', '2026-08-13')), T + 20 * S);
-    expect(oneMinute(p).at(-1)).toMatchObject({ bookings: 1, roomNights: 3, revenue: eur('300.00') });
+    advanceStreamTime(p, T + 120 * S);
+    expect(oneMinute(p)).toEqual([
+      expect.objectContaining({ bookings: 1, roomNights: 3, revenue: eur('300.00') }),
+    ]);
   });
 
   it('counts a late event inside the grace period and drops one after it, and emits final results once', async () => {
@@ -95,10 +117,8 @@ describe('booking KPI processor (test driver)', () => {
     await book(p, 1, T + 10 * S);
     advanceStreamTime(p, T + 100 * S); // window [T, T+60 s) ends; grace until T+120 s
     await book(p, 1, T + 30 * S, '2026-08-20', '2026-08-21'); // late but inside the grace: counted
-    expect(oneMinute(p).map((k) => [k.windowStart, k.bookings, k.final])).toEqual([
-      [T, 1, false],
-      [T, 2, false],
-    ]);
+    expect(openMinutes(p, T).map((w) => w.bookings)).toEqual([2]);
+    expect(oneMinute(p)).toEqual([]); // not final yet
     advanceStreamTime(p, T + 125 * S); // grace over: the window is final
     expect(oneMinute(p)).toEqual([
       expect.objectContaining({
