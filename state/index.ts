@@ -8,6 +8,8 @@ export { KeyValueStoreBuilder } from './builders/key-value-store-builder.js';
 export { SessionStoreBuilder } from './builders/session-store-builder.js';
 export type { SessionBytesStoreSupplier, WindowBytesStoreSupplier } from './builders/suppliers.js';
 export { WindowStoreBuilder } from './builders/window-store-builder.js';
+export { NamedCache, TaskCache } from './cache/task-cache.js';
+export { DEFAULT_CACHE_MAX_BYTES, type RecordCacheStatistics, ThreadCache } from './cache/thread-cache.js';
 export {
   CHECKPOINT_FILE,
   type Checkpoint,
@@ -24,7 +26,6 @@ export type {
   KeyValueBytesStore,
   KeyValueBytesStoreSupplier,
 } from './internal/key-value-bytes-store.js';
-export { DEFAULT_CACHE_MAX_BYTES } from './layers/caching-key-value-store.js';
 export {
   type CachedStateStore,
   type FlushListener,

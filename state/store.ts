@@ -7,6 +7,7 @@
  * parts (opening, flushing a write batch, restoring, closing) are asynchronous lifecycle calls the runtime
  * awaits outside the per-record loop.
  */
+import type { TaskCache } from './cache/task-cache.js';
 
 /** A key and its value, as returned by iterators. */
 export interface KeyValue<K, V> {
@@ -42,6 +43,11 @@ export interface StoreContext {
   readonly changelog?: ChangelogSink;
   /** Timestamp of the record being processed, stamped on change-log records. */
   currentTimestamp(): number;
+  /**
+   * The task's share of the instance's record cache, used by the store's caching layer (when caching is
+   * on). Without one, a caching store keeps a cache of its own (`withCachingEnabled(maxBytes)`).
+   */
+  readonly recordCache?: TaskCache;
   /**
    * Optional: told when a persistent store found its files corrupt at `init`, wiped them and started
    * empty. Its checkpointed offset is then void: restore it from the start of its changelog.

@@ -13,7 +13,7 @@ export type StoreType = 'rocksdb' | 'in_memory';
  * own): the step that receives it fixes the real key and value types.
  *
  * @example
- * grouped.count(Materialized.as('orders-per-region').withStoreType('in_memory').withCachingEnabled());
+ * grouped.count(Materialized.as('orders-per-region').withStoreType('in_memory').withCachingDisabled());
  */
 // biome-ignore lint/suspicious/noExplicitAny: an unpinned Materialized must fit whichever step receives it.
 export class Materialized<K = any, V = any> {
@@ -32,12 +32,12 @@ export class Materialized<K = any, V = any> {
   /** A store with this name (also the base of its changelog topic, `<applicationId>-<name>-changelog`). */
   // biome-ignore lint/suspicious/noExplicitAny: see the class comment.
   static as<K = any, V = any>(storeName: string): Materialized<K, V> {
-    return new Materialized<K, V>(storeName, undefined, undefined, true, {}, false, undefined);
+    return new Materialized<K, V>(storeName, undefined, undefined, true, {}, true, undefined);
   }
 
   /** An unnamed store with these serdes (the DSL generates its name). */
   static with<K, V>(keySerde: Serde<K>, valueSerde: Serde<V>): Materialized<K, V> {
-    return new Materialized(undefined, keySerde, valueSerde, true, {}, false, undefined);
+    return new Materialized(undefined, keySerde, valueSerde, true, {}, true, undefined);
   }
 
   withKeySerde(keySerde: Serde<K>): Materialized<K, V> {
@@ -57,11 +57,16 @@ export class Materialized<K = any, V = any> {
     return this.copy({ loggingEnabled: true, changelogConfig: { ...config } });
   }
 
-  /** Buffers writes in a record cache flushed at commit. */
+  /**
+   * Buffers writes in the record cache (the default, as in Kafka Streams): the store, its changelog and
+   * the step's downstream see the latest value per key once per commit (or when the task's share of
+   * `StreamsConfig.cacheMaxBytes` is full and evicts it), instead of every update.
+   */
   withCachingEnabled(): Materialized<K, V> {
     return this.copy({ cachingEnabled: true });
   }
 
+  /** Writes and forwards every update as it happens (no record cache). */
   withCachingDisabled(): Materialized<K, V> {
     return this.copy({ cachingEnabled: false });
   }

@@ -9,7 +9,11 @@ import {
   sessionWindowAggregateSupplier,
 } from './internal/operators/session-window-aggregate.js';
 import { sessionStoreValueGetter } from './internal/operators/windowed-value-getter.js';
-import { retentionOf, sessionStoreBuilder } from './internal/windows/window-stores.js';
+import {
+  aggregationStoreOptions,
+  retentionOf,
+  sessionStoreBuilder,
+} from './internal/windows/window-stores.js';
 import { windowedAggregation } from './internal/windows/windowed-step.js';
 import type { KGroupedStream } from './kgrouped-stream.js';
 import type { KTable } from './ktable.js';
@@ -101,7 +105,7 @@ export class SessionWindowedKStream<K, V> {
       const store = sessionStoreBuilder(
         this.grouped.stream.builder,
         step.storeName,
-        materialized,
+        aggregationStoreOptions(materialized),
         retentionMs,
         keySerde,
         valueSerde,

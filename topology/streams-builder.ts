@@ -130,6 +130,8 @@ export class StreamsBuilder {
       valueSerde,
     );
     if (materialized === undefined) store.withLoggingDisabled();
+    // The global task only fills its store from the topic: nothing to deduplicate, nothing forwarded.
+    store.withCachingDisabled();
     this.internal.addNode(
       new GlobalStoreGraphNode(
         name,

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Serde } from '../schemas/serde.js';
+import { DEFAULT_CACHE_MAX_BYTES, ThreadCache } from '../state/cache/thread-cache.js';
 import type { KeyValueStore, SessionStore, StateStore, WindowStore } from '../state/store.js';
 import {
   type DeserializationExceptionHandler,
@@ -43,6 +44,19 @@ export interface TopologyTestDriverOptions {
    * record with a warning, dead-letter its input bytes to `<topic>.dlq`, or a custom handler.
    */
   readonly processingErrors?: 'fail' | 'logAndContinue' | 'deadLetter' | ProcessingExceptionHandler;
+  /**
+   * The record cache budget shared by the topology's caching stores, divided among its tasks, as
+   * `StreamsConfig.cacheMaxBytes`; defaults to 10 MiB, 0 disables caching.
+   */
+  readonly cacheMaxBytes?: number;
+  /**
+   * Where the driver commits. `'eachInput'` (the default, as Kafka Streams' TopologyTestDriver): after
+   * every `pipeInput` and `advanceWallClockTime`, the record cache is flushed, so a cached aggregation
+   * forwards once per input record and outputs look as if nothing were cached. `'manual'`: only
+   * `commit()` flushes it (as the runtime does every `commitIntervalMs`), so updates of a key between two
+   * commits reach downstream, the changelog and the output topics once, with its latest value.
+   */
+  readonly commit?: 'eachInput' | 'manual';
 }
 
 /** Options of {@link TopologyTestDriver.createInputTopic}. */
@@ -82,6 +96,7 @@ export class TopologyTestDriver implements InputSink, OutputSource {
   private ready = false;
   private closed = false;
   private draining = false;
+  private readonly commitEachInput: boolean;
 
   /**
    * Creates a driver and opens its stores. Prefer this over `new` when the topology has persistent
@@ -110,8 +125,10 @@ export class TopologyTestDriver implements InputSink, OutputSource {
       send: (topic, key, value, timestamp, headers) => this.collect(topic, key, value, timestamp, headers),
       partitionCount: () => 1,
     };
+    this.commitEachInput = (options.commit ?? 'eachInput') === 'eachInput';
     const env = {
       applicationId: this.applicationId,
+      cache: new ThreadCache(options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES),
       stateDir: this.stateDir,
       collector,
       deserializationHandler: this.handlerFor(options.deserializationErrors ?? 'fail', collector),
@@ -197,6 +214,7 @@ export class TopologyTestDriver implements InputSink, OutputSource {
     this.globalTask?.punctuateWallClock(this.wallClockMs);
     for (const task of this.tasks) task.punctuateWallClock(this.wallClockMs);
     this.drain();
+    if (this.commitEachInput) this.flushCaches();
   }
 
   /** The mocked wall-clock time. */
@@ -234,9 +252,13 @@ export class TopologyTestDriver implements InputSink, OutputSource {
     return this.getStateStore<SessionStore<K, V>>(name);
   }
 
-  /** Flushes every store, as a commit would (caching stores write their changelog records now). */
+  /**
+   * Commits as the runtime does: flushes the record cache (cached aggregations forward their latest
+   * values, caching stores write their changelog records) and then every store.
+   */
   async commit(): Promise<void> {
     this.assertUsable();
+    this.flushCaches();
     await this.globalTask?.flush();
     for (const task of this.tasks) await task.flush();
     this.drain();
@@ -261,6 +283,7 @@ export class TopologyTestDriver implements InputSink, OutputSource {
     this.taskFor(topic);
     this.pending.push(this.rawRecord(topic, key, value, timestamp, headers));
     this.drain();
+    if (this.commitEachInput) this.flushCaches();
   }
 
   /** @internal Used by output topics. */
@@ -271,6 +294,18 @@ export class TopologyTestDriver implements InputSink, OutputSource {
   /** @internal Used by output topics. */
   queueSize(topic: string): number {
     return this.outputs.get(topic)?.length ?? 0;
+  }
+
+  /**
+   * Flushes every task's record cache, then processes what the flush wrote to topics the topology reads,
+   * until a flush writes nothing more (a repartitioned aggregation feeds another task's cache).
+   */
+  private flushCaches(): void {
+    for (;;) {
+      for (const task of this.tasks) task.flushCache();
+      if (this.pending.length === 0) return;
+      this.drain();
+    }
   }
 
   private drain(): void {

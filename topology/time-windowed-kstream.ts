@@ -8,7 +8,11 @@ import { slidingWindowAggregateSupplier } from './internal/operators/sliding-win
 import type { Fold } from './internal/operators/stream-aggregate.js';
 import { timeWindowAggregateSupplier } from './internal/operators/time-window-aggregate.js';
 import { windowStoreValueGetter } from './internal/operators/windowed-value-getter.js';
-import { retentionOf, windowStoreBuilder } from './internal/windows/window-stores.js';
+import {
+  aggregationStoreOptions,
+  retentionOf,
+  windowStoreBuilder,
+} from './internal/windows/window-stores.js';
 import { windowedAggregation } from './internal/windows/windowed-step.js';
 import type { KGroupedStream } from './kgrouped-stream.js';
 import type { KTable } from './ktable.js';
@@ -87,7 +91,7 @@ export class TimeWindowedKStream<K, V> {
         const store = windowStoreBuilder(
           builder,
           step.storeName,
-          materialized,
+          aggregationStoreOptions(materialized),
           {
             ...shape,
             retentionMs: retentionOf(materialized, shape.retentionMs, 'sliding windows'),
@@ -117,7 +121,7 @@ export class TimeWindowedKStream<K, V> {
       const store = windowStoreBuilder(
         builder,
         step.storeName,
-        materialized,
+        aggregationStoreOptions(materialized),
         {
           retentionMs: retentionOf(materialized, windows.sizeMs + windows.graceMs, 'time windows'),
           windowSizeMs: windows.sizeMs,

@@ -1,6 +1,7 @@
 /**
  * What every store builder shares: the name and persistence of its supplier, and the logging and caching
- * options (Kafka Streams' defaults: logging on, caching off), set fluently.
+ * options (Kafka Streams' defaults for Processor API stores: logging on, caching off; the DSL turns caching
+ * on for the stores it materializes), set fluently.
  */
 import { StateStoreError } from '../errors.js';
 import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
@@ -40,12 +41,16 @@ export abstract class AbstractStoreBuilder<S extends StateStore> implements Stor
     return this.caching;
   }
 
-  /** The record cache size in bytes, used when caching is on. */
+  /** The budget of a store opened without a task cache (see {@link withCachingEnabled}). */
   get cacheMaxBytes(): number {
     return this.cacheBytes;
   }
 
-  /** Turns the record cache on (`maxBytes` defaults to 10 MiB per store instance). */
+  /**
+   * Turns the record cache on. Under the runtime and the TopologyTestDriver the store shares its task's
+   * share of the instance-wide budget (`StreamsConfig.cacheMaxBytes`); `maxBytes` (default 10 MiB) is
+   * the budget of a cache of its own, only for a store opened without one (a unit test, a tool).
+   */
   withCachingEnabled(maxBytes: number = DEFAULT_CACHE_MAX_BYTES): this {
     if (!Number.isFinite(maxBytes) || maxBytes <= 0) {
       throw new StateStoreError(

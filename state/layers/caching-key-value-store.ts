@@ -1,10 +1,17 @@
 /**
- * The caching layer, Kafka Streams' record cache: writes to a key between two commits are absorbed in
- * memory and only the latest value goes below (to the change-logging layer and the store) at `flush()`,
- * or earlier when the cache is full and evicts its least recently used dirty entry. A flush listener
- * learns each (key, new value, old value) written below, which is how a DSL aggregation emits once per key
- * per commit. Reads see unflushed writes: gets hit the cache, scans merge its dirty entries over the store.
+ * The caching layer, Kafka Streams' `CachingKeyValueStore`: writes to a key between two commits are
+ * absorbed in the record cache and only the latest value goes below (to the change-logging layer and the
+ * store) when the task's cache is flushed at commit (`flush()`), or earlier when the task's cache is over
+ * its budget and evicts the entry. A flush listener learns each (key, new value, old value) written below,
+ * which is how a DSL aggregation emits once per key per commit. Reads see unflushed writes: gets hit the
+ * cache, scans merge its dirty entries over the store.
+ *
+ * The cache is the task's share of the instance's budget (`StoreContext.recordCache`, see
+ * `state/cache/`); a store opened without one (a unit test, a tool) gets a cache of its own of `maxBytes`.
  */
+
+import { type CacheEntry, type CacheFlusher, type NamedCache, TaskCache } from '../cache/task-cache.js';
+import { DEFAULT_CACHE_MAX_BYTES } from '../cache/thread-cache.js';
 import { storeNotOpen } from '../errors.js';
 import { bytesToKey, compareBytes, prefixUpperBound } from '../internal/bytes.js';
 import { MergingBytesIterator, type PendingEntry } from '../internal/iterators.js';
@@ -15,6 +22,8 @@ import type {
 } from '../internal/key-value-bytes-store.js';
 import type { ChangelogRecord, KeyValueIterator, StoreContext } from '../store.js';
 
+export { DEFAULT_CACHE_MAX_BYTES };
+
 /** Called for each entry the cache writes below: `newValue` `null` is a deletion. */
 export type BytesFlushListener = (
   key: Buffer,
@@ -23,37 +32,17 @@ export type BytesFlushListener = (
   timestamp: number,
 ) => void;
 
-/** Default cache size per store: 10 MiB, Kafka Streams' `statestore.cache.max.bytes` default. */
-export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 * 1024;
-
-/** Rough per-entry bookkeeping overhead counted against the cache size. */
-const ENTRY_OVERHEAD_BYTES = 64;
-
-interface CacheEntry {
-  readonly key: Buffer;
-  value: Buffer | null;
-  dirty: boolean;
-  timestamp: number;
-  /**
-   * For a dirty entry, the value the store below holds (`undefined`: absent), when known because the key
-   * was cached clean before it was written; saves a read at flush (aggregations read before they write).
-   */
-  below?: { readonly value: Buffer | undefined };
-}
-
 /** A byte store with a record cache in front of the wrapped store. */
-export class CachingKeyValueStore implements KeyValueBytesStore {
-  /** LRU order: the first entry is the least recently used. */
-  private readonly cache = new Map<string, CacheEntry>();
-  /** Keys with unflushed writes, in the order they were last written. */
-  private readonly dirtyKeys = new Set<string>();
+export class CachingKeyValueStore implements KeyValueBytesStore, CacheFlusher {
   private context: StoreContext | undefined;
   private listener: BytesFlushListener | undefined;
-  private cacheBytes = 0;
-  private hits = 0;
-  private misses = 0;
-  private evictions = 0;
+  private cache: NamedCache | undefined;
+  private taskCache: TaskCache | undefined;
 
+  /**
+   * @param inner the store below (change-logging or the inner store)
+   * @param maxBytes the budget of a cache of its own, used only when the context brings no task cache
+   */
   constructor(
     private readonly inner: KeyValueBytesStore,
     readonly maxBytes: number = DEFAULT_CACHE_MAX_BYTES,
@@ -76,10 +65,13 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   async init(context: StoreContext): Promise<void> {
     await this.inner.init(context);
     this.context = context;
+    this.taskCache = context.recordCache ?? new TaskCache(context.taskId, this.maxBytes);
+    this.cache = this.taskCache.namespace(this.name, this);
   }
 
+  /** Writes this store's dirty entries below (the task flushes all its stores first, at commit). */
   async flush(): Promise<void> {
-    this.flushDirty();
+    this.cache?.flush();
     await this.inner.flush();
   }
 
@@ -88,7 +80,9 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
    * dirty one (after a failed transaction) must not write what was never committed.
    */
   close(): Promise<void> {
-    this.clearCache();
+    if (this.cache !== undefined) this.taskCache?.dropNamespace(this.cache);
+    this.cache = undefined;
+    this.taskCache = undefined;
     this.context = undefined;
     return this.inner.close();
   }
@@ -98,36 +92,23 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   }
 
   get(key: Buffer): Buffer | undefined {
-    this.assertOpen();
-    const k = bytesToKey(key);
-    const entry = this.cache.get(k);
-    if (entry !== undefined) {
-      this.hits++;
-      this.touch(k, entry);
-      return entry.value ?? undefined;
-    }
-    this.misses++;
+    const cache = this.assertOpen();
+    const id = bytesToKey(key);
+    const entry = cache.get(id);
+    if (entry !== undefined) return entry.value ?? undefined;
     const stored = this.inner.get(key);
-    if (stored !== undefined)
-      this.insert(k, { key: Buffer.from(key), value: stored, dirty: false, timestamp: 0 });
+    if (stored !== undefined) cache.putClean(id, Buffer.from(key), stored);
     return stored;
   }
 
   put(key: Buffer, value: Buffer | null): void {
-    const context = this.assertOpen();
-    const k = bytesToKey(key);
-    const previous = this.cache.get(k);
-    const entry: CacheEntry = {
-      key: Buffer.from(key),
-      value: value === null ? null : Buffer.from(value),
-      dirty: true,
-      timestamp: context.currentTimestamp(),
-    };
-    if (previous?.dirty === false) entry.below = { value: previous.value ?? undefined };
-    else if (previous?.below !== undefined) entry.below = previous.below;
-    this.dirtyKeys.delete(k);
-    this.dirtyKeys.add(k);
-    this.insert(k, entry);
+    const cache = this.assertOpen();
+    cache.putDirty(
+      bytesToKey(key),
+      Buffer.from(key),
+      value === null ? null : Buffer.from(value),
+      (this.context as StoreContext).currentTimestamp(),
+    );
   }
 
   putIfAbsent(key: Buffer, value: Buffer): Buffer | undefined {
@@ -147,16 +128,17 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   }
 
   deleteRange(from: Buffer, toExclusive: Buffer): void {
-    this.assertOpen();
-    for (const [k, entry] of [...this.cache]) {
+    const cache = this.assertOpen();
+    const doomed: string[] = [];
+    for (const entry of cache.all()) {
       if (compareBytes(entry.key, from) >= 0 && compareBytes(entry.key, toExclusive) < 0)
-        this.evictSilently(k);
+        doomed.push(entry.id);
     }
+    for (const id of doomed) cache.discard(id);
     this.inner.deleteRange(from, toExclusive);
   }
 
   range(from?: Buffer, to?: Buffer): KeyValueIterator<Buffer, Buffer> {
-    this.assertOpen();
     const pending = this.pendingIn(
       (key) =>
         (from === undefined || compareBytes(key, from) >= 0) &&
@@ -170,7 +152,6 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   }
 
   prefixScan(prefix: Buffer): KeyValueIterator<Buffer, Buffer> {
-    this.assertOpen();
     const bound = prefixUpperBound(prefix);
     const pending = this.pendingIn(
       (key) => compareBytes(key, prefix) >= 0 && (bound === undefined || compareBytes(key, bound) < 0),
@@ -179,130 +160,69 @@ export class CachingKeyValueStore implements KeyValueBytesStore {
   }
 
   approximateNumEntries(): number {
-    return this.inner.approximateNumEntries() + this.dirtyKeys.size;
+    return this.inner.approximateNumEntries() + (this.cache?.dirtyCount ?? 0);
   }
 
   statistics(): BytesStoreStatistics {
+    const cache = this.cache;
     return {
       ...this.inner.statistics(),
       cache: {
-        hits: this.hits,
-        misses: this.misses,
-        entries: this.cache.size,
-        sizeBytes: this.cacheBytes,
-        maxBytes: this.maxBytes,
-        evictions: this.evictions,
+        hits: cache?.hits ?? 0,
+        misses: cache?.misses ?? 0,
+        entries: cache?.size ?? 0,
+        sizeBytes: cache?.sizeBytes ?? 0,
+        maxBytes: cache?.maxBytes ?? this.maxBytes,
+        evictions: cache?.evictions ?? 0,
       },
     };
   }
 
   restoreBatch(records: ReadonlyArray<ChangelogRecord>): void {
-    for (const record of records) this.evictSilently(bytesToKey(record.key));
+    const cache = this.cache;
+    if (cache !== undefined) for (const record of records) cache.discard(bytesToKey(record.key));
     this.inner.restoreBatch(records);
   }
 
-  /** Writes every dirty entry below in one batch, then tells the flush listener about each. */
-  private flushDirty(): void {
-    if (this.dirtyKeys.size === 0) return;
+  /**
+   * Called by the cache (at a flush, or an eviction of a dirty entry): writes the entries below in one
+   * batch, then tells the flush listener about each, with the value each replaced below.
+   */
+  writeBelow(entries: ReadonlyArray<CacheEntry>): void {
     const listener = this.listener;
     const batch: BytesEntry[] = [];
     const oldValues: (Buffer | undefined)[] = [];
-    for (const k of this.dirtyKeys) {
-      const entry = this.cache.get(k) as CacheEntry;
+    for (const entry of entries) {
       const oldValue = listener === undefined && entry.value !== null ? undefined : this.valueBelow(entry);
       // Deleting a key that never reached the store: nothing to write, log or forward.
       if (entry.value === null && oldValue === undefined) continue;
       batch.push({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
       oldValues.push(oldValue);
     }
-    for (const k of this.dirtyKeys) this.markClean(k);
-    this.dirtyKeys.clear();
+    if (batch.length === 0) return;
     this.inner.putAll(batch);
     if (listener === undefined) return;
-    batch.forEach((entry, i) => {
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch[i] as BytesEntry;
       listener(entry.key, entry.value, oldValues[i], entry.timestamp ?? 0);
-    });
+    }
   }
 
   private valueBelow(entry: CacheEntry): Buffer | undefined {
     return entry.below !== undefined ? entry.below.value : this.inner.get(entry.key);
   }
 
-  /** After a flush an entry is clean; a flushed deletion leaves the cache. */
-  private markClean(k: string): void {
-    const entry = this.cache.get(k);
-    if (entry === undefined) return;
-    if (entry.value === null) {
-      this.evictSilently(k);
-      return;
-    }
-    entry.dirty = false;
-    entry.below = undefined;
-  }
-
   private pendingIn(inRange: (key: Buffer) => boolean): PendingEntry[] {
+    const cache = this.assertOpen();
     const pending: PendingEntry[] = [];
-    for (const k of this.dirtyKeys) {
-      const entry = this.cache.get(k) as CacheEntry;
+    for (const entry of cache.dirtyEntries()) {
       if (inRange(entry.key)) pending.push({ key: entry.key, value: entry.value });
     }
     return pending.sort((a, b) => compareBytes(a.key, b.key));
   }
 
-  private insert(k: string, entry: CacheEntry): void {
-    const previous = this.cache.get(k);
-    if (previous !== undefined) {
-      this.cacheBytes -= sizeOf(previous);
-      this.cache.delete(k);
-    }
-    this.cache.set(k, entry);
-    this.cacheBytes += sizeOf(entry);
-    this.evictWhileFull();
+  private assertOpen(): NamedCache {
+    if (this.cache === undefined) throw storeNotOpen(this.name);
+    return this.cache;
   }
-
-  private touch(k: string, entry: CacheEntry): void {
-    this.cache.delete(k);
-    this.cache.set(k, entry);
-  }
-
-  /** Evicts least recently used entries until the cache fits; a dirty one is first written below. */
-  private evictWhileFull(): void {
-    while (this.cacheBytes > this.maxBytes && this.cache.size > 1) {
-      const [k, eldest] = this.cache.entries().next().value as [string, CacheEntry];
-      if (eldest.dirty) {
-        this.evictions++;
-        const oldValue =
-          this.listener === undefined && eldest.value !== null ? undefined : this.valueBelow(eldest);
-        this.dirtyKeys.delete(k);
-        if (!(eldest.value === null && oldValue === undefined)) {
-          this.inner.putAll([{ key: eldest.key, value: eldest.value, timestamp: eldest.timestamp }]);
-          this.listener?.(eldest.key, eldest.value, oldValue, eldest.timestamp);
-        }
-      }
-      this.evictSilently(k);
-    }
-  }
-
-  private evictSilently(k: string): void {
-    const entry = this.cache.get(k);
-    if (entry === undefined) return;
-    this.cache.delete(k);
-    this.dirtyKeys.delete(k);
-    this.cacheBytes -= sizeOf(entry);
-  }
-
-  private clearCache(): void {
-    this.cache.clear();
-    this.dirtyKeys.clear();
-    this.cacheBytes = 0;
-  }
-
-  private assertOpen(): StoreContext {
-    if (this.context === undefined) throw storeNotOpen(this.name);
-    return this.context;
-  }
-}
-
-function sizeOf(entry: CacheEntry): number {
-  return entry.key.length + (entry.value?.length ?? 0) + ENTRY_OVERHEAD_BYTES;
 }

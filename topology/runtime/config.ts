@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.js';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
 import { RuntimeError } from './errors.js';
 import type { ProductionExceptionHandler } from './production-errors.js';
@@ -100,6 +101,14 @@ export interface StreamsConfig {
   /** Kafka client id prefix; default `<applicationId>`. */
   readonly clientId?: string;
   /**
+   * Bytes of the record cache shared by every caching store of the instance (Kafka Streams'
+   * `statestore.cache.max.bytes`), divided evenly among its tasks. DSL-materialized stores cache by
+   * default: writes to a key between two commits reach the store, its changelog and downstream once, with
+   * the latest value, at commit (or when the task's share is full). Default 10 MiB; 0 disables caching
+   * (every update is written and forwarded at once).
+   */
+  readonly cacheMaxBytes?: number;
+  /**
    * `host:port` where this instance answers interactive queries. Shared with the group at every
    * rebalance, so that any instance can tell which one holds a key (`metadataForKey`). Default none.
    */
@@ -150,6 +159,7 @@ export interface ResolvedStreamsConfig {
   readonly maxTaskIdleMs: number;
   readonly replicationFactor: number;
   readonly clientId: string;
+  readonly cacheMaxBytes: number;
   readonly applicationServer: string | undefined;
   readonly logger: Logger;
   readonly consumer: NonNullable<StreamsConfig['consumer']>;
@@ -202,6 +212,9 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   const commitIntervalMs = config.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1_000);
   if (!(commitIntervalMs > 0))
     fail(`commitIntervalMs must be a positive number of milliseconds, got ${commitIntervalMs}`);
+  const cacheMaxBytes = config.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+  if (!Number.isSafeInteger(cacheMaxBytes) || cacheMaxBytes < 0)
+    fail(`cacheMaxBytes must be a whole number of bytes >= 0 (0 disables caching), got ${cacheMaxBytes}`);
   const maxBufferedRecords = config.maxBufferedRecords ?? 20_000;
   if (!(maxBufferedRecords >= 1)) fail(`maxBufferedRecords must be at least 1, got ${maxBufferedRecords}`);
   return {
@@ -223,6 +236,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     maxTaskIdleMs,
     replicationFactor: config.replicationFactor ?? -1,
     clientId: config.clientId ?? config.applicationId,
+    cacheMaxBytes,
     applicationServer: config.applicationServer,
     logger: config.logger ?? pino({ name: config.applicationId, level: 'info' }),
     consumer: config.consumer ?? {},

@@ -3,8 +3,10 @@
  * after its `applicationId`. Start several instances (processes) with the same id and the tasks spread
  * across them; stop one and its tasks move to the others.
  */
+
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
@@ -60,6 +62,7 @@ export class KafkaStreams {
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
+  #cache: ThreadCache | undefined;
   #threadCount = 0;
   #closing: Promise<void> | undefined;
   /** When threads failed on a passing cluster error and were replaced without the handler. */
@@ -86,6 +89,15 @@ export class KafkaStreams {
   /** Sets the one listener called on every state change (the `stateChange` event serves more). */
   setStateListener(listener: StateListener): void {
     this.#stateListener = listener;
+  }
+
+  /**
+   * The record cache's totals (hits, misses, hit ratio, evictions, entries and bytes held, the budget),
+   * since the current stream thread started; undefined before the instance started. Read by the metrics
+   * at scrape time: the processing loop only counts.
+   */
+  recordCacheStatistics(): RecordCacheStatistics | undefined {
+    return this.#cache?.statistics();
   }
 
   /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
@@ -329,7 +341,10 @@ export class KafkaStreams {
   }
 
   async #startThread(): Promise<void> {
+    // A replacement thread starts with an empty cache: its tasks restore from the changelog anyway.
+    const cache = new ThreadCache(this.#config.cacheMaxBytes);
     const thread = new StreamThread({
+      cache,
       config: this.#config,
       plan: this.#plan!,
       layout: this.#layout!,
@@ -349,6 +364,7 @@ export class KafkaStreams {
       },
     });
     this.#thread = thread;
+    this.#cache = cache;
     await thread.start();
   }
 

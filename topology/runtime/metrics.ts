@@ -8,13 +8,16 @@
  * app.get('/metrics', async () => registry.metrics());
  */
 import { Counter, register as defaultRegistry, Gauge, Histogram, type Registry } from 'prom-client';
+import type { RecordCacheStatistics } from '../../state/cache/thread-cache.js';
 import type { StreamsEventEmitter, StreamsEvents } from './events.js';
 import type { StreamsState } from './streams-state.js';
 
-/** What the metrics read from an instance: its id and its events. */
+/** What the metrics read from an instance: its id, its events, and its record cache's totals. */
 export interface MeteredStreams {
   readonly applicationId: string;
   readonly events: StreamsEventEmitter;
+  /** Read after each commit (the processing loop only counts); see `KafkaStreams.recordCacheStatistics`. */
+  recordCacheStatistics?(): RecordCacheStatistics | undefined;
 }
 
 const STATES: ReadonlyArray<StreamsState> = [
@@ -127,6 +130,32 @@ export function registerStreamsMetrics(
     'Stream threads replaced after a passing cluster error, without the uncaught-exception handler.',
     perApp,
   );
+  const cacheHitRatio = gauge(
+    'tstreams_record_cache_hit_ratio',
+    'Record cache hits over reads, since the stream thread started; updated at each commit.',
+    perApp,
+  );
+  const cacheBytes = gauge(
+    'tstreams_record_cache_bytes',
+    'Bytes held by the record cache (its budget is cacheMaxBytes); updated at each commit.',
+    perApp,
+  );
+  const cacheEvictions = counter(
+    'tstreams_record_cache_evictions_total',
+    'Entries the record cache evicted because a task was over its share of cacheMaxBytes.',
+    perApp,
+  );
+  let lastEvictions = 0;
+  const readCache = () => {
+    const stats = streams.recordCacheStatistics?.();
+    if (stats === undefined) return;
+    cacheHitRatio.set({ application_id: app }, stats.hitRatio);
+    cacheBytes.set({ application_id: app }, stats.sizeBytes);
+    // A replaced stream thread starts counting again from 0.
+    const added = stats.evictions >= lastEvictions ? stats.evictions - lastEvictions : stats.evictions;
+    if (added > 0) cacheEvictions.inc({ application_id: app }, added);
+    lastEvictions = stats.evictions;
+  };
   const threadFailures = counter(
     'tstreams_thread_failures_total',
     'Errors that reached the uncaught-exception handler.',
@@ -143,8 +172,10 @@ export function registerStreamsMetrics(
       lag.set({ application_id: app, topic: event.topic, partition: String(event.partition) }, event.lag);
     },
     recordsProduced: (event) => produced.inc({ application_id: app, task_id: event.taskId }, event.count),
-    commit: (event) =>
-      commitSeconds.observe({ application_id: app, reason: event.reason }, event.durationMs / 1000),
+    commit: (event) => {
+      commitSeconds.observe({ application_id: app, reason: event.reason }, event.durationMs / 1000);
+      readCache();
+    },
     deadLetter: (event) =>
       deadLettered.inc({ application_id: app, topic: event.topic, reason: event.reason }),
     recordSkipped: (event) => skipped.inc({ application_id: app, reason: event.reason }),

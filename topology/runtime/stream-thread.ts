@@ -15,9 +15,11 @@
  *   idle commit has already committed everything, so a rebalance noticed by kafkajs' own heartbeat loses
  *   nothing either.
  */
+
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { ThreadCache } from '../../state/cache/thread-cache.js';
 import {
   deleteCheckpoint,
   prepareTaskDirectory,
@@ -65,6 +67,8 @@ export interface StreamThreadContext {
   readonly kafka: Kafka;
   readonly events: StreamsEventEmitter;
   readonly logger: Logger;
+  /** The record cache of this thread's tasks (`cacheMaxBytes`, divided among them). */
+  readonly cache: ThreadCache;
   /** Called when the group starts a rebalance and when the new assignment is running. */
   readonly onRebalance: (phase: 'started' | 'completed') => void;
   /** Called (outside the loop) with an error no handler took; the owner applies the uncaught handler. */
@@ -622,6 +626,7 @@ export class StreamThread {
       applicationId: config.applicationId,
       stateDir: config.stateDir,
       collector,
+      cache: this.#ctx.cache,
       deserializationHandler: inputFailureHandlerFor(
         'deserialization',
         config.deserializationExceptionHandler,

@@ -81,7 +81,7 @@ describe('describe()', () => {
         kind: 'keyValue',
         persistent: true,
         global: false,
-        cachingEnabled: false,
+        cachingEnabled: true,
         changelogTopic: 'word-counts-changelog',
         processors: ['KSTREAM-AGGREGATE-0000000003'],
       },

@@ -113,13 +113,13 @@ describe('TopologyTestDriver', () => {
     expect(driver.createOutputTopic('second', str, num).getQueueSize()).toBe(2);
   });
 
-  it('writes changelog records of caching stores at commit', async () => {
+  it('writes changelog records of caching stores at commit (commit: manual)', async () => {
     const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
     builder
       .stream('in', Consumed.with(str, num))
       .groupByKey()
       .count(Materialized.as('cached-count').withCachingEnabled());
-    const driver = await drive(builder.build(), { applicationId: 'cache-app' });
+    const driver = await drive(builder.build(), { applicationId: 'cache-app', commit: 'manual' });
     const input = driver.createInputTopic('in', str, num);
     input.pipeInput('a', 1, 1);
     input.pipeInput('a', 1, 2);

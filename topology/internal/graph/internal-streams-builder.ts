@@ -83,7 +83,10 @@ export class InternalStreamsBuilder {
     return serde ?? (this.defaultValue as Serde<V>);
   }
 
-  /** The key-value store builder a `Materialized` describes, with serdes filled in from the step. */
+  /**
+   * The key-value store builder a `Materialized` describes, with serdes filled in from the step; cached
+   * unless `withCachingDisabled()`.
+   */
   keyValueStore<K, V>(
     materialized: Materialized<K, V> | undefined,
     generatedName: string,
@@ -99,7 +102,8 @@ export class InternalStreamsBuilder {
       materialized?.keySerde ?? this.keySerde(keySerde),
       materialized?.valueSerde ?? this.valueSerde(valueSerde),
     );
-    if (materialized?.cachingEnabled) builder.withCachingEnabled();
+    // Kafka Streams caches every store the DSL materializes unless told not to.
+    if (materialized?.cachingEnabled ?? true) builder.withCachingEnabled();
     if (materialized !== undefined && !materialized.loggingEnabled) builder.withLoggingDisabled();
     else if (materialized !== undefined) builder.withLoggingEnabled(materialized.changelogConfig);
     return builder;

@@ -8,6 +8,7 @@
 import type { SessionStore, Windowed } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { SessionWindows } from '../../session-windows.js';
+import { CacheForwarder } from './cache-forwarder.js';
 import type { Change } from './change.js';
 import { type DropReporter, lacksKeyOrValue } from './dropped-record-reporter.js';
 
@@ -29,10 +30,12 @@ export function sessionWindowAggregateSupplier<K, V, VA>(
   return () => {
     let context: ProcessorContext<Windowed<K>, Change<VA>>;
     let store: SessionStore<K, VA>;
+    let forwarder: CacheForwarder<Windowed<K>, VA>;
     return {
       init(c) {
         context = c;
         store = c.getStateStore<SessionStore<K, VA>>(storeName);
+        forwarder = new CacheForwarder(store, c);
       },
       process(record) {
         const untyped = context as unknown as ProcessorContext<unknown, unknown>;
@@ -63,7 +66,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(
         for (const session of overlapping) {
           aggregate = aggregation.merge(key, aggregate, session.value);
           store.remove(session.key);
-          context.forward({
+          forwarder.maybeForward({
             key: session.key,
             value: { newValue: null, oldValue: session.value },
             timestamp,
@@ -73,7 +76,7 @@ export function sessionWindowAggregateSupplier<K, V, VA>(
         const merged: Windowed<K> = { key, window: { start, end } };
         const newValue = aggregation.add(key, record.value, aggregate);
         store.put(merged, newValue);
-        context.forward({ key: merged, value: { newValue, oldValue: null }, timestamp, headers });
+        forwarder.maybeForward({ key: merged, value: { newValue, oldValue: null }, timestamp, headers });
       },
     };
   };

@@ -11,6 +11,7 @@ import type { KeyValueIterator, Windowed, WindowStore } from '../../../state/sto
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import type { StreamRecord } from '../../record.js';
 import type { SlidingWindows } from '../../sliding-windows.js';
+import { CacheForwarder } from './cache-forwarder.js';
 import type { Change } from './change.js';
 import { type DropReporter, lacksKeyOrValue } from './dropped-record-reporter.js';
 import type { Fold } from './stream-aggregate.js';
@@ -36,10 +37,11 @@ export function slidingWindowAggregateSupplier<K, V, VA>(
     let context: ProcessorContext<Windowed<K>, Change<VA>>;
     let aggregates: WindowStore<K, VA>;
     let records: WindowStore<K, V>;
+    let forwarder: CacheForwarder<Windowed<K>, VA>;
 
     const emit = (record: StreamRecord<K, V>, start: number, newValue: VA, oldValue: VA | undefined) => {
       aggregates.put(record.key, newValue, start);
-      context.forward({
+      forwarder.maybeForward({
         key: { key: record.key, window: { start, end: start + difference } },
         value: { newValue, oldValue: oldValue ?? null },
         timestamp: record.timestamp,
@@ -74,6 +76,7 @@ export function slidingWindowAggregateSupplier<K, V, VA>(
         context = c;
         aggregates = c.getStateStore<WindowStore<K, VA>>(storeName);
         records = c.getStateStore<WindowStore<K, V>>(recordsStoreName);
+        forwarder = new CacheForwarder(aggregates, c);
       },
       process(record) {
         const untyped = context as unknown as ProcessorContext<unknown, unknown>;

@@ -2,18 +2,28 @@
  * `KTable.suppress`: holds each key's updates in a {@link SuppressBuffer} and emits the last one when it is
  * due by stream time: when its window closes (`untilWindowCloses`; a deletion is then dropped, since
  * downstream never saw the window), or a time limit after the key's first held update (`untilTimeLimit`).
- * Due updates go out as records arrive and from a stream-time punctuator, so a quiet key is still emitted
- * when other keys move stream time on. A full buffer emits early or fails, as its `BufferConfig` says.
+ * Due updates go out as updates arrive, from a stream-time punctuator, and after each flush of the task's
+ * record cache, so a quiet key is still emitted when other keys move stream time on. The time judged is
+ * the larger of the newest update's timestamp that reached the suppression (Kafka Streams'
+ * `KTableSuppressProcessor` uses only that) and the task's stream time as of its last cache flush: the
+ * input usually comes through a record cache that forwards at commit, after the task's stream time moved
+ * on, and judged by the task's current time a window could be emitted as final before its last update left
+ * the cache. Without a cache the two times are the same. A full buffer emits early or fails, as its
+ * `BufferConfig` says.
  */
 import type { Serde } from '../../../schemas/serde.js';
 import type { KeyValueStore, Windowed } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
 import { NO_HEADERS } from '../../record.js';
 import type { Suppressed } from '../../suppressed.js';
+import type { NodeContext } from '../task/node-context.js';
 import { closesAt, type WindowClosing } from '../windows/windowed-tables.js';
 import type { Change } from './change.js';
 import { type BufferedChange, SuppressBuffer } from './suppress-buffer.js';
 import type { TableValueGetterSupplier } from './table-value-getter.js';
+
+/** What the task's own contexts add for suppressions (see `NodeContext`). */
+type TaskTimes = Pick<NodeContext<unknown, unknown>, 'flushedStreamTimeMs' | 'onCacheFlushed'>;
 
 /** The store and serdes of a suppression's buffer. */
 export interface SuppressBufferSpec<K, V> {
@@ -37,6 +47,9 @@ export function suppressSupplier<K, V>(
   return () => {
     let context: ProcessorContext<K, Change<V>>;
     let buffer: SuppressBuffer<K, V>;
+    let observedTime = -1;
+    // A context of another runner (no record cache): its stream time is safe to judge by.
+    let flushedStreamTime = () => context.currentStreamTimeMs();
 
     const emit = (entry: { key: K; buffered: BufferedChange<V> }) => {
       const { change, timestamp } = entry.buffered;
@@ -47,7 +60,7 @@ export function suppressSupplier<K, V>(
     };
 
     const emitDue = () => {
-      const now = context.currentStreamTimeMs();
+      const now = Math.max(observedTime, flushedStreamTime());
       for (let due = buffer.peekDueTime(); due !== undefined && due <= now; due = buffer.peekDueTime()) {
         const entry = buffer.evictFirst();
         if (entry !== undefined) emit(entry);
@@ -76,11 +89,17 @@ export function suppressSupplier<K, V>(
           spec.entrySerde,
           Number.isFinite(bufferConfig.maxBytes),
         );
+        const tasks = c as unknown as Partial<TaskTimes>;
+        if (typeof tasks.flushedStreamTimeMs === 'function' && typeof tasks.onCacheFlushed === 'function') {
+          flushedStreamTime = () => tasks.flushedStreamTimeMs!();
+          tasks.onCacheFlushed(emitDue);
+        }
         // Every record that moves stream time on may make held updates due, whatever its key.
         c.schedule(1, 'STREAM_TIME', emitDue);
       },
       process(record) {
         if (record.key === null || record.key === undefined) return;
+        if (record.timestamp > observedTime) observedTime = record.timestamp;
         buffer.hold(record.key, record.value, record.timestamp, dueTimeOf(record.key, record.timestamp));
         emitDue();
         enforceBounds();

@@ -1,9 +1,11 @@
 /**
  * `KGroupedTable.count/reduce/aggregate`: subtracts a change's old value from its group's aggregate and
- * adds its new value, keeps the aggregate in a store, and forwards the change of the aggregate.
+ * adds its new value, keeps the aggregate in a store, and forwards the change of the aggregate (through the
+ * store's record cache when it has one).
  */
 import type { KeyValueStore } from '../../../state/store.js';
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import type { ProcessorSupplier } from '../../processor.js';
+import { CacheForwarder } from './cache-forwarder.js';
 import type { Change } from './change.js';
 
 /** How a table aggregation adds and subtracts values. */
@@ -19,12 +21,12 @@ export function tableAggregateSupplier<K, V, VA>(
   aggregation: TableAggregation<K, V, VA>,
 ): ProcessorSupplier<K, Change<V>, K, Change<VA>> {
   return () => {
-    let context: ProcessorContext<K, Change<VA>>;
     let store: KeyValueStore<K, VA>;
+    let forwarder: CacheForwarder<K, VA>;
     return {
       init(c) {
-        context = c;
         store = c.getStateStore<KeyValueStore<K, VA>>(storeName);
+        forwarder = new CacheForwarder(store, c);
       },
       process(record) {
         const key = record.key;
@@ -39,7 +41,7 @@ export function tableAggregateSupplier<K, V, VA>(
         }
         if (aggregate === undefined) return;
         store.put(key, aggregate);
-        context.forward({
+        forwarder.maybeForward({
           key,
           value: { newValue: aggregate, oldValue: oldAggregate ?? null },
           timestamp: record.timestamp,

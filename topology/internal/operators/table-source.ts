@@ -1,9 +1,11 @@
 /**
  * `builder.table/globalTable`: upserts each record into the table's store (a null value deletes) and,
- * for tables, forwards the change. Deleting a key that is not there forwards nothing.
+ * for tables, forwards the change (through the store's record cache when it has one: the latest change per
+ * key, at commit or eviction). Deleting a key that is not there forwards nothing.
  */
 import type { KeyValueStore } from '../../../state/store.js';
-import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import type { ProcessorSupplier } from '../../processor.js';
+import { CacheForwarder } from './cache-forwarder.js';
 import type { Change } from './change.js';
 
 /** Upserts into `storeName`; forwards changes when `forward` (tables), not for global tables. */
@@ -12,12 +14,12 @@ export function tableSourceSupplier<K, V>(
   forward: boolean,
 ): ProcessorSupplier<K, V | null, K, Change<V>> {
   return () => {
-    let context: ProcessorContext<K, Change<V>>;
     let store: KeyValueStore<K, V>;
+    let forwarder: CacheForwarder<K, V> | undefined;
     return {
       init(c) {
-        context = c;
         store = c.getStateStore<KeyValueStore<K, V>>(storeName);
+        if (forward) forwarder = new CacheForwarder(store, c);
       },
       process(record) {
         if (record.key === null || record.key === undefined) return;
@@ -30,8 +32,8 @@ export function tableSourceSupplier<K, V>(
           oldValue = store.get(record.key) ?? null;
           store.put(record.key, newValue);
         }
-        if (forward) {
-          context.forward({
+        if (forwarder !== undefined) {
+          forwarder.maybeForward({
             key: record.key,
             value: { newValue, oldValue },
             timestamp: record.timestamp,

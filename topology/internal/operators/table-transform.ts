@@ -5,6 +5,7 @@
  */
 import type { KeyValueStore } from '../../../state/store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../../processor.js';
+import { CacheForwarder } from './cache-forwarder.js';
 import type { Change } from './change.js';
 
 /** Maps a present value to its new value, or to null to drop it from the derived table. */
@@ -18,10 +19,13 @@ export function tableTransformSupplier<K, V, V2>(
   return () => {
     let context: ProcessorContext<K, Change<V2>>;
     let store: KeyValueStore<K, V2> | undefined;
+    let forwarder: CacheForwarder<K, V2> | undefined;
     return {
       init(c) {
         context = c;
-        if (storeName !== undefined) store = c.getStateStore<KeyValueStore<K, V2>>(storeName);
+        if (storeName === undefined) return;
+        store = c.getStateStore<KeyValueStore<K, V2>>(storeName);
+        forwarder = new CacheForwarder(store, c);
       },
       process(record) {
         const { key, value } = record;
@@ -32,12 +36,14 @@ export function tableTransformSupplier<K, V, V2>(
           if (newValue === null) store.delete(key);
           else store.put(key, newValue);
         }
-        context.forward({
+        const change = {
           key,
           value: { newValue, oldValue },
           timestamp: record.timestamp,
           headers: record.headers,
-        });
+        };
+        if (forwarder === undefined) context.forward(change);
+        else forwarder.maybeForward(change);
       },
     };
   };

@@ -82,6 +82,16 @@ export class NodeContext<KOut, VOut> implements ProcessorContext<KOut, VOut> {
     );
   }
 
+  /** @internal Stream time as of the task's last record-cache flush (see `TaskState.flushedStreamTime`). */
+  flushedStreamTimeMs(): number {
+    return this.task.flushedStreamTime;
+  }
+
+  /** @internal Calls `listener` after each record-cache flush of the task. */
+  onCacheFlushed(listener: () => void): void {
+    this.task.cacheFlushListeners.push(listener);
+  }
+
   commit(): void {
     this.task.commitRequested = true;
   }

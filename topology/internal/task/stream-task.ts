@@ -7,9 +7,12 @@
  *   task.initProcessors();          // call every processor's init() (done lazily otherwise)
  *   task.process(rawRecord);        // per record, synchronous
  *   task.punctuateWallClock(now);   // when the wall clock moves
- *   await task.flush();             // at commit
+ *   task.flushCache();              // where the driver commits: the record cache only, synchronously
+ *   await task.flush();             // at commit: record cache, then stores
  *   await task.close();
  */
+import type { TaskCache } from '../../../state/cache/task-cache.js';
+import type { ThreadCache } from '../../../state/cache/thread-cache.js';
 import type { StateStore, StoreContext } from '../../../state/store.js';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../../dead-letter.js';
 import { TaskError } from '../../errors.js';
@@ -46,6 +49,11 @@ export interface TaskEnvironment {
   readonly wallClock?: () => number;
   /** Global stores (owned by the global task), readable by every processor. */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
+  /**
+   * The instance's record cache: the task takes a share of it for its caching stores, and gives it back
+   * at close. Without one, each caching store keeps a cache of its own.
+   */
+  readonly cache?: ThreadCache;
 }
 
 /** Counters a runtime can export as metrics. */
@@ -79,6 +87,7 @@ export class StreamTask {
   private readonly patternSources: SourceBinding[] = [];
   private readonly ownStores = new Map<string, StateStore>();
   private readonly handler: DeserializationExceptionHandler;
+  private readonly cache: TaskCache | undefined;
   private processorsInitialized = false;
   private closed = false;
 
@@ -135,9 +144,13 @@ export class StreamTask {
       currentMetadata: undefined,
       currentTimestamp: -1,
       streamTime: -1,
+      flushedStreamTime: -1,
+      cacheFlushListeners: [],
       commitRequested: false,
     };
     for (const sub of subtopologies) this.buildNodes(sub);
+    const cached = [...this.ownStores.keys()].some((name) => plan.stores.get(name)!.builder.cachingEnabled);
+    this.cache = cached ? env.cache?.addTask(id) : undefined;
   }
 
   private buildNodes(sub: SubtopologyPlan): void {
@@ -228,6 +241,7 @@ export class StreamTask {
             }
           : undefined,
         currentTimestamp: () => this.state.currentTimestamp,
+        ...(this.cache === undefined ? {} : { recordCache: this.cache }),
       };
       await store.init(context);
     }
@@ -296,7 +310,10 @@ export class StreamTask {
       this.counters.skippedInvalidTimestamp++;
       return false;
     }
-    if (record.timestamp > state.streamTime) state.streamTime = record.timestamp;
+    if (record.timestamp > state.streamTime) {
+      state.streamTime = record.timestamp;
+      if (this.cache === undefined) state.flushedStreamTime = record.timestamp;
+    }
     state.currentMetadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
     state.currentTimestamp = record.timestamp;
     try {
@@ -383,8 +400,41 @@ export class StreamTask {
     return binding;
   }
 
-  /** Flushes every store (cache, write batch, changelog); call before committing offsets. */
+  /**
+   * Writes the record cache's dirty entries below and forwards them downstream (through the stores'
+   * flush listeners), synchronously; a forward that writes to another cached store of the task is flushed
+   * too. The first step of a commit; the TopologyTestDriver's commit points call it alone.
+   */
+  flushCache(): void {
+    if (this.cache === undefined) return;
+    const state = this.state;
+    const previous = state.currentTimestamp;
+    state.currentMetadata = undefined;
+    try {
+      // Listeners (suppressions) may forward into cached stores again: flush until nothing is dirty.
+      do {
+        this.cache.flush();
+        state.flushedStreamTime = state.streamTime;
+        for (const listener of state.cacheFlushListeners) listener();
+      } while (this.cache.dirtyEntries > 0);
+    } catch (cause) {
+      if (cause instanceof TaskError) throw cause;
+      throw new TaskError(
+        'STRM_ERR_TASK_PROCESSING',
+        `flushing the record cache of task ${this.id} threw: ${(cause as Error)?.message ?? String(cause)}`,
+        { cause },
+      );
+    } finally {
+      state.currentTimestamp = previous;
+    }
+  }
+
+  /**
+   * Flushes every store (record cache, write batch, changelog); call before committing offsets. Under
+   * exactly-once, call it inside the task's transaction: the cache forwards records to sinks and changelogs.
+   */
   async flush(): Promise<void> {
+    this.flushCache();
     for (const store of this.ownStores.values()) await store.flush();
   }
 
@@ -409,6 +459,7 @@ export class StreamTask {
         failure ??= error;
       }
     }
+    if (this.cache !== undefined) this.env.cache?.removeTask(this.cache);
     if (failure !== undefined) throw failure;
   }
 }

@@ -29,5 +29,12 @@ export interface TaskState {
   currentTimestamp: number;
   /** Largest timestamp seen; -1 before the first record. */
   streamTime: number;
+  /**
+   * Stream time as of the last record-cache flush, when every update cached before it had gone
+   * downstream; equal to `streamTime` in a task without a cache. Suppression judges windows closed by it.
+   */
+  flushedStreamTime: number;
+  /** Called after each record-cache flush of the task (suppressions emit what became due). */
+  readonly cacheFlushListeners: Array<() => void>;
   commitRequested: boolean;
 }

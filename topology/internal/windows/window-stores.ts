@@ -9,7 +9,10 @@ import { TopologyError } from '../../errors.js';
 import type { Materialized } from '../../materialized.js';
 import type { InternalStreamsBuilder } from '../graph/internal-streams-builder.js';
 
-/** The options of a `Materialized` that apply to any store of the step (not its name or serdes). */
+/**
+ * The options of a `Materialized` that apply to any store of the step (not its name or serdes). Caching is
+ * off unless `cachingEnabled` is true: aggregations pass {@link aggregationStoreOptions}, joins do not.
+ */
 export type StoreOptions = Partial<
   Pick<Materialized, 'storeType' | 'cachingEnabled' | 'loggingEnabled' | 'changelogConfig'>
 >;
@@ -30,6 +33,16 @@ function applyOptions<B extends WindowStoreBuilder<never, never> | SessionStoreB
   if (options?.loggingEnabled === false) store.withLoggingDisabled();
   else if (options?.changelogConfig !== undefined) store.withLoggingEnabled(options.changelogConfig);
   return store;
+}
+
+/** A windowed aggregation's store options: cached unless `withCachingDisabled()`, as in Kafka Streams. */
+export function aggregationStoreOptions(materialized: Materialized | undefined): StoreOptions {
+  return {
+    storeType: materialized?.storeType,
+    loggingEnabled: materialized?.loggingEnabled,
+    changelogConfig: materialized?.changelogConfig,
+    cachingEnabled: materialized?.cachingEnabled ?? true,
+  };
 }
 
 function persistent(builder: InternalStreamsBuilder, options: StoreOptions | undefined): boolean {
