@@ -7,6 +7,7 @@
  * entries, so an eviction runs inside that task's processing (and, under exactly-once, its transaction).
  */
 import type { CacheStatistics } from '../metrics.js';
+import type { RecordHeaders } from '../store.js';
 
 /** Rough per-entry bookkeeping overhead counted against the budget. */
 const ENTRY_OVERHEAD_BYTES = 64;
@@ -23,6 +24,8 @@ export interface CacheEntry {
   dirty: boolean;
   /** Timestamp of the record that last wrote the entry. */
   timestamp: number;
+  /** Headers of the record that last wrote the entry, when the store's context gives them. */
+  readonly headers?: RecordHeaders;
   /**
    * For a dirty entry, the value the store below holds (`undefined`: absent), when known because the key
    * was cached clean before it was written; saves a read at flush (aggregations read before they write).
@@ -220,7 +223,13 @@ export class NamedCache {
   }
 
   /** Caches a write (dirty); `value` `null` is a deletion. */
-  putDirty(id: string, key: Buffer, value: Buffer | null, timestamp: number): void {
+  putDirty(
+    id: string,
+    key: Buffer,
+    value: Buffer | null,
+    timestamp: number,
+    headers: RecordHeaders | undefined,
+  ): void {
     const previous = this.entries.get(id);
     const below =
       previous === undefined
@@ -239,6 +248,7 @@ export class NamedCache {
       timestamp,
       size: sizeOf(key, value),
       ...(below === undefined ? {} : { below }),
+      ...(headers === undefined ? {} : { headers }),
     });
   }
 

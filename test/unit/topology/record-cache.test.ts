@@ -177,4 +177,29 @@ describe('record cache in the TopologyTestDriver', () => {
     const store = driver.getKeyValueStore<string, number>('counts') as KeyValueStore<string, number>;
     expect(store.get('north')).toBe(3);
   });
+
+  it('forwards a key once per commit with the timestamp and headers of its last update', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    builder
+      .stream('orders', Consumed.with(str, num))
+      .groupByKey()
+      .reduce((sum, amount) => sum + amount, Materialized.as('sums'))
+      .toStream()
+      .to('sums-out', Produced.with(str, num));
+    const driver = await Driver.create(builder.build(), { commit: 'manual' });
+    drivers.push(driver);
+    const input = driver.createInputTopic('orders', str, num);
+    const output = driver.createOutputTopic('sums-out', str, num);
+    input.pipeInput('north', 1, 10, { trace: 'first' });
+    input.pipeInput('north', 2, 20, { trace: 'second' });
+    input.pipeInput('south', 5, 15, { trace: 'third' });
+    expect(output.isEmpty()).toBe(true);
+    await driver.commit();
+    expect(
+      output.readRecordsToList().map((r) => [r.key, r.value, r.timestamp, String(r.headers.trace)]),
+    ).toEqual([
+      ['north', 3, 20, 'second'],
+      ['south', 5, 15, 'third'],
+    ]);
+  });
 });
