@@ -101,7 +101,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheFlusher {
     const entry = cache.get(id);
     if (entry !== undefined) return entry.value ?? undefined;
     const stored = this.inner.get(key);
-    if (stored !== undefined) cache.putClean(id, Buffer.from(key), stored);
+    if (stored !== undefined) cache.putClean(id, key, stored);
     return stored;
   }
 
@@ -110,7 +110,7 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheFlusher {
     const context = this.context as StoreContext;
     cache.putDirty(
       bytesToKey(key),
-      Buffer.from(key),
+      key,
       value === null ? null : Buffer.from(value),
       context.currentTimestamp(),
       context.currentHeaders?.(),
