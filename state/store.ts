@@ -27,6 +27,9 @@ export interface KeyValueIterator<K, V> extends IterableIterator<KeyValue<K, V>>
   [Symbol.dispose](): void;
 }
 
+/** Record headers, as the topology layer's `Headers`: what the record cache keeps with a cached write. */
+export type RecordHeaders = Readonly<{ [name: string]: Buffer | string | undefined }>;
+
 /**
  * What a store needs from whoever runs it (the runtime on Kafka, or the TopologyTestDriver): where to keep
  * its files, which task it belongs to, and where change-log records go. `state/` knows nothing of Kafka.
@@ -43,6 +46,11 @@ export interface StoreContext {
   readonly changelog?: ChangelogSink;
   /** Timestamp of the record being processed, stamped on change-log records. */
   currentTimestamp(): number;
+  /**
+   * Optional: headers of the record being processed; the record cache keeps them with a write and hands
+   * them to the flush listener, so a cached aggregation forwards the headers of the last record it folded.
+   */
+  currentHeaders?(): RecordHeaders;
   /**
    * The task's share of the instance's record cache, used by the store's caching layer (when caching is
    * on). Without one, a caching store keeps a cache of its own (`withCachingEnabled(maxBytes)`).

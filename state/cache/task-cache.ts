@@ -7,6 +7,7 @@
  * entries, so an eviction runs inside that task's processing (and, under exactly-once, its transaction).
  */
 import type { CacheStatistics } from '../metrics.js';
+import type { RecordHeaders } from '../store.js';
 
 /** Rough per-entry bookkeeping overhead counted against the budget. */
 const ENTRY_OVERHEAD_BYTES = 64;
@@ -23,12 +24,14 @@ export interface CacheEntry {
   dirty: boolean;
   /** Timestamp of the record that last wrote the entry. */
   timestamp: number;
+  /** Headers of the record that last wrote the entry, when the store's context gives them. */
+  headers: RecordHeaders | undefined;
   /**
    * For a dirty entry, the value the store below holds (`undefined`: absent), when known because the key
    * was cached clean before it was written; saves a read at flush (aggregations read before they write).
    */
-  below?: { readonly value: Buffer | undefined };
-  readonly size: number;
+  below: { readonly value: Buffer | undefined } | undefined;
+  size: number;
 }
 
 /** What a store does with its dirty entries when they leave the cache: write them below, in order. */
@@ -140,6 +143,14 @@ export class TaskCache {
     this.evictWhileFull();
   }
 
+  /** @internal An entry changed size and was written: most recently used, then evict while over budget. */
+  update(entry: CacheEntry, size: number): void {
+    if (this.lru.delete(entry)) this.bytes += size - entry.size;
+    entry.size = size;
+    this.lru.add(entry);
+    this.evictWhileFull();
+  }
+
   /** @internal Marks an entry most recently used. */
   touch(entry: CacheEntry): void {
     this.lru.delete(entry);
@@ -214,31 +225,58 @@ export class NamedCache {
     return this.entries.get(id);
   }
 
-  /** Caches a value read from below (clean). */
+  /** Caches a value read from below (clean); `key` is copied. */
   putClean(id: string, key: Buffer, value: Buffer): void {
-    this.insert({ namespace: this, id, key, value, dirty: false, timestamp: 0, size: sizeOf(key, value) });
+    this.insert({
+      namespace: this,
+      id,
+      key: Buffer.from(key),
+      value,
+      dirty: false,
+      timestamp: 0,
+      headers: undefined,
+      below: undefined,
+      size: sizeOf(key, value),
+    });
   }
 
-  /** Caches a write (dirty); `value` `null` is a deletion. */
-  putDirty(id: string, key: Buffer, value: Buffer | null, timestamp: number): void {
+  /**
+   * Caches a write (dirty); `value` `null` is a deletion. A cached key is updated in place (the hot path of
+   * an aggregation: read, then write the same key); `key` is copied only for a new entry.
+   */
+  putDirty(
+    id: string,
+    key: Buffer,
+    value: Buffer | null,
+    timestamp: number,
+    headers: RecordHeaders | undefined,
+  ): void {
+    const size = sizeOf(key, value);
     const previous = this.entries.get(id);
-    const below =
-      previous === undefined
-        ? undefined
-        : previous.dirty
-          ? previous.below
-          : { value: previous.value ?? undefined };
-    this.dirty.delete(id);
+    if (previous !== undefined) {
+      // A clean entry mirrors the store: that is the value below until this write is flushed.
+      if (!previous.dirty) previous.below = { value: previous.value ?? undefined };
+      previous.dirty = true;
+      previous.value = value;
+      previous.timestamp = timestamp;
+      previous.headers = headers;
+      this.bytes += size - previous.size;
+      this.dirty.delete(id);
+      this.dirty.add(id);
+      this.task.update(previous, size);
+      return;
+    }
     this.dirty.add(id);
     this.insert({
       namespace: this,
       id,
-      key,
+      key: Buffer.from(key),
       value,
       dirty: true,
       timestamp,
-      size: sizeOf(key, value),
-      ...(below === undefined ? {} : { below }),
+      headers,
+      below: undefined,
+      size,
     });
   }
 

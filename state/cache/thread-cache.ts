@@ -1,7 +1,8 @@
 /**
  * The instance-wide record cache budget (Kafka Streams' `statestore.cache.max.bytes`, shared by every
  * cached store of the instance). Kafka Streams divides it among stream threads, each thread's cache
- * shared by its tasks; here it is divided evenly among the instance's tasks, each with its own
+ * shared by its tasks; here it is divided evenly among the instance's tasks that have a caching store
+ * (a `StreamTask` with none asks for no share), each with its own
  * {@link TaskCache}, and re-divided whenever a task is added or removed. A task that finds itself over
  * its new, smaller share evicts at its next write, inside its own processing: never another task's
  * entries, never outside a task's transaction.

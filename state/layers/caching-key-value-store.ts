@@ -20,16 +20,20 @@ import type {
   BytesStoreStatistics,
   KeyValueBytesStore,
 } from '../internal/key-value-bytes-store.js';
-import type { ChangelogRecord, KeyValueIterator, StoreContext } from '../store.js';
+import type { ChangelogRecord, KeyValueIterator, RecordHeaders, StoreContext } from '../store.js';
 
 export { DEFAULT_CACHE_MAX_BYTES };
 
-/** Called for each entry the cache writes below: `newValue` `null` is a deletion. */
+/**
+ * Called for each entry the cache writes below: `newValue` `null` is a deletion; `timestamp` and `headers`
+ * are those of the record that last wrote the entry.
+ */
 export type BytesFlushListener = (
   key: Buffer,
   newValue: Buffer | null,
   oldValue: Buffer | undefined,
   timestamp: number,
+  headers: RecordHeaders | undefined,
 ) => void;
 
 /** A byte store with a record cache in front of the wrapped store. */
@@ -97,17 +101,19 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheFlusher {
     const entry = cache.get(id);
     if (entry !== undefined) return entry.value ?? undefined;
     const stored = this.inner.get(key);
-    if (stored !== undefined) cache.putClean(id, Buffer.from(key), stored);
+    if (stored !== undefined) cache.putClean(id, key, stored);
     return stored;
   }
 
   put(key: Buffer, value: Buffer | null): void {
     const cache = this.assertOpen();
+    const context = this.context as StoreContext;
     cache.putDirty(
       bytesToKey(key),
-      Buffer.from(key),
+      key,
       value === null ? null : Buffer.from(value),
-      (this.context as StoreContext).currentTimestamp(),
+      context.currentTimestamp(),
+      context.currentHeaders?.(),
     );
   }
 
@@ -192,19 +198,21 @@ export class CachingKeyValueStore implements KeyValueBytesStore, CacheFlusher {
     const listener = this.listener;
     const batch: BytesEntry[] = [];
     const oldValues: (Buffer | undefined)[] = [];
+    const headers: (RecordHeaders | undefined)[] = [];
     for (const entry of entries) {
       const oldValue = listener === undefined && entry.value !== null ? undefined : this.valueBelow(entry);
       // Deleting a key that never reached the store: nothing to write, log or forward.
       if (entry.value === null && oldValue === undefined) continue;
       batch.push({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
       oldValues.push(oldValue);
+      headers.push(entry.headers);
     }
     if (batch.length === 0) return;
     this.inner.putAll(batch);
     if (listener === undefined) return;
     for (let i = 0; i < batch.length; i++) {
       const entry = batch[i] as BytesEntry;
-      listener(entry.key, entry.value, oldValues[i], entry.timestamp ?? 0);
+      listener(entry.key, entry.value, oldValues[i], entry.timestamp ?? 0, headers[i]);
     }
   }
 

@@ -5,20 +5,22 @@
  */
 import type { Serde } from '../../schemas/serde.js';
 import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
-import type { KeyValue, KeyValueIterator, KeyValueStore } from '../store.js';
+import type { KeyValue, KeyValueIterator, KeyValueStore, RecordHeaders } from '../store.js';
 import type { CachingKeyValueStore } from './caching-key-value-store.js';
 import { AbstractMeteredStore } from './metered-store.js';
 
 /**
  * Told about each entry the record cache writes below at a commit (or eviction): the key, its new value
- * (`undefined` for a deletion), the value it replaced, and the timestamp of the record that wrote it.
- * Kafka Streams calls this a `TimestampedCacheFlushListener`.
+ * (`undefined` for a deletion), the value it replaced, and the timestamp and headers (when the store's
+ * context gives them) of the record that wrote it. Kafka Streams calls this a
+ * `TimestampedCacheFlushListener`.
  */
 export type FlushListener<K, V> = (
   key: K,
   newValue: V | undefined,
   oldValue: V | undefined,
   timestamp: number,
+  headers?: RecordHeaders,
 ) => void;
 
 /** A store whose record cache can report flushed entries (see {@link FlushListener}). */
@@ -57,8 +59,14 @@ export class MeteredKeyValueStore<K, V>
 
   setFlushListener(listener: FlushListener<K, V>): boolean {
     if (this.cache === undefined) return false;
-    return this.cache.setFlushListener((key, newValue, oldValue, timestamp) => {
-      listener(this.keyFrom(key), this.flushedValue(newValue), this.flushedValue(oldValue), timestamp);
+    return this.cache.setFlushListener((key, newValue, oldValue, timestamp, headers) => {
+      listener(
+        this.keyFrom(key),
+        this.flushedValue(newValue),
+        this.flushedValue(oldValue),
+        timestamp,
+        headers,
+      );
     });
   }
 

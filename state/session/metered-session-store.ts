@@ -20,8 +20,14 @@ export class MeteredSessionStore<K, V>
   }
 
   setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean {
-    return this.inner.setFlushListener((session, newValue, oldValue, timestamp) => {
-      listener(this.windowed(session), this.flushedValue(newValue), this.flushedValue(oldValue), timestamp);
+    return this.inner.setFlushListener((session, newValue, oldValue, timestamp, headers) => {
+      listener(
+        this.windowed(session),
+        this.flushedValue(newValue),
+        this.flushedValue(oldValue),
+        timestamp,
+        headers,
+      );
     });
   }
 

@@ -7,7 +7,7 @@ import { ConcatenatingIterator, TransformingIterator } from '../internal/iterato
 import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
 import { AbstractSegmentedStore } from '../internal/segmented-store.js';
 import type { CachingKeyValueStore } from '../layers/caching-key-value-store.js';
-import type { KeyValueIterator } from '../store.js';
+import type { KeyValueIterator, RecordHeaders } from '../store.js';
 import { decodeSessionKey, encodeSessionKey, type SessionKey, sessionEndOf } from './session-key-schema.js';
 
 /** Told about each session the record cache writes below (`newValue` `null`: removed). */
@@ -16,6 +16,7 @@ export type SessionBytesFlushListener = (
   newValue: Buffer | null,
   oldValue: Buffer | undefined,
   timestamp: number,
+  headers: RecordHeaders | undefined,
 ) => void;
 
 /** The byte-level session store. */
@@ -30,8 +31,8 @@ export class SegmentedSessionStore extends AbstractSegmentedStore {
   }
 
   setFlushListener(listener: SessionBytesFlushListener): boolean {
-    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp) =>
-      listener(decodeSessionKey(stored), newValue, oldValue, timestamp),
+    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp, headers) =>
+      listener(decodeSessionKey(stored), newValue, oldValue, timestamp, headers),
     );
   }
 

@@ -24,12 +24,13 @@ export class MeteredWindowStore<K, V>
   }
 
   setFlushListener(listener: FlushListener<Windowed<K>, V>): boolean {
-    return this.inner.setFlushListener((key, windowStart, newValue, oldValue, timestamp) => {
+    return this.inner.setFlushListener((key, windowStart, newValue, oldValue, timestamp, headers) => {
       listener(
         this.windowed(key, windowStart),
         this.flushedValue(newValue),
         this.flushedValue(oldValue),
         timestamp,
+        headers,
       );
     });
   }

@@ -9,7 +9,7 @@ import type { KeyValueBytesStore } from '../internal/key-value-bytes-store.js';
 import { AbstractSegmentedStore } from '../internal/segmented-store.js';
 import { segmentOf, segmentPrefix } from '../internal/segments.js';
 import type { CachingKeyValueStore } from '../layers/caching-key-value-store.js';
-import type { KeyValue, KeyValueIterator } from '../store.js';
+import type { KeyValue, KeyValueIterator, RecordHeaders } from '../store.js';
 import {
   decodeWindowKey,
   encodeWindowKey,
@@ -33,6 +33,7 @@ export type WindowBytesFlushListener = (
   newValue: Buffer | null,
   oldValue: Buffer | undefined,
   timestamp: number,
+  headers: RecordHeaders | undefined,
 ) => void;
 
 /** How a window store is shaped. */
@@ -57,9 +58,9 @@ export class SegmentedWindowStore extends AbstractSegmentedStore {
 
   /** Registers the cache's flush listener, decoding window keys; false when caching is off. */
   setFlushListener(listener: WindowBytesFlushListener): boolean {
-    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp) => {
+    return this.setCacheFlushListener((stored, newValue, oldValue, timestamp, headers) => {
       const { key, windowStart } = decodeWindowKey(stored);
-      listener(key, windowStart, newValue, oldValue, timestamp);
+      listener(key, windowStart, newValue, oldValue, timestamp, headers);
     });
   }
 

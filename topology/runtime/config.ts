@@ -102,10 +102,10 @@ export interface StreamsConfig {
   readonly clientId?: string;
   /**
    * Bytes of the record cache shared by every caching store of the instance (Kafka Streams'
-   * `statestore.cache.max.bytes`), divided evenly among its tasks. DSL-materialized stores cache by
-   * default: writes to a key between two commits reach the store, its changelog and downstream once, with
-   * the latest value, at commit (or when the task's share is full). Default 10 MiB; 0 disables caching
-   * (every update is written and forwarded at once).
+   * `statestore.cache.max.bytes`), divided evenly among its tasks that have a caching store.
+   * DSL-materialized stores cache by default: writes to a key between two commits reach the store, its
+   * changelog and downstream once, with the latest value, at commit (or when the task's share is full).
+   * Default 10 MiB; 0 disables caching (every update is written and forwarded at once).
    */
   readonly cacheMaxBytes?: number;
   /**

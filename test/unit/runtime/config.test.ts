@@ -20,6 +20,7 @@ describe('resolveConfig', () => {
       maxBufferedRecords: 20_000,
       replicationFactor: -1,
       clientId: 'orders-app',
+      cacheMaxBytes: 10 * 1024 * 1024,
     });
     expect(config.uncaughtExceptionHandler(new Error('x'))).toBe('SHUTDOWN_CLIENT');
   });
@@ -38,6 +39,8 @@ describe('resolveConfig', () => {
     [{ applicationId: 'app', bootstrapServers: 'a:1', numStandbyReplicas: -1 }, /numStandbyReplicas/],
     [{ applicationId: 'app', bootstrapServers: 'a:1', acceptableRecoveryLag: 1.5 }, /acceptableRecoveryLag/],
     [{ applicationId: 'app', bootstrapServers: 'a:1', commitIntervalMs: 0 }, /commitIntervalMs/],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', cacheMaxBytes: -1 }, /cacheMaxBytes/],
+    [{ applicationId: 'app', bootstrapServers: 'a:1', cacheMaxBytes: 1.5 }, /cacheMaxBytes/],
   ])('refuses %o with a coded error', (config, message) => {
     expect(() => resolveConfig(config)).toThrowError(
       expect.objectContaining({ code: 'STRM_ERR_RUNTIME_CONFIG', message: expect.stringMatching(message) }),

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import type { RecordCacheStatistics } from '../../../state/index.js';
 import { createStreamsEventEmitter } from '../../../topology/runtime/events.js';
 import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
 
@@ -57,5 +58,39 @@ describe('registerStreamsMetrics', () => {
     expect(await registry.metrics()).toContain(
       'tstreams_records_produced_total{application_id="app",task_id="0_1"} 9',
     );
+  });
+
+  it('reads the record cache after each commit: hit ratio, bytes, and evictions as a counter', async () => {
+    const registry = new Registry();
+    const events = createStreamsEventEmitter();
+    let stats: RecordCacheStatistics | undefined;
+    registerStreamsMetrics(
+      { applicationId: 'cached', events, recordCacheStatistics: () => stats },
+      { registry },
+    );
+    const commit = () => events.emit('commit', { durationMs: 1, taskIds: ['0_0'], reason: 'interval' });
+    const cache = (hits: number, misses: number, evictions: number, sizeBytes: number) => ({
+      hits,
+      misses,
+      evictions,
+      sizeBytes,
+      entries: 10,
+      maxBytes: 1_000,
+      tasks: 1,
+      hitRatio: hits / (hits + misses),
+    });
+    stats = cache(3, 1, 5, 400);
+    commit();
+    stats = cache(9, 1, 7, 600);
+    commit();
+    let text = await registry.metrics();
+    expect(text).toContain('tstreams_record_cache_hit_ratio{application_id="cached"} 0.9');
+    expect(text).toContain('tstreams_record_cache_bytes{application_id="cached"} 600');
+    expect(text).toContain('tstreams_record_cache_evictions_total{application_id="cached"} 7');
+    // A replaced stream thread counts from 0 again: the counter keeps going up.
+    stats = cache(1, 0, 2, 100);
+    commit();
+    text = await registry.metrics();
+    expect(text).toContain('tstreams_record_cache_evictions_total{application_id="cached"} 9');
   });
 });

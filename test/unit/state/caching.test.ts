@@ -5,6 +5,7 @@ import {
   isMeteredStore,
   type KeyValueStore,
   Stores,
+  ThreadCache,
 } from '../../../state/index.js';
 import { type TestContext, tempStateDir, testContext } from './support/context.js';
 import { int32Serde, stringSerde } from './support/serdes.js';
@@ -131,5 +132,79 @@ describe('flush listener without caching', () => {
     ).build();
     expect(isCachedStateStore(store)).toBe(true);
     expect(store.setFlushListener(() => undefined)).toBe(false);
+  });
+});
+
+describe('instance-wide record cache', () => {
+  let cleanup: () => Promise<void>;
+  let dir: string;
+  const opened: Array<{ close(): Promise<void> }> = [];
+
+  beforeEach(async () => {
+    const temp = await tempStateDir();
+    cleanup = temp.cleanup;
+    dir = temp.dir;
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+    await cleanup();
+  });
+
+  async function cachedStore(context: TestContext, name = 'shared') {
+    const store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), stringSerde, int32Serde)
+      .withCachingEnabled()
+      .build();
+    await store.init(context);
+    opened.push(store);
+    return store;
+  }
+
+  it('divides its budget evenly among the tasks and re-divides when one is added or removed', () => {
+    const cache = new ThreadCache(9_000);
+    const first = cache.addTask('0_0');
+    expect(first.maxBytes).toBe(9_000);
+    const second = cache.addTask('0_1');
+    const third = cache.addTask('1_0');
+    expect([first.maxBytes, second.maxBytes, third.maxBytes]).toEqual([3_000, 3_000, 3_000]);
+    cache.removeTask(second);
+    expect([first.maxBytes, third.maxBytes]).toEqual([4_500, 4_500]);
+    expect(cache.statistics()).toMatchObject({ tasks: 2, maxBytes: 9_000 });
+  });
+
+  it('evicts across the stores of one task, least recently used first, and never another task', async () => {
+    const cache = new ThreadCache(2_000);
+    const a = testContext(dir, '0_0', cache.addTask('0_0'));
+    const b = testContext(dir, '0_1', cache.addTask('0_1'));
+    const left = await cachedStore(a, 'left');
+    const right = await cachedStore(a, 'right');
+    const other = await cachedStore(b, 'left');
+    const flushed: string[] = [];
+    left.setFlushListener((key) => flushed.push(`left:${key}`));
+    right.setFlushListener((key) => flushed.push(`right:${key}`));
+    other.setFlushListener((key) => flushed.push(`other:${key}`));
+    other.put('b-key', 1);
+    for (let i = 0; i < 10; i++) {
+      left.put(`l${i}`, i);
+      right.put(`r${i}`, i);
+    }
+    // Task 0_0's share is 1,000 bytes: its oldest entries of both stores went below, in write order.
+    expect(flushed.slice(0, 4)).toEqual(['left:l0', 'right:r0', 'left:l1', 'right:r1']);
+    expect(flushed).not.toContain('other:b-key');
+    expect(b.sent).toEqual([]);
+    expect(new Set(a.sent.map((r) => r.store))).toEqual(new Set(['left', 'right']));
+    expect(cache.statistics().evictions).toBe(flushed.length);
+  });
+
+  it('writes and forwards every update at once with a budget of 0 (caching off)', async () => {
+    const context = testContext(dir, '0_0', new ThreadCache(0).addTask('0_0'));
+    const store = await cachedStore(context);
+    const flushed: string[] = [];
+    store.setFlushListener((key, newValue, oldValue) => flushed.push(`${key}:${oldValue}->${newValue}`));
+    store.put('k', 1);
+    store.put('k', 2);
+    expect(flushed).toEqual(['k:undefined->1', 'k:1->2']);
+    expect(context.sent).toHaveLength(2);
+    expect(store.get('k')).toBe(2);
   });
 });

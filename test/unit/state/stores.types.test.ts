@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   type KeyValueIterator,
   type KeyValueStore,
+  type RecordHeaders,
   type SessionStore,
   type StoreBuilder,
   Stores,
@@ -22,7 +23,13 @@ describe('Stores typing', () => {
     expectTypeOf(store.setFlushListener)
       .parameter(0)
       .toEqualTypeOf<
-        (key: string, newValue: number | undefined, oldValue: number | undefined, timestamp: number) => void
+        (
+          key: string,
+          newValue: number | undefined,
+          oldValue: number | undefined,
+          timestamp: number,
+          headers?: RecordHeaders,
+        ) => void
       >();
   });
 

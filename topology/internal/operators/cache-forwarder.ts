@@ -20,13 +20,13 @@ export class CacheForwarder<K, V> {
   ) {
     this.cached =
       isCachedStateStore<K, V>(store) &&
-      store.setFlushListener((key, newValue, oldValue, timestamp) => {
+      store.setFlushListener((key, newValue, oldValue, timestamp, headers) => {
         context.forward({
           key,
           value: { newValue: newValue ?? null, oldValue: oldValue ?? null },
+          // Those of the record that last wrote the key, as Kafka Streams' cache keeps its record context.
           timestamp,
-          // The cache keeps the latest value and its timestamp, not the headers of the record that wrote it.
-          headers: NO_HEADERS,
+          headers: headers ?? NO_HEADERS,
         });
       });
   }

@@ -25,8 +25,11 @@ export class NodeContext<KOut, VOut> implements ProcessorContext<KOut, VOut> {
   forward(record: StreamRecord<KOut, VOut>, childName?: string): void {
     const task = this.task;
     const previous = task.currentTimestamp;
-    // Downstream stores stamp their changelog records with the forwarded record's time, as in Kafka Streams.
+    const previousHeaders = task.currentHeaders;
+    // Downstream stores stamp their changelog records with the forwarded record's time, as in Kafka Streams,
+    // and a downstream record cache keeps its headers.
     task.currentTimestamp = record.timestamp;
+    task.currentHeaders = record.headers;
     try {
       if (childName === undefined) {
         const children = this.node.children;
@@ -43,6 +46,7 @@ export class NodeContext<KOut, VOut> implements ProcessorContext<KOut, VOut> {
       }
     } finally {
       task.currentTimestamp = previous;
+      task.currentHeaders = previousHeaders;
     }
   }
 

@@ -143,6 +143,7 @@ export class StreamTask {
       wallClock: env.wallClock ?? Date.now,
       currentMetadata: undefined,
       currentTimestamp: -1,
+      currentHeaders: NO_HEADERS,
       streamTime: -1,
       flushedStreamTime: -1,
       cacheFlushListeners: [],
@@ -241,6 +242,7 @@ export class StreamTask {
             }
           : undefined,
         currentTimestamp: () => this.state.currentTimestamp,
+        currentHeaders: () => this.state.currentHeaders,
         ...(this.cache === undefined ? {} : { recordCache: this.cache }),
       };
       await store.init(context);
@@ -316,6 +318,7 @@ export class StreamTask {
     }
     state.currentMetadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
     state.currentTimestamp = record.timestamp;
+    state.currentHeaders = record.headers;
     try {
       binding.node.process(record);
     } catch (cause) {
@@ -368,7 +371,9 @@ export class StreamTask {
     const state = this.state;
     return queue.punctuate(nowMs, (schedule: PunctuationSchedule, timestamp: number) => {
       const previous = state.currentTimestamp;
+      const previousHeaders = state.currentHeaders;
       state.currentTimestamp = timestamp;
+      state.currentHeaders = NO_HEADERS;
       state.currentMetadata = undefined;
       try {
         schedule.callback(timestamp);
@@ -381,6 +386,7 @@ export class StreamTask {
         );
       } finally {
         state.currentTimestamp = previous;
+        state.currentHeaders = previousHeaders;
       }
     });
   }

@@ -4,7 +4,7 @@
  * beyond the record itself.
  */
 import type { StateStore } from '../../../state/store.js';
-import type { RecordMetadata } from '../../record.js';
+import type { Headers, RecordMetadata } from '../../record.js';
 import type { TopologyPlan } from '../topology-plan.js';
 import type { PunctuationQueue } from './punctuation-queue.js';
 import type { RecordCollector } from './task-io.js';
@@ -27,6 +27,8 @@ export interface TaskState {
   currentMetadata: RecordMetadata | undefined;
   /** Timestamp of the record being processed (or of the punctuation), stamped on changelog records. */
   currentTimestamp: number;
+  /** Headers of the record being processed (none inside a punctuation), kept by the record cache. */
+  currentHeaders: Headers;
   /** Largest timestamp seen; -1 before the first record. */
   streamTime: number;
   /**

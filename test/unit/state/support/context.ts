@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TaskCache } from '../../../../state/cache/task-cache.js';
 import type { ChangelogSink, StoreContext } from '../../../../state/store.js';
 
 /** One record sent to the changelog. */
@@ -18,8 +19,11 @@ export interface TestContext extends StoreContext {
   timestamp: number;
 }
 
-/** A context over `stateDir` for task `taskId` of application `app`. */
-export function testContext(stateDir: string, taskId = '0_0'): TestContext {
+/**
+ * A context over `stateDir` for task `taskId` of application `app`; `recordCache`, when given, is the
+ * task's share of a record cache, as the runtime hands it to caching stores.
+ */
+export function testContext(stateDir: string, taskId = '0_0', recordCache?: TaskCache): TestContext {
   const sent: SentRecord[] = [];
   const changelog: ChangelogSink = {
     send(store, key, value, timestamp) {
@@ -40,6 +44,7 @@ export function testContext(stateDir: string, taskId = '0_0'): TestContext {
     sent,
     timestamp: 0,
     currentTimestamp: () => context.timestamp,
+    ...(recordCache === undefined ? {} : { recordCache }),
   };
   return context;
 }

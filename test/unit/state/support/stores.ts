@@ -1,6 +1,6 @@
 /** The store setups every contract suite runs over (both inner stores, bare and with each layer), and its harness. */
 import { afterEach, beforeEach } from 'vitest';
-import type { StateStore } from '../../../../state/index.js';
+import { DEFAULT_CACHE_MAX_BYTES, type StateStore, ThreadCache } from '../../../../state/index.js';
 import { type TestContext, tempStateDir, testContext } from './context.js';
 
 /** One way of building a store. */
@@ -11,7 +11,10 @@ export interface StoreSetup {
   readonly caching: boolean;
 }
 
-/** In memory and on RocksDB, each bare, logged, and cached + logged. */
+/**
+ * In memory and on RocksDB, each bare, logged, and cached + logged. A cached store shares its task's share
+ * of an instance-wide record cache (10 MiB, the default), as under the runtime.
+ */
 export const storeSetups: readonly StoreSetup[] = [false, true].flatMap((persistent) =>
   [
     { logging: false, caching: false },
@@ -54,7 +57,11 @@ export function storeHarness(setup: StoreSetup): StoreHarness {
   beforeEach(async () => {
     const temp = await tempStateDir();
     cleanup = temp.cleanup;
-    context = testContext(temp.dir);
+    context = testContext(
+      temp.dir,
+      '0_0',
+      setup.caching ? new ThreadCache(DEFAULT_CACHE_MAX_BYTES).addTask('0_0') : undefined,
+    );
   });
 
   afterEach(async () => {
