@@ -2,7 +2,9 @@
  * Upserts of the `reservations` schema. A reservation row gathers what each event says about it, each
  * part last-writer-wins by event time (status: then by rank, so the pipeline's decision beats the command
  * it decided), with strict comparisons so that applying the same event again changes nothing. Every
- * event is also a row of `status_history`, inserted once by event id.
+ * event is also a row of `status_history`, inserted once by event id. An early check-out is kept beside
+ * the booked stay (`departure_date`), so that its refusal can undo it; `effective_check_out_date` and
+ * `effective_nights` are the stay as it ended.
  */
 import type { PoolClient } from 'pg';
 import type {
@@ -132,6 +134,20 @@ async function stayBeforeModification(
   return result.rows[0]?.previous_stay;
 }
 
+/** True when a refusal of a command made at `occurredAt` (a refusal carries the command's own time) is recorded. */
+async function refusedAt(
+  client: PoolClient,
+  confirmationNumber: string,
+  occurredAt: number,
+): Promise<boolean> {
+  const result = await client.query(
+    `SELECT 1 FROM reservations.status_history WHERE confirmation_number = $1 AND occurred_at = $2
+       AND event_type = 'ReservationRejected'`,
+    [confirmationNumber, occurredAt],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** Applies one event of a `reservation.*` topic; returns false for a topic it does not know. */
 export async function applyReservationEvent(
   client: PoolClient,
@@ -154,14 +170,8 @@ export async function applyReservationEvent(
     case 'reservation.modified': {
       const e = value as ReservationModified;
       await history(client, topic, e, null, e.reason, e.previousStayDetails);
-      // A refusal of a command carries the command's own event time.
-      const refusedAlready = await client.query(
-        `SELECT 1 FROM reservations.status_history WHERE confirmation_number = $1 AND occurred_at = $2
-           AND event_type = 'ReservationRejected'`,
-        [e.confirmationNumber, e.occurredAt],
-      );
       // Its refusal came first: the modification never took effect, so its stay is not applied.
-      if (refusedAlready.rowCount === 0) {
+      if (!(await refusedAt(client, e.confirmationNumber, e.occurredAt))) {
         await upsertReservation(client, { ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
       } else {
         await upsertReservation(client, { ...e, stay: e.previousStayDetails, stayRank: 1 });
@@ -184,6 +194,16 @@ export async function applyReservationEvent(
       const e = value as ReservationCheckedOut;
       await upsertReservation(client, { ...e, status: 'CHECKED_OUT' });
       await history(client, topic, e, 'CHECKED_OUT', null);
+      // A departure before the booked check-out date shortens the stay (effective_check_out_date and
+      // effective_nights follow), unless the pipeline refused this check-out: its refusal, at the command's
+      // own time, may have been applied first.
+      if (!(await refusedAt(client, e.confirmationNumber, e.occurredAt))) {
+        await client.query(
+          `UPDATE reservations.reservation SET departure_date = $2, departure_event_id = $3
+           WHERE confirmation_number = $1`,
+          [e.confirmationNumber, e.checkOutDate, e.eventId],
+        );
+      }
       return true;
     }
     case 'reservation.confirmed': {
@@ -207,6 +227,16 @@ export async function applyReservationEvent(
         await upsertReservation(client, { ...e, status: e.currentStatus, rank: 1, detail });
       }
       await history(client, topic, e, e.currentStatus, detail);
+      if (e.refusedAction === 'ReservationCheckedOut') {
+        // The refused check-out's departure, if it was applied first, never happened.
+        await client.query(
+          `UPDATE reservations.reservation SET departure_date = NULL, departure_event_id = NULL
+           WHERE confirmation_number = $1 AND departure_event_id IN (
+             SELECT event_id FROM reservations.status_history
+             WHERE confirmation_number = $1 AND occurred_at = $2 AND event_type = 'ReservationCheckedOut')`,
+          [e.confirmationNumber, e.occurredAt],
+        );
+      }
       if (e.refusedAction === 'ReservationModified') {
         // Restore the stay the refused modification replaced, outranking it at its own event time.
         const previous = await stayBeforeModification(client, e.confirmationNumber, e.occurredAt);

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../api/db/migrate.js';
 import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
+import { PostgresReservationLedger } from '../../../api/sink/postgres-ledger.js';
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
 import type {
   AvailabilityOverbooked,
@@ -11,6 +12,7 @@ import type {
   RateApplied,
   RateUpdated,
   ReservationCancelled,
+  ReservationCheckedOut,
   ReservationConfirmed,
   ReservationCreated,
   ReservationModified,
@@ -241,7 +243,64 @@ describe('system-of-record upserts on Postgres', () => {
     expect(await nights(n)).toBe(4);
   });
 
-  it('keeps the latest availability of a night by event time and offset', async () => {
+  it('writes an early check-out as the shortened stay, and a refusal of that check-out undoes it in either order', async () => {
+    const checkout = (n: string, at: number): ReservationCheckedOut => ({
+      eventId: `${n}:checkout`,
+      eventType: 'ReservationCheckedOut',
+      occurredAt: at,
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      checkOutDate: '2027-05-02',
+      finalAmount: null,
+    });
+    const refusedCheckout = (n: string, at: number): ReservationRejected => ({
+      ...refused(n, at, 'CONFIRMED'),
+      refusedAction: 'ReservationCheckedOut',
+    });
+    const stayOf = async (n: string) =>
+      (
+        await pool.query(
+          `SELECT to_char(check_out_date, 'YYYY-MM-DD') AS booked, nights,
+             to_char(effective_check_out_date, 'YYYY-MM-DD') AS until, effective_nights
+           FROM reservations.reservation WHERE confirmation_number = $1`,
+          [n],
+        )
+      ).rows[0];
+    await apply([
+      ['reservation.created', created('RSV-EARLY-1', 1_000)],
+      ['reservation.confirmed', confirmed('RSV-EARLY-1', 2_000)],
+      ['reservation.checkout', checkout('RSV-EARLY-1', 3_000)],
+    ]);
+    // A later stay write (a redelivered confirmation) keeps the departure.
+    await apply([['reservation.confirmed', confirmed('RSV-EARLY-1', 2_000)]]);
+    expect(await stayOf('RSV-EARLY-1')).toEqual({
+      booked: '2027-05-03',
+      nights: 2,
+      until: '2027-05-02',
+      effective_nights: 1,
+    });
+    expect((await new PostgresReservationLedger(pool).get('RSV-EARLY-1'))?.stay).toMatchObject({
+      checkOutDate: '2027-05-02',
+      nights: 1,
+    });
+    const whole = { booked: '2027-05-03', nights: 2, until: '2027-05-03', effective_nights: 2 };
+    for (const [n, order] of [
+      ['RSV-EARLY-2', ['checkout', 'refusal']],
+      ['RSV-EARLY-3', ['refusal', 'checkout']],
+    ] as const) {
+      await apply([['reservation.created', created(n, 1_000)]]);
+      for (const event of order) {
+        await apply([
+          event === 'checkout'
+            ? ['reservation.checkout', checkout(n, 3_000)]
+            : ['reservation.rejected', refusedCheckout(n, 3_000)],
+        ]);
+      }
+      expect(await stayOf(n), n).toEqual(whole);
+    }
+  });
+
+  it('keeps the latest availability of a night by offset, whatever the event times say', async () => {
     const update = (at: number, reserved: number, id: string): AvailabilityUpdated => ({
       eventId: id,
       eventType: 'AvailabilityUpdated',
@@ -265,8 +324,18 @@ describe('system-of-record upserts on Postgres', () => {
     } finally {
       client.release();
     }
-    const rows = (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
-    expect(rows).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+    const rows = async () =>
+      (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
+    expect(await rows()).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+    // A later decision stamped by an API instance whose clock runs behind: the offset, the topology's own
+    // order, makes it the newest.
+    const behind = await pool.connect();
+    try {
+      await applyDomainEvent(behind, 'availability.updated', update(500, 6, 'c'), '12');
+    } finally {
+      behind.release();
+    }
+    expect(await rows()).toEqual([{ rooms_reserved: 6, last_event_id: 'c' }]);
   });
 
   it('writes each fact once, keeps the newest rate, occupancy and KPI window, and a final KPI window for good', async () => {

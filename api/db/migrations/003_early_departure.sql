@@ -1,0 +1,19 @@
+-- Up Migration
+-- An early check-out shortens the stay (the pipeline gives the unused nights back). The booked stay stays
+-- in check_out_date and nights, which a refused check-out must leave untouched; departure_date holds the
+-- accepted early departure (set by reservation.checkout, cleared by the refusal of that same check-out),
+-- and the effective_* columns are the stay as the pipeline's store holds it.
+ALTER TABLE reservations.reservation ADD COLUMN departure_date date;
+ALTER TABLE reservations.reservation ADD COLUMN departure_event_id text;
+ALTER TABLE reservations.reservation ADD COLUMN effective_check_out_date date GENERATED ALWAYS AS (
+  CASE WHEN departure_date IS NULL OR departure_date >= check_out_date THEN check_out_date
+       ELSE greatest(departure_date, check_in_date) END) STORED;
+ALTER TABLE reservations.reservation ADD COLUMN effective_nights int GENERATED ALWAYS AS (
+  CASE WHEN departure_date IS NULL OR departure_date >= check_out_date THEN nights
+       ELSE greatest(departure_date, check_in_date) - check_in_date END) STORED;
+
+-- Down Migration
+ALTER TABLE reservations.reservation DROP COLUMN effective_nights;
+ALTER TABLE reservations.reservation DROP COLUMN effective_check_out_date;
+ALTER TABLE reservations.reservation DROP COLUMN departure_event_id;
+ALTER TABLE reservations.reservation DROP COLUMN departure_date;
