@@ -68,11 +68,20 @@ export interface RunningApi {
 
 let defaultMetricsCollected = false;
 
+/** What {@link startApi} takes besides the configuration. */
+export interface StartApiOptions {
+  /** Metrics registry (default: prom-client's global one). */
+  readonly registry?: Registry;
+  readonly logger?: Logger;
+  /**
+   * The clock that stamps accepted commands (`occurredAt`, record timestamps); default `Date.now`. Tests
+   * give instances skewed clocks to show that nothing downstream orders by these stamps.
+   */
+  readonly clock?: () => number;
+}
+
 /** Starts an instance from `config` (the server is built but not listening; call `app.listen`). */
-export async function startApi(
-  config: ApiConfig,
-  options: { registry?: Registry; logger?: Logger } = {},
-): Promise<RunningApi> {
+export async function startApi(config: ApiConfig, options: StartApiOptions = {}): Promise<RunningApi> {
   const logger =
     options.logger ??
     pino({
@@ -171,6 +180,8 @@ export async function startApi(
         groupId: `${config.applicationId}-sink`,
         logger,
         metrics: registry,
+        // The library's changelog naming, `<applicationId>-<store>-changelog`.
+        stateChangelog: `${config.applicationId}-${STORES.reservations}-changelog`,
       });
       const running = sink;
       closers.push(() => running.stop());
@@ -218,7 +229,7 @@ export async function startApi(
           idempotency: new RedisIdempotencyStore(redis, config.redisKeyPrefix, config.idempotencyTtlSeconds),
           ledger: reads?.ledger ?? ledger,
           waitTimeoutMs: config.waitTimeoutMs,
-          now: Date.now,
+          now: options.clock ?? Date.now,
           ...(reads === undefined ? {} : { storeReads: reads.reservations }),
         },
         ops: { registry, readiness, lagAlerts },

@@ -94,7 +94,7 @@ export class PostgresReservationLedger implements ReservationLedger {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
-      await applyReservationEvent(client, topic, event);
+      await applyReservationEvent(client, topic, event, 'api');
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

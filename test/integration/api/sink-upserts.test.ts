@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../api/db/migrate.js';
 import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
 import { PostgresReservationLedger } from '../../../api/sink/postgres-ledger.js';
+import { upsertReservationState } from '../../../api/sink/reservation-state-upsert.js';
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
+import type { ReservationState } from '../../../processors/topology/reservation-state.js';
 import type {
   AvailabilityOverbooked,
   AvailabilityUpdated,
@@ -298,6 +300,68 @@ describe('system-of-record upserts on Postgres', () => {
       }
       expect(await stayOf(n), n).toEqual(whole);
     }
+  });
+
+  it('follows the reservations store by changelog offset once it has a state, whatever the event times', async () => {
+    const n = 'RSV-STATE-1';
+    const state = (status: ReservationState['status'], ids: string[]): ReservationState => ({
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      guestId: 'G1',
+      status,
+      stay,
+      price: {
+        currency: 'EUR',
+        ratePlan: 'BAR',
+        nightly: [],
+        roomTotalMinor: 25_800,
+        taxesMinor: 2_200,
+        feesMinor: 0,
+        totalMinor: 28_000,
+      },
+      paymentToken: 'tok_abcdefgh',
+      payment: null,
+      cancellation: null,
+      rejection: null,
+      createdAt: 9_000,
+      updatedAt: 9_500,
+      appliedEventIds: ids,
+    });
+    const writeState = async (value: ReservationState, offset: string) => {
+      const client = await pool.connect();
+      try {
+        await upsertReservationState(client, value, offset);
+      } finally {
+        client.release();
+      }
+    };
+    // The booking was stamped by a clock far ahead; the confirmation by one on time.
+    await apply([['reservation.created', created(n, 9_000)]]);
+    await writeState(state('CONFIRMED', [`${n}:created`, 'auth-1']), '10');
+    expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED', total: '280.00' });
+    // The events of what the store already holds, or an older state, change nothing.
+    await apply([
+      ['reservation.created', created(n, 9_000)],
+      ['reservation.confirmed', confirmed(n, 2_000)],
+    ]);
+    await writeState(state('PENDING', [`${n}:created`]), '9');
+    expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED' });
+    // The API's own write of a cancellation the store has not applied shows at once, whatever its time...
+    const client = await pool.connect();
+    try {
+      await applyReservationEvent(client, 'reservation.cancelled', cancelled(n, 1_000), 'api');
+    } finally {
+      client.release();
+    }
+    expect(await reservation(n)).toMatchObject({ status: 'CANCELLED' });
+    // ... and the store's state after it stays, even when the sink then applies the events again.
+    await writeState(state('CANCELLED', [`${n}:created`, 'auth-1', `${n}:cancelled`]), '11');
+    await apply([
+      ['reservation.confirmed', confirmed(n, 20_000)],
+      ['reservation.cancelled', cancelled(n, 1_000)],
+    ]);
+    const afterCancel = await reservation(n);
+    expect(afterCancel).toMatchObject({ status: 'CANCELLED', total: '280.00', detail: 'GUEST_REQUEST' });
   });
 
   it('keeps the latest availability of a night by offset, whatever the event times say', async () => {

@@ -12,7 +12,18 @@ ALTER TABLE reservations.reservation ADD COLUMN effective_nights int GENERATED A
   CASE WHEN departure_date IS NULL OR departure_date >= check_out_date THEN nights
        ELSE greatest(departure_date, check_in_date) - check_in_date END) STORED;
 
+-- A reservation's status, stay, total and guest as the pipeline's `reservations` store holds them, from the
+-- store's changelog (api/sink/reservation-state-upsert.ts): replaced only by a strictly later changelog
+-- offset, the order in which the topology wrote the store. Event times are stamped by whichever API instance
+-- accepted a command, on its own clock, and so cannot order them. state_event_ids are the events the
+-- stored state has applied: the API's own optimistic write of a command not among them still shows until
+-- the store catches up.
+ALTER TABLE reservations.reservation ADD COLUMN state_offset bigint;
+ALTER TABLE reservations.reservation ADD COLUMN state_event_ids text[];
+
 -- Down Migration
+ALTER TABLE reservations.reservation DROP COLUMN state_event_ids;
+ALTER TABLE reservations.reservation DROP COLUMN state_offset;
 ALTER TABLE reservations.reservation DROP COLUMN effective_nights;
 ALTER TABLE reservations.reservation DROP COLUMN effective_check_out_date;
 ALTER TABLE reservations.reservation DROP COLUMN departure_event_id;
