@@ -39,6 +39,7 @@ import { warmUpSerdes } from './kafka/warm-up-serdes.js';
 import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
+import { PostgresSimulatorLedger } from './payments/postgres-simulator-ledger.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
 import type { PropertyForward, PropertyRoutesOptions } from './queries/property-routes.js';
 import { RedisReservationProperties, rememberingProperties } from './queries/reservation-properties.js';
@@ -151,7 +152,11 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       );
     }
     if (config.runPaymentWorker) {
-      const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway());
+      // The simulator's authorisations in Postgres, which every instance reaches: a capture or refund
+      // works whichever instance's worker handles it, after any rebalance.
+      const gateway = new ResilientPaymentGateway(
+        new SimulatedPaymentGateway({ ledger: new PostgresSimulatorLedger(pool) }),
+      );
       // Its circuit breaker keeps timers; closed after the loop that uses it (closers run in reverse).
       closers.push(async () => gateway.close());
       const loop = new PaymentWorkerLoop({
