@@ -63,11 +63,21 @@ export interface RunningApi {
   readonly apiKeys: PostgresApiKeyStore;
   readonly streams: KafkaStreams | undefined;
   readonly sink: SystemOfRecordSink | undefined;
+  readonly logger: Logger;
   /** Stops everything; idempotent. */
   close(): Promise<void>;
 }
 
 let defaultMetricsCollected = false;
+
+/** The process's pino logger: named after the application, at `LOG_LEVEL`, secrets redacted. */
+export function createLogger(config: ApiConfig): Logger {
+  return pino({
+    name: config.applicationId,
+    level: config.logLevel,
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+  });
+}
 
 /** What {@link startApi} takes besides the configuration. */
 export interface StartApiOptions {
@@ -83,13 +93,7 @@ export interface StartApiOptions {
 
 /** Starts an instance from `config` (the server is built but not listening; call `app.listen`). */
 export async function startApi(config: ApiConfig, options: StartApiOptions = {}): Promise<RunningApi> {
-  const logger =
-    options.logger ??
-    pino({
-      name: config.applicationId,
-      level: config.logLevel,
-      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
-    });
+  const logger = options.logger ?? createLogger(config);
   const registry = options.registry ?? defaultRegistry;
   if (registry === defaultRegistry && !defaultMetricsCollected) {
     collectDefaultMetrics();
@@ -143,6 +147,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
             stateDir: config.stateDir,
             applicationServer: config.advertisedServer,
             numStandbyReplicas: config.numStandbyReplicas,
+            consumer: { sessionTimeoutMs: config.sessionTimeoutMs },
             deserializationExceptionHandler: 'deadLetter',
             logger,
           }),
@@ -171,6 +176,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         logger,
         concurrency: config.paymentConcurrency,
         applicationId: config.applicationId,
+        sessionTimeoutMs: config.sessionTimeoutMs,
       });
       closers.push(() => loop.stop());
       await loop.start();
@@ -187,6 +193,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         metrics: registry,
         // The library's changelog naming, `<applicationId>-<store>-changelog`.
         stateChangelog: `${config.applicationId}-${STORES.reservations}-changelog`,
+        sessionTimeoutMs: config.sessionTimeoutMs,
       });
       const running = sink;
       closers.push(() => running.stop());
@@ -251,7 +258,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     );
     closers.push(() => app.close());
     await app.ready();
-    return { app, config, pool, redis, kafka, apiKeys, streams, sink, close };
+    return { app, config, pool, redis, kafka, apiKeys, streams, sink, logger, close };
   } catch (error) {
     await close();
     throw error;

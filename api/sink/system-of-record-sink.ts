@@ -37,6 +37,8 @@ export interface SinkOptions {
    * rows follow the event topics alone.
    */
   readonly stateChangelog?: string;
+  /** The consumer group's session timeout (default kafkajs' 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** Writes the pipeline's events into Postgres. */
@@ -51,7 +53,7 @@ export class SystemOfRecordSink {
 
   constructor(options: SinkOptions) {
     this.#options = options;
-    this.#consumer = sideConsumer(options.kafka, options.groupId);
+    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs);
     this.#serdes = avroReservationSerdes(options.registry);
     for (const topic of SINK_TOPICS) this.#byName.set(options.names(topic), topic);
     const registry = options.metrics;
