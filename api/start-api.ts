@@ -23,6 +23,7 @@ import { STORES } from '../processors/topology/config.js';
 import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
+import { pinoLogCreator } from '../topology/internal/kafka/log-bridge.js';
 import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
@@ -117,7 +118,10 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     const kafka = new Kafka({
       clientId: `${config.applicationId}-api`,
       brokers: config.kafkaBrokers,
-      logLevel: logLevel.ERROR,
+      // Into the process's pino log, with the runtime's demotions: kafkajs' own logger wrote about 100
+      // ERROR lines per instance ('Response Heartbeat ... The group is rebalancing') at every rebalance.
+      logLevel: logLevel.WARN,
+      logCreator: pinoLogCreator(logger),
     });
     const registryClient = new HttpSchemaRegistryClient({ url: config.schemaRegistryUrl });
     const names = topicNamer(config.topicPrefix);
