@@ -30,6 +30,12 @@ export interface ApiConfig {
   readonly stateDir: string;
   /** Warm copies of each stateful task on other instances (faster failover); none with one instance. */
   readonly numStandbyReplicas: number;
+  /**
+   * Consumer-group session timeout of every consumer of the process (streams, sink, payment worker): how
+   * long the group waits for an instance that stopped heartbeating (a crash, a SIGKILL) before moving its
+   * work. A clean stop leaves the groups at once and does not wait it out.
+   */
+  readonly sessionTimeoutMs: number;
   /** Payment requests performed at once by this instance's payment worker. */
   readonly paymentConcurrency: number;
   /** Path of the properties JSON; empty: the sample reference data. */
@@ -96,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     redisKeyPrefix: text('REDIS_KEY_PREFIX', 'reservations:'),
     stateDir: text('STATE_DIR', join(tmpdir(), 'tstreams')),
     numStandbyReplicas: integer('NUM_STANDBY_REPLICAS', 1),
+    // 10 s: a crashed instance's partitions move within about 10 s, while a member that heartbeats every
+    // second survives a stall of 9 s (a long restore or a GC pause on a loaded machine). The broker's
+    // group.min.session.timeout.ms (6 s by default) is the floor.
+    sessionTimeoutMs: integer('SESSION_TIMEOUT_MS', 10_000, 6_000),
     paymentConcurrency: integer('PAYMENT_CONCURRENCY', 64, 1),
     referenceDataPath: text('REFERENCE_DATA', ''),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 16 * 1024, 1024),

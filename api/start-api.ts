@@ -23,6 +23,7 @@ import { STORES } from '../processors/topology/config.js';
 import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
+import { pinoLogCreator } from '../topology/internal/kafka/log-bridge.js';
 import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
@@ -40,6 +41,7 @@ import { warmUpSerdes } from './kafka/warm-up-serdes.js';
 import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
+import { PostgresSimulatorLedger } from './payments/postgres-simulator-ledger.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
 import type { PropertyForward, PropertyRoutesOptions } from './queries/property-routes.js';
 import { RedisReservationProperties, rememberingProperties } from './queries/reservation-properties.js';
@@ -66,24 +68,37 @@ export interface RunningApi {
   readonly apiKeys: PostgresApiKeyStore;
   readonly streams: KafkaStreams | undefined;
   readonly sink: SystemOfRecordSink | undefined;
+  readonly logger: Logger;
   /** Stops everything; idempotent. */
   close(): Promise<void>;
 }
 
 let defaultMetricsCollected = false;
 
+/** The process's pino logger: named after the application, at `LOG_LEVEL`, secrets redacted. */
+export function createLogger(config: ApiConfig): Logger {
+  return pino({
+    name: config.applicationId,
+    level: config.logLevel,
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+  });
+}
+
+/** What {@link startApi} takes besides the configuration. */
+export interface StartApiOptions {
+  /** Metrics registry (default: prom-client's global one). */
+  readonly registry?: Registry;
+  readonly logger?: Logger;
+  /**
+   * The clock that stamps accepted commands (`occurredAt`, record timestamps); default `Date.now`. Tests
+   * give instances skewed clocks to show that nothing downstream orders by these stamps.
+   */
+  readonly clock?: () => number;
+}
+
 /** Starts an instance from `config` (the server is built but not listening; call `app.listen`). */
-export async function startApi(
-  config: ApiConfig,
-  options: { registry?: Registry; logger?: Logger } = {},
-): Promise<RunningApi> {
-  const logger =
-    options.logger ??
-    pino({
-      name: config.applicationId,
-      level: config.logLevel,
-      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
-    });
+export async function startApi(config: ApiConfig, options: StartApiOptions = {}): Promise<RunningApi> {
+  const logger = options.logger ?? createLogger(config);
   const registry = options.registry ?? defaultRegistry;
   if (registry === defaultRegistry && !defaultMetricsCollected) {
     collectDefaultMetrics();
@@ -107,7 +122,10 @@ export async function startApi(
     const kafka = new Kafka({
       clientId: `${config.applicationId}-api`,
       brokers: config.kafkaBrokers,
-      logLevel: logLevel.ERROR,
+      // Into the process's pino log, with the runtime's demotions: kafkajs' own logger wrote about 100
+      // ERROR lines per instance ('Response Heartbeat ... The group is rebalancing') at every rebalance.
+      logLevel: logLevel.WARN,
+      logCreator: pinoLogCreator(logger),
     });
     const registryClient = new HttpSchemaRegistryClient({ url: config.schemaRegistryUrl });
     const names = topicNamer(config.topicPrefix);
@@ -137,6 +155,7 @@ export async function startApi(
             stateDir: config.stateDir,
             applicationServer: config.advertisedServer,
             numStandbyReplicas: config.numStandbyReplicas,
+            consumer: { sessionTimeoutMs: config.sessionTimeoutMs },
             deserializationExceptionHandler: 'deadLetter',
             logger,
           }),
@@ -146,7 +165,11 @@ export async function startApi(
       );
     }
     if (config.runPaymentWorker) {
-      const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway());
+      // The simulator's authorisations in Postgres, which every instance reaches: a capture or refund
+      // works whichever instance's worker handles it, after any rebalance.
+      const gateway = new ResilientPaymentGateway(
+        new SimulatedPaymentGateway({ ledger: new PostgresSimulatorLedger(pool) }),
+      );
       // Its circuit breaker keeps timers; closed after the loop that uses it (closers run in reverse).
       closers.push(async () => gateway.close());
       const loop = new PaymentWorkerLoop({
@@ -161,6 +184,7 @@ export async function startApi(
         logger,
         concurrency: config.paymentConcurrency,
         applicationId: config.applicationId,
+        sessionTimeoutMs: config.sessionTimeoutMs,
       });
       closers.push(() => loop.stop());
       await loop.start();
@@ -175,6 +199,9 @@ export async function startApi(
         groupId: `${config.applicationId}-sink`,
         logger,
         metrics: registry,
+        // The library's changelog naming, `<applicationId>-<store>-changelog`.
+        stateChangelog: `${config.applicationId}-${STORES.reservations}-changelog`,
+        sessionTimeoutMs: config.sessionTimeoutMs,
       });
       const running = sink;
       closers.push(() => running.stop());
@@ -244,7 +271,7 @@ export async function startApi(
           ledger: countingLookups(reads?.ledger ?? ledger, registry),
           waitTimeoutMs: config.waitTimeoutMs,
           waiters,
-          now: Date.now,
+          now: options.clock ?? Date.now,
           ...(reads === undefined ? {} : { storeReads: reads.reservations }),
         },
         ops: { registry, readiness, lagAlerts },
@@ -261,7 +288,7 @@ export async function startApi(
     );
     closers.push(() => app.close());
     await app.ready();
-    return { app, config, pool, redis, kafka, apiKeys, streams, sink, close };
+    return { app, config, pool, redis, kafka, apiKeys, streams, sink, logger, close };
   } catch (error) {
     await close();
     throw error;

@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
+import { LogThrottle } from './log-throttle.js';
 
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -23,13 +24,22 @@ const REASONS: Readonly<Record<number, string>> = {
 
 /** Installs the error and not-found handlers on `app`. */
 export function installErrorHandler(app: FastifyInstance): void {
+  const throttle = new LogThrottle(app.log);
+  app.addHook('onClose', async () => throttle.flush());
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       // A retriable 5xx (a rebalance under way, an owner restarting) is expected in normal operation: a
-      // warning without the stack, or every rebalance floods the log with errors.
-      if (error.statusCode >= 500 && error.retriable)
-        request.log.warn({ code: error.code, details: error.details }, error.message);
-      else if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+      // warning without the stack, or every rebalance floods the log with errors; and one per kind and
+      // 10 s with a count, or every read during a failover adds one.
+      if (error.statusCode >= 500 && error.retriable) {
+        const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+        throttle.warn(
+          `${error.code}:${String(reason ?? '')}`,
+          request.log,
+          { code: error.code, details: error.details },
+          error.message,
+        );
+      } else if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       else if (error.code === 'API_ERR_UNAVAILABLE') reply.header('retry-after', '1');
       return reply.status(error.statusCode).send({

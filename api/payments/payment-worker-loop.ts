@@ -54,6 +54,8 @@ export interface PaymentWorkerLoopOptions {
   readonly concurrency?: number;
   /** Named in the dead letters of unreadable requests (default `reservations`, as the worker's). */
   readonly applicationId?: string;
+  /** The consumer group's session timeout (default kafkajs' 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** Consumes payment requests and produces the answers. */
@@ -66,7 +68,7 @@ export class PaymentWorkerLoop {
   constructor(options: PaymentWorkerLoopOptions) {
     this.#options = options;
     this.#pool = new BoundedPool(options.concurrency ?? DEFAULT_PAYMENT_CONCURRENCY);
-    this.#consumer = sideConsumer(options.kafka, options.groupId);
+    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs);
     this.#deadLetters = avroSerde(DeadLetterSchema, { registry: options.registry });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Upserts of the `availability`, `rates`, `payments` and `analytics` schemas. Tables holding a latest
- * value are last-writer-wins by (event time, offset) with a strict comparison, so an event applied again
- * changes nothing; tables of facts are keyed by event id and insert each event once.
+ * value are last-writer-wins by source offset, the topology's decision order (see {@link upsertLatest}),
+ * with a strict comparison, so an event applied again changes nothing; tables of facts are keyed by event id and insert each event once.
  */
 import type { PoolClient } from 'pg';
 import type {
@@ -29,7 +29,7 @@ function nightOf(e: { propertyId: string; roomType: string; stayDate: string }) 
   return { property_id: e.propertyId, room_type: e.roomType, stay_date: e.stayDate };
 }
 
-/** The columns by which {@link upsertLatest} tells the newest write, and the event that made it. */
+/** The column by which {@link upsertLatest} tells the newest write, with the event that made it and its time. */
 function versionOf(e: { occurredAt: number; eventId: string }, offset: string) {
   return { occurred_at: e.occurredAt, source_offset: offset, last_event_id: e.eventId };
 }

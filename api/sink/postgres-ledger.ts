@@ -46,8 +46,8 @@ export class PostgresReservationLedger implements ReservationLedger {
       const result = await this.#pool.query<ReservationRow>(
         `SELECT confirmation_number, property_id, guest_id, status, detail, room_type,
            to_char(check_in_date, 'YYYY-MM-DD') AS check_in_date,
-           to_char(check_out_date, 'YYYY-MM-DD') AS check_out_date,
-           nights, rooms, adults, children, total_amount::text AS total_amount, currency
+           to_char(effective_check_out_date, 'YYYY-MM-DD') AS check_out_date,
+           effective_nights AS nights, rooms, adults, children, total_amount::text AS total_amount, currency
          FROM reservations.reservation WHERE confirmation_number = $1`,
         [confirmationNumber],
       );
@@ -94,7 +94,7 @@ export class PostgresReservationLedger implements ReservationLedger {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
-      await applyReservationEvent(client, topic, event);
+      await applyReservationEvent(client, topic, event, 'api');
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

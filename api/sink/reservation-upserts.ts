@@ -1,8 +1,14 @@
 /**
- * Upserts of the `reservations` schema. A reservation row gathers what each event says about it, each
- * part last-writer-wins by event time (status: then by rank, so the pipeline's decision beats the command
- * it decided), with strict comparisons so that applying the same event again changes nothing. Every
- * event is also a row of `status_history`, inserted once by event id.
+ * Upserts of the `reservations` schema from the event topics. Until the row has a state from the
+ * pipeline's `reservations` store (`reservation-state-upsert.ts`, which then decides status, stay and
+ * total in the store's own order), a reservation row gathers what each event says about it, each part
+ * last-writer-wins by event time (status: then by rank, so the pipeline's decision beats the command it
+ * decided), with strict comparisons so that applying the same event again changes nothing. Once it has
+ * one, only the API's own write of a command the store has not applied yet (its read-your-writes) moves
+ * them, until the store catches up. Every
+ * event is also a row of `status_history`, inserted once by event id. An early check-out is kept beside
+ * the booked stay (`departure_date`), so that its refusal can undo it; `effective_check_out_date` and
+ * `effective_nights` are the stay as it ended.
  */
 import type { PoolClient } from 'pg';
 import type {
@@ -40,6 +46,7 @@ INSERT INTO reservations.reservation AS r (
   room_type, check_in_date, check_out_date, nights, rooms, adults, children, stay_event_time, stay_rank,
   total_amount, currency, total_event_time, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $17, $15, $16, $5, $5)
+-- $18: the event id of the API's own write of a command (null for the sink), see beforeStore().
 ON CONFLICT (confirmation_number) DO UPDATE SET
   guest_id = coalesce(r.guest_id, excluded.guest_id),
   status = CASE WHEN ${newerStatus()} THEN excluded.status ELSE r.status END,
@@ -60,21 +67,41 @@ ON CONFLICT (confirmation_number) DO UPDATE SET
   total_event_time = CASE WHEN ${newerTotal()} THEN excluded.total_event_time ELSE r.total_event_time END,
   created_at = least(r.created_at, excluded.created_at)`;
 
+/**
+ * The event wins by `byTime` while the row has no store state; with one, only the API's own write of a
+ * command the store has not applied yet wins (its read-your-writes until the store catches up).
+ */
+function beforeStore(byTime: string): string {
+  return `(CASE WHEN r.state_offset IS NULL THEN ${byTime}
+    ELSE $18::text IS NOT NULL AND NOT ($18::text = ANY(coalesce(r.state_event_ids, '{}'))) END)`;
+}
+
 function newerStatus(): string {
-  return `(excluded.status IS NOT NULL AND (r.status IS NULL
-    OR (excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank)))`;
+  return `(excluded.status IS NOT NULL AND (r.status IS NULL OR ${beforeStore(
+    '(excluded.status_event_time, excluded.status_rank) > (r.status_event_time, r.status_rank)',
+  )}))`;
 }
 
 function newerStay(): string {
-  return `(excluded.room_type IS NOT NULL AND (r.room_type IS NULL
-    OR (excluded.stay_event_time, excluded.stay_rank) > (r.stay_event_time, r.stay_rank)))`;
+  return `(excluded.room_type IS NOT NULL AND (r.room_type IS NULL OR ${beforeStore(
+    '(excluded.stay_event_time, excluded.stay_rank) > (r.stay_event_time, r.stay_rank)',
+  )}))`;
 }
 
 function newerTotal(): string {
-  return '(excluded.total_amount IS NOT NULL AND (r.total_amount IS NULL OR excluded.total_event_time > r.total_event_time))';
+  return `(excluded.total_amount IS NOT NULL AND (r.total_amount IS NULL OR ${beforeStore(
+    'excluded.total_event_time > r.total_event_time',
+  )}))`;
 }
 
-async function upsertReservation(client: PoolClient, f: ReservationFacts): Promise<void> {
+/** Who applies an event: the sink (from the topics) or the API (its own accepted command, at once). */
+export type EventSource = 'sink' | 'api';
+
+async function upsertReservation(
+  client: PoolClient,
+  f: ReservationFacts,
+  optimistic: string | null,
+): Promise<void> {
   const s = f.stay;
   await client.query(UPSERT, [
     f.confirmationNumber,
@@ -94,6 +121,7 @@ async function upsertReservation(client: PoolClient, f: ReservationFacts): Promi
     f.total?.amount ?? null,
     f.total?.currency ?? null,
     f.stayRank ?? 0,
+    optimistic,
   ]);
 }
 
@@ -132,16 +160,33 @@ async function stayBeforeModification(
   return result.rows[0]?.previous_stay;
 }
 
+/** True when a refusal of a command made at `occurredAt` (a refusal carries the command's own time) is recorded. */
+async function refusedAt(
+  client: PoolClient,
+  confirmationNumber: string,
+  occurredAt: number,
+): Promise<boolean> {
+  const result = await client.query(
+    `SELECT 1 FROM reservations.status_history WHERE confirmation_number = $1 AND occurred_at = $2
+       AND event_type = 'ReservationRejected'`,
+    [confirmationNumber, occurredAt],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** Applies one event of a `reservation.*` topic; returns false for a topic it does not know. */
 export async function applyReservationEvent(
   client: PoolClient,
   topic: string,
   value: unknown,
+  source: EventSource = 'sink',
 ): Promise<boolean> {
+  const upsert = (facts: ReservationFacts) =>
+    upsertReservation(client, facts, source === 'api' ? (value as { eventId: string }).eventId : null);
   switch (topic) {
     case 'reservation.created': {
       const e = value as ReservationCreated;
-      await upsertReservation(client, {
+      await upsert({
         ...e,
         guestId: e.guestDetails.guestId,
         status: 'PENDING',
@@ -154,41 +199,47 @@ export async function applyReservationEvent(
     case 'reservation.modified': {
       const e = value as ReservationModified;
       await history(client, topic, e, null, e.reason, e.previousStayDetails);
-      // A refusal of a command carries the command's own event time.
-      const refusedAlready = await client.query(
-        `SELECT 1 FROM reservations.status_history WHERE confirmation_number = $1 AND occurred_at = $2
-           AND event_type = 'ReservationRejected'`,
-        [e.confirmationNumber, e.occurredAt],
-      );
       // Its refusal came first: the modification never took effect, so its stay is not applied.
-      if (refusedAlready.rowCount === 0) {
-        await upsertReservation(client, { ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
+      if (!(await refusedAt(client, e.confirmationNumber, e.occurredAt))) {
+        await upsert({ ...e, stay: e.stayDetails, total: e.pricingDetails.totalAmount });
       } else {
-        await upsertReservation(client, { ...e, stay: e.previousStayDetails, stayRank: 1 });
+        await upsert({ ...e, stay: e.previousStayDetails, stayRank: 1 });
       }
       return true;
     }
     case 'reservation.cancelled': {
       const e = value as ReservationCancelled;
-      await upsertReservation(client, { ...e, status: 'CANCELLED', detail: e.reason });
+      await upsert({ ...e, status: 'CANCELLED', detail: e.reason });
       await history(client, topic, e, 'CANCELLED', e.reason);
       return true;
     }
     case 'reservation.checkin': {
       const e = value as ReservationCheckedIn;
-      await upsertReservation(client, { ...e, status: 'CHECKED_IN' });
+      await upsert({ ...e, status: 'CHECKED_IN' });
       await history(client, topic, e, 'CHECKED_IN', null);
       return true;
     }
     case 'reservation.checkout': {
       const e = value as ReservationCheckedOut;
-      await upsertReservation(client, { ...e, status: 'CHECKED_OUT' });
+      await upsert({ ...e, status: 'CHECKED_OUT' });
       await history(client, topic, e, 'CHECKED_OUT', null);
+      // A departure before the booked check-out date shortens the stay (effective_check_out_date and
+      // effective_nights follow), unless the pipeline refused this check-out: its refusal, at the command's
+      // own time, may have been applied first.
+      if (!(await refusedAt(client, e.confirmationNumber, e.occurredAt))) {
+        // With a store state, whose stay is already shortened, only the API's read-your-writes applies.
+        await client.query(
+          `UPDATE reservations.reservation SET departure_date = $2, departure_event_id = $3
+           WHERE confirmation_number = $1
+             AND (state_offset IS NULL OR ($4 AND NOT ($3 = ANY(coalesce(state_event_ids, '{}')))))`,
+          [e.confirmationNumber, e.checkOutDate, e.eventId, source === 'api'],
+        );
+      }
       return true;
     }
     case 'reservation.confirmed': {
       const e = value as ReservationConfirmed;
-      await upsertReservation(client, {
+      await upsert({
         ...e,
         status: 'CONFIRMED',
         rank: 1,
@@ -204,14 +255,24 @@ export async function applyReservationEvent(
       // currentStatus is the status after the refusal: REJECTED, or the unchanged one for a refused
       // command (which undoes the command's optimistic status, as rank 1 beats rank 0 at equal time).
       if (e.currentStatus !== null) {
-        await upsertReservation(client, { ...e, status: e.currentStatus, rank: 1, detail });
+        await upsert({ ...e, status: e.currentStatus, rank: 1, detail });
       }
       await history(client, topic, e, e.currentStatus, detail);
+      if (e.refusedAction === 'ReservationCheckedOut') {
+        // The refused check-out's departure, if it was applied first, never happened.
+        await client.query(
+          `UPDATE reservations.reservation SET departure_date = NULL, departure_event_id = NULL
+           WHERE confirmation_number = $1 AND departure_event_id IN (
+             SELECT event_id FROM reservations.status_history
+             WHERE confirmation_number = $1 AND occurred_at = $2 AND event_type = 'ReservationCheckedOut')`,
+          [e.confirmationNumber, e.occurredAt],
+        );
+      }
       if (e.refusedAction === 'ReservationModified') {
         // Restore the stay the refused modification replaced, outranking it at its own event time.
         const previous = await stayBeforeModification(client, e.confirmationNumber, e.occurredAt);
         if (previous !== undefined) {
-          await upsertReservation(client, { ...e, stay: previous, stayRank: 1 });
+          await upsert({ ...e, stay: previous, stayRank: 1 });
         }
       }
       return true;

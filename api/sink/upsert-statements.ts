@@ -1,7 +1,7 @@
 /**
  * The two idempotent writes of the system-of-record sink, built from a row's columns so each table states
- * only what it stores: a fact inserted once by event id, and a latest value that the newer event (by event
- * time, then offset) replaces. Table and column names come from this folder's code, never from input.
+ * only what it stores: a fact inserted once by event id, and a latest value that the newer event (by source
+ * offset) replaces. Table and column names come from this folder's code, never from input.
  */
 import type { PoolClient } from 'pg';
 
@@ -30,8 +30,15 @@ export interface UpsertLatestOptions {
 
 /**
  * Writes the latest value of a row: every non-key column is replaced when the event is strictly newer by
- * (`occurred_at`, `source_offset`), so the same event applied again, or an older one, changes nothing.
- * `row` holds the key columns, `occurred_at` and `source_offset`.
+ * `source_offset`, so the same event applied again, or an older one, changes nothing. `row` holds the key
+ * columns and `source_offset`.
+ *
+ * Why the offset and not the event time: every event of a row comes from one topic partition (the topics
+ * are keyed by property, and a row belongs to one property), and the topology writes that partition in the
+ * order it decided, so the offset is the topology's own order. Event times are stamped by whichever API
+ * instance accepted a command, with that machine's clock: two instances whose clocks differ would make an
+ * older decision look newer. (A change of a topic's partition count would break this, as it breaks the
+ * topology's per-property state; neither is supported.)
  */
 export async function upsertLatest(
   client: PoolClient,
@@ -43,7 +50,7 @@ export async function upsertLatest(
   const updates = columns
     .filter((column) => !options.key.includes(column))
     .map((column) => `${column} = excluded.${column}`);
-  const newer = '(excluded.occurred_at, excluded.source_offset) > (stored.occurred_at, stored.source_offset)';
+  const newer = 'excluded.source_offset > stored.source_offset';
   await client.query(
     `INSERT INTO ${table} AS stored (${columns.join(', ')})
      VALUES (${placeholders(columns.length)})

@@ -17,6 +17,7 @@ export * from './payment/resilient-gateway.js';
 export * from './payment/retry.js';
 export * from './payment/seeded-random.js';
 export * from './payment/simulated-gateway.js';
+export * from './payment/simulator-ledger.js';
 export * from './pricing.js';
 export * from './reference-data.js';
 export * from './reference-data-loader.js';

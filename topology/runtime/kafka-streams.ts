@@ -260,10 +260,18 @@ export class KafkaStreams {
 
   /**
    * Opt-in: close cleanly when the process receives one of `signals`, then let it exit. Returns a function
-   * that removes the handlers.
+   * that removes the handlers. The handlers stay after the first signal, which later ones are ignored by:
+   * Ctrl-C signals the whole process group and a launcher (`tsx`, `npm`) relays it again, and with no
+   * handler left that repeat would end the process before the streams left their consumer group.
    */
   installShutdownHandler(signals: ReadonlyArray<NodeJS.Signals> = ['SIGTERM', 'SIGINT']): () => void {
+    let closing = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        this.#logger.info({ signal }, 'already shutting down; signal ignored');
+        return;
+      }
+      closing = true;
       this.#logger.info({ signal }, 'shutting down on signal');
       this.close().then(
         () => process.exit(0),
@@ -273,7 +281,7 @@ export class KafkaStreams {
         },
       );
     };
-    for (const signal of signals) process.once(signal, onSignal);
+    for (const signal of signals) process.on(signal, onSignal);
     this.#signalCleanup = () => {
       for (const signal of signals) process.removeListener(signal, onSignal);
     };

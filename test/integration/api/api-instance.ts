@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../../../api/config.js';
-import { type RunningApi, startApi } from '../../../api/start-api.js';
+import { type RunningApi, type StartApiOptions, startApi } from '../../../api/start-api.js';
 import { endpoints, uniqueName } from '../../support/index.js';
 
 /** A started instance and how to stop it. */
@@ -65,11 +65,20 @@ export function testEnv(
   };
 }
 
-/** Starts an instance; `env` overrides the test defaults (no topology, sink on, small rate limit). */
-export async function startTestInstance(env: Record<string, string> = {}): Promise<TestInstance> {
+/**
+ * Starts an instance; `env` overrides the test defaults (no topology, sink on, small rate limit), `options`
+ * go to {@link startApi} (e.g. a skewed clock).
+ */
+export async function startTestInstance(
+  env: Record<string, string> = {},
+  options: Omit<StartApiOptions, 'registry'> = {},
+): Promise<TestInstance> {
   const prefix = `${uniqueName('api')}.`;
   const database = await createDatabase();
-  const api = await startApi(loadConfig(testEnv(prefix, database.url, env)), { registry: new Registry() });
+  const api = await startApi(loadConfig(testEnv(prefix, database.url, env)), {
+    ...options,
+    registry: new Registry(),
+  });
   return {
     api,
     prefix,
@@ -89,6 +98,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
 export async function startPeerInstance(
   first: TestInstance,
   env: Record<string, string> = {},
+  options: Omit<StartApiOptions, 'registry'> = {},
 ): Promise<TestInstance> {
   const shared = {
     APPLICATION_ID: first.api.config.applicationId,
@@ -96,6 +106,6 @@ export async function startPeerInstance(
     TOPIC_PARTITIONS: String(first.api.config.topicPartitions),
   };
   const config = loadConfig(testEnv(first.prefix, first.databaseUrl, { ...shared, ...env }));
-  const api = await startApi(config, { registry: new Registry() });
+  const api = await startApi(config, { ...options, registry: new Registry() });
   return { api, prefix: first.prefix, databaseUrl: first.databaseUrl, close: () => api.close() };
 }

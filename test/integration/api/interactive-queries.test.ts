@@ -5,15 +5,11 @@
  * stores of the instance that owns the property, whichever instance the client asks; while a third
  * instance joins and leaves again, every read is either the right answer or a retriable 503.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVED_BY_HEADER } from '../../../api/queries/forward-read.js';
 import { STORES } from '../../../processors/topology/config.js';
-import { uniqueName, waitFor } from '../../support/index.js';
-import { startPeerInstance, startTestInstance, type TestInstance } from './api-instance.js';
+import { waitFor } from '../../support/index.js';
+import { type Node, settled, startNode } from './streams-nodes.js';
 
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const FROM = day(50);
@@ -28,87 +24,6 @@ const BOOKINGS = [
   { propertyId: 'ZRH-SEEHOF', roomType: 'DBL' },
 ];
 const PROPERTIES = [...new Set(BOOKINGS.map((b) => b.propertyId))];
-
-/** A running instance that listens on its own port. */
-interface Node {
-  readonly t: TestInstance;
-  /** Its advertised `host:port`. */
-  readonly server: string;
-  close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Starts an instance with the streams on; joins `first`'s application when given. */
-async function startNode(first?: TestInstance): Promise<Node> {
-  const port = await freePort();
-  const server = `127.0.0.1:${port}`;
-  // Instances of one application in one process need state directories of their own (same task ids).
-  const stateDir = await mkdtemp(join(tmpdir(), 'it-iq-'));
-  const env = {
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADVERTISED_SERVER: server,
-    STATE_DIR: stateDir,
-    RUN_STREAMS: 'true',
-    WAIT_TIMEOUT_MS: '30000',
-    // The test polls reads as fast as it can; the per-key limit is tested elsewhere.
-    RATE_LIMIT_MAX: '1000000',
-  };
-  const t =
-    first === undefined
-      ? await startTestInstance({ ...env, APPLICATION_ID: uniqueName('it-iq'), RUN_PAYMENT_WORKER: 'true' })
-      : await startPeerInstance(first, env);
-  await t.api.app.listen({ host: '127.0.0.1', port });
-  return {
-    t,
-    server,
-    close: async () => {
-      await t.close();
-      await rm(stateDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Every node RUNNING with the same view of who runs which task, and every task on one of `owners`
- * (default: the nodes). With two partitions, a third member may get no task at all (sticky assignment).
- */
-async function settled(nodes: readonly Node[], description: string, owners = nodes): Promise<void> {
-  const allowed = new Set(owners.map((n) => n.server));
-  let last = '';
-  await waitFor(
-    () => {
-      const views = nodes.map((n) => {
-        const streams = n.t.api.streams!;
-        const known = streams
-          .allMetadata()
-          .filter((m) => m.taskIds.length > 0)
-          .map((m) => ({ server: m.server, taskIds: [...m.taskIds].sort() }))
-          .sort((x, y) => x.server.localeCompare(y.server));
-        return { server: n.server, state: streams.state, known: JSON.stringify(known) };
-      });
-      last = JSON.stringify(views);
-      const first = views[0]!.known;
-      return views.every(
-        (v) =>
-          v.state === 'RUNNING' &&
-          v.known === first &&
-          first !== '[]' &&
-          (JSON.parse(v.known) as Array<{ server: string }>).every((m) => allowed.has(m.server)),
-      );
-    },
-    { description, timeoutMs: 60_000, intervalMs: 200 },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; last views: ${last}`);
-  });
-}
 
 describe('interactive queries answered from the owner’s state stores', () => {
   let a: Node;

@@ -2,7 +2,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../api/db/migrate.js';
 import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
+import { PostgresReservationLedger } from '../../../api/sink/postgres-ledger.js';
+import { upsertReservationState } from '../../../api/sink/reservation-state-upsert.js';
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
+import type { ReservationState } from '../../../processors/topology/reservation-state.js';
 import type {
   AvailabilityOverbooked,
   AvailabilityUpdated,
@@ -11,6 +14,7 @@ import type {
   RateApplied,
   RateUpdated,
   ReservationCancelled,
+  ReservationCheckedOut,
   ReservationConfirmed,
   ReservationCreated,
   ReservationModified,
@@ -241,7 +245,126 @@ describe('system-of-record upserts on Postgres', () => {
     expect(await nights(n)).toBe(4);
   });
 
-  it('keeps the latest availability of a night by event time and offset', async () => {
+  it('writes an early check-out as the shortened stay, and a refusal of that check-out undoes it in either order', async () => {
+    const checkout = (n: string, at: number): ReservationCheckedOut => ({
+      eventId: `${n}:checkout`,
+      eventType: 'ReservationCheckedOut',
+      occurredAt: at,
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      checkOutDate: '2027-05-02',
+      finalAmount: null,
+    });
+    const refusedCheckout = (n: string, at: number): ReservationRejected => ({
+      ...refused(n, at, 'CONFIRMED'),
+      refusedAction: 'ReservationCheckedOut',
+    });
+    const stayOf = async (n: string) =>
+      (
+        await pool.query(
+          `SELECT to_char(check_out_date, 'YYYY-MM-DD') AS booked, nights,
+             to_char(effective_check_out_date, 'YYYY-MM-DD') AS until, effective_nights
+           FROM reservations.reservation WHERE confirmation_number = $1`,
+          [n],
+        )
+      ).rows[0];
+    await apply([
+      ['reservation.created', created('RSV-EARLY-1', 1_000)],
+      ['reservation.confirmed', confirmed('RSV-EARLY-1', 2_000)],
+      ['reservation.checkout', checkout('RSV-EARLY-1', 3_000)],
+    ]);
+    // A later stay write (a redelivered confirmation) keeps the departure.
+    await apply([['reservation.confirmed', confirmed('RSV-EARLY-1', 2_000)]]);
+    expect(await stayOf('RSV-EARLY-1')).toEqual({
+      booked: '2027-05-03',
+      nights: 2,
+      until: '2027-05-02',
+      effective_nights: 1,
+    });
+    expect((await new PostgresReservationLedger(pool).get('RSV-EARLY-1'))?.stay).toMatchObject({
+      checkOutDate: '2027-05-02',
+      nights: 1,
+    });
+    const whole = { booked: '2027-05-03', nights: 2, until: '2027-05-03', effective_nights: 2 };
+    for (const [n, order] of [
+      ['RSV-EARLY-2', ['checkout', 'refusal']],
+      ['RSV-EARLY-3', ['refusal', 'checkout']],
+    ] as const) {
+      await apply([['reservation.created', created(n, 1_000)]]);
+      for (const event of order) {
+        await apply([
+          event === 'checkout'
+            ? ['reservation.checkout', checkout(n, 3_000)]
+            : ['reservation.rejected', refusedCheckout(n, 3_000)],
+        ]);
+      }
+      expect(await stayOf(n), n).toEqual(whole);
+    }
+  });
+
+  it('follows the reservations store by changelog offset once it has a state, whatever the event times', async () => {
+    const n = 'RSV-STATE-1';
+    const state = (status: ReservationState['status'], ids: string[]): ReservationState => ({
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      guestId: 'G1',
+      status,
+      stay,
+      price: {
+        currency: 'EUR',
+        ratePlan: 'BAR',
+        nightly: [],
+        roomTotalMinor: 25_800,
+        taxesMinor: 2_200,
+        feesMinor: 0,
+        totalMinor: 28_000,
+      },
+      paymentToken: 'tok_abcdefgh',
+      payment: null,
+      cancellation: null,
+      rejection: null,
+      createdAt: 9_000,
+      updatedAt: 9_500,
+      appliedEventIds: ids,
+    });
+    const writeState = async (value: ReservationState, offset: string) => {
+      const client = await pool.connect();
+      try {
+        await upsertReservationState(client, value, offset);
+      } finally {
+        client.release();
+      }
+    };
+    // The booking was stamped by a clock far ahead; the confirmation by one on time.
+    await apply([['reservation.created', created(n, 9_000)]]);
+    await writeState(state('CONFIRMED', [`${n}:created`, 'auth-1']), '10');
+    expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED', total: '280.00' });
+    // The events of what the store already holds, or an older state, change nothing.
+    await apply([
+      ['reservation.created', created(n, 9_000)],
+      ['reservation.confirmed', confirmed(n, 2_000)],
+    ]);
+    await writeState(state('PENDING', [`${n}:created`]), '9');
+    expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED' });
+    // The API's own write of a cancellation the store has not applied shows at once, whatever its time...
+    const client = await pool.connect();
+    try {
+      await applyReservationEvent(client, 'reservation.cancelled', cancelled(n, 1_000), 'api');
+    } finally {
+      client.release();
+    }
+    expect(await reservation(n)).toMatchObject({ status: 'CANCELLED' });
+    // ... and the store's state after it stays, even when the sink then applies the events again.
+    await writeState(state('CANCELLED', [`${n}:created`, 'auth-1', `${n}:cancelled`]), '11');
+    await apply([
+      ['reservation.confirmed', confirmed(n, 20_000)],
+      ['reservation.cancelled', cancelled(n, 1_000)],
+    ]);
+    const afterCancel = await reservation(n);
+    expect(afterCancel).toMatchObject({ status: 'CANCELLED', total: '280.00', detail: 'GUEST_REQUEST' });
+  });
+
+  it('keeps the latest availability of a night by offset, whatever the event times say', async () => {
     const update = (at: number, reserved: number, id: string): AvailabilityUpdated => ({
       eventId: id,
       eventType: 'AvailabilityUpdated',
@@ -265,8 +388,18 @@ describe('system-of-record upserts on Postgres', () => {
     } finally {
       client.release();
     }
-    const rows = (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
-    expect(rows).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+    const rows = async () =>
+      (await pool.query('SELECT rooms_reserved, last_event_id FROM availability.calendar')).rows;
+    expect(await rows()).toEqual([{ rooms_reserved: 5, last_event_id: 'b' }]);
+    // A later decision stamped by an API instance whose clock runs behind: the offset, the topology's own
+    // order, makes it the newest.
+    const behind = await pool.connect();
+    try {
+      await applyDomainEvent(behind, 'availability.updated', update(500, 6, 'c'), '12');
+    } finally {
+      behind.release();
+    }
+    expect(await rows()).toEqual([{ rooms_reserved: 6, last_event_id: 'c' }]);
   });
 
   it('writes each fact once, keeps the newest rate, occupancy and KPI window, and a final KPI window for good', async () => {

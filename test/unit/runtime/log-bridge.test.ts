@@ -48,4 +48,26 @@ describe('kafkajs log bridge', () => {
       [DEBUG, 'Starting'],
     ]);
   });
+
+  it('demotes the rebalance chatter every member says at an ordinary rebalance', () => {
+    expect(
+      bridged([
+        { namespace: 'Runner', level: logLevel.WARN, message: 'The group is rebalancing, re-joining' },
+        {
+          namespace: 'Connection',
+          level: logLevel.ERROR,
+          message: 'Response Heartbeat(key: 12, version: 3)',
+        },
+        {
+          namespace: 'Runner',
+          level: logLevel.ERROR,
+          message: 'The coordinator is not aware of this member, re-joining the group',
+        },
+      ]),
+    ).toEqual([
+      [DEBUG, 'The group is rebalancing, re-joining'],
+      [DEBUG, 'Response Heartbeat(key: 12, version: 3)'],
+      [ERROR, 'The coordinator is not aware of this member, re-joining the group'],
+    ]);
+  });
 });
