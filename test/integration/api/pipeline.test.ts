@@ -105,12 +105,19 @@ describe('the life of a reservation through the running application', () => {
       'ReservationModified',
       'ReservationCancelled',
     ]);
-    const calendar = await t.api.pool.query(
-      `SELECT count(*)::int AS nights FROM availability.calendar
-       WHERE property_id = 'NYC-MIDTOWN' AND room_type = 'KNG' AND stay_date >= $1`,
-      [checkIn],
+    // The sink writes the calendar after the store reads above saw it: wait for it (the modification's
+    // third night included) rather than read it once.
+    await waitFor(
+      async () => {
+        const calendar = await t.api.pool.query(
+          `SELECT count(*)::int AS nights FROM availability.calendar
+           WHERE property_id = 'NYC-MIDTOWN' AND room_type = 'KNG' AND stay_date >= $1`,
+          [checkIn],
+        );
+        return calendar.rows[0].nights >= 3;
+      },
+      { description: 'every night of the modified stay in availability.calendar' },
     );
-    expect(calendar.rows[0].nights).toBeGreaterThanOrEqual(3);
 
     // /ready says RUNNING, and /metrics carries the runtime's, the sink's and the HTTP metrics.
     const ready = (await t.api.app.inject({ method: 'GET', url: '/ready' })).json();
