@@ -269,9 +269,20 @@ export class TopologyTestDriver implements InputSink, OutputSource {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.initialization.catch(() => {});
+      const initialized = await this.initialization.then(
+        () => true,
+        () => false,
+      );
+      // A clean close commits first, as Kafka Streams' driver does: cached stores write what they hold
+      // (a caching store's own close drops unflushed entries, as a crash would). The stores close even
+      // when the flush fails; the failure is then thrown.
+      let failure: unknown;
+      if (initialized) {
+        for (const task of this.tasks) await task.flush().catch((error: unknown) => (failure ??= error));
+      }
       for (const task of this.tasks) await task.close();
       await this.globalTask?.close();
+      if (failure !== undefined) throw failure;
     } finally {
       if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true });
     }

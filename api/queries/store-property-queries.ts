@@ -94,7 +94,7 @@ export class StorePropertyQueries implements PropertyQueries {
     return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, window]) => window);
   }
 
-  /** A window as the KPI processor reports it (same arithmetic as its `analytics.booking-kpis` events). */
+  /** A window as the KPI aggregations report it (same arithmetic as their `analytics.booking-kpis` events). */
   #window(propertyId: string, spec: KpiWindowSpec, start: number, totals: KpiTotals): KpiWindow {
     const days = Math.max(1, Math.ceil(spec.sizeMs / DAY_MS));
     const summary = summarizeKpis(totals, this.#options.catalog.totalCapacity(propertyId) * days);

@@ -7,7 +7,7 @@
  * Averages round once, half away from zero, to a minor unit (ADR, RevPAR) or a basis point (occupancy);
  * with nothing to divide by they are `null`, never a made-up zero.
  *
- * The windowed KPI processors fold events into {@link KpiTotals} with {@link addBooking} and
+ * The windowed KPI aggregations fold events into {@link KpiTotals} with {@link addBooking} and
  * {@link addCancellation}, and report them with {@link summarizeKpis}.
  */
 import type { LocalDate } from './local-date.js';

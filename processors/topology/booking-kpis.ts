@@ -83,7 +83,9 @@ export function bookingKpis(
         (_propertyId, fact, totals) => addFact(totals, fact),
         Materialized.as<string, KpiTotals | null>(kpiStoreName(spec))
           .withKeySerde(config.serdes.key)
-          .withValueSerde(Serdes.json<KpiTotals | null>()),
+          .withValueSerde(Serdes.json<KpiTotals | null>())
+          // A window updated by several facts between two commits writes its changelog once.
+          .withCachingEnabled(),
       )
       .suppress(
         Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName(`${kpiStoreName(spec)}-final`),

@@ -64,7 +64,8 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   per window, which keeps a final row against later updates) and by analytics; the API answers open
   windows from the window stores, which are ahead of any event anyway. Publishing every update wrote one
   record per window a booking falls in (13 with the default windows, 14 records per reservation in the
-  benchmark) for values nobody needs before the window closes.
+  benchmark) for values nobody needs before the window closes. The price: an API that reads Postgres
+  only (no streams in its process) shows closed windows only, up to a grace period after they end.
 - **\`availability.updated\` and \`analytics.occupancy\` stay per night.** Their readers want the latest
   value of one night: the sink upserts \`availability.calendar\` and \`analytics.occupancy\` rows keyed by
   (property, room type, night), the API's calendar reads those rows (or the \`inventory\` store), and the
@@ -78,6 +79,10 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   window-store entry per booking, counted over a time range (no list of times rewritten per booking); a
   reservation that reaches a final status gets an entry in \`reservation-expiry\`, keyed by the time it
   may be purged, so the hourly purge reads only the entries that are due instead of every reservation.
+- **Stores are cached.** The domain steps' stores opt in with \`withCachingEnabled()\` (Processor API stores
+  do, in Kafka Streams), the KPI window stores and suppression buffers are cached too: a key written several
+  times between two commits (a reservation created then confirmed, a window updated by several bookings)
+  writes its changelog once. Reads see the latest write at once; only the changelog waits for the commit.
 
 ## Diagram
 

@@ -3,7 +3,7 @@
  * `reservations` store (keyed by confirmation number), announces `reservation.confirmed` when payment was
  * authorised and `reservation.rejected` when a reservation or a command was refused (sold out, payment
  * failed, invalid request, a transition that makes no sense), and hands bookings and cancellations to the
- * KPI processor.
+ * KPI aggregations.
  */
 import type { ReservationConfirmed, ReservationRejected } from '../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../state/store.js';
@@ -146,7 +146,7 @@ function paymentRefusal(step: Step): Refusal {
   };
 }
 
-/** What the status step tells the KPI processor about a command that was applied. */
+/** What the status step tells the KPI aggregations about a command that was applied. */
 export function kpiFactOf(step: Step, stored: ReservationState): KpiFact | undefined {
   const roomNights = roomNightsOf(stored);
   if (step.command.kind === 'AUTHORIZED' && !step.voidAuthorization && stored.price !== null) {

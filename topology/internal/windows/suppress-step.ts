@@ -35,7 +35,9 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed<
       name,
       [table.nodeName],
       asUnknown(suppressSupplier(name, suppressed as Suppressed<unknown>, closing, spec)),
-      [Stores.keyValueStoreBuilder(store, keySerde, entrySerde)],
+      // Cached, as Kafka Streams' buffer logs its dirty keys at commit: an update held again before the
+      // commit (the same window, updated by several records) writes one changelog record, not one each.
+      [Stores.keyValueStoreBuilder(store, keySerde, entrySerde).withCachingEnabled()],
     ),
   );
   const result = new KTable<K, V>(
