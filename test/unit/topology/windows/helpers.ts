@@ -9,10 +9,14 @@ afterEach(async () => {
 });
 
 /** A test driver on `topology` with the wall clock at 0, closed after the test. */
-export async function drive(topology: Topology): Promise<TopologyTestDriver> {
+export async function drive(
+  topology: Topology,
+  options: { commit?: 'eachInput' | 'manual' } = {},
+): Promise<TopologyTestDriver> {
   const driver = await TopologyTestDriver.create(topology, {
     initialWallClockTimeMs: 0,
     applicationId: 'app',
+    ...options,
   });
   drivers.push(driver);
   return driver;
