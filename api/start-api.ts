@@ -43,7 +43,7 @@ import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { PostgresSimulatorLedger } from './payments/postgres-simulator-ledger.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
-import type { PropertyForward, PropertyRoutesOptions } from './queries/property-routes.js';
+import type { PropertyReadRoute, PropertyRoutesOptions } from './queries/property-routes.js';
 import { RedisReservationProperties, rememberingProperties } from './queries/reservation-properties.js';
 import { StorePropertyQueries } from './queries/store-property-queries.js';
 import { StoreReadRouter } from './queries/store-read-router.js';
@@ -348,20 +348,20 @@ function storeReads(
   const router = new StoreReadRouter({ streams, self: config.advertisedServer, keyBytes });
   // Every store of a property lives in the property's task (one sub-topology, partitioned by property):
   // routing by one store routes them all; a store read elsewhere would fail with a retriable 503.
-  const byInventory: PropertyForward = (request, reply, propertyId) =>
-    router.forward(request, reply, STORES.inventory, propertyId);
+  const byInventory: PropertyReadRoute = (request, reply, propertyId, readHere) =>
+    router.route(request, reply, STORES.inventory, propertyId, readHere);
   const properties = new RedisReservationProperties(redis, config.redisKeyPrefix, ledger);
   return {
     ledger: rememberingProperties(ledger, properties),
     properties: {
       catalog,
       queries: new StorePropertyQueries({ stores: router, catalog, archive: postgresQueries }),
-      forward: byInventory,
+      route: byInventory,
     },
     reservations: {
       properties,
-      forward: (request, reply, propertyId) =>
-        router.forward(request, reply, STORES.reservations, propertyId),
+      route: (request, reply, propertyId, readHere) =>
+        router.route(request, reply, STORES.reservations, propertyId, readHere),
       reader: new StoreReservationReader(router, ledger),
     },
   };

@@ -15,13 +15,20 @@ import { StoreUnavailableError } from './store-unavailable-error.js';
 export const FORWARDED_HEADER = 'x-tstreams-forwarded';
 /** On every store-backed answer: the `host:port` (advertised server) of the instance that read its stores. */
 export const SERVED_BY_HEADER = 'x-served-by';
+/**
+ * Request header opting into stale reads: the most records (changelog records behind its end) the caller
+ * accepts the answering replica to lag, e.g. `x-accept-stale: 1000`. See {@link StoreReadRouter}.
+ */
+export const ACCEPT_STALE_HEADER = 'x-accept-stale';
+/** On an answer read from a replica that may lag (a standby): how many records it lagged, e.g. `0`. */
+export const STORE_LAG_HEADER = 'x-store-lag';
 /** Default bound of one forward: well under a client's own timeout, long enough for a loaded instance. */
 export const FORWARD_TIMEOUT_MS = 2_000;
 
 /** Request headers passed on: the client's key (the owner authenticates it again) and what it accepts. */
-const PASSED_ON = [API_KEY_HEADER, 'accept', 'accept-language'] as const;
+const PASSED_ON = [API_KEY_HEADER, 'accept', 'accept-language', ACCEPT_STALE_HEADER] as const;
 /** Answer headers relayed; the forwarding instance's own (rate limit, request id) stay as they are. */
-const RELAYED = ['content-type', 'retry-after', 'cache-control', SERVED_BY_HEADER] as const;
+const RELAYED = ['content-type', 'retry-after', 'cache-control', SERVED_BY_HEADER, STORE_LAG_HEADER] as const;
 
 /** Was `request` forwarded by another instance? */
 export function isForwarded(request: FastifyRequest): boolean {

@@ -9,25 +9,38 @@ import type { PropertyCatalog } from '../../processors/domain/reference-data.js'
 import type { Role } from '../auth/api-keys.js';
 import { BusinessRuleError, NotFoundError } from '../errors.js';
 import { errorResponses } from '../http/error-schema.js';
+import { STORE_LAG_HEADER } from './forward-read.js';
 import type { PropertyQueries } from './property-queries.js';
+import { FORWARDED } from './store-read-router.js';
 
 /** What the property routes need. */
 export interface PropertyRoutesOptions {
   readonly catalog: PropertyCatalog;
   readonly queries: PropertyQueries;
   /**
-   * Store-backed reads: forwards a checked request to the instance that owns the property and resolves
-   * `true` once its answer is sent, `false` when `queries` answer here. Absent: always answered here.
+   * Store-backed reads: forwards a checked request to the instance that answers for the property and
+   * resolves {@link FORWARDED} once its answer is sent, or runs `readHere` (the `queries`) here and
+   * resolves its result. Absent: always answered here.
    */
-  readonly forward?: PropertyForward;
+  readonly route?: PropertyReadRoute;
 }
 
-/** See {@link PropertyRoutesOptions.forward}. */
-export type PropertyForward = (
+/** See {@link PropertyRoutesOptions.route}. */
+export type PropertyReadRoute = <T>(
   request: FastifyRequest,
   reply: FastifyReply,
   propertyId: string,
-) => Promise<boolean>;
+  readHere: () => Promise<T>,
+) => Promise<T | typeof FORWARDED>;
+
+/**
+ * `storeLag` of a read answered from a replica that may lag (a stale read, see `x-accept-stale` in
+ * docs/api.md): the records it was behind, as in its `x-store-lag` header. Absent otherwise.
+ */
+function storeLagOf(reply: FastifyReply): { storeLag?: number } {
+  const lag = reply.getHeader(STORE_LAG_HEADER);
+  return lag === undefined ? {} : { storeLag: Number(lag) };
+}
 
 /** Longest date range of one availability or rates query. */
 export const MAX_QUERY_NIGHTS = 90;
@@ -56,7 +69,14 @@ const dateRange = {
 const errors = errorResponses(400, 401, 403, 404, 422, 429, 503);
 const list = (items: object) => ({
   type: 'object',
-  properties: { propertyId: { type: 'string' }, items: { type: 'array', items } },
+  properties: {
+    propertyId: { type: 'string' },
+    items: { type: 'array', items },
+    storeLag: {
+      type: 'integer',
+      description: 'Only on a stale read (x-accept-stale) answered by a replica: the records it was behind',
+    },
+  },
 });
 /** An item of a nightly read: one room type on one night, with the read's own fields. */
 const nightlyItem = (fields: Record<string, object>) => ({
@@ -66,7 +86,7 @@ const nightlyItem = (fields: Record<string, object>) => ({
 
 /** Registers the property routes. */
 export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (app, options) => {
-  const { catalog, queries, forward } = options;
+  const { catalog, queries, route } = options;
 
   function known(propertyId: string): void {
     if (!catalog.has(propertyId)) {
@@ -118,8 +138,11 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
         known(propertyId);
         checkNights(from, to);
         // Checked before forwarding: a bad request is refused here, without a hop.
-        if (forward !== undefined && (await forward(request, reply, propertyId))) return reply;
-        return { propertyId, items: await read(propertyId, from, to) };
+        const readHere = () => read(propertyId, from, to);
+        const items =
+          route === undefined ? await readHere() : await route(request, reply, propertyId, readHere);
+        if (items === FORWARDED) return reply;
+        return { propertyId, items, ...storeLagOf(reply) };
       },
     );
   }
@@ -200,8 +223,11 @@ export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (
         throw new BusinessRuleError('ask for at most 31 days of KPIs at a time', { field: 'to' });
       }
       const size = KPI_WINDOWS[request.query.window ?? '1h']!;
-      if (forward !== undefined && (await forward(request, reply, propertyId))) return reply;
-      return { propertyId, items: await queries.kpis(propertyId, size, from, to) };
+      const readHere = () => queries.kpis(propertyId, size, from, to);
+      const items =
+        route === undefined ? await readHere() : await route(request, reply, propertyId, readHere);
+      if (items === FORWARDED) return reply;
+      return { propertyId, items, ...storeLagOf(reply) };
     },
   );
 };

@@ -17,8 +17,9 @@ import type { Role } from '../auth/api-keys.js';
 import { type ReservationOwners, requireOwnership } from '../auth/reservation-owners.js';
 import { InvalidTransitionError, NotFoundError } from '../errors.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
-import type { PropertyForward } from '../queries/property-routes.js';
+import type { PropertyReadRoute } from '../queries/property-routes.js';
 import type { ReservationPropertyIndex } from '../queries/reservation-properties.js';
+import { FORWARDED } from '../queries/store-read-router.js';
 import type { ConfirmationNumberAllocator } from './confirmation-numbers.js';
 import type { DecisionWaiters } from './decision-waiters.js';
 import {
@@ -70,7 +71,7 @@ export interface ReservationRoutesOptions {
    */
   readonly storeReads?: {
     readonly properties: ReservationPropertyIndex;
-    readonly forward: PropertyForward;
+    readonly route: PropertyReadRoute;
     readonly reader: {
       read(confirmationNumber: string, propertyId: string): Promise<ReservationView | undefined>;
     };
@@ -280,8 +281,10 @@ export const reservationRoutes: FastifyPluginAsync<ReservationRoutesOptions> = a
     if (reads === undefined) return ledger.get(confirmationNumber);
     const propertyId = await reads.properties.propertyOf(confirmationNumber);
     if (propertyId === undefined) return undefined;
-    if (await reads.forward(request, reply, propertyId)) return 'forwarded';
-    return reads.reader.read(confirmationNumber, propertyId);
+    const view = await reads.route(request, reply, propertyId, () =>
+      reads.reader.read(confirmationNumber, propertyId),
+    );
+    return view === FORWARDED ? 'forwarded' : view;
   }
 
   app.get<{ Params: ReservationParams }>(

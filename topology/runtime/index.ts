@@ -23,7 +23,7 @@ export type {
   StreamsEventEmitter,
   StreamsEvents,
 } from './events.js';
-export { KafkaStreams, type StateListener } from './kafka-streams.js';
+export { KafkaStreams, type StaleStore, type StateListener } from './kafka-streams.js';
 export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
 export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
 export { type ReadTopicToEndOptions, readTopicToEnd, type TopicRecord } from './read-topic-to-end.js';

@@ -38,6 +38,15 @@ const REPLACE_THREAD_RETRY_MS = 120_000;
 const MAX_RECOVERIES = 5;
 const RECOVERY_WINDOW_MS = 10 * 60_000;
 
+/** A replica of one store partition for a read that accepts staleness; see {@link KafkaStreams.staleStore}. */
+export interface StaleStore<S> {
+  readonly store: S;
+  /** Records behind the changelog ends (0 for the running active task). */
+  readonly lag: number;
+  /** True when a standby task's copy answers, false for the local active task. */
+  readonly standby: boolean;
+}
+
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
 
@@ -197,6 +206,55 @@ export class KafkaStreams {
     throw new RuntimeError(
       'STRM_ERR_RUNTIME_STORE_NOT_LOCAL',
       `partition ${partition} of store ${storeName} (task ${taskId}) is not active on this instance${server === undefined ? '' : `; ${server} runs it`}`,
+      { retriable: true, ...(server === undefined ? {} : { server }) },
+    );
+  }
+
+  /**
+   * Store `storeName` of `partition` for a read that accepts stale answers (KIP-535's
+   * `StoreQueryParameters.enableStaleStores()`): the local active task's store when this instance runs it
+   * and is `RUNNING` (lag 0), otherwise the store of a local standby task, in any state (it keeps being
+   * served while the group rebalances, until the standby is promoted or dropped), with its `lag`: records
+   * its changelogs are behind their ends as last read (the standbys read the ends every few seconds, so
+   * the lag is that of a moment ago; it sums the task's changelogged stores, an upper bound for one store).
+   * Read it, never write. Throws a retriable {@link RuntimeError} when this instance holds no readable
+   * replica: `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the active's when known), or
+   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while a standby's lag is not known yet. {@link metadataForKey}
+   * lists the servers with a standby copy, to ask them instead.
+   *
+   * @example
+   * const where = streams.metadataForKey('totals', keyBytes)!;
+   * const { store, lag } = streams.staleStore<ReadOnlyKeyValueStore<string, number>>('totals', where.partition);
+   * if (lag <= 100) answer(store.get('north'), { lag });
+   */
+  staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
+    if (this.#state === 'RUNNING') {
+      const active = this.localStores<S>(storeName).find((entry) => entry.partition === partition);
+      if (active !== undefined) return { store: active.store, lag: 0, standby: false };
+    }
+    const sub = this.#plan?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
+    if (this.#plan !== undefined && sub === undefined) {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_CONFIG',
+        `no task of this topology has a store named ${storeName}`,
+      );
+    }
+    const taskId = `${sub?.id ?? '?'}_${partition}`;
+    const standby = sub === undefined ? undefined : this.#thread?.standbyStore(taskId, storeName);
+    if (standby?.store.isOpen()) {
+      if (standby.lag === undefined) {
+        throw new RuntimeError(
+          'STRM_ERR_RUNTIME_STORE_UNAVAILABLE',
+          `the standby of store ${storeName} (task ${taskId}) has not read its changelog ends yet, so its lag is unknown; retry shortly`,
+          { retriable: true },
+        );
+      }
+      return { store: standby.store as S, lag: standby.lag, standby: true };
+    }
+    const server = this.allMetadata().find((entry) => entry.taskIds.includes(taskId))?.server;
+    throw new RuntimeError(
+      'STRM_ERR_RUNTIME_STORE_NOT_LOCAL',
+      `this instance holds no readable replica of partition ${partition} of store ${storeName} (state ${this.#state})${server === undefined ? '' : `; ${server} runs its active task`}`,
       { retriable: true, ...(server === undefined ? {} : { server }) },
     );
   }

@@ -26,6 +26,7 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from '../../state/index.js';
+import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
@@ -216,6 +217,18 @@ export class StreamThread {
   /** The ids of the standby tasks (warm-ups included) this thread keeps now. */
   standbyTaskIds(): string[] {
     return this.#standbys.taskIds();
+  }
+
+  /**
+   * Store `storeName` of standby task `taskId` when this thread keeps it, with the task's lag (records
+   * behind its changelog ends as last read; undefined until the ends were read once).
+   */
+  standbyStore(
+    taskId: string,
+    storeName: string,
+  ): { store: StateStore; lag: number | undefined } | undefined {
+    const store = this.#standbys.store(taskId, storeName);
+    return store === undefined ? undefined : { store, lag: this.#standbys.lags().get(taskId) };
   }
 
   /** What this member tells the leader at every join: its tasks, and how far its other local state reaches. */
