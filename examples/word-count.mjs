@@ -17,7 +17,7 @@ const port = Number(env.PORT ?? 8088);
 
 const builder = new StreamsBuilder();
 builder
-  .stream(input, Consumed.with(Serdes.string(), Serdes.string()))
+  .stream(input, Consumed.with(Serdes.String(), Serdes.String()))
   .flatMapValues((line) =>
     line
       .toLowerCase()
@@ -27,7 +27,7 @@ builder
   .groupBy((_key, word) => word)
   .count(Materialized.as('counts'))
   .toStream()
-  .to(output, Produced.with(Serdes.string(), Serdes.number()));
+  .to(output, Produced.with(Serdes.String(), Serdes.Long()));
 
 const streams = new KafkaStreams(builder.build(), {
   applicationId: env.APPLICATION_ID ?? 'word-count',

@@ -100,14 +100,15 @@ describe('the packed library installed into a new project', () => {
       });
       await producer.disconnect();
 
-      const numbers = Serdes.number();
+      // The example writes counts as Kafka's Long, as a Java consumer would read them.
+      const longs = Serdes.Long();
       const counts = await waitFor(
         async () => {
           const records = await readAll(output!);
           const latest = new Map(
             records.map((record) => [
               record.key!.toString(),
-              numbers.deserialize(record.value, { topic: output!, isKey: false }),
+              longs.deserialize(record.value, { topic: output!, isKey: false }),
             ]),
           );
           return latest.get('kafka') === 2 ? latest : undefined;
