@@ -44,6 +44,7 @@ export { KGroupedTable } from './kgrouped-table.js';
 export { KStream } from './kstream.js';
 export { KTable } from './ktable.js';
 export { Materialized, type StoreType } from './materialized.js';
+export { Named } from './named.js';
 export type {
   Cancellable,
   Processor,
@@ -60,6 +61,10 @@ export {
   record,
   type StreamRecord,
   type StreamRecord as Record,
+  withHeaders,
+  withKey,
+  withTimestamp,
+  withValue,
 } from './record.js';
 export { Repartitioned } from './repartitioned.js';
 export { Serdes } from './serdes/index.js';

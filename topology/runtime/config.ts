@@ -35,6 +35,15 @@ export type ProcessingHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' |
 /** A built-in handler by name, or your own. */
 export type ProductionHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' | ProductionExceptionHandler;
 
+/**
+ * Where a member starts reading a source topic partition its group never committed an offset for (Kafka's
+ * `auto.offset.reset`): `earliest` (the default, as in Kafka Streams) from the oldest record kept,
+ * `latest` from records written after it joined, `none` refuses to start
+ * (`STRM_ERR_RUNTIME_NO_COMMITTED_OFFSET`). Internal repartition topics always start at the earliest
+ * offset, since their records are the application's own.
+ */
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
+
 /** What `new KafkaStreams(topology, config)` accepts. */
 export interface StreamsConfig {
   /** Names the consumer group, prefixes internal topics and the state directory. Required. */
@@ -45,6 +54,8 @@ export interface StreamsConfig {
   readonly stateDir?: string;
   /** Default `at_least_once`; `exactly_once` runs a transactional producer per task. */
   readonly processingGuarantee?: ProcessingGuarantee;
+  /** Where to start on a source partition without a committed offset; default `earliest`. */
+  readonly autoOffsetReset?: AutoOffsetReset;
   /**
    * How often offsets are committed (after the outputs are acknowledged). Kafka Streams uses 30 s for
    * at-least-once; the default here is 1 s because kafkajs commits are cheap and a crash then replays at
@@ -136,6 +147,7 @@ export interface ResolvedStreamsConfig {
   readonly brokers: ReadonlyArray<string>;
   readonly stateDir: string;
   readonly processingGuarantee: ProcessingGuarantee;
+  readonly autoOffsetReset: AutoOffsetReset;
   readonly commitIntervalMs: number;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
@@ -181,6 +193,10 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
     fail(`processingGuarantee "${String(guarantee)}" is not known; use "at_least_once" or "exactly_once"`);
   }
+  const autoOffsetReset = config.autoOffsetReset ?? 'earliest';
+  if (!['earliest', 'latest', 'none'].includes(autoOffsetReset)) {
+    fail(`autoOffsetReset "${String(autoOffsetReset)}" is not known; use "earliest", "latest" or "none"`);
+  }
   const count = (name: string, value: number | undefined, fallback: number, min: number): number => {
     const resolved = value ?? fallback;
     if (!Number.isInteger(resolved) || resolved < min)
@@ -209,6 +225,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     brokers,
     stateDir: config.stateDir ?? join(tmpdir(), 'tstreams'),
     processingGuarantee: guarantee,
+    autoOffsetReset,
     commitIntervalMs,
     numStandbyReplicas,
     acceptableRecoveryLag,

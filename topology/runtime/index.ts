@@ -4,6 +4,7 @@
  * end with {@link readTopicToEnd} (operator tools, tests; not the hot path).
  */
 export type {
+  AutoOffsetReset,
   DeserializationHandlerOption,
   ProcessingGuarantee,
   ProcessingHandlerOption,
