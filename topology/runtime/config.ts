@@ -2,10 +2,12 @@
  * Configuration of a {@link KafkaStreams} instance, with its documented defaults. Only `applicationId`
  * and `bootstrapServers` are required.
  */
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
+import type { SaslConfig, TlsConfig } from '../internal/kafka/security.js';
 import { RuntimeError } from './errors.js';
 import type { ProductionExceptionHandler } from './production-errors.js';
 
@@ -117,6 +119,20 @@ export interface StreamsConfig {
   readonly applicationServer?: string;
   /** pino logger; default a pino logger at `info` named after the application. */
   readonly logger?: Logger;
+  /**
+   * TLS to the brokers (Kafka's SSL / SASL_SSL): `true` trusts Node's public CAs, an object names the CA,
+   * client certificate and key. Default off, or on when `sasl` is set. Used by every client the runtime
+   * creates (consumers, producers, admin, restore and standby readers).
+   */
+  readonly ssl?: boolean | TlsConfig;
+  /** SASL authentication: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, or OAUTHBEARER with a token provider. */
+  readonly sasl?: SaslConfig;
+  /**
+   * How long `start()` tries to reach a broker before it fails with `STRM_ERR_KAFKA_UNREACHABLE`. A
+   * refused password (`STRM_ERR_KAFKA_AUTHENTICATION`) or certificate (`STRM_ERR_KAFKA_TLS`) fails at once.
+   * Default 30 s.
+   */
+  readonly bootstrapTimeoutMs?: number;
   /** Consumer tuning; the defaults are the ones measured best with kafkajs 2.2.4. */
   readonly consumer?: {
     readonly maxBytesPerPartition?: number;
@@ -164,6 +180,9 @@ export interface ResolvedStreamsConfig {
   readonly clientId: string;
   readonly applicationServer: string | undefined;
   readonly logger: Logger;
+  readonly ssl: boolean | TlsConfig | undefined;
+  readonly sasl: SaslConfig | undefined;
+  readonly bootstrapTimeoutMs: number;
   readonly consumer: NonNullable<StreamsConfig['consumer']>;
   readonly producer: NonNullable<StreamsConfig['producer']>;
 }
@@ -218,6 +237,19 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   const commitIntervalMs = config.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 1_000);
   if (!(commitIntervalMs > 0))
     fail(`commitIntervalMs must be a positive number of milliseconds, got ${commitIntervalMs}`);
+  const bootstrapTimeoutMs = config.bootstrapTimeoutMs ?? 30_000;
+  if (!(bootstrapTimeoutMs > 0))
+    fail(`bootstrapTimeoutMs must be a positive number, got ${bootstrapTimeoutMs}`);
+  const sasl = config.sasl;
+  if (sasl !== undefined) {
+    const known = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'];
+    if (!known.includes(sasl.mechanism))
+      fail(`sasl.mechanism "${String(sasl.mechanism)}" is not supported; use one of ${known.join(', ')}`);
+    if (sasl.mechanism === 'oauthbearer' && typeof sasl.tokenProvider !== 'function')
+      fail('sasl.mechanism "oauthbearer" needs a tokenProvider function that returns { value: token }');
+    if (sasl.mechanism !== 'oauthbearer' && (!sasl.username || typeof sasl.password !== 'string'))
+      fail(`sasl.mechanism "${sasl.mechanism}" needs a username and a password`);
+  }
   const maxBufferedRecords = config.maxBufferedRecords ?? 20_000;
   if (!(maxBufferedRecords >= 1)) fail(`maxBufferedRecords must be at least 1, got ${maxBufferedRecords}`);
   return {
@@ -242,6 +274,9 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     clientId: config.clientId ?? config.applicationId,
     applicationServer: config.applicationServer,
     logger: config.logger ?? pino({ name: config.applicationId, level: 'info' }),
+    ssl: config.ssl,
+    sasl: config.sasl,
+    bootstrapTimeoutMs,
     consumer: config.consumer ?? {},
     producer: config.producer ?? {},
   };

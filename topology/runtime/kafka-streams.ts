@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
+import { checkConnection } from '../internal/kafka/connection-check.js';
 import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
 import { defaultPartition } from '../internal/murmur2.js';
@@ -210,13 +211,17 @@ export class KafkaStreams {
         'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
       );
     }
-    const kafka = createKafkaClient({
+    const clientOptions = {
       clientId: this.#config.clientId,
       brokers: this.#config.brokers,
       logger: this.#logger,
-    });
+      ssl: this.#config.ssl,
+      sasl: this.#config.sasl,
+    };
+    const kafka = createKafkaClient(clientOptions);
     this.#kafka = kafka;
     try {
+      await checkConnection(clientOptions, this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
       this.#layout = await this.#prepareTopics(kafka, this.#plan);
       // close() called while the topics were being prepared: do not join the group after all.
