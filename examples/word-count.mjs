@@ -5,7 +5,12 @@
 //   KAFKA_BROKERS=localhost:9092 node word-count.mjs
 //   curl localhost:8088/counts/kafka
 //
+// For a cluster that requires SASL_SSL (every managed Kafka does), also set KAFKA_SASL_MECHANISM
+// (plain, scram-sha-256 or scram-sha-512), KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and, for a private CA,
+// KAFKA_SSL_CA_FILE.
+//
 // Plain JavaScript on purpose: it runs with `node` as installed from the package, no TypeScript needed.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Consumed, Materialized, Produced, Serdes, StreamsBuilder } from 'tstreams';
 import { KafkaStreams } from 'tstreams/topology/runtime';
@@ -29,10 +34,22 @@ builder
   .toStream()
   .to(output, Produced.with(Serdes.String(), Serdes.Long()));
 
+const security = env.KAFKA_SASL_MECHANISM
+  ? {
+      sasl: {
+        mechanism: env.KAFKA_SASL_MECHANISM,
+        username: env.KAFKA_SASL_USERNAME,
+        password: env.KAFKA_SASL_PASSWORD,
+      },
+      ssl: env.KAFKA_SSL_CA_FILE ? { ca: readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8') } : true,
+    }
+  : {};
+
 const streams = new KafkaStreams(builder.build(), {
   applicationId: env.APPLICATION_ID ?? 'word-count',
   bootstrapServers: env.KAFKA_BROKERS ?? 'localhost:9092',
   ...(env.STATE_DIR ? { stateDir: env.STATE_DIR } : {}),
+  ...security,
 });
 
 // One instance holds every partition here; with several, ask `streams.metadataForKey` which one to call.

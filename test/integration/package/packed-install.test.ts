@@ -1,8 +1,9 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Serdes } from '../../../topology/index.js';
 import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { privateClusterForSuite } from '../../support/private-cluster.js';
 import { type PackedProject, packedProject, REPO_ROOT, startNode } from './packed-project.js';
 
 /** The application's packages (processors/, api/): a user of the library must never install them. */
@@ -69,27 +70,34 @@ describe('the packed library installed into a new project', () => {
     expect('failed' in result).toBe(false);
   });
 
-  it('runs the word-count example with plain node against the broker', async () => {
-    const [input, output] = await createTopics([
-      { topic: uniqueName('packed-lines'), partitions: 2 },
-      uniqueName('packed-counts'),
-    ]);
+  /**
+   * Runs examples/word-count.mjs from the project with plain node against `brokers` (with `env` for its
+   * security settings); feeds it and reads its output through `testBrokers`, the PLAINTEXT listener.
+   */
+  async function runWordCount(brokers: string[], testBrokers: string[], env: Record<string, string> = {}) {
+    const [input, output] = await createTopics(
+      [{ topic: uniqueName('packed-lines'), partitions: 2 }, uniqueName('packed-counts')],
+      { brokers: testBrokers },
+    );
     const script = await project.copyIn('examples/word-count.mjs');
     const port = 20_000 + Math.floor(Math.random() * 10_000);
     const program = startNode(project.dir, script, {
-      KAFKA_BROKERS: endpoints().kafkaBrokers.join(','),
+      KAFKA_BROKERS: brokers.join(','),
       INPUT_TOPIC: input!,
       OUTPUT_TOPIC: output!,
       APPLICATION_ID: uniqueName('packed-word-count'),
       STATE_DIR: join(project.dir, 'state'),
       PORT: String(port),
+      ...env,
     });
     try {
       await waitFor(() => program.lines.some((line) => line.includes('"state":"RUNNING"')), {
         timeoutMs: 60_000,
-        description: `the example to reach RUNNING; its output:\n${program.lines.join('\n')}`,
+        description: 'the example to reach RUNNING',
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; its output:\n${program.lines.join('\n')}`);
       });
-      const producer = inputProducer();
+      const producer = inputProducer({ brokers: testBrokers });
       await producer.connect();
       await producer.send({
         topic: input!,
@@ -104,7 +112,7 @@ describe('the packed library installed into a new project', () => {
       const longs = Serdes.Long();
       const counts = await waitFor(
         async () => {
-          const records = await readAll(output!);
+          const records = await readAll(output!, { brokers: testBrokers });
           const latest = new Map(
             records.map((record) => [
               record.key!.toString(),
@@ -123,5 +131,28 @@ describe('the packed library installed into a new project', () => {
       program.stop();
     }
     expect(await program.exited).toBe(0);
+  }
+
+  it('runs the word-count example with plain node against the broker', async () => {
+    await runWordCount(endpoints().kafkaBrokers, endpoints().kafkaBrokers);
+  });
+
+  describe('over SASL_SSL', () => {
+    const cluster = privateClusterForSuite({
+      brokers: 1,
+      name: 'packed-sasl-ssl',
+      saslSsl: { users: { reader: 'reader-secret' } },
+    });
+
+    it('runs the word-count example with plain node over SCRAM-SHA-512 and TLS', async () => {
+      const caFile = join(project.dir, 'ca.pem');
+      await writeFile(caFile, cluster().saslSsl!.caPem);
+      await runWordCount(cluster().saslSsl!.brokers, cluster().brokers, {
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'reader',
+        KAFKA_SASL_PASSWORD: 'reader-secret',
+        KAFKA_SSL_CA_FILE: caFile,
+      });
+    });
   });
 });
