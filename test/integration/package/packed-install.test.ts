@@ -137,6 +137,122 @@ describe('the packed library installed into a new project', () => {
     await runWordCount(endpoints().kafkaBrokers, endpoints().kafkaBrokers);
   });
 
+  /** Starts an example from the project with plain node and waits until it reports RUNNING. */
+  async function startExample(path: string, env: Record<string, string>) {
+    const script = await project.copyIn(path);
+    const program = startNode(project.dir, script, {
+      KAFKA_BROKERS: endpoints().kafkaBrokers.join(','),
+      APPLICATION_ID: uniqueName('packed-example'),
+      STATE_DIR: join(project.dir, 'state'),
+      ...env,
+    });
+    // Fails as soon as the program exits (a start error) instead of waiting out the timeout.
+    const exitedEarly = program.exited.then((code) => {
+      throw new Error(`${path} exited (${code}) before RUNNING`);
+    });
+    exitedEarly.catch(() => undefined);
+    await Promise.race([
+      waitFor(() => program.lines.some((line) => line.includes('"state":"RUNNING"')), {
+        timeoutMs: 60_000,
+        description: `${path} to reach RUNNING`,
+      }),
+      exitedEarly,
+    ]).catch((error: Error) => {
+      program.stop();
+      throw new Error(`${error.message}; its output:\n${program.lines.join('\n')}`);
+    });
+    return program;
+  }
+
+  async function send(topic: string, messages: Array<{ key: string; value: unknown; timestamp?: number }>) {
+    const producer = inputProducer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: messages.map((m) => ({
+        key: m.key,
+        value: JSON.stringify(m.value),
+        ...(m.timestamp === undefined ? {} : { timestamp: String(m.timestamp) }),
+      })),
+    });
+    await producer.disconnect();
+  }
+
+  it('runs the windowed-revenue example: one result per closed window, none for the open one', async () => {
+    // One input partition, so one task sees every region and its stream time closes the window.
+    const [input, output] = await createTopics([uniqueName('packed-orders'), uniqueName('packed-revenue')]);
+    const program = await startExample('examples/windowed-revenue.mjs', {
+      INPUT_TOPIC: input!,
+      OUTPUT_TOPIC: output!,
+    });
+    try {
+      const minute = Date.UTC(2026, 0, 1, 12, 0);
+      await send(input!, [
+        { key: 'o1', value: { region: 'north', cents: 100 }, timestamp: minute + 1_000 },
+        { key: 'o2', value: { region: 'north', cents: 50 }, timestamp: minute + 20_000 },
+        { key: 'o3', value: { region: 'south', cents: 70 }, timestamp: minute + 30_000 },
+        // Past the window's end plus its 5 s grace: closes the first minute; its own window stays open.
+        { key: 'o4', value: { region: 'north', cents: 1 }, timestamp: minute + 66_000 },
+      ]);
+      const longs = Serdes.Long();
+      const results = await waitFor(
+        async () => {
+          const records = await readAll(output!);
+          return records.length >= 2 ? records : undefined;
+        },
+        { timeoutMs: 60_000, description: 'two closed-window results' },
+      );
+      const at = new Date(minute).toISOString();
+      expect(
+        Object.fromEntries(
+          results.map((r) => [
+            r.key!.toString(),
+            longs.deserialize(r.value, { topic: output!, isKey: false }),
+          ]),
+        ),
+      ).toEqual({ [`north@${at}`]: 150, [`south@${at}`]: 70 });
+    } finally {
+      program.stop();
+    }
+    expect(await program.exited).toBe(0);
+  });
+
+  it('runs the stream-table join example: orders re-keyed by customer and joined, unknown ones kept', async () => {
+    const [customers, orders, output] = await createTopics([
+      { topic: uniqueName('packed-customers'), partitions: 2 },
+      { topic: uniqueName('packed-orders'), partitions: 2 },
+      uniqueName('packed-enriched'),
+    ]);
+    await send(customers!, [{ key: 'c1', value: { name: 'Ana', tier: 'gold' } }]);
+    const program = await startExample('examples/enrich-with-table.mjs', {
+      CUSTOMERS_TOPIC: customers!,
+      ORDERS_TOPIC: orders!,
+      OUTPUT_TOPIC: output!,
+    });
+    try {
+      await send(orders!, [
+        { key: 'o1', value: { customer: 'c1', cents: 100 } },
+        { key: 'o2', value: { customer: 'c9', cents: 5 } },
+      ]);
+      const records = await waitFor(
+        async () => {
+          const all = await readAll(output!);
+          return all.length >= 2 ? all : undefined;
+        },
+        { timeoutMs: 60_000, description: 'two enriched orders' },
+      );
+      expect(
+        Object.fromEntries(records.map((r) => [r.key!.toString(), JSON.parse(r.value!.toString())])),
+      ).toEqual({
+        c1: { customer: 'c1', orderId: 'o1', cents: 100, name: 'Ana', tier: 'gold' },
+        c9: { customer: 'c9', orderId: 'o2', cents: 5, name: null, tier: 'unknown' },
+      });
+    } finally {
+      program.stop();
+    }
+    expect(await program.exited).toBe(0);
+  });
+
   describe('over SASL_SSL', () => {
     const cluster = privateClusterForSuite({
       brokers: 1,
