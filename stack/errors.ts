@@ -12,7 +12,8 @@ export type StackErrorCode =
   | 'STRM_ERR_STACK_SERVICE_TIMEOUT'
   | 'STRM_ERR_STACK_UNREACHABLE'
   | 'STRM_ERR_STACK_BROKER_COUNT_MISMATCH'
-  | 'STRM_ERR_STACK_STOP_FAILED';
+  | 'STRM_ERR_STACK_STOP_FAILED'
+  | 'STRM_ERR_STACK_OPENSSL_FAILED';
 
 /** A coded failure of the local stack; `retriable` is true when the same call may succeed later. */
 export class StackError extends Error {

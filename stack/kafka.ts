@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { StackError } from './errors.js';
 import type { JavaRuntime } from './java.js';
 import { isAlive, spawnDetached } from './processes.js';
+import { type SecureListenerMaterial, scramFormatArgs, secureListenerProperties } from './secure-listener.js';
 import { logExcerpt, sleep } from './util.js';
 
 const run = promisify(execFile);
@@ -18,6 +19,8 @@ export interface KafkaNodeState {
   readonly port: number;
   /** The KRaft controller port on 127.0.0.1. */
   readonly controllerPort: number;
+  /** A SASL_SSL client port on 127.0.0.1, when the cluster has one (private test clusters only). */
+  readonly saslSslPort?: number;
   /** Folder with `server.properties`, `log4j2.properties`, `data/` and the logs. */
   readonly dir: string;
   /** The broker's own log (Log4j 2), the one to read when it fails. */
@@ -55,13 +58,17 @@ export async function prepareKafkaCluster(
   launch: KafkaLaunch,
   nodes: ReadonlyArray<KafkaNodeState>,
   version: string,
+  secure?: SecureListenerMaterial,
 ): Promise<KafkaClusterState> {
   const clusterId = await randomClusterId();
   const voters = nodes.map((node) => `${node.id}@127.0.0.1:${node.controllerPort}`).join(',');
   await Promise.all(
     nodes.map(async (node) => {
       await mkdir(join(node.dir, 'data'), { recursive: true });
-      await writeFile(join(node.dir, 'server.properties'), serverProperties(node, voters, nodes.length));
+      await writeFile(
+        join(node.dir, 'server.properties'),
+        serverProperties(node, voters, nodes.length) + (secure ? secureListenerProperties(secure) : ''),
+      );
       await writeFile(join(node.dir, 'log4j2.properties'), log4jProperties());
       await runKafkaTool(launch, node, [
         'kafka.tools.StorageTool',
@@ -71,6 +78,7 @@ export async function prepareKafkaCluster(
         '--config',
         join(node.dir, 'server.properties'),
         '--ignore-formatted',
+        ...(secure ? scramFormatArgs(secure) : []),
       ]);
     }),
   );
@@ -198,9 +206,9 @@ function serverProperties(node: KafkaNodeState, voters: string, nodeCount: numbe
 process.roles=broker,controller
 node.id=${node.id}
 controller.quorum.voters=${voters}
-listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}${node.saslSslPort ? `,SASL_SSL://127.0.0.1:${node.saslSslPort}` : ''}
+advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}${node.saslSslPort ? `,SASL_SSL://127.0.0.1:${node.saslSslPort}` : ''}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 log.dirs=${join(node.dir, 'data')}

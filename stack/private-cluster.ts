@@ -15,6 +15,7 @@ import {
 import { privateMarkerPrefix, type StackPaths, stackPaths } from './paths.js';
 import { PortAllocator } from './ports.js';
 import { isAlive, signalGroupAndWait, stopProcessGroup } from './processes.js';
+import { makeSecureListenerMaterial, type SecureListenerOptions } from './secure-listener.js';
 
 /** Options of {@link startKafkaCluster}. */
 export interface PrivateClusterOptions {
@@ -24,6 +25,11 @@ export interface PrivateClusterOptions {
   readonly name?: string;
   readonly log?: (line: string) => void;
   readonly paths?: StackPaths;
+  /**
+   * Adds a SASL_SSL listener on another port of each node (PLAIN, SCRAM-SHA-256/512 and unsecured
+   * OAUTHBEARER), with certificates made at start; the PLAINTEXT listener stays for brokers and probes.
+   */
+  readonly saslSsl?: SecureListenerOptions;
 }
 
 /** A Kafka cluster owned by one test, whose nodes the test may crash and restart. */
@@ -31,6 +37,8 @@ export interface KafkaClusterHandle {
   /** Bootstrap servers of every node, `127.0.0.1:<port>`. */
   readonly brokers: string[];
   readonly nodes: ReadonlyArray<Pick<KafkaNodeState, 'id' | 'port' | 'logFile'>>;
+  /** With `saslSsl`: the SASL_SSL bootstrap servers and the CA certificate (PEM) clients must trust. */
+  readonly saslSsl?: { readonly brokers: string[]; readonly caPem: string };
   /**
    * Stops one node: `SIGKILL` (default) is a crash, `SIGTERM` a clean shutdown. Resolves once the process
    * is gone; its data stays for {@link startNode}.
@@ -70,12 +78,16 @@ export async function startKafkaCluster(options: PrivateClusterOptions = {}): Pr
       id,
       port: await ports.take(),
       controllerPort: await ports.take(),
+      ...(options.saslSsl ? { saslSslPort: await ports.take() } : {}),
       dir,
       logFile: join(dir, 'server.log'),
       pid: 0,
     });
   }
-  const cluster = await prepareKafkaCluster(launch, nodes, KAFKA_VERSION);
+  const secure = options.saslSsl
+    ? await makeSecureListenerMaterial(join(root, 'tls'), options.saslSsl)
+    : undefined;
+  const cluster = await prepareKafkaCluster(launch, nodes, KAFKA_VERSION, secure);
   const stopAll = async () => {
     await Promise.all(
       cluster.nodes.filter((node) => isAlive(node.pid)).map((node) => stopProcessGroup(node.pid)),
@@ -97,6 +109,14 @@ export async function startKafkaCluster(options: PrivateClusterOptions = {}): Pr
   return {
     brokers: bootstrapServers(cluster),
     nodes: cluster.nodes,
+    ...(secure
+      ? {
+          saslSsl: {
+            brokers: cluster.nodes.map((node) => `127.0.0.1:${node.saslSslPort}`),
+            caPem: secure.caPem,
+          },
+        }
+      : {}),
     async stopNode(id, signal = 'SIGKILL') {
       const node = nodeById(id);
       if (!isAlive(node.pid)) return;

@@ -61,6 +61,10 @@ export {
   record,
   type StreamRecord,
   type StreamRecord as Record,
+  withHeaders,
+  withKey,
+  withTimestamp,
+  withValue,
 } from './record.js';
 export { Repartitioned } from './repartitioned.js';
 export { Serdes } from './serdes/index.js';

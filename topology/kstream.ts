@@ -3,6 +3,7 @@
  * builder's graph and returns a new stream whose key and value types are inferred from the step, so a
  * chain of steps needs no type annotations.
  */
+
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
 import { BranchedKStream } from './branched-kstream.js';
@@ -68,20 +69,20 @@ export class KStream<K, V> {
   ) {}
 
   /** Keeps records for which `predicate` is true; a type guard narrows the value type. */
-  filter<V2 extends V>(predicate: (key: K, value: V) => value is V2): KStream<K, V2>;
-  filter(predicate: (key: K, value: V) => boolean): KStream<K, V>;
-  filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
-    return this.step('KSTREAM-FILTER', filterSupplier(predicate, false), this.sameShape());
+  filter<V2 extends V>(predicate: (key: K, value: V) => value is V2, named?: Named): KStream<K, V2>;
+  filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V>;
+  filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', filterSupplier(predicate, false), this.sameShape(named));
   }
 
   /** Drops records for which `predicate` is true. */
-  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
-    return this.step('KSTREAM-FILTER', filterSupplier(predicate, true), this.sameShape());
+  filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
+    return this.step('KSTREAM-FILTER', filterSupplier(predicate, true), this.sameShape(named));
   }
 
   /** A new key and value per record. Changes the key: a later stateful step repartitions first. */
-  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
-    const name = this.builder.newName('KSTREAM-MAP');
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>, named?: Named): KStream<K2, V2> {
+    const name = named?.name ?? this.builder.newName('KSTREAM-MAP');
     return this.step(name, mapSupplier(mapper), {
       keySerde: undefined,
       valueSerde: undefined,
@@ -91,17 +92,18 @@ export class KStream<K, V> {
   }
 
   /** A new value per record; the key (and partitioning) stays. */
-  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
+  mapValues<V2>(mapper: (value: V, key: K) => V2, named?: Named): KStream<K, V2> {
     return this.step('KSTREAM-MAPVALUES', mapValuesSupplier(mapper), {
       keySerde: this.keySerde,
       valueSerde: undefined,
       keyChangedBy: this.keyChangedBy,
+      name: named?.name,
     });
   }
 
   /** Zero or more records per record, with new keys. Changes the key. */
-  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
-    const name = this.builder.newName('KSTREAM-FLATMAP');
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>, named?: Named): KStream<K2, V2> {
+    const name = named?.name ?? this.builder.newName('KSTREAM-FLATMAP');
     return this.step(name, flatMapSupplier(mapper), {
       keySerde: undefined,
       valueSerde: undefined,
@@ -111,17 +113,18 @@ export class KStream<K, V> {
   }
 
   /** Zero or more values per record, each with the record's key. */
-  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>, named?: Named): KStream<K, V2> {
     return this.step('KSTREAM-FLATMAPVALUES', flatMapValuesSupplier(mapper), {
       keySerde: this.keySerde,
       valueSerde: undefined,
       keyChangedBy: this.keyChangedBy,
+      name: named?.name,
     });
   }
 
   /** A new key per record, value unchanged. Changes the key. */
-  selectKey<K2>(selector: (key: K, value: V) => K2): KStream<K2, V> {
-    const name = this.builder.newName('KSTREAM-KEY-SELECT');
+  selectKey<K2>(selector: (key: K, value: V) => K2, named?: Named): KStream<K2, V> {
+    const name = named?.name ?? this.builder.newName('KSTREAM-KEY-SELECT');
     return this.step(
       name,
       mapSupplier((key: K, value: V) => ({ key: selector(key, value), value })),
@@ -135,13 +138,13 @@ export class KStream<K, V> {
   }
 
   /** Calls `action` for each record (logging, metrics) and passes the record on unchanged. */
-  peek(action: (key: K, value: V) => void): KStream<K, V> {
-    return this.step('KSTREAM-PEEK', peekSupplier(action), this.sameShape());
+  peek(action: (key: K, value: V) => void, named?: Named): KStream<K, V> {
+    return this.step('KSTREAM-PEEK', peekSupplier(action), this.sameShape(named));
   }
 
   /** Calls `action` for each record; a terminal step (nothing follows it). */
-  foreach(action: (key: K, value: V) => void): void {
-    this.step('KSTREAM-FOREACH', peekSupplier(action), this.sameShape());
+  foreach(action: (key: K, value: V) => void, named?: Named): void {
+    this.step('KSTREAM-FOREACH', peekSupplier(action), this.sameShape(named));
   }
 
   /**
@@ -156,8 +159,8 @@ export class KStream<K, V> {
   }
 
   /** Both streams' records in one stream, in the order they arrive. */
-  merge(other: KStream<K, V>): KStream<K, V> {
-    const name = this.builder.newName('KSTREAM-MERGE');
+  merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
+    const name = named?.name ?? this.builder.newName('KSTREAM-MERGE');
     this.builder.addNode(
       new ProcessorGraphNode(name, [this.nodeName, other.nodeName], asUnknown(passThroughSupplier<K, V>())),
     );
@@ -174,23 +177,17 @@ export class KStream<K, V> {
   /**
    * Runs a Processor API processor on each record, with access to the named stores (added with
    * `builder.addStateStore`). The processor may forward any key, so the result counts as key-changed.
-   * A {@link Named} before the store names names the node.
+   * A {@link Named} before the store names names the processor.
+   *
+   * @example
+   * orders.process(dedupe, Named.as('dedupe-orders'), 'seen-order-ids');
    */
   process<KOut, VOut>(
     supplier: ProcessorSupplier<K, V, KOut, VOut>,
-    ...storeNames: string[]
-  ): KStream<KOut, VOut>;
-  process<KOut, VOut>(
-    supplier: ProcessorSupplier<K, V, KOut, VOut>,
-    named: Named,
-    ...storeNames: string[]
-  ): KStream<KOut, VOut>;
-  process<KOut, VOut>(
-    supplier: ProcessorSupplier<K, V, KOut, VOut>,
-    ...namedAndStores: Array<Named | string>
+    ...namedAndStores: [Named, ...string[]] | string[]
   ): KStream<KOut, VOut> {
-    const { named, storeNames } = namedAndStoresOf(namedAndStores);
-    const name = named ?? this.builder.newName('KSTREAM-PROCESSOR');
+    const [named, storeNames] = splitNamed(namedAndStores);
+    const name = named?.name ?? this.builder.newName('KSTREAM-PROCESSOR');
     return this.step(name, supplier, {
       keySerde: undefined,
       valueSerde: undefined,
@@ -200,27 +197,18 @@ export class KStream<K, V> {
     });
   }
 
-  /**
-   * Like `process`, for processors that keep each record's key (no repartition needed afterwards). A
-   * {@link Named} before the store names names the node.
-   */
-  processValues<VOut>(supplier: ProcessorSupplier<K, V, K, VOut>, ...storeNames: string[]): KStream<K, VOut>;
+  /** Like `process`, for processors that keep each record's key (no repartition needed afterwards). */
   processValues<VOut>(
     supplier: ProcessorSupplier<K, V, K, VOut>,
-    named: Named,
-    ...storeNames: string[]
-  ): KStream<K, VOut>;
-  processValues<VOut>(
-    supplier: ProcessorSupplier<K, V, K, VOut>,
-    ...namedAndStores: Array<Named | string>
+    ...namedAndStores: [Named, ...string[]] | string[]
   ): KStream<K, VOut> {
-    const { named, storeNames } = namedAndStoresOf(namedAndStores);
+    const [named, storeNames] = splitNamed(namedAndStores);
     return this.step('KSTREAM-PROCESSVALUES', supplier, {
       keySerde: this.keySerde,
       valueSerde: undefined,
       keyChangedBy: this.keyChangedBy,
       connectedStores: storeNames,
-      ...(named === undefined ? {} : { name: named }),
+      name: named?.name,
     });
   }
 
@@ -426,19 +414,20 @@ export class KStream<K, V> {
     );
   }
 
-  private sameShape(): StepOptions<K, V> {
-    return { keySerde: this.keySerde, valueSerde: this.valueSerde, keyChangedBy: this.keyChangedBy };
+  private sameShape(named?: Named): StepOptions<K, V> {
+    return {
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      keyChangedBy: this.keyChangedBy,
+      name: named?.name,
+    };
   }
 }
 
-/** Splits `process`/`processValues` arguments into the optional leading {@link Named} and the store names. */
-function namedAndStoresOf(args: ReadonlyArray<Named | string>): {
-  named: string | undefined;
-  storeNames: string[];
-} {
+/** `process(supplier, Named.as('x'), 'store')` or `process(supplier, 'store')`: the name, then the stores. */
+function splitNamed(args: ReadonlyArray<Named | string>): [Named | undefined, string[]] {
   const [first, ...rest] = args;
-  if (first instanceof Named) return { named: first.name, storeNames: rest as string[] };
-  return { named: undefined, storeNames: args as string[] };
+  return first instanceof Named ? [first, rest as string[]] : [undefined, args as string[]];
 }
 
 /** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */

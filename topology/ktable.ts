@@ -3,6 +3,7 @@
  * each key's new and old value internally, so aggregations over a table can subtract a row's old
  * contribution when it changes.
  */
+
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
 import type { Grouped } from './grouped.js';
@@ -22,6 +23,7 @@ import { inheritWindowClosing } from './internal/windows/windowed-tables.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { asUnknown, KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
 import type { Suppressed } from './suppressed.js';
 
 /**
@@ -80,8 +82,8 @@ export class KTable<K, V> {
   }
 
   /** The table's changes as a stream of new values; a deleted row arrives as a `null` value (a tombstone). */
-  toStream(): KStream<K, V | null> {
-    const name = this.builder.newName('KTABLE-TOSTREAM');
+  toStream(named?: Named): KStream<K, V | null> {
+    const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
     this.builder.addNode(
       new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableToStreamSupplier<K, V>())),
     );

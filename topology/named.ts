@@ -1,27 +1,30 @@
-/**
- * `Named`: the name of the processor node a DSL step adds (Kafka Streams' `Named`), so that `describe()`,
- * metrics and logs say `inventory` instead of `KSTREAM-PROCESSVALUES-0000000012`.
- */
+/** A name for the processor an operator creates, as Kafka Streams' `Named`. */
 import { TopologyError } from './errors.js';
 
+/** Characters Kafka allows in topic names; processor names end up in internal topic and store names. */
+const LEGAL_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
 /**
- * The name of a DSL step's processor node.
+ * Names the processor a DSL operator creates, instead of a generated `KSTREAM-FILTER-0000000003`: the name
+ * shows in `describe()`, metrics, logs and dead-letter headers, and stays the same when other steps are
+ * added before it. Names must be unique in a topology (`STRM_ERR_TOPOLOGY_DUPLICATE_NAME` at `build()`).
  *
  * @example
- * orders.processValues(() => new Pricing(), Named.as('pricing'), 'rates');
+ * orders.filter((_id, order) => order.total > 0, Named.as('drop-empty-orders'));
  */
 export class Named {
-  private constructor(
-    /** The node name; unique in the topology (the build fails on a duplicate). */
-    readonly name: string,
-  ) {}
+  private constructor(readonly name: string) {}
 
-  /** A step named `name`. */
+  /**
+   * A processor name: letters, digits, `.`, `_` and `-`, at most 249 characters.
+   *
+   * @throws TopologyError `STRM_ERR_TOPOLOGY_INVALID_ARGUMENT` for any other name.
+   */
   static as(name: string): Named {
-    if (typeof name !== 'string' || name.trim() === '') {
+    if (typeof name !== 'string' || !LEGAL_NAME.test(name)) {
       throw new TopologyError(
         'STRM_ERR_TOPOLOGY_INVALID_ARGUMENT',
-        `Named.as needs a non-empty node name, got ${JSON.stringify(name)}`,
+        `processor name "${String(name)}" is not valid: use 1 to 249 letters, digits, '.', '_' or '-'`,
       );
     }
     return new Named(name);

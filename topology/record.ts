@@ -37,3 +37,31 @@ export function record<K, V>(
 ): StreamRecord<K, V> {
   return { key, value, timestamp, headers };
 }
+
+/**
+ * A copy of `record` with another key, of another type if need be (Kafka Streams' `Record.withKey`).
+ *
+ * @example
+ * context.forward(withKey(record, record.value.customerId));
+ */
+export function withKey<K, V, K2>(record: StreamRecord<K, V>, key: K2): StreamRecord<K2, V> {
+  return { key, value: record.value, timestamp: record.timestamp, headers: record.headers };
+}
+
+/** A copy of `record` with another value, of another type if need be (Kafka Streams' `Record.withValue`). */
+export function withValue<K, V, V2>(record: StreamRecord<K, V>, value: V2): StreamRecord<K, V2> {
+  return { key: record.key, value, timestamp: record.timestamp, headers: record.headers };
+}
+
+/** A copy of `record` with another event time in epoch milliseconds (Kafka Streams' `Record.withTimestamp`). */
+export function withTimestamp<K, V>(record: StreamRecord<K, V>, timestamp: number): StreamRecord<K, V> {
+  return { key: record.key, value: record.value, timestamp, headers: record.headers };
+}
+
+/**
+ * A copy of `record` with other headers (Kafka Streams' `Record.withHeaders`); spread the old ones to add
+ * to them: `withHeaders(record, { ...record.headers, source: 'web' })`.
+ */
+export function withHeaders<K, V>(record: StreamRecord<K, V>, headers: Headers): StreamRecord<K, V> {
+  return { key: record.key, value: record.value, timestamp: record.timestamp, headers };
+}

@@ -2,11 +2,13 @@
  * Configuration of a {@link KafkaStreams} instance, with its documented defaults. Only `applicationId`
  * and `bootstrapServers` are required.
  */
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.js';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
+import type { SaslConfig, TlsConfig } from '../internal/kafka/security.js';
 import { RuntimeError } from './errors.js';
 import type { ProductionExceptionHandler } from './production-errors.js';
 
@@ -36,6 +38,15 @@ export type ProcessingHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' |
 /** A built-in handler by name, or your own. */
 export type ProductionHandlerOption = 'fail' | 'logAndContinue' | 'deadLetter' | ProductionExceptionHandler;
 
+/**
+ * Where a member starts reading a source topic partition its group never committed an offset for (Kafka's
+ * `auto.offset.reset`): `earliest` (the default, as in Kafka Streams) from the oldest record kept,
+ * `latest` from records written after it joined, `none` refuses to start
+ * (`STRM_ERR_RUNTIME_NO_COMMITTED_OFFSET`). Internal repartition topics always start at the earliest
+ * offset, since their records are the application's own.
+ */
+export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
+
 /** What `new KafkaStreams(topology, config)` accepts. */
 export interface StreamsConfig {
   /** Names the consumer group, prefixes internal topics and the state directory. Required. */
@@ -46,6 +57,8 @@ export interface StreamsConfig {
   readonly stateDir?: string;
   /** Default `at_least_once`; `exactly_once` runs a transactional producer per task. */
   readonly processingGuarantee?: ProcessingGuarantee;
+  /** Where to start on a source partition without a committed offset; default `earliest`. */
+  readonly autoOffsetReset?: AutoOffsetReset;
   /**
    * How often offsets are committed (after the outputs are acknowledged). Kafka Streams uses 30 s for
    * at-least-once; the default here is 1 s because kafkajs commits are cheap and a crash then replays at
@@ -115,6 +128,20 @@ export interface StreamsConfig {
   readonly applicationServer?: string;
   /** pino logger; default a pino logger at `info` named after the application. */
   readonly logger?: Logger;
+  /**
+   * TLS to the brokers (Kafka's SSL / SASL_SSL): `true` trusts Node's public CAs, an object names the CA,
+   * client certificate and key. Default off, or on when `sasl` is set. Used by every client the runtime
+   * creates (consumers, producers, admin, restore and standby readers).
+   */
+  readonly ssl?: boolean | TlsConfig;
+  /** SASL authentication: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, or OAUTHBEARER with a token provider. */
+  readonly sasl?: SaslConfig;
+  /**
+   * How long `start()` tries to reach a broker before it fails with `STRM_ERR_KAFKA_UNREACHABLE`. A
+   * refused password (`STRM_ERR_KAFKA_AUTHENTICATION`) or certificate (`STRM_ERR_KAFKA_TLS`) fails at once.
+   * Default 30 s.
+   */
+  readonly bootstrapTimeoutMs?: number;
   /** Consumer tuning; the defaults are the ones measured best with kafkajs 2.2.4. */
   readonly consumer?: {
     readonly maxBytesPerPartition?: number;
@@ -145,6 +172,7 @@ export interface ResolvedStreamsConfig {
   readonly brokers: ReadonlyArray<string>;
   readonly stateDir: string;
   readonly processingGuarantee: ProcessingGuarantee;
+  readonly autoOffsetReset: AutoOffsetReset;
   readonly commitIntervalMs: number;
   readonly numStandbyReplicas: number;
   readonly acceptableRecoveryLag: number;
@@ -162,6 +190,9 @@ export interface ResolvedStreamsConfig {
   readonly cacheMaxBytes: number;
   readonly applicationServer: string | undefined;
   readonly logger: Logger;
+  readonly ssl: boolean | TlsConfig | undefined;
+  readonly sasl: SaslConfig | undefined;
+  readonly bootstrapTimeoutMs: number;
   readonly consumer: NonNullable<StreamsConfig['consumer']>;
   readonly producer: NonNullable<StreamsConfig['producer']>;
 }
@@ -191,6 +222,10 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
     fail(`processingGuarantee "${String(guarantee)}" is not known; use "at_least_once" or "exactly_once"`);
   }
+  const autoOffsetReset = config.autoOffsetReset ?? 'earliest';
+  if (!['earliest', 'latest', 'none'].includes(autoOffsetReset)) {
+    fail(`autoOffsetReset "${String(autoOffsetReset)}" is not known; use "earliest", "latest" or "none"`);
+  }
   const count = (name: string, value: number | undefined, fallback: number, min: number): number => {
     const resolved = value ?? fallback;
     if (!Number.isInteger(resolved) || resolved < min)
@@ -215,6 +250,19 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   const cacheMaxBytes = config.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
   if (!Number.isSafeInteger(cacheMaxBytes) || cacheMaxBytes < 0)
     fail(`cacheMaxBytes must be a whole number of bytes >= 0 (0 disables caching), got ${cacheMaxBytes}`);
+  const bootstrapTimeoutMs = config.bootstrapTimeoutMs ?? 30_000;
+  if (!(bootstrapTimeoutMs > 0))
+    fail(`bootstrapTimeoutMs must be a positive number, got ${bootstrapTimeoutMs}`);
+  const sasl = config.sasl;
+  if (sasl !== undefined) {
+    const known = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'];
+    if (!known.includes(sasl.mechanism))
+      fail(`sasl.mechanism "${String(sasl.mechanism)}" is not supported; use one of ${known.join(', ')}`);
+    if (sasl.mechanism === 'oauthbearer' && typeof sasl.tokenProvider !== 'function')
+      fail('sasl.mechanism "oauthbearer" needs a tokenProvider function that returns { value: token }');
+    if (sasl.mechanism !== 'oauthbearer' && (!sasl.username || typeof sasl.password !== 'string'))
+      fail(`sasl.mechanism "${sasl.mechanism}" needs a username and a password`);
+  }
   const maxBufferedRecords = config.maxBufferedRecords ?? 20_000;
   if (!(maxBufferedRecords >= 1)) fail(`maxBufferedRecords must be at least 1, got ${maxBufferedRecords}`);
   return {
@@ -222,6 +270,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     brokers,
     stateDir: config.stateDir ?? join(tmpdir(), 'tstreams'),
     processingGuarantee: guarantee,
+    autoOffsetReset,
     commitIntervalMs,
     numStandbyReplicas,
     acceptableRecoveryLag,
@@ -239,6 +288,9 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     cacheMaxBytes,
     applicationServer: config.applicationServer,
     logger: config.logger ?? pino({ name: config.applicationId, level: 'info' }),
+    ssl: config.ssl,
+    sasl: config.sasl,
+    bootstrapTimeoutMs,
     consumer: config.consumer ?? {},
     producer: config.producer ?? {},
   };

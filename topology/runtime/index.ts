@@ -3,7 +3,10 @@
  * typed events and Prometheus metrics, and handle errors with the documented handlers. Read a topic to its
  * end with {@link readTopicToEnd} (operator tools, tests; not the hot path).
  */
+
+export type { Pem, SaslConfig, TlsConfig } from '../internal/kafka/security.js';
 export type {
+  AutoOffsetReset,
   DeserializationHandlerOption,
   ProcessingGuarantee,
   ProcessingHandlerOption,

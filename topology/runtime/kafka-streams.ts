@@ -3,13 +3,15 @@
  * after its `applicationId`. Start several instances (processes) with the same id and the tasks spread
  * across them; stop one and its tasks move to the others.
  */
-
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
+import { checkConnection } from '../internal/kafka/connection-check.js';
 import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
 import { defaultPartition } from '../internal/murmur2.js';
@@ -278,13 +280,17 @@ export class KafkaStreams {
         'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
       );
     }
-    const kafka = createKafkaClient({
+    const clientOptions = {
       clientId: this.#config.clientId,
       brokers: this.#config.brokers,
       logger: this.#logger,
-    });
+      ssl: this.#config.ssl,
+      sasl: this.#config.sasl,
+    };
+    const kafka = createKafkaClient(clientOptions);
     this.#kafka = kafka;
     try {
+      await checkConnection(clientOptions, this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
       this.#layout = await this.#prepareTopics(kafka, this.#plan);
       // close() called while the topics were being prepared: do not join the group after all.
@@ -314,6 +320,32 @@ export class KafkaStreams {
       this.#setState('NOT_RUNNING');
     })();
     return this.#closing;
+  }
+
+  /**
+   * Deletes this application's local state directory (`<stateDir>/<applicationId>`: stores, checkpoints),
+   * as Kafka Streams' `cleanUp()` does, so the next start restores every store from its changelog. Allowed
+   * only before `start()` or after `close()`; refused with `STRM_ERR_RUNTIME_ILLEGAL_STATE` otherwise.
+   * Kafka topics and committed offsets are left alone. Do not call it while another instance of the same
+   * application uses the same `stateDir`.
+   *
+   * @example
+   * const streams = new KafkaStreams(topology, config);
+   * await streams.cleanUp(); // start from a fresh local state
+   * await streams.start();
+   */
+  async cleanUp(): Promise<void> {
+    if (this.#state !== 'CREATED' && this.#state !== 'NOT_RUNNING' && this.#state !== 'ERROR') {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_ILLEGAL_STATE',
+        `cleanUp() was called in state ${this.#state}; call it before start() or after close()`,
+      );
+    }
+    // ERROR: the failed thread may still be letting go of its stores.
+    if (this.#state === 'ERROR') await this.#thread?.stop(false);
+    const directory = join(this.#config.stateDir, this.#config.applicationId);
+    await rm(directory, { recursive: true, force: true });
+    this.#logger.info({ directory }, 'local state deleted');
   }
 
   /**
@@ -366,6 +398,7 @@ export class KafkaStreams {
           `output topic(s) ${[...new Set(missingSinks)].join(', ')} do not exist; create them before starting the application`,
         );
       }
+      if (this.#config.autoOffsetReset === 'none') await this.#requireCommittedOffsets(admin, plan, counts);
       const layout = computeTaskLayout(plan, this.#config.applicationId, counts, {
         replicationFactor: this.#config.replicationFactor,
       });
@@ -378,6 +411,35 @@ export class KafkaStreams {
       return layout;
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * `autoOffsetReset: 'none'`: refuses to start while a source partition has no offset committed by the
+   * group, as Kafka's consumer throws `NoOffsetForPartitionException`, instead of silently starting at one
+   * end. Checked once at start: partitions added to a topic later are not.
+   */
+  async #requireCommittedOffsets(
+    admin: KafkaAdmin,
+    plan: TopologyPlan,
+    counts: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    const internal = new Set(plan.internalTopics.keys());
+    const sources = [...new Set(plan.subtopologies.flatMap((sub) => sub.sourceTopics))].filter(
+      (topic) => !internal.has(topic) && counts.has(topic),
+    );
+    const committed = await admin.committedOffsets(this.#config.applicationId, sources);
+    const have = new Set(committed.map((entry) => `${entry.topic}-${entry.partition}`));
+    const missing = sources.flatMap((topic) =>
+      Array.from({ length: counts.get(topic)! }, (_, partition) => `${topic}-${partition}`).filter(
+        (name) => !have.has(name),
+      ),
+    );
+    if (missing.length > 0) {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_NO_COMMITTED_OFFSET',
+        `autoOffsetReset is "none" and group ${this.#config.applicationId} has no committed offset for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}; commit offsets for it (e.g. kafka-consumer-groups --reset-offsets) or choose "earliest" or "latest"`,
+      );
     }
   }
 

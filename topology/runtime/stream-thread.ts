@@ -261,8 +261,16 @@ export class StreamThread {
     await this.#consumer.connect();
     this.#ctx.onRebalance('started');
     this.#rebalanceStartedAt = Date.now();
-    await this.#consumer.run(this.#ctx.layout.sourceTopics, (batch, control) =>
-      this.#onBatch(batch, control),
+    const internal = new Set(this.#ctx.layout.internalTopics.map((topic) => topic.name));
+    const fromLatest = new Set(
+      this.#ctx.config.autoOffsetReset === 'latest'
+        ? this.#ctx.layout.sourceTopics.filter((topic) => !internal.has(topic))
+        : [],
+    );
+    await this.#consumer.run(
+      this.#ctx.layout.sourceTopics,
+      (batch, control) => this.#onBatch(batch, control),
+      fromLatest,
     );
     this.#wallClockTimer = setInterval(() => this.#tickWallClock(), this.#ctx.config.wallClockTickMs);
     this.#wallClockTimer.unref();

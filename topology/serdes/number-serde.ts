@@ -36,7 +36,7 @@ export function numberSerde(): Serde<number> {
       if (data.length !== 8) {
         throw new SerdeError(
           'STRM_ERR_SERDE_DECODE',
-          `number serde expects 8 bytes for ${describeSlot(context)} but got ${data.length}; was it written with Serdes.number()?`,
+          `number serde expects 8 bytes for ${describeSlot(context)} but got ${data.length}; was it written with Serdes.sortableNumber()?`,
         );
       }
       const copy = Buffer.from(data);
@@ -63,7 +63,7 @@ export function int32Serde(): Serde<number> {
       if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
         throw new SerdeError(
           'STRM_ERR_SERDE_ENCODE',
-          `int32 serde cannot encode ${String(value)} for ${describeSlot(context)}; use Serdes.number() for values outside 32-bit integers`,
+          `int32 serde cannot encode ${String(value)} for ${describeSlot(context)}; use Serdes.sortableNumber() for values outside 32-bit integers`,
         );
       }
       const out = Buffer.allocUnsafe(4);
@@ -75,7 +75,7 @@ export function int32Serde(): Serde<number> {
       if (data.length !== 4) {
         throw new SerdeError(
           'STRM_ERR_SERDE_DECODE',
-          `int32 serde expects 4 bytes for ${describeSlot(context)} but got ${data.length}; was it written with Serdes.int32()?`,
+          `int32 serde expects 4 bytes for ${describeSlot(context)} but got ${data.length}; was it written with Serdes.sortableInt32()?`,
         );
       }
       return (data.readUInt32BE(0) ^ 0x80000000) | 0;

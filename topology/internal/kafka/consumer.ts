@@ -203,9 +203,20 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
     this.#connected = true;
   }
 
-  /** Subscribes to `topics` and starts fetching; a partition never committed starts at its earliest offset. */
-  async run(topics: ReadonlyArray<string>, handler: BatchHandler): Promise<void> {
-    await this.#consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  /**
+   * Subscribes to `topics` and starts fetching. A partition never committed starts at its earliest offset,
+   * or at its end for the topics in `fromLatest` (`autoOffsetReset: 'latest'`); kafkajs takes the choice
+   * per subscribe call, hence two.
+   */
+  async run(
+    topics: ReadonlyArray<string>,
+    handler: BatchHandler,
+    fromLatest: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
+    const earliest = topics.filter((topic) => !fromLatest.has(topic));
+    const latest = topics.filter((topic) => fromLatest.has(topic));
+    if (earliest.length > 0) await this.#consumer.subscribe({ topics: earliest, fromBeginning: true });
+    if (latest.length > 0) await this.#consumer.subscribe({ topics: latest, fromBeginning: false });
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

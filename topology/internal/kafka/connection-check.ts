@@ -1,0 +1,101 @@
+/**
+ * Reaches the cluster once before the runtime starts its clients, and names why it cannot: kafkajs retries
+ * a refused certificate like a refused connection and reports either as "number of retries exceeded" after
+ * its whole retry budget, and a rejected password surfaces from whichever client connects first. Here a
+ * bad credential or certificate fails at once, and an unreachable listener within `timeoutMs`.
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { type KafkaClientOptions, kafkaClientConfig } from './client.js';
+import { KafkaFacadeError } from './errors.js';
+
+/** Node's TLS verification failures: the broker's certificate is not one the client trusts. */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function chain(error: unknown): unknown[] {
+  const links: unknown[] = [];
+  for (let link = error; link !== undefined && link !== null && links.length < 8; ) {
+    links.push(link);
+    link = (link as { cause?: unknown }).cause ?? (link as { originalError?: unknown }).originalError;
+  }
+  return links;
+}
+
+/** Why a connection attempt failed: a coded error to throw now, or undefined to try again. */
+export function classifyConnectionFailure(error: unknown, brokers: string): KafkaFacadeError | undefined {
+  for (const link of chain(error)) {
+    const name = (link as { name?: string }).name;
+    const code = (link as { code?: string }).code;
+    const message = String((link as { message?: string }).message ?? link);
+    if (name === 'KafkaJSSASLAuthenticationError') {
+      return new KafkaFacadeError(
+        'STRM_ERR_KAFKA_AUTHENTICATION',
+        `the brokers at ${brokers} refused the SASL credentials: ${message}; check sasl.mechanism, username and password (or the token)`,
+        { cause: error },
+      );
+    }
+    if (
+      (code !== undefined && TLS_CODES.has(code)) ||
+      /certificate|SSL routines|wrong version number/i.test(message)
+    ) {
+      return new KafkaFacadeError(
+        'STRM_ERR_KAFKA_TLS',
+        `TLS with the brokers at ${brokers} failed: ${message}${code ? ` (${code})` : ''}; check ssl.ca (the CA that signed the broker certificate), ssl.servername, the client certificate, and that the port is a TLS listener`,
+        { cause: error },
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Connects an admin client until it succeeds, a credential or certificate is refused (thrown at once), or
+ * `timeoutMs` passes (`STRM_ERR_KAFKA_UNREACHABLE`, retriable).
+ */
+export async function checkConnection(options: KafkaClientOptions, timeoutMs: number): Promise<void> {
+  const brokers = options.brokers.join(',');
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    const remaining = deadline - Date.now();
+    const admin = new Kafka({
+      ...kafkaClientConfig(options),
+      logLevel: logLevel.NOTHING,
+      logCreator: undefined,
+      connectionTimeout: Math.max(100, Math.min(remaining, options.connectionTimeoutMs ?? 3_000)),
+      authenticationTimeout: Math.max(100, Math.min(remaining, 10_000)),
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      return;
+    } catch (error) {
+      last = error;
+      const refused = classifyConnectionFailure(error, brokers);
+      if (refused) throw refused;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() + delay >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  const why =
+    (last as { cause?: { message?: string } })?.cause?.message ?? (last as Error)?.message ?? String(last);
+  throw new KafkaFacadeError(
+    'STRM_ERR_KAFKA_UNREACHABLE',
+    `no broker at ${brokers} answered within ${timeoutMs} ms (last error: ${why}); check bootstrapServers, that the listener's port and protocol (PLAINTEXT, SSL, SASL_SSL) match ssl/sasl, and the network`,
+    { cause: last, retriable: true },
+  );
+}
