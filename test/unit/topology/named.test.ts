@@ -72,6 +72,6 @@ describe('Named steps (process / processValues)', () => {
 
   it('refuses an empty name with a coded error', () => {
     expect(() => Named.as('')).toThrow(TopologyError);
-    expect(() => Named.as(' ')).toThrow(/non-empty node name/);
+    expect(() => Named.as(' ')).toThrow(/processor name " " is not valid/);
   });
 });
