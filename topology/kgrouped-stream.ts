@@ -5,16 +5,16 @@
  */
 import type { Serde } from '../schemas/serde.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
 import { type Fold, streamAggregateSupplier } from './internal/operators/stream-aggregate.js';
-import { asUnknown, type KStream } from './kstream.js';
-import { KTable } from './ktable.js';
+import type { KStream } from './kstream.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { numberSerde } from './serdes/number-serde.js';
-import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import type { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
 import type { SlidingWindows } from './sliding-windows.js';
-import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
 /**
@@ -75,8 +75,8 @@ export class KGroupedStream<K, V> {
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windows instanceof SessionWindows
-      ? new SessionWindowedKStream(this, windows)
-      : new TimeWindowedKStream(this, windows);
+      ? this.stream.builder.dsl.sessionWindowed(this, windows)
+      : this.stream.builder.dsl.timeWindowed(this, windows);
   }
 
   /**
@@ -106,7 +106,7 @@ export class KGroupedStream<K, V> {
         store,
       ]),
     );
-    return new KTable<K, VA>(
+    return builder.dsl.table<K, VA>(
       builder,
       name,
       materialized?.keySerde ?? keySerde,

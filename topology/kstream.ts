@@ -5,10 +5,15 @@
  */
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
-import { BranchedKStream } from './branched-kstream.js';
+import type { BranchedKStream } from './branched-kstream.js';
 import type { GlobalKTable } from './global-ktable.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode, RepartitionGraphNode, SinkGraphNode } from './internal/graph/graph-node.js';
+import {
+  asUnknown,
+  ProcessorGraphNode,
+  RepartitionGraphNode,
+  SinkGraphNode,
+} from './internal/graph/graph-node.js';
 import {
   type InternalStreamsBuilder,
   repartitionRequiredError,
@@ -24,8 +29,8 @@ import { peekSupplier } from './internal/operators/peek.js';
 import { tableSourceSupplier } from './internal/operators/table-source.js';
 import type { JoinWindows } from './join-windows.js';
 import type { Joined } from './joined.js';
-import { KGroupedStream } from './kgrouped-stream.js';
-import { KTable } from './ktable.js';
+import type { KGroupedStream } from './kgrouped-stream.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { Named } from './named.js';
 import type { ProcessorSupplier } from './processor.js';
@@ -152,7 +157,7 @@ export class KStream<K, V> {
    * const { big, small } = orders.split().branch((k, o) => o.total > 100, 'big').defaultBranch('small');
    */
   split(prefix?: string): BranchedKStream<K, V> {
-    return new BranchedKStream(this, prefix ?? `${this.builder.newName('KSTREAM-BRANCH')}-`);
+    return this.builder.dsl.branched(this, prefix ?? `${this.builder.newName('KSTREAM-BRANCH')}-`);
   }
 
   /** Both streams' records in one stream, in the order they arrive. */
@@ -226,13 +231,13 @@ export class KStream<K, V> {
 
   /** Groups by the current key, for an aggregation. Repartitions first if the key was changed. */
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
-    return new KGroupedStream(this, grouped);
+    return this.builder.dsl.groupedStream(this, grouped);
   }
 
   /** Groups by a new key computed per record (always repartitions before the aggregation). */
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
     const keyed = this.selectKey(selector);
-    return new KGroupedStream(keyed, grouped);
+    return this.builder.dsl.groupedStream(keyed, grouped);
   }
 
   /**
@@ -249,7 +254,7 @@ export class KStream<K, V> {
         store,
       ]),
     );
-    return new KTable<K, V>(
+    return this.builder.dsl.table<K, V>(
       this.builder,
       name,
       materialized?.keySerde ?? this.keySerde,
@@ -439,11 +444,4 @@ function namedAndStoresOf(args: ReadonlyArray<Named | string>): {
   const [first, ...rest] = args;
   if (first instanceof Named) return { named: first.name, storeNames: rest as string[] };
   return { named: undefined, storeNames: args as string[] };
-}
-
-/** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */
-export function asUnknown<K, V, K2, V2>(
-  supplier: ProcessorSupplier<K, V, K2, V2>,
-): ProcessorSupplier<unknown, unknown, unknown, unknown> {
-  return supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>;
 }

@@ -6,10 +6,10 @@
  */
 import { Stores } from '../../../state/index.js';
 import type { JoinWindows } from '../../join-windows.js';
-import { asUnknown, KStream } from '../../kstream.js';
+import type { KStream } from '../../kstream.js';
 import { bytesSerde } from '../../serdes/bytes-serde.js';
 import type { StreamJoined } from '../../stream-joined.js';
-import { CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
 import { passThroughSupplier } from '../operators/pass-through.js';
 import { streamJoinWindowSupplier } from '../operators/stream-join-window.js';
 import { type OuterJoinSpec, streamStreamJoinSupplier } from '../operators/stream-stream-join.js';
@@ -133,5 +133,5 @@ export function streamStreamJoin<K, V1, V2, VR>(
   );
   const sources = [...new Set([...leftInput.sourceNodes, ...rightInput.sourceNodes])];
   builder.addNode(new CopartitionGraphNode(`${mergeName}-copartition`, sources));
-  return new KStream<K, VR>(builder, mergeName, keySerde, undefined, undefined, sources);
+  return builder.dsl.stream<K, VR>(builder, mergeName, keySerde, undefined, undefined, sources);
 }

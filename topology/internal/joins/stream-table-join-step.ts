@@ -5,9 +5,9 @@
  */
 import type { GlobalKTable } from '../../global-ktable.js';
 import type { Joined } from '../../joined.js';
-import { asUnknown, KStream } from '../../kstream.js';
+import type { KStream } from '../../kstream.js';
 import type { KTable } from '../../ktable.js';
-import { CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
 import { streamTableJoinSupplier } from '../operators/stream-table-join.js';
 import { storeValueGetter } from '../operators/table-value-getter.js';
 
@@ -38,7 +38,7 @@ export function streamTableJoin<K, V, VT, VR>(
   );
   const sources = [...new Set([...input.sourceNodes, ...table.sourceNodes])];
   builder.addNode(new CopartitionGraphNode(`${name}-copartition`, sources));
-  return new KStream<K, VR>(
+  return builder.dsl.stream<K, VR>(
     builder,
     name,
     input.keySerde ?? table.keySerde,
@@ -67,7 +67,7 @@ export function streamGlobalTableJoin<K, V, GK, GV, VR>(
     left,
   );
   builder.addNode(new ProcessorGraphNode(name, [stream.nodeName], asUnknown(supplier)));
-  return new KStream<K, VR>(
+  return builder.dsl.stream<K, VR>(
     builder,
     name,
     stream.keySerde,

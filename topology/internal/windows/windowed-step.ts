@@ -6,11 +6,10 @@
 import type { Serde } from '../../../schemas/serde.js';
 import type { StoreBuilder, Windowed } from '../../../state/store.js';
 import type { KGroupedStream } from '../../kgrouped-stream.js';
-import { asUnknown } from '../../kstream.js';
-import { KTable } from '../../ktable.js';
+import type { KTable } from '../../ktable.js';
 import type { Materialized } from '../../materialized.js';
 import type { ProcessorSupplier } from '../../processor.js';
-import { ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from '../graph/graph-node.js';
 import type { Change } from '../operators/change.js';
 import { type DropReporter, dropReporter } from '../operators/dropped-record-reporter.js';
 import type { TableValueGetterSupplier } from '../operators/table-value-getter.js';
@@ -57,7 +56,7 @@ export function windowedAggregation<K, V, VA>(
     reportDrop: dropReporter(builder.onDroppedRecord, name),
   });
   builder.addNode(new ProcessorGraphNode(name, [input.nodeName], asUnknown(step.supplier), step.stores));
-  const table = new KTable<Windowed<K>, VA>(
+  const table = builder.dsl.table<Windowed<K>, VA>(
     builder,
     name,
     step.tableKeySerde,
