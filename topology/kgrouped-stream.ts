@@ -80,10 +80,10 @@ export class KGroupedStream<K, V> {
   }
 
   /**
-   * @internal The shared shape of stream aggregations: repartition if the key changed, then fold into a
+   * The shared shape of stream aggregations: repartition if the key changed, then fold into a
    * key-value store and emit its changes as a table. Windowed aggregations build their own step.
    */
-  aggregateWith<VA>(
+  private aggregateWith<VA>(
     prefix: string,
     fold: Fold<K, V, VA>,
     materialized: Materialized<K, VA> | undefined,
