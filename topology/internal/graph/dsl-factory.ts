@@ -3,7 +3,7 @@
  * streams, split streams) without importing their classes: `StreamsBuilder` hands the constructors down
  * through its {@link InternalStreamsBuilder}. So the public classes and the internal steps (joins,
  * windows, suppression) never import one another in a circle, and the public DSL classes only build the
- * graph (`topology.import-graph` test).
+ * graph (`test/unit/topology/import-graph.test.ts`).
  */
 import type { Serde } from '../../../schemas/serde.js';
 import type { BranchedKStream } from '../../branched-kstream.js';
