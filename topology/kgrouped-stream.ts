@@ -3,9 +3,11 @@
  * change repartitions through `<applicationId>-<name>-repartition` first, so every record of a key reaches
  * the task that owns the key's aggregate.
  */
+
 import type { Serde } from '../schemas/serde.js';
 import type { Grouped } from './grouped.js';
 import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { repartitionIfRequired } from './internal/graph/repartition-step.js';
 import { type Fold, streamAggregateSupplier } from './internal/operators/stream-aggregate.js';
 import type { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
@@ -93,7 +95,8 @@ export class KGroupedStream<K, V> {
     const name = builder.newName(prefix);
     const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
     const keySerde = this.grouped?.keySerde ?? this.stream.keySerde;
-    const input = this.stream.repartitionIfRequired(
+    const input = repartitionIfRequired(
+      this.stream,
       this.grouped?.name ?? storeName,
       name,
       keySerde,

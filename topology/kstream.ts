@@ -14,17 +14,15 @@ import {
   RepartitionGraphNode,
   SinkGraphNode,
 } from './internal/graph/graph-node.js';
-import {
-  type InternalStreamsBuilder,
-  repartitionRequiredError,
-} from './internal/graph/internal-streams-builder.js';
+import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
+import { repartitionIfRequired } from './internal/graph/repartition-step.js';
 import { kstreamJoin } from './internal/joins/kstream-joins.js';
 import { filterSupplier } from './internal/operators/filter.js';
 import { flatMapSupplier } from './internal/operators/flat-map.js';
 import { flatMapValuesSupplier } from './internal/operators/flat-map-values.js';
 import { mapSupplier } from './internal/operators/map.js';
 import { mapValuesSupplier } from './internal/operators/map-values.js';
-import { dropNullKeysSupplier, passThroughSupplier } from './internal/operators/pass-through.js';
+import { passThroughSupplier } from './internal/operators/pass-through.js';
 import { peekSupplier } from './internal/operators/peek.js';
 import { tableSourceSupplier } from './internal/operators/table-source.js';
 import type { JoinWindows } from './join-windows.js';
@@ -247,7 +245,7 @@ export class KStream<K, V> {
   toTable(materialized?: Materialized<K, V>): KTable<K, V> {
     const name = this.builder.newName('KSTREAM-TOTABLE');
     const storeName = materialized?.storeName ?? this.builder.newStoreName('KSTREAM-TOTABLE');
-    const input = this.repartitionIfRequired(storeName, name);
+    const input = repartitionIfRequired(this, storeName, name);
     const store = this.builder.keyValueStore(materialized, storeName, this.keySerde, this.valueSerde);
     this.builder.addNode(
       new ProcessorGraphNode(name, [input.nodeName], asUnknown(tableSourceSupplier<K, V>(store.name, true)), [
@@ -377,42 +375,8 @@ export class KStream<K, V> {
     );
   }
 
-  /**
-   * @internal For stateful steps (aggregations, joins): this stream if its key was not changed, or the
-   * stream read back from a repartition topic `<baseName>-repartition` (null keys dropped) if it was.
-   * With automatic repartitioning off, records a build error naming `stepName` instead.
-   */
-  repartitionIfRequired(
-    baseName: string,
-    stepName: string,
-    keySerde?: Serde<K>,
-    valueSerde?: Serde<V>,
-  ): KStream<K, V> {
-    if (this.keyChangedBy === undefined) return this;
-    if (!this.builder.automaticRepartition) {
-      this.builder.addError(repartitionRequiredError(stepName, this.keyChangedBy));
-      return this;
-    }
-    const filterName = `${baseName}-repartition-filter`;
-    this.builder.addNode(
-      new ProcessorGraphNode(filterName, [this.nodeName], asUnknown(dropNullKeysSupplier<K, V>())),
-    );
-    const ks = keySerde ?? this.keySerde;
-    const vs = valueSerde ?? this.valueSerde;
-    const node = new RepartitionGraphNode(
-      baseName,
-      filterName,
-      this.builder.keySerde(ks) as Serde<unknown>,
-      this.builder.valueSerde(vs) as Serde<unknown>,
-      undefined,
-      undefined,
-    );
-    this.builder.addNode(node);
-    return new KStream(this.builder, node.sourceName, ks, vs, undefined, [node.sourceName]);
-  }
-
-  /** @internal Appends a processor step fed by this stream. */
-  step<K2, V2>(
+  /** Appends a processor step fed by this stream. */
+  private step<K2, V2>(
     prefixOrName: string,
     supplier: ProcessorSupplier<K, V, K2, V2>,
     options: StepOptions<K2, V2>,

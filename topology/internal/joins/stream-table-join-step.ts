@@ -3,11 +3,13 @@
  * (a table join needs the stream partitioned like the table), add the join node connected to the table's
  * stores, and record the co-partition group so the runtime checks both topics' partition counts.
  */
+
 import type { GlobalKTable } from '../../global-ktable.js';
 import type { Joined } from '../../joined.js';
 import type { KStream } from '../../kstream.js';
 import type { KTable } from '../../ktable.js';
 import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { repartitionIfRequired } from '../graph/repartition-step.js';
 import { streamTableJoinSupplier } from '../operators/stream-table-join.js';
 import { storeValueGetter } from '../operators/table-value-getter.js';
 
@@ -22,7 +24,8 @@ export function streamTableJoin<K, V, VT, VR>(
   const builder = stream.builder;
   const name = joined?.name ?? builder.newName(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
   // A re-keyed stream must land in the partitions of the table's keys: encode its keys like the table's.
-  const input = stream.repartitionIfRequired(
+  const input = repartitionIfRequired(
+    stream,
     `${name}-left`,
     name,
     joined?.keySerde ?? stream.keySerde ?? table.keySerde,

@@ -3,6 +3,7 @@
  * stream if its key changed, add the aggregation processor with its stores, and return its table of
  * `Windowed<K>` keys, marked with how its windows close (for `suppress`).
  */
+
 import type { Serde } from '../../../schemas/serde.js';
 import type { StoreBuilder, Windowed } from '../../../state/store.js';
 import type { KGroupedStream } from '../../kgrouped-stream.js';
@@ -10,6 +11,7 @@ import type { KTable } from '../../ktable.js';
 import type { Materialized } from '../../materialized.js';
 import type { ProcessorSupplier } from '../../processor.js';
 import { asUnknown, ProcessorGraphNode } from '../graph/graph-node.js';
+import { repartitionIfRequired } from '../graph/repartition-step.js';
 import type { Change } from '../operators/change.js';
 import { type DropReporter, dropReporter } from '../operators/dropped-record-reporter.js';
 import type { TableValueGetterSupplier } from '../operators/table-value-getter.js';
@@ -47,7 +49,7 @@ export function windowedAggregation<K, V, VA>(
   const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
   const keySerde = grouped.grouped?.keySerde ?? stream.keySerde;
   const valueSerde = grouped.grouped?.valueSerde ?? stream.valueSerde;
-  const input = stream.repartitionIfRequired(grouped.grouped?.name ?? storeName, name, keySerde, valueSerde);
+  const input = repartitionIfRequired(stream, grouped.grouped?.name ?? storeName, name, keySerde, valueSerde);
   const step = parts({
     name,
     storeName,
