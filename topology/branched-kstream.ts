@@ -2,10 +2,10 @@
  * `KStream.split()`: routes each record to the first branch whose predicate accepts it. Branch names are
  * carried in the type, so the result is an object with exactly those keys.
  */
-import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
 import { type BranchRoute, branchSupplier } from './internal/operators/branch.js';
 import { passThroughSupplier } from './internal/operators/pass-through.js';
-import { asUnknown, KStream } from './kstream.js';
+import type { KStream } from './kstream.js';
 
 /**
  * A stream being split; add branches with `branch`, finish with `defaultBranch` or `noDefaultBranch`.
@@ -66,7 +66,7 @@ export class BranchedKStream<K, V, Names extends string = never> {
       const child = childOf(name);
       builder.addNode(new ProcessorGraphNode(child, [splitter], asUnknown(passThroughSupplier<K, V>())));
       const s = this.stream;
-      out[name] = new KStream(builder, child, s.keySerde, s.valueSerde, s.keyChangedBy, s.sourceNodes);
+      out[name] = builder.dsl.stream(builder, child, s.keySerde, s.valueSerde, s.keyChangedBy, s.sourceNodes);
     }
     return out;
   }

@@ -3,18 +3,20 @@
  * change repartitions through `<applicationId>-<name>-repartition` first, so every record of a key reaches
  * the task that owns the key's aggregate.
  */
+
 import type { Serde } from '../schemas/serde.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { repartitionIfRequired } from './internal/graph/repartition-step.js';
 import { type Fold, streamAggregateSupplier } from './internal/operators/stream-aggregate.js';
-import { asUnknown, type KStream } from './kstream.js';
-import { KTable } from './ktable.js';
+import type { KStream } from './kstream.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { numberSerde } from './serdes/number-serde.js';
-import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import type { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
 import type { SlidingWindows } from './sliding-windows.js';
-import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
 /**
@@ -75,15 +77,15 @@ export class KGroupedStream<K, V> {
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windows instanceof SessionWindows
-      ? new SessionWindowedKStream(this, windows)
-      : new TimeWindowedKStream(this, windows);
+      ? this.stream.builder.dsl.sessionWindowed(this, windows)
+      : this.stream.builder.dsl.timeWindowed(this, windows);
   }
 
   /**
-   * @internal The shared shape of stream aggregations: repartition if the key changed, then fold into a
+   * The shared shape of stream aggregations: repartition if the key changed, then fold into a
    * key-value store and emit its changes as a table. Windowed aggregations build their own step.
    */
-  aggregateWith<VA>(
+  private aggregateWith<VA>(
     prefix: string,
     fold: Fold<K, V, VA>,
     materialized: Materialized<K, VA> | undefined,
@@ -93,7 +95,8 @@ export class KGroupedStream<K, V> {
     const name = builder.newName(prefix);
     const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
     const keySerde = this.grouped?.keySerde ?? this.stream.keySerde;
-    const input = this.stream.repartitionIfRequired(
+    const input = repartitionIfRequired(
+      this.stream,
       this.grouped?.name ?? storeName,
       name,
       keySerde,
@@ -106,7 +109,7 @@ export class KGroupedStream<K, V> {
         store,
       ]),
     );
-    return new KTable<K, VA>(
+    return builder.dsl.table<K, VA>(
       builder,
       name,
       materialized?.keySerde ?? keySerde,

@@ -4,12 +4,11 @@
  */
 import type { Serde } from '../schemas/serde.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode, RepartitionGraphNode } from './internal/graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode, RepartitionGraphNode } from './internal/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
 import { changeSerde } from './internal/operators/change.js';
 import { type TableAggregation, tableAggregateSupplier } from './internal/operators/table-aggregate.js';
-import { asUnknown } from './kstream.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { numberSerde } from './serdes/number-serde.js';
 
@@ -99,8 +98,13 @@ export class KGroupedTable<K, V> {
         [store],
       ),
     );
-    return new KTable<K, VA>(builder, name, materialized?.keySerde ?? keySerde, valueSerde, store.name, [
-      repartition.sourceName,
-    ]);
+    return builder.dsl.table<K, VA>(
+      builder,
+      name,
+      materialized?.keySerde ?? keySerde,
+      valueSerde,
+      store.name,
+      [repartition.sourceName],
+    );
   }
 }

@@ -6,27 +6,30 @@
 
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
-import { BranchedKStream } from './branched-kstream.js';
+import type { BranchedKStream } from './branched-kstream.js';
 import type { GlobalKTable } from './global-ktable.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode, RepartitionGraphNode, SinkGraphNode } from './internal/graph/graph-node.js';
 import {
-  type InternalStreamsBuilder,
-  repartitionRequiredError,
-} from './internal/graph/internal-streams-builder.js';
+  asUnknown,
+  ProcessorGraphNode,
+  RepartitionGraphNode,
+  SinkGraphNode,
+} from './internal/graph/graph-node.js';
+import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
+import { repartitionIfRequired } from './internal/graph/repartition-step.js';
 import { kstreamJoin } from './internal/joins/kstream-joins.js';
 import { filterSupplier } from './internal/operators/filter.js';
 import { flatMapSupplier } from './internal/operators/flat-map.js';
 import { flatMapValuesSupplier } from './internal/operators/flat-map-values.js';
 import { mapSupplier } from './internal/operators/map.js';
 import { mapValuesSupplier } from './internal/operators/map-values.js';
-import { dropNullKeysSupplier, passThroughSupplier } from './internal/operators/pass-through.js';
+import { passThroughSupplier } from './internal/operators/pass-through.js';
 import { peekSupplier } from './internal/operators/peek.js';
 import { tableSourceSupplier } from './internal/operators/table-source.js';
 import type { JoinWindows } from './join-windows.js';
 import type { Joined } from './joined.js';
-import { KGroupedStream } from './kgrouped-stream.js';
-import { KTable } from './ktable.js';
+import type { KGroupedStream } from './kgrouped-stream.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import { Named } from './named.js';
 import type { ProcessorSupplier } from './processor.js';
@@ -155,7 +158,7 @@ export class KStream<K, V> {
    * const { big, small } = orders.split().branch((k, o) => o.total > 100, 'big').defaultBranch('small');
    */
   split(prefix?: string): BranchedKStream<K, V> {
-    return new BranchedKStream(this, prefix ?? `${this.builder.newName('KSTREAM-BRANCH')}-`);
+    return this.builder.dsl.branched(this, prefix ?? `${this.builder.newName('KSTREAM-BRANCH')}-`);
   }
 
   /** Both streams' records in one stream, in the order they arrive. */
@@ -214,13 +217,13 @@ export class KStream<K, V> {
 
   /** Groups by the current key, for an aggregation. Repartitions first if the key was changed. */
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
-    return new KGroupedStream(this, grouped);
+    return this.builder.dsl.groupedStream(this, grouped);
   }
 
   /** Groups by a new key computed per record (always repartitions before the aggregation). */
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
     const keyed = this.selectKey(selector);
-    return new KGroupedStream(keyed, grouped);
+    return this.builder.dsl.groupedStream(keyed, grouped);
   }
 
   /**
@@ -230,14 +233,14 @@ export class KStream<K, V> {
   toTable(materialized?: Materialized<K, V>): KTable<K, V> {
     const name = this.builder.newName('KSTREAM-TOTABLE');
     const storeName = materialized?.storeName ?? this.builder.newStoreName('KSTREAM-TOTABLE');
-    const input = this.repartitionIfRequired(storeName, name);
+    const input = repartitionIfRequired(this, storeName, name);
     const store = this.builder.keyValueStore(materialized, storeName, this.keySerde, this.valueSerde);
     this.builder.addNode(
       new ProcessorGraphNode(name, [input.nodeName], asUnknown(tableSourceSupplier<K, V>(store.name, true)), [
         store,
       ]),
     );
-    return new KTable<K, V>(
+    return this.builder.dsl.table<K, V>(
       this.builder,
       name,
       materialized?.keySerde ?? this.keySerde,
@@ -360,42 +363,8 @@ export class KStream<K, V> {
     );
   }
 
-  /**
-   * @internal For stateful steps (aggregations, joins): this stream if its key was not changed, or the
-   * stream read back from a repartition topic `<baseName>-repartition` (null keys dropped) if it was.
-   * With automatic repartitioning off, records a build error naming `stepName` instead.
-   */
-  repartitionIfRequired(
-    baseName: string,
-    stepName: string,
-    keySerde?: Serde<K>,
-    valueSerde?: Serde<V>,
-  ): KStream<K, V> {
-    if (this.keyChangedBy === undefined) return this;
-    if (!this.builder.automaticRepartition) {
-      this.builder.addError(repartitionRequiredError(stepName, this.keyChangedBy));
-      return this;
-    }
-    const filterName = `${baseName}-repartition-filter`;
-    this.builder.addNode(
-      new ProcessorGraphNode(filterName, [this.nodeName], asUnknown(dropNullKeysSupplier<K, V>())),
-    );
-    const ks = keySerde ?? this.keySerde;
-    const vs = valueSerde ?? this.valueSerde;
-    const node = new RepartitionGraphNode(
-      baseName,
-      filterName,
-      this.builder.keySerde(ks) as Serde<unknown>,
-      this.builder.valueSerde(vs) as Serde<unknown>,
-      undefined,
-      undefined,
-    );
-    this.builder.addNode(node);
-    return new KStream(this.builder, node.sourceName, ks, vs, undefined, [node.sourceName]);
-  }
-
-  /** @internal Appends a processor step fed by this stream. */
-  step<K2, V2>(
+  /** Appends a processor step fed by this stream. */
+  private step<K2, V2>(
     prefixOrName: string,
     supplier: ProcessorSupplier<K, V, K2, V2>,
     options: StepOptions<K2, V2>,
@@ -428,11 +397,4 @@ export class KStream<K, V> {
 function splitNamed(args: ReadonlyArray<Named | string>): [Named | undefined, string[]] {
   const [first, ...rest] = args;
   return first instanceof Named ? [first, rest as string[]] : [undefined, args as string[]];
-}
-
-/** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */
-export function asUnknown<K, V, K2, V2>(
-  supplier: ProcessorSupplier<K, V, K2, V2>,
-): ProcessorSupplier<unknown, unknown, unknown, unknown> {
-  return supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>;
 }

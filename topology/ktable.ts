@@ -7,7 +7,7 @@
 import type { Serde } from '../schemas/serde.js';
 import type { KeyValue } from '../state/store.js';
 import type { Grouped } from './grouped.js';
-import { ProcessorGraphNode } from './internal/graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
 import { tableTableJoin } from './internal/joins/table-table-join-step.js';
 import { tableGroupBySupplier } from './internal/operators/table-group-by.js';
@@ -20,8 +20,8 @@ import {
 } from './internal/operators/table-value-getter.js';
 import { suppressTable } from './internal/windows/suppress-step.js';
 import { inheritWindowClosing } from './internal/windows/windowed-tables.js';
-import { KGroupedTable } from './kgrouped-table.js';
-import { asUnknown, KStream } from './kstream.js';
+import type { KGroupedTable } from './kgrouped-table.js';
+import type { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Suppressed } from './suppressed.js';
@@ -87,7 +87,7 @@ export class KTable<K, V> {
     this.builder.addNode(
       new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableToStreamSupplier<K, V>())),
     );
-    return new KStream<K, V | null>(
+    return this.builder.dsl.stream<K, V | null>(
       this.builder,
       name,
       this.keySerde,
@@ -109,7 +109,7 @@ export class KTable<K, V> {
     this.builder.addNode(
       new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableGroupBySupplier(selector))),
     );
-    return new KGroupedTable<K2, V2>(this.builder, name, grouped);
+    return this.builder.dsl.groupedTable<K2, V2>(this.builder, name, grouped);
   }
 
   /**

@@ -4,9 +4,12 @@
  */
 import type { Serde } from '../schemas/serde.js';
 import type { StoreBuilder } from '../state/store.js';
+import { BranchedKStream } from './branched-kstream.js';
 import type { Consumed } from './consumed.js';
 import { GlobalKTable } from './global-ktable.js';
+import type { DslFactory } from './internal/graph/dsl-factory.js';
 import {
+  asUnknown,
   GlobalStoreGraphNode,
   ProcessorGraphNode,
   SourceGraphNode,
@@ -17,10 +20,14 @@ import {
   type StreamsBuilderConfig,
 } from './internal/graph/internal-streams-builder.js';
 import { tableSourceSupplier } from './internal/operators/table-source.js';
-import { asUnknown, KStream } from './kstream.js';
+import { KGroupedStream } from './kgrouped-stream.js';
+import { KGroupedTable } from './kgrouped-table.js';
+import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { ProcessorSupplier } from './processor.js';
+import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { Topology } from './topology.js';
 import type { TimestampExtractor } from './topology-types.js';
 
@@ -46,7 +53,7 @@ export class StreamsBuilder {
   readonly internal: InternalStreamsBuilder;
 
   constructor(config: StreamsBuilderConfig = {}) {
-    this.internal = new InternalStreamsBuilder(config);
+    this.internal = new InternalStreamsBuilder(DSL, config);
   }
 
   /** A stream of the records of one or more topics, or of every topic matching a pattern. */
@@ -171,3 +178,22 @@ export class StreamsBuilder {
     return this.internal.build();
   }
 }
+
+/**
+ * The public DSL classes, handed down to every step through the builder: the one place that imports them
+ * all, so that they and the internal steps need not import one another (no import circle).
+ */
+const DSL: DslFactory = {
+  stream: (builder, nodeName, keySerde, valueSerde, keyChangedBy, sourceNodes) =>
+    new KStream(builder, nodeName, keySerde, valueSerde, keyChangedBy, sourceNodes),
+  table: (builder, nodeName, keySerde, valueSerde, storeName, sourceNodes, valueGetter) =>
+    new KTable(builder, nodeName, keySerde, valueSerde, storeName, sourceNodes, valueGetter),
+  groupedStream: (stream, grouped) => new KGroupedStream(stream, grouped),
+  groupedTable: (builder, selectNode, grouped) => new KGroupedTable(builder, selectNode, grouped),
+  branched: (stream, prefix) => new BranchedKStream(stream, prefix),
+  timeWindowed: (grouped, windows) => new TimeWindowedKStream(grouped, windows),
+  sessionWindowed: (grouped, windows) => new SessionWindowedKStream(grouped, windows),
+  isStream: (value): value is KStream<unknown, unknown> => value instanceof KStream,
+  isTable: (value): value is KTable<unknown, unknown> => value instanceof KTable,
+  isGlobalTable: (value): value is GlobalKTable<unknown, unknown> => value instanceof GlobalKTable,
+};

@@ -16,6 +16,7 @@ import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter
 import type { TopicSpec } from '../internal/kafka/types.js';
 import { defaultPartition } from '../internal/murmur2.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
+import { retry } from '../internal/util/retry.js';
 import type { Topology } from '../topology.js';
 import { joinBriefly } from './brief-member.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
@@ -27,8 +28,16 @@ import { createStreamsAssignor, type HostTasks, SHUTDOWN_APPLICATION_MARKER } fr
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
-/** How long `REPLACE_THREAD` keeps trying to start a new thread while the cluster cannot be reached. */
-const REPLACE_THREAD_RETRY_MS = 120_000;
+/**
+ * How `REPLACE_THREAD` keeps trying to start a new thread while the cluster cannot be reached: 1 s
+ * doubling to 16 s, for up to two minutes.
+ */
+const REPLACE_THREAD_RETRY = {
+  initialDelayMs: 1_000,
+  maxDelayMs: 16_000,
+  retries: Number.POSITIVE_INFINITY,
+  maxTimeMs: 120_000,
+} as const;
 
 /**
  * A thread that fails on a passing cluster error (a broker down, leaders or the group coordinator moving:
@@ -76,6 +85,8 @@ export class KafkaStreams {
   #cache: ThreadCache | undefined;
   #threadCount = 0;
   #closing: Promise<void> | undefined;
+  /** Aborted by `close()`: stops the retries of a thread replacement. */
+  readonly #closeRequested = new AbortController();
   /** When threads failed on a passing cluster error and were replaced without the handler. */
   #recoveries: number[] = [];
   #signalCleanup: (() => void) | undefined;
@@ -311,6 +322,7 @@ export class KafkaStreams {
    * group and closes the stores. Idempotent; resolves in `NOT_RUNNING`.
    */
   close(): Promise<void> {
+    this.#closeRequested.abort();
     this.#closing ??= (async () => {
       this.#signalCleanup?.();
       if (this.#state === 'NOT_RUNNING') return;
@@ -551,27 +563,32 @@ export class KafkaStreams {
    * closing.
    */
   async #replaceThread(): Promise<boolean> {
-    const deadline = Date.now() + REPLACE_THREAD_RETRY_MS;
-    for (
-      let attempt = 1, delay = 1_000;
-      this.#closing === undefined;
-      attempt++, delay = Math.min(16_000, delay * 2)
-    ) {
-      try {
-        await this.#startThread();
-        return true;
-      } catch (restartError) {
-        await this.#thread?.stop(false);
-        const retry = Date.now() + delay < deadline && this.#closing === undefined;
-        this.#logger.error(
-          { err: restartError, attempt, retryInMs: retry ? delay : undefined },
-          'replacing the stream thread failed',
-        );
-        if (!retry) return false;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
+    let attempts = 0;
+    try {
+      await retry(
+        async (attempt) => {
+          attempts = attempt + 1;
+          try {
+            await this.#startThread();
+          } catch (restartError) {
+            await this.#thread?.stop(false);
+            throw restartError;
+          }
+        },
+        {
+          ...REPLACE_THREAD_RETRY,
+          signal: this.#closeRequested.signal,
+          onRetry: (err, attempt, retryInMs) =>
+            this.#logger.error({ err, attempt, retryInMs }, 'replacing the stream thread failed'),
+        },
+      );
+      return true;
+    } catch (restartError) {
+      // Not when `close()` stopped the retries before a try: that is no failure.
+      if (attempts > 0)
+        this.#logger.error({ err: restartError, attempt: attempts }, 'replacing the stream thread failed');
+      return false;
     }
-    return false;
   }
 
   /**

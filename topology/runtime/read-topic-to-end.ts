@@ -68,20 +68,13 @@ export async function readTopicToEnd(
   }
   if (limit === 0) return [];
   return retryTransient(() => readOnce(kafka, topic, { ...options, limit, timeoutMs }), {
-    delaysMs: TRANSIENT_RETRY_DELAYS_MS,
+    ...TRANSIENT_RETRY,
     isTransient: isTransientReadError,
   });
 }
 
-/** Pauses before each new try: 100 ms doubling to 2 s, about 20 s in all. */
-const TRANSIENT_RETRY_DELAYS_MS: ReadonlyArray<number> = [
-  100,
-  200,
-  400,
-  800,
-  1_600,
-  ...new Array<number>(8).fill(2_000),
-];
+/** Pauses before each new try: 100 ms doubling to 2 s, then 2 s (13 retries, about 20 s in all). */
+const TRANSIENT_RETRY = { retries: 13, maxDelayMs: 2_000 } as const;
 
 /**
  * A failure another read with a fresh group may not meet: a broker's "not yet" or out of reach, also

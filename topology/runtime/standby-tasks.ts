@@ -35,6 +35,7 @@ import type { RecordBatch } from '../internal/kafka/consumer.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { RecordCollector } from '../internal/task/task-io.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
+import { Mutex } from '../internal/util/mutex.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
@@ -96,9 +97,9 @@ export class StandbyTasks {
   /** Changelog ends per `topic\u0000partition` as of the last check. */
   #ends = new Map<string, number>();
   /** Serialises `update`, `release` and `close` (each stops and restarts the follower). */
-  #operations: Promise<unknown> = Promise.resolve();
+  readonly #operations = new Mutex();
   /** Serialises applying a batch, writing checkpoints, opening and closing tasks. */
-  #mutex: Promise<unknown> = Promise.resolve();
+  readonly #mutex = new Mutex();
   #checkpointTimer: NodeJS.Timeout | undefined;
   #lagTimer: NodeJS.Timeout | undefined;
   /** Reads the changelog ends for the lag checks; connected at the first check. */
@@ -229,15 +230,11 @@ export class StandbyTasks {
   }
 
   #operation<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#operations.then(fn);
-    this.#operations = run.catch(() => undefined);
-    return run;
+    return this.#operations.runExclusive(fn);
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#mutex.then(fn);
-    this.#mutex = run.catch(() => undefined);
-    return run;
+    return this.#mutex.runExclusive(fn);
   }
 
   /** Builds the task's stores as an active task does, without processors, from its checkpoint. */

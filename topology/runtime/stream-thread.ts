@@ -34,6 +34,8 @@ import { isFencedError, TransactionalProducer } from '../internal/kafka/transact
 import type { IncomingRecord, TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
+import { Mutex } from '../internal/util/mutex.js';
+import { backoffDelayMs, DEFAULT_RETRY } from '../internal/util/retry.js';
 import { ActiveTask, type TaskTransaction } from './active-task.js';
 import { joinBriefly } from './brief-member.js';
 import type { ResolvedStreamsConfig } from './config.js';
@@ -104,7 +106,7 @@ export class StreamThread {
   /** Offset of the last acknowledged record per `topic\u0000partition` (records sent with a partition). */
   readonly #acknowledged = new Map<string, number>();
   /** Serialises batches, commits, punctuation and assignment changes. */
-  #mutex: Promise<unknown> = Promise.resolve();
+  readonly #mutex = new Mutex();
   /** Settles when the latest assignment has been applied. */
   #settling: Promise<unknown> = Promise.resolve();
   #lastCommitAt = Date.now();
@@ -324,9 +326,7 @@ export class StreamThread {
    * `warnWhileSlow`).
    */
   #exclusive<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const run = this.#mutex.then(() => warnWhileSlow(this.#ctx.logger, operation, fn));
-    this.#mutex = run.catch(() => undefined);
-    return run;
+    return this.#mutex.runExclusive(() => warnWhileSlow(this.#ctx.logger, operation, fn));
   }
 
   async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
@@ -943,7 +943,8 @@ export class StreamThread {
         { taskId: spec.id, attempt, err: cause },
         'transaction failed and was aborted; reviving the task from its changelog',
       );
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1_600, 100 * 2 ** (attempt - 1))));
+      // The library's default backoff, 100 ms doubling to 1.6 s; the count spans revivals in a row.
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(DEFAULT_RETRY, attempt)));
       let task: ActiveTask | undefined;
       try {
         task = await this.#createTask(spec);

@@ -156,3 +156,10 @@ export class CopartitionGraphNode implements GraphNode {
     topology.copartitionSources(...this.sourceNames);
   }
 }
+
+/** Graph nodes hold suppliers type-erased; the DSL's generics guarantee the shapes line up. */
+export function asUnknown<K, V, K2, V2>(
+  supplier: ProcessorSupplier<K, V, K2, V2>,
+): ProcessorSupplier<unknown, unknown, unknown, unknown> {
+  return supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>;
+}

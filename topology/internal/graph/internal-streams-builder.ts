@@ -9,6 +9,7 @@ import { TopologyError } from '../../errors.js';
 import type { Materialized, StoreType } from '../../materialized.js';
 import { jsonSerde } from '../../serdes/json-serde.js';
 import { Topology } from '../../topology.js';
+import type { DslFactory } from './dsl-factory.js';
 import type { GraphNode } from './graph-node.js';
 
 /** Configuration of a `StreamsBuilder`. */
@@ -44,7 +45,14 @@ export class InternalStreamsBuilder {
   private readonly defaultValue: Serde<unknown>;
   private index = 0;
 
-  constructor(config: StreamsBuilderConfig = {}) {
+  /**
+   * @param dsl How steps create the public objects they return (given by `StreamsBuilder`, so that no
+   *   internal file imports a public DSL class).
+   */
+  constructor(
+    readonly dsl: DslFactory,
+    config: StreamsBuilderConfig = {},
+  ) {
     this.automaticRepartition = config.automaticRepartition ?? true;
     this.defaultStoreType = config.defaultStoreType ?? 'rocksdb';
     this.onDroppedRecord = config.onDroppedRecord;

@@ -3,11 +3,11 @@
  * table or another stream) and checks the arguments the chosen join needs.
  */
 import { TopologyError } from '../../errors.js';
-import { GlobalKTable } from '../../global-ktable.js';
+import type { GlobalKTable } from '../../global-ktable.js';
 import { JoinWindows } from '../../join-windows.js';
 import type { Joined } from '../../joined.js';
-import { KStream } from '../../kstream.js';
-import { KTable } from '../../ktable.js';
+import type { KStream } from '../../kstream.js';
+import type { KTable } from '../../ktable.js';
 import type { StreamJoined } from '../../stream-joined.js';
 import type { TableJoinKind } from '../operators/table-table-join.js';
 import { streamStreamJoin } from './stream-stream-join-step.js';
@@ -21,8 +21,9 @@ export function kstreamJoin<K, V>(
   other: unknown,
   args: readonly unknown[],
 ): KStream<K, unknown> {
+  const dsl = stream.builder.dsl;
   const method = kind === 'inner' ? 'join' : kind === 'left' ? 'leftJoin' : 'outerJoin';
-  if (other instanceof KStream) {
+  if (dsl.isStream(other)) {
     const [joiner, windows, streamJoined] = args;
     if (!(windows instanceof JoinWindows)) {
       throw new TopologyError(
@@ -45,21 +46,21 @@ export function kstreamJoin<K, V>(
       'a stream can be outer-joined only with another stream (a table or global table has no records to drive the right side); use leftJoin',
     );
   }
-  if (other instanceof KTable) {
+  if (dsl.isTable(other)) {
     const [joiner, joined] = args;
     return streamTableJoin(
       stream,
-      other,
+      other as KTable<K, unknown>,
       joiner as AnyJoiner,
       joined as Joined<K, V, unknown> | undefined,
       kind === 'left',
     );
   }
-  if (other instanceof GlobalKTable) {
+  if (dsl.isGlobalTable(other)) {
     const [keySelector, joiner] = args;
     return streamGlobalTableJoin(
       stream,
-      other,
+      other as GlobalKTable<unknown, unknown>,
       keySelector as (key: K, value: V) => unknown,
       joiner as AnyJoiner,
       kind === 'left',

@@ -4,12 +4,14 @@
  * each record against the other side's store (`this` and `other` join nodes), merge both join nodes'
  * output, and record the co-partition group. Left and outer joins add a shared store of unmatched records.
  */
+
 import { Stores } from '../../../state/index.js';
 import type { JoinWindows } from '../../join-windows.js';
-import { asUnknown, KStream } from '../../kstream.js';
+import type { KStream } from '../../kstream.js';
 import { bytesSerde } from '../../serdes/bytes-serde.js';
 import type { StreamJoined } from '../../stream-joined.js';
-import { CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { repartitionIfRequired } from '../graph/repartition-step.js';
 import { passThroughSupplier } from '../operators/pass-through.js';
 import { streamJoinWindowSupplier } from '../operators/stream-join-window.js';
 import { type OuterJoinSpec, streamStreamJoinSupplier } from '../operators/stream-stream-join.js';
@@ -34,8 +36,8 @@ export function streamStreamJoin<K, V1, V2, VR>(
   const keySerde = streamJoined?.keySerde ?? left.keySerde ?? right.keySerde;
   const leftSerde = streamJoined?.valueSerde ?? left.valueSerde;
   const rightSerde = streamJoined?.otherValueSerde ?? right.valueSerde;
-  const leftInput = left.repartitionIfRequired(`${base}-left`, thisJoinName, keySerde, leftSerde);
-  const rightInput = right.repartitionIfRequired(`${base}-right`, otherJoinName, keySerde, rightSerde);
+  const leftInput = repartitionIfRequired(left, `${base}-left`, thisJoinName, keySerde, leftSerde);
+  const rightInput = repartitionIfRequired(right, `${base}-right`, otherJoinName, keySerde, rightSerde);
 
   const storeOptions = { storeType: streamJoined?.storeType, loggingEnabled: streamJoined?.loggingEnabled };
   const storeBase = (side: string, joinName: string) =>
@@ -133,5 +135,5 @@ export function streamStreamJoin<K, V1, V2, VR>(
   );
   const sources = [...new Set([...leftInput.sourceNodes, ...rightInput.sourceNodes])];
   builder.addNode(new CopartitionGraphNode(`${mergeName}-copartition`, sources));
-  return new KStream<K, VR>(builder, mergeName, keySerde, undefined, undefined, sources);
+  return builder.dsl.stream<K, VR>(builder, mergeName, keySerde, undefined, undefined, sources);
 }

@@ -3,11 +3,13 @@
  * (a table join needs the stream partitioned like the table), add the join node connected to the table's
  * stores, and record the co-partition group so the runtime checks both topics' partition counts.
  */
+
 import type { GlobalKTable } from '../../global-ktable.js';
 import type { Joined } from '../../joined.js';
-import { asUnknown, KStream } from '../../kstream.js';
+import type { KStream } from '../../kstream.js';
 import type { KTable } from '../../ktable.js';
-import { CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { repartitionIfRequired } from '../graph/repartition-step.js';
 import { streamTableJoinSupplier } from '../operators/stream-table-join.js';
 import { storeValueGetter } from '../operators/table-value-getter.js';
 
@@ -22,7 +24,8 @@ export function streamTableJoin<K, V, VT, VR>(
   const builder = stream.builder;
   const name = joined?.name ?? builder.newName(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
   // A re-keyed stream must land in the partitions of the table's keys: encode its keys like the table's.
-  const input = stream.repartitionIfRequired(
+  const input = repartitionIfRequired(
+    stream,
     `${name}-left`,
     name,
     joined?.keySerde ?? stream.keySerde ?? table.keySerde,
@@ -38,7 +41,7 @@ export function streamTableJoin<K, V, VT, VR>(
   );
   const sources = [...new Set([...input.sourceNodes, ...table.sourceNodes])];
   builder.addNode(new CopartitionGraphNode(`${name}-copartition`, sources));
-  return new KStream<K, VR>(
+  return builder.dsl.stream<K, VR>(
     builder,
     name,
     input.keySerde ?? table.keySerde,
@@ -67,7 +70,7 @@ export function streamGlobalTableJoin<K, V, GK, GV, VR>(
     left,
   );
   builder.addNode(new ProcessorGraphNode(name, [stream.nodeName], asUnknown(supplier)));
-  return new KStream<K, VR>(
+  return builder.dsl.stream<K, VR>(
     builder,
     name,
     stream.keySerde,

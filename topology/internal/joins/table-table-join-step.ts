@@ -3,10 +3,9 @@
  * read its current value, a merge node (materializing the result when asked), and the co-partition group.
  */
 
-import { asUnknown } from '../../kstream.js';
-import { KTable } from '../../ktable.js';
+import type { KTable } from '../../ktable.js';
 import type { Materialized } from '../../materialized.js';
-import { CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, CopartitionGraphNode, ProcessorGraphNode } from '../graph/graph-node.js';
 import {
   joinedValueGetter,
   type TableJoinKind,
@@ -60,7 +59,7 @@ export function tableTableJoin<K, V1, V2, VR>(
   );
   const sources = [...new Set([...left.sourceNodes, ...right.sourceNodes])];
   builder.addNode(new CopartitionGraphNode(`${mergeName}-copartition`, sources));
-  return new KTable<K, VR>(
+  return builder.dsl.table<K, VR>(
     builder,
     mergeName,
     materialized?.keySerde ?? keySerde,

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { retry } from '../util/retry.js';
 import { retryTransient } from './broker-retry.js';
 import { isTransientBrokerError, KafkaFacadeError } from './errors.js';
 import type { PartitionWatermarks, TopicPartitionOffset, TopicSpec } from './types.js';
@@ -58,47 +59,60 @@ export class KafkaAdmin {
   async ensureTopics(specs: ReadonlyArray<TopicSpec>, options: { timeoutMs?: number } = {}): Promise<void> {
     if (specs.length === 0) return;
     const names = specs.map((spec) => spec.name);
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const timeoutMs = options.timeoutMs ?? 60_000;
     let lastError: unknown;
-    for (let attempt = 0; ; attempt++) {
-      const counts = await this.partitionCounts(names);
-      const missing = specs.filter((spec) => !counts.has(spec.name));
-      if (missing.length === 0 && (await this.#allHaveLeaders(names))) {
-        const notServed = await this.#notServed(names);
-        if (notServed === undefined) {
-          this.#checkCounts(specs, counts);
-          return;
-        }
-        lastError = notServed;
-      }
-      if (Date.now() >= deadline) {
-        throw new KafkaFacadeError(
-          'STRM_ERR_KAFKA_ADMIN',
-          `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
-            `(created, with a leader serving every partition) after ${options.timeoutMs ?? 60_000} ms` +
-            `${lastError === undefined ? '' : `: ${(lastError as Error).message}`}. ` +
-            'Check that the principal may create topics and the broker log, or create them beforehand.',
-          { cause: lastError, retriable: true },
-        );
-      }
-      if (missing.length > 0) {
-        try {
-          await this.#admin.createTopics({
-            waitForLeaders: false,
-            topics: missing.map((spec) => ({
-              topic: spec.name,
-              numPartitions: spec.partitions,
-              replicationFactor: spec.replicationFactor ?? -1,
-              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-            })),
-          });
-        } catch (error) {
-          // Created meanwhile by another instance, or not visible yet: the next round looks again.
-          lastError = error;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    let missing: ReadonlyArray<TopicSpec> = [];
+    try {
+      // Pauses of 100 ms doubling to 2 s between rounds, within `timeoutMs`.
+      await retry(
+        async () => {
+          const counts = await this.partitionCounts(names);
+          missing = specs.filter((spec) => !counts.has(spec.name));
+          if (missing.length === 0 && (await this.#allHaveLeaders(names))) {
+            const notServed = await this.#notServed(names);
+            if (notServed === undefined) return this.#checkCounts(specs, counts);
+            lastError = notServed;
+          }
+          if (missing.length > 0) {
+            try {
+              await this.#createTopics(missing);
+            } catch (error) {
+              // Created meanwhile by another instance, or not visible yet: the next round looks again.
+              lastError = error;
+            }
+          }
+          throw NOT_READY;
+        },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          maxDelayMs: 2_000,
+          maxTimeMs: timeoutMs,
+          retriable: (error) => error === NOT_READY,
+        },
+      );
+    } catch (error) {
+      if (error !== NOT_READY) throw error;
+      throw new KafkaFacadeError(
+        'STRM_ERR_KAFKA_ADMIN',
+        `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
+          `(created, with a leader serving every partition) after ${timeoutMs} ms` +
+          `${lastError === undefined ? '' : `: ${(lastError as Error).message}`}. ` +
+          'Check that the principal may create topics and the broker log, or create them beforehand.',
+        { cause: lastError, retriable: true },
+      );
     }
+  }
+
+  #createTopics(specs: ReadonlyArray<TopicSpec>): Promise<boolean> {
+    return this.#admin.createTopics({
+      waitForLeaders: false,
+      topics: specs.map((spec) => ({
+        topic: spec.name,
+        numPartitions: spec.partitions,
+        replicationFactor: spec.replicationFactor ?? -1,
+        configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
   }
 
   async #allHaveLeaders(topics: ReadonlyArray<string>): Promise<boolean> {
@@ -198,3 +212,6 @@ export class KafkaAdmin {
     }
   }
 }
+
+/** Thrown by a round of `ensureTopics` that found the topics not ready yet: the next round looks again. */
+const NOT_READY = new Error('topics not ready yet');

@@ -6,6 +6,7 @@
  * in ListOffsets and on a loading coordinator in OffsetFetch, which is how a brand-new application failed
  * its first start.
  */
+import { DEFAULT_RETRY, retry } from '../util/retry.js';
 import { isTransientBrokerError } from './errors.js';
 
 /**
@@ -28,13 +29,15 @@ export function isTransientNotYetRetried(error: unknown): boolean {
  */
 export const KAFKAJS_RETRY_GROWTH = { multiplier: 2, factor: 0.2 } as const;
 
-/** Pauses before each retry: 100 ms doubling to 1.6 s. */
+/** Pauses before each retry: 100 ms doubling to 1.6 s (the library's default retry policy). */
 export const BROKER_RETRY_DELAYS_MS: ReadonlyArray<number> = [100, 200, 400, 800, 1_600];
 
 /** How {@link retryTransient} retries; the defaults suit every facade call. */
 export interface BrokerRetryOptions {
-  /** Pauses before each retry; their count is the number of retries. */
-  readonly delaysMs?: ReadonlyArray<number>;
+  /** Retries after the first try; default 5. */
+  readonly retries?: number;
+  /** Longest pause, ms; default 1,600 (pauses start at 100 ms and double). */
+  readonly maxDelayMs?: number;
   /** Which failures are worth another try. Default {@link isTransientNotYetRetried}. */
   readonly isTransient?: (error: unknown) => boolean;
   /** Told before each pause, e.g. to log it. */
@@ -45,27 +48,18 @@ export interface BrokerRetryOptions {
 
 /**
  * Runs `call`, and again after each pause while it fails transiently (by default: with a transient error
- * kafkajs gave up on at once); resolves with its first success.
+ * kafkajs gave up on at once); resolves with its first success. The library's {@link retry} with its
+ * default policy and a broker-error test.
  * Rejects with the last error once the pauses are used up, or at once with a non-transient one, so the
  * caller classifies the error it reports (see {@link isTransientBrokerError}).
  */
-export async function retryTransient<T>(
-  call: () => Promise<T>,
-  options: BrokerRetryOptions = {},
-): Promise<T> {
-  const delays = options.delaysMs ?? BROKER_RETRY_DELAYS_MS;
-  const isTransient = options.isTransient ?? isTransientNotYetRetried;
-  const sleep = options.sleep ?? defaultSleep;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const delay = delays[attempt];
-      if (delay === undefined || !isTransient(error)) throw error;
-      options.onRetry?.(error, attempt + 1, delay);
-      await sleep(delay);
-    }
-  }
+export function retryTransient<T>(call: () => Promise<T>, options: BrokerRetryOptions = {}): Promise<T> {
+  return retry(() => call(), {
+    ...DEFAULT_RETRY,
+    retries: options.retries ?? DEFAULT_RETRY.retries,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    retriable: options.isTransient ?? isTransientNotYetRetried,
+    onRetry: options.onRetry,
+    sleep: options.sleep,
+  });
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

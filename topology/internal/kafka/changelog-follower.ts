@@ -12,6 +12,8 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { Mutex } from '../util/mutex.js';
+import { type BackoffPolicy, backoffDelayMs } from '../util/retry.js';
 import { KafkaAdmin } from './admin.js';
 import { GroupConsumer, type RecordBatch } from './consumer.js';
 import { deleteThrowawayGroup, singleMemberAssignor } from './throwaway-group.js';
@@ -42,8 +44,8 @@ export interface ChangelogFollowerOptions {
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
-/** First and longest wait before a crashed follower starts again, milliseconds. */
-const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
+/** Waits before a crashed follower starts again: 500 ms doubling to 30 s, for as long as it crashes. */
+const RESTART_BACKOFF: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
 export class ChangelogFollower {
   readonly #kafka: Kafka;
@@ -55,9 +57,10 @@ export class ChangelogFollower {
   #groupId: string | undefined;
   #generation = 0;
   /** Serialises start, stop and restarts after a crash. */
-  #lifecycle: Promise<unknown> = Promise.resolve();
+  readonly #lifecycle = new Mutex();
   #restartTimer: NodeJS.Timeout | undefined;
-  #restartBackoffMs = RESTART_BACKOFF_MS.first;
+  /** Restarts since the last successful `start`. */
+  #restarts = 0;
   #dropped = 0;
 
   constructor(kafka: Kafka, options: ChangelogFollowerOptions) {
@@ -78,7 +81,7 @@ export class ChangelogFollower {
       this.#positions.clear();
       for (const range of this.#ranges)
         this.#positions.set(key(range.topic, range.partition), range.startOffset);
-      this.#restartBackoffMs = RESTART_BACKOFF_MS.first;
+      this.#restarts = 0;
       try {
         await this.#startConsumer();
       } catch (error) {
@@ -117,9 +120,7 @@ export class ChangelogFollower {
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#lifecycle.then(fn);
-    this.#lifecycle = run.catch(() => undefined);
-    return run;
+    return this.#lifecycle.runExclusive(fn);
   }
 
   async #startConsumer(): Promise<void> {
@@ -204,8 +205,7 @@ export class ChangelogFollower {
 
   /** The consumer stopped by itself (kafkajs gave up, or `onBatch` threw): start again from the positions. */
   #onCrash(error: Error): void {
-    const delayMs = this.#restartBackoffMs;
-    this.#restartBackoffMs = Math.min(delayMs * 2, RESTART_BACKOFF_MS.max);
+    const delayMs = backoffDelayMs(RESTART_BACKOFF, ++this.#restarts);
     this.#options.logger?.warn(
       { err: error, groupId: this.#groupId, retryInMs: delayMs },
       'changelog follower stopped; restarting',

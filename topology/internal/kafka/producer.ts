@@ -8,6 +8,7 @@ import {
   type Producer,
   type RecordMetadata,
 } from 'kafkajs';
+import { Mutex } from '../util/mutex.js';
 import { isRetriableKafkaError, isTransientBrokerError, KafkaFacadeError } from './errors.js';
 import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
 import type { OutgoingRecord } from './types.js';
@@ -67,7 +68,7 @@ export class RecordProducer {
   readonly #maxRecordBytes: number;
   readonly #onAcknowledged: RecordProducerOptions['onAcknowledged'];
   readonly #compression: CompressionTypes;
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #sends = new Mutex();
   #connected = false;
 
   constructor(kafka: Kafka, options: RecordProducerOptions = {}) {
@@ -120,15 +121,13 @@ export class RecordProducer {
    * in-sync replicas (or came back as failures). Records keep their order within a partition.
    */
   send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
-    const run = this.#tail.then(() => this.#sendAll(records));
-    // The queue must go on after a rejected send; the caller still sees the rejection through `run`.
-    this.#tail = run.catch(() => undefined);
-    return run;
+    // The queue goes on after a rejected send; the caller still sees the rejection.
+    return this.#sends.runExclusive(() => this.#sendAll(records));
   }
 
   /** Resolves when every queued send has finished. */
   async flush(): Promise<void> {
-    await this.#tail;
+    await this.#sends.settled();
   }
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {

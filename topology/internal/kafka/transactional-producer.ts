@@ -18,6 +18,7 @@ import {
   type Producer,
   type Transaction,
 } from 'kafkajs';
+import { Mutex } from '../util/mutex.js';
 import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import { isTransientBrokerError, KafkaFacadeError, kafkaErrorType } from './errors.js';
 import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
@@ -64,7 +65,7 @@ export class TransactionalProducer {
   readonly #onAcknowledged: TransactionalProducerOptions['onAcknowledged'];
   readonly #transactionalId: string;
   #transaction: Transaction | undefined;
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #sends = new Mutex();
   #connected = false;
 
   constructor(kafka: Kafka, options: TransactionalProducerOptions) {
@@ -134,9 +135,7 @@ export class TransactionalProducer {
    * transaction with a failed send must be aborted as a whole.
    */
   send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
-    const run = this.#tail.then(() => this.#sendAll(records));
-    this.#tail = run.catch(() => undefined);
-    return run;
+    return this.#sends.runExclusive(() => this.#sendAll(records));
   }
 
   /**
@@ -144,7 +143,7 @@ export class TransactionalProducer {
    * changelog records and offsets become visible together. A no-op with nothing sent and no offsets.
    */
   async commit(offsets: ReadonlyArray<TopicPartitionOffset>, groupId: string): Promise<void> {
-    await this.#tail;
+    await this.#sends.settled();
     if (this.#transaction === undefined && offsets.length === 0) return;
     try {
       const transaction = await this.#begin();
@@ -169,7 +168,7 @@ export class TransactionalProducer {
 
   /** Aborts the open transaction, if any: none of its records or offsets ever become visible. */
   async abort(): Promise<void> {
-    await this.#tail;
+    await this.#sends.settled();
     const transaction = this.#transaction;
     this.#transaction = undefined;
     if (transaction === undefined) return;

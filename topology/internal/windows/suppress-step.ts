@@ -4,10 +4,9 @@
  */
 import { Stores } from '../../../state/index.js';
 import { TopologyError } from '../../errors.js';
-import { asUnknown } from '../../kstream.js';
-import { KTable } from '../../ktable.js';
+import type { KTable } from '../../ktable.js';
 import type { Suppressed } from '../../suppressed.js';
-import { ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from '../graph/graph-node.js';
 import { suppressedValueGetter, suppressSupplier } from '../operators/suppress.js';
 import { bufferedChangeSerde } from '../operators/suppress-buffer.js';
 import { markWindowed, windowClosingOf } from './windowed-tables.js';
@@ -40,7 +39,7 @@ export function suppressTable<K, V>(table: KTable<K, V>, suppressed: Suppressed<
       [Stores.keyValueStoreBuilder(store, keySerde, entrySerde).withCachingEnabled()],
     ),
   );
-  const result = new KTable<K, V>(
+  const result = builder.dsl.table<K, V>(
     builder,
     name,
     table.keySerde,

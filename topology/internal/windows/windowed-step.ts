@@ -3,14 +3,15 @@
  * stream if its key changed, add the aggregation processor with its stores, and return its table of
  * `Windowed<K>` keys, marked with how its windows close (for `suppress`).
  */
+
 import type { Serde } from '../../../schemas/serde.js';
 import type { StoreBuilder, Windowed } from '../../../state/store.js';
 import type { KGroupedStream } from '../../kgrouped-stream.js';
-import { asUnknown } from '../../kstream.js';
-import { KTable } from '../../ktable.js';
+import type { KTable } from '../../ktable.js';
 import type { Materialized } from '../../materialized.js';
 import type { ProcessorSupplier } from '../../processor.js';
-import { ProcessorGraphNode } from '../graph/graph-node.js';
+import { asUnknown, ProcessorGraphNode } from '../graph/graph-node.js';
+import { repartitionIfRequired } from '../graph/repartition-step.js';
 import type { Change } from '../operators/change.js';
 import { type DropReporter, dropReporter } from '../operators/dropped-record-reporter.js';
 import type { TableValueGetterSupplier } from '../operators/table-value-getter.js';
@@ -48,7 +49,7 @@ export function windowedAggregation<K, V, VA>(
   const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
   const keySerde = grouped.grouped?.keySerde ?? stream.keySerde;
   const valueSerde = grouped.grouped?.valueSerde ?? stream.valueSerde;
-  const input = stream.repartitionIfRequired(grouped.grouped?.name ?? storeName, name, keySerde, valueSerde);
+  const input = repartitionIfRequired(stream, grouped.grouped?.name ?? storeName, name, keySerde, valueSerde);
   const step = parts({
     name,
     storeName,
@@ -57,7 +58,7 @@ export function windowedAggregation<K, V, VA>(
     reportDrop: dropReporter(builder.onDroppedRecord, name),
   });
   builder.addNode(new ProcessorGraphNode(name, [input.nodeName], asUnknown(step.supplier), step.stores));
-  const table = new KTable<Windowed<K>, VA>(
+  const table = builder.dsl.table<Windowed<K>, VA>(
     builder,
     name,
     step.tableKeySerde,
