@@ -43,7 +43,9 @@ function drawKpis(event: KpisEvent): void {
   byId('kpi-error').textContent = event.error ?? '';
   if (event.error !== undefined) return;
   byId('kpis').replaceChildren(
-    ...(event.windows.length === 0 ? [el('p', {}, 'No bookings in the last 48 hours.')] : kpiCharts(event)),
+    ...(event.windows.every((w) => w.bookings === 0)
+      ? [el('p', {}, 'No bookings in the last 48 hours.')]
+      : kpiCharts(event)),
   );
 }
 
@@ -77,33 +79,36 @@ function drawDlq(event: DlqEvent): void {
     byId('dlq').replaceChildren(el('p', {}, 'No dead-letter topics.'));
     return;
   }
-  byId('dlq').replaceChildren(
-    ...event.topics.map((t) =>
+  const summary = table(
+    'Dead letters per topic',
+    ['DLQ topic', 'Waiting', 'In all'],
+    event.topics.map((t) => [
+      t.topic,
+      el('span', { class: 'count', 'data-dlq-topic': t.topic }, String(t.pending.length)),
+      String(t.total),
+    ]),
+  );
+  // Only topics with dead letters waiting get a list, so a quiet pipeline stays one short table.
+  const waiting = event.topics
+    .filter((t) => t.pending.length > 0)
+    .map((t) =>
       el(
         'div',
         { class: 'dlq-topic' },
-        el(
-          'h3',
-          {},
-          `${t.topic}: `,
-          el('span', { class: 'count', 'data-dlq-topic': t.topic }, String(t.pending.length)),
-          ` waiting (${t.total} in all)`,
+        el('h3', {}, `Waiting in ${t.topic}`),
+        table(
+          `Dead letters of ${t.topic} not yet replayed`,
+          ['Partition', 'Offset', 'Error', 'Replay'],
+          t.pending.map((r) => [
+            String(r.partition),
+            r.offset,
+            `${r.errorCode}: ${r.errorMessage}`,
+            replayButton(t.topic, r.partition, r.offset),
+          ]),
         ),
-        t.pending.length === 0
-          ? el('p', {}, 'Nothing to replay.')
-          : table(
-              `Dead letters of ${t.topic} not yet replayed`,
-              ['Partition', 'Offset', 'Error', 'Replay'],
-              t.pending.map((r) => [
-                String(r.partition),
-                r.offset,
-                `${r.errorCode}: ${r.errorMessage}`,
-                replayButton(t.topic, r.partition, r.offset),
-              ]),
-            ),
       ),
-    ),
-  );
+    );
+  byId('dlq').replaceChildren(summary, ...waiting);
 }
 
 function replayButton(topic: string, partition: number, offset: string): HTMLButtonElement {

@@ -53,21 +53,30 @@ export class RouteReads {
     return { propertyId, dates, rows };
   }
 
-  /** Hourly KPI windows of the last {@link KPI_HOURS} hours. */
+  /**
+   * One KPI window per hour of the last {@link KPI_HOURS} hours, oldest first, hours without bookings as
+   * zeros. The 1-hour family hops every few minutes, so only the windows that start on the hour are
+   * taken: they tile the time line without counting a booking twice.
+   */
   async kpis(propertyId: string, now = Date.now()): Promise<KpisEvent> {
     const hour = 3_600_000;
-    const to = new Date(Math.floor(now / hour) * hour + hour).toISOString();
-    const from = new Date(Math.floor(now / hour) * hour - (KPI_HOURS - 1) * hour).toISOString();
-    const url = `/properties/${encodeURIComponent(propertyId)}/kpis?from=${from}&to=${to}&window=1h`;
+    const first = Math.floor(now / hour) * hour - (KPI_HOURS - 1) * hour;
+    const url = `/properties/${encodeURIComponent(propertyId)}/kpis?from=${new Date(first).toISOString()}&to=${new Date(first + KPI_HOURS * hour).toISOString()}&window=1h`;
     const answer = await this.#get<{ items: KpiWindow[] }>(url);
     if ('error' in answer) return { propertyId, windows: [], error: answer.error };
-    const windows = answer.value.items.map(({ windowStart, bookings, adr, revpar, currency }) => ({
-      windowStart,
-      bookings,
-      adr,
-      revpar,
-      currency,
-    }));
+    const byStart = new Map(answer.value.items.map((w) => [Date.parse(w.windowStart), w]));
+    const currency = answer.value.items[0]?.currency ?? '';
+    const windows = Array.from({ length: KPI_HOURS }, (_, i) => {
+      const start = first + i * hour;
+      const w = byStart.get(start);
+      return {
+        windowStart: new Date(start).toISOString(),
+        bookings: w?.bookings ?? 0,
+        adr: w?.adr ?? '0',
+        revpar: w?.revpar ?? '0',
+        currency: w?.currency ?? currency,
+      };
+    });
     return { propertyId, windows };
   }
 
