@@ -1,5 +1,8 @@
-/** Bar charts of the KPI windows as inline SVG, each with its numbers in a table for screen readers. */
-import type { KpisEvent } from '../api/dashboard/dashboard-events.js';
+/**
+ * Charts as inline SVG: bars of the KPI windows (with their numbers in a table for screen readers) and
+ * lines of the nightly rates.
+ */
+import type { KpisEvent, RatesEvent } from '../api/dashboard/dashboard-events.js';
 import { el, table } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -68,4 +71,37 @@ export function kpiCharts(event: KpisEvent): HTMLElement[] {
       ),
     ),
   ];
+}
+
+/** One line chart per room type of its nightly rate (solid) against its base rate (dashed). */
+export function rateCharts(event: RatesEvent): HTMLElement[] {
+  return event.rows.map((row) => {
+    const values = row.nights.flat();
+    // Headroom on both sides, so a flat line (no demand change yet) sits mid-chart, not on an edge.
+    const positive = values.filter((v) => v > 0);
+    const min = positive.length === 0 ? 0 : Math.min(...positive) * 0.8;
+    const max = Math.max(1, ...values) * 1.2;
+    const span = max - min;
+    const x = (i: number) => (i / Math.max(1, row.nights.length - 1)) * (WIDTH - 2) + 1;
+    const y = (v: number) => HEIGHT - 4 - ((v - min) / span) * (HEIGHT - 8);
+    const line = (pick: 0 | 1, cls: string) =>
+      svg('polyline', {
+        class: cls,
+        points: row.nights.map((night, i) => `${x(i).toFixed(1)},${y(night[pick]).toFixed(1)}`).join(' '),
+      });
+    const rates = row.nights.map(([rate]) => rate);
+    const chart = svg('svg', {
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      role: 'img',
+      'aria-label': `${row.roomType} nightly rate over ${rates.length} nights: from ${Math.min(...rates)} to ${Math.max(...rates)} ${event.currency}`,
+      class: 'chart',
+    });
+    chart.append(line(1, 'base'), line(0, 'rate'));
+    return el(
+      'figure',
+      { 'data-rates-room-type': row.roomType },
+      el('figcaption', {}, `${row.roomType}: ${Math.min(...rates)}–${Math.max(...rates)} ${event.currency}`),
+      chart,
+    );
+  });
 }

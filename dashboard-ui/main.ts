@@ -7,8 +7,9 @@ import type {
   KpisEvent,
   OccupancyEvent,
   PipelineEvent,
+  RatesEvent,
 } from '../api/dashboard/dashboard-events.js';
-import { kpiCharts } from './charts.js';
+import { kpiCharts, rateCharts } from './charts.js';
 import { byId, el, table } from './dom.js';
 import { heatmap } from './heatmap.js';
 
@@ -28,6 +29,7 @@ function connect(propertyId: string): void {
   const on = <T>(type: string, draw: (data: T) => void) =>
     source!.addEventListener(type, (event) => draw(JSON.parse((event as MessageEvent<string>).data) as T));
   on<OccupancyEvent>('occupancy', drawOccupancy);
+  on<RatesEvent>('rates', drawRates);
   on<KpisEvent>('kpis', drawKpis);
   on<PipelineEvent>('pipeline', drawPipeline);
   on<DlqEvent>('dlq', drawDlq);
@@ -37,6 +39,11 @@ function drawOccupancy(event: OccupancyEvent): void {
   byId('occupancy-error').textContent = event.error ?? '';
   // A failed read keeps the last map on screen rather than blanking it.
   if (event.error === undefined) byId('heatmap').replaceChildren(heatmap(event));
+}
+
+function drawRates(event: RatesEvent): void {
+  byId('rates-error').textContent = event.error ?? '';
+  if (event.error === undefined) byId('rates').replaceChildren(...rateCharts(event));
 }
 
 function drawKpis(event: KpisEvent): void {

@@ -17,6 +17,19 @@ export interface OccupancyEvent {
   readonly error?: string;
 }
 
+/** The current nightly rate per room type over the heat map's nights: where demand moved the price. */
+export interface RatesEvent {
+  readonly propertyId: string;
+  readonly dates: readonly string[];
+  readonly currency: string;
+  /** Per date of `dates`: the rate and the base rate (0 when the read had no entry for the night). */
+  readonly rows: ReadonlyArray<{
+    readonly roomType: string;
+    readonly nights: ReadonlyArray<readonly [number, number]>;
+  }>;
+  readonly error?: string;
+}
+
 /** Booking KPIs per hour window of one property. */
 export interface KpisEvent {
   readonly propertyId: string;
@@ -64,6 +77,7 @@ export interface DlqEvent {
 /** The event types and their data. */
 export interface DashboardEvents {
   readonly occupancy: OccupancyEvent;
+  readonly rates: RatesEvent;
   readonly kpis: KpisEvent;
   readonly pipeline: PipelineEvent;
   readonly dlq: DlqEvent;

@@ -79,6 +79,11 @@ export function dashboardPage(
 <p class="note" id="occupancy-error" role="status"></p>
 <div id="heatmap" class="scroll" tabindex="0" role="region" aria-label="Occupancy heat map, scrolls sideways"></div>
 </section>
+<section aria-labelledby="rates-heading">
+<h2 id="rates-heading">Nightly rates, next 90 nights</h2>
+<p class="note" id="rates-error" role="status"></p>
+<div id="rates" class="charts"></div>
+</section>
 <section aria-labelledby="kpi-heading">
 <h2 id="kpi-heading">Bookings, ADR and RevPAR per hour, last 48 hours</h2>
 <p class="note" id="kpi-error" role="status"></p>

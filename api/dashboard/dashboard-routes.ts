@@ -32,8 +32,8 @@ export interface DashboardOptions {
   readonly apiKeys: ApiKeyStore;
   readonly catalog: PropertyCatalog;
   readonly pipeline: PipelineView;
-  /** The DLQ topics to show (those that exist now). */
-  readonly dlqTopics: () => Promise<string[]>;
+  /** The DLQ topics to show (those that exist now) and how many records each holds. */
+  readonly dlqTopics: () => Promise<Array<{ topic: string; records: number }>>;
   /** `describe().toMermaid()` of the topology this process runs, if any. */
   readonly topologyMermaid?: string;
   /** Subscribes to "property data may have changed" (a reservation was decided); returns the unsubscribe. */
@@ -144,6 +144,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
     const reads = new RouteReads(app, session.apiKey);
     const live = new LiveStream(reply.raw, {
       occupancy: () => reads.occupancy(propertyId),
+      rates: () => reads.rates(propertyId),
       kpis: () => reads.kpis(propertyId),
       pipeline: () => options.pipeline.read(),
       dlq: async () => reads.deadLetters(await options.dlqTopics()),

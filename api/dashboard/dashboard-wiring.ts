@@ -40,11 +40,22 @@ export async function dashboardOptions(
     catalog: wiring.catalog,
     pipeline,
     // The DLQ topics of this application that exist now (a topic appears with its first dead letter or
-    // when the runtime creates it), read on each dead-letter refresh.
-    dlqTopics: async () =>
-      (await admin.listTopics())
+    // when the runtime creates it) and how many records each holds, read on each dead-letter refresh: the
+    // dashboard then lists only the topics that hold any (a listing reads the topic from the start).
+    dlqTopics: async () => {
+      const topics = (await admin.listTopics())
         .filter((topic) => topic.startsWith(wiring.topicPrefix) && topic.endsWith('.dlq'))
-        .sort(),
+        .sort();
+      return Promise.all(
+        topics.map(async (topic) => ({
+          topic,
+          records: (await admin.fetchTopicOffsets(topic)).reduce(
+            (sum, p) => sum + (Number(p.high) - Number(p.low)),
+            0,
+          ),
+        })),
+      );
+    },
     onPropertyChange: (listener) => wiring.waiters.onDecision(listener),
     ...(wiring.topologyMermaid === undefined ? {} : { topologyMermaid: wiring.topologyMermaid }),
   };

@@ -1,6 +1,6 @@
 /**
  * One open dashboard (`GET /dashboard/events`): a server-sent event stream that sends each panel's
- * snapshot when it differs from the last one sent. Property panels (occupancy, KPIs) are read again at
+ * snapshot when it differs from the last one sent. Property panels (occupancy, rates, KPIs) are read again at
  * once when a change is signalled (a reservation decided anywhere in the application: the decision feed
  * sees every instance's decisions) and otherwise every {@link PROPERTY_REFRESH_MS}; the pipeline every
  * second; dead letters on open, after a replay, and every {@link DLQ_REFRESH_MS}. Slow reads never pile
@@ -21,6 +21,7 @@ const KEEP_ALIVE_MS = 15_000;
 /** How a stream reads its panels. */
 export interface PanelReaders {
   readonly occupancy: () => Promise<DashboardEvents['occupancy']>;
+  readonly rates: () => Promise<DashboardEvents['rates']>;
   readonly kpis: () => Promise<DashboardEvents['kpis']>;
   readonly pipeline: () => Promise<DashboardEvents['pipeline']>;
   readonly dlq: () => Promise<DashboardEvents['dlq']>;
@@ -66,8 +67,13 @@ export class LiveStream {
   constructor(out: ServerResponse, readers: PanelReaders) {
     this.#out = out;
     this.#property = new Refresh(async () => {
-      const [occupancy, kpis] = await Promise.all([readers.occupancy(), readers.kpis()]);
+      const [occupancy, rates, kpis] = await Promise.all([
+        readers.occupancy(),
+        readers.rates(),
+        readers.kpis(),
+      ]);
       this.#send('occupancy', occupancy);
+      this.#send('rates', rates);
       this.#send('kpis', kpis);
     });
     this.#pipeline = new Refresh(async () => this.#send('pipeline', await readers.pipeline()));

@@ -7,9 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { API_KEY_HEADER } from '../auth/authenticate.js';
 import type { DeadLetterEntry } from '../dlq/dead-letters.js';
-import type { AvailabilityNight, KpiWindow } from '../queries/property-queries.js';
+import type { AvailabilityNight, KpiWindow, NightRate } from '../queries/property-queries.js';
 import { MAX_QUERY_NIGHTS } from '../queries/property-routes.js';
-import type { DlqEvent, KpisEvent, OccupancyEvent } from './dashboard-events.js';
+import type { DlqEvent, KpisEvent, OccupancyEvent, RatesEvent } from './dashboard-events.js';
 
 /** Hours of KPI windows the chart shows. */
 export const KPI_HOURS = 48;
@@ -53,6 +53,28 @@ export class RouteReads {
     return { propertyId, dates, rows };
   }
 
+  /** The current rate per room type over the same nights as {@link occupancy}. */
+  async rates(propertyId: string, now = Date.now()): Promise<RatesEvent> {
+    const dates = Array.from({ length: MAX_QUERY_NIGHTS }, (_, i) => isoDay(now, i));
+    const url = `/properties/${encodeURIComponent(propertyId)}/rates?from=${dates[0]}&to=${isoDay(now, MAX_QUERY_NIGHTS)}`;
+    const answer = await this.#get<{ items: NightRate[] }>(url);
+    if ('error' in answer) return { propertyId, dates, currency: '', rows: [], error: answer.error };
+    const byType = new Map<string, Map<string, NightRate>>();
+    for (const night of answer.value.items) {
+      const nights = byType.get(night.roomType) ?? new Map<string, NightRate>();
+      nights.set(night.date, night);
+      byType.set(night.roomType, nights);
+    }
+    const rows = [...byType].map(([roomType, nights]) => ({
+      roomType,
+      nights: dates.map((date): [number, number] => {
+        const night = nights.get(date);
+        return [Number(night?.rate ?? 0), Number(night?.baseRate ?? 0)];
+      }),
+    }));
+    return { propertyId, dates, currency: answer.value.items[0]?.currency ?? '', rows };
+  }
+
   /**
    * One KPI window per hour of the last {@link KPI_HOURS} hours, oldest first, hours without bookings as
    * zeros. The 1-hour family hops every few minutes, so only the windows that start on the hour are
@@ -80,10 +102,11 @@ export class RouteReads {
     return { propertyId, windows };
   }
 
-  /** The dead letters of each of `topics`, with those not replayed yet. */
-  async deadLetters(topics: readonly string[]): Promise<DlqEvent> {
+  /** The dead letters of each of `topics`, with those not replayed yet; empty topics are not read. */
+  async deadLetters(topics: ReadonlyArray<{ topic: string; records: number }>): Promise<DlqEvent> {
     const listed = await Promise.all(
-      topics.map(async (topic) => {
+      topics.map(async ({ topic, records }) => {
+        if (records === 0) return { topic, total: 0, pending: [] };
         const answer = await this.#get<{ records: DeadLetterEntry[] }>(
           `/dlq/${encodeURIComponent(topic)}?limit=${DLQ_LIST_LIMIT}`,
         );

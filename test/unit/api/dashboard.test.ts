@@ -50,7 +50,7 @@ async function dashboardApp() {
       apiKeys,
       catalog: loadPropertyCatalog(),
       pipeline: fakePipeline(),
-      dlqTopics: async () => ['src.dlq'],
+      dlqTopics: async () => [{ topic: 'src.dlq', records: 1 }],
       topologyMermaid: 'flowchart TD\n  a["<script>"] --> b',
     }),
   });
@@ -200,6 +200,7 @@ describe('live stream', () => {
         dates: ['2026-01-01'],
         rows: [{ roomType: 'STD', nights: [[reserved, 5]] }],
       }),
+      rates: async () => ({ propertyId: 'P', dates: [], currency: 'EUR', rows: [] }),
       kpis: async () => ({ propertyId: 'P', windows: [] }),
       pipeline: async () => ({ instance: 'me', state: 'RUNNING', placement: [], lag: [] }),
       dlq: async () => ({ topics: [] }),
@@ -207,7 +208,13 @@ describe('live stream', () => {
     const events = () => written.filter((w) => w.startsWith('event: ')).map((w) => w.split('\n')[0]);
     live.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(events().sort()).toEqual(['event: dlq', 'event: kpis', 'event: occupancy', 'event: pipeline']);
+    expect(events().sort()).toEqual([
+      'event: dlq',
+      'event: kpis',
+      'event: occupancy',
+      'event: pipeline',
+      'event: rates',
+    ]);
     written.length = 0;
     live.propertyChanged();
     await new Promise((resolve) => setTimeout(resolve, 20));
