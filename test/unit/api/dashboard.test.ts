@@ -3,6 +3,7 @@ import { escapeHtml } from '../../../api/dashboard/dashboard-pages.js';
 import { DashboardSessions, SESSION_COOKIE, sessionIdOf } from '../../../api/dashboard/dashboard-sessions.js';
 import { LiveStream } from '../../../api/dashboard/live-stream.js';
 import { PipelineView } from '../../../api/dashboard/pipeline-view.js';
+import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
 import type { DeadLetterService, ReplaySelection } from '../../../api/dlq/dead-letters.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
 import { testApp } from './test-app.js';
@@ -226,5 +227,20 @@ describe('live stream', () => {
     expect(written.join('')).toContain('"nights":[[1,5]]');
     live.close();
     expect(out.writableEnded).toBe(true);
+  });
+});
+
+describe('decision listeners', () => {
+  it('hear every decision, waited for or not, until they unsubscribe', async () => {
+    const waiters = new DecisionWaiters();
+    const heard: string[] = [];
+    const unsubscribe = waiters.onDecision((n) => heard.push(n));
+    const waiting = waiters.wait('RSV-1', 1_000);
+    waiters.decide('RSV-1', { status: 'CONFIRMED', detail: null });
+    waiters.decide('RSV-2', { status: 'REJECTED', detail: 'sold out' });
+    expect(await waiting).toEqual({ status: 'CONFIRMED', detail: null });
+    unsubscribe();
+    waiters.decide('RSV-3', { status: 'CONFIRMED', detail: null });
+    expect(heard).toEqual(['RSV-1', 'RSV-2']);
   });
 });
