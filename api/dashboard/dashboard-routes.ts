@@ -152,7 +152,8 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
     const entry = { live, propertyId };
     reply.hijack();
     streams.add(entry);
-    request.raw.on('close', () => {
+    // The response's 'close': the browser went away (or the stream was ended here).
+    reply.raw.on('close', () => {
       streams.delete(entry);
       live.close();
     });

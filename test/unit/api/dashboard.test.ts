@@ -3,8 +3,8 @@ import { escapeHtml } from '../../../api/dashboard/dashboard-pages.js';
 import { DashboardSessions, SESSION_COOKIE, sessionIdOf } from '../../../api/dashboard/dashboard-sessions.js';
 import { LiveStream } from '../../../api/dashboard/live-stream.js';
 import { PipelineView } from '../../../api/dashboard/pipeline-view.js';
-import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
 import type { DeadLetterService, ReplaySelection } from '../../../api/dlq/dead-letters.js';
+import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
 import { testApp } from './test-app.js';
 
@@ -140,6 +140,53 @@ describe('operator dashboard: login and session', () => {
   it('refuses the event stream without a session', async () => {
     const { t } = await dashboardApp();
     expect((await t.app.inject({ method: 'GET', url: '/dashboard/events' })).statusCode).toBe(401);
+    await t.app.close();
+  });
+});
+
+describe('dashboard event stream over HTTP', () => {
+  it('stays open, pushes the pipeline every second, and stops reading once the browser goes away', async () => {
+    let reads = 0;
+    const t = await testApp({
+      dashboard: ({ apiKeys }) => ({
+        apiKeys,
+        catalog: loadPropertyCatalog(),
+        // A different state on every read, so every read is sent.
+        pipeline: {
+          read: async () => ({ instance: 'me', state: `S${reads++}`, placement: [], lag: [] }),
+        } as unknown as PipelineView,
+        dlqTopics: async () => [],
+      }),
+    });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    const login = await fetch(`${base}/dashboard/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: t.operatorKey }).toString(),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const response = await fetch(`${base}/dashboard/events?property=LIS-ALFAMA`, { headers: { cookie } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = response.body!.getReader();
+    let text = '';
+    const pump = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    expect(text.split('event: pipeline').length - 1).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('event: occupancy');
+    await reader.cancel();
+    await pump;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = reads;
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(reads).toBe(after);
     await t.app.close();
   });
 });
