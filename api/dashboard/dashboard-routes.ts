@@ -60,7 +60,7 @@ const CONTENT_SECURITY_POLICY =
 export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
   const sessions = options.sessions ?? new DashboardSessions();
   const assetsDir = options.assetsDir ?? DASHBOARD_ASSETS_DIR;
-  const streams = new Set<{ live: LiveStream; propertyId: string }>();
+  const streams = new Set<{ live: LiveStream; sessionId: string }>();
   const unsubscribe = options.onPropertyChange?.(() => {
     for (const { live } of streams) live.propertyChanged();
   });
@@ -111,7 +111,10 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
   });
 
   app.post('/dashboard/logout', hidden, async (request, reply) => {
-    sessions.close(sessionIdOf(request.headers.cookie));
+    const sessionId = sessionIdOf(request.headers.cookie);
+    sessions.close(sessionId);
+    // Pages of this session still open (other tabs) lose their stream with the session.
+    for (const { live, sessionId: id } of streams) if (id === sessionId) live.close();
     return reply
       .header('set-cookie', sessionCookie(undefined, options.secureCookie ?? false))
       .redirect('/dashboard', 303);
@@ -133,8 +136,11 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
   });
 
   app.get<{ Querystring: { property?: string } }>('/dashboard/events', hidden, async (request, reply) => {
-    const session = sessionOf(request);
-    if (session === undefined) return reply.status(401).send({ statusCode: 401, error: 'Unauthorized' });
+    const sessionId = sessionIdOf(request.headers.cookie);
+    const session = sessions.find(sessionId);
+    if (sessionId === undefined || session === undefined) {
+      return reply.status(401).send({ statusCode: 401, error: 'Unauthorized' });
+    }
     const propertyId = request.query.property ?? options.catalog.all()[0]?.propertyId ?? '';
     if (!options.catalog.has(propertyId)) {
       return reply
@@ -146,10 +152,14 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardOptions> = async (app,
       occupancy: () => reads.occupancy(propertyId),
       rates: () => reads.rates(propertyId),
       kpis: () => reads.kpis(propertyId),
-      pipeline: () => options.pipeline.read(),
+      // Also keeps the session alive while a page is open (an open dashboard is in use).
+      pipeline: () => {
+        sessions.find(sessionId);
+        return options.pipeline.read();
+      },
       dlq: async () => reads.deadLetters(await options.dlqTopics()),
     });
-    const entry = { live, propertyId };
+    const entry = { live, sessionId };
     reply.hijack();
     streams.add(entry);
     // The response's 'close': the browser went away (or the stream was ended here).

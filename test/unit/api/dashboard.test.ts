@@ -145,7 +145,7 @@ describe('operator dashboard: login and session', () => {
 });
 
 describe('dashboard event stream over HTTP', () => {
-  it('stays open, pushes the pipeline every second, and stops reading once the browser goes away', async () => {
+  it('stays open, pushes the pipeline every second, and stops reading when the browser goes away, and ends at log-out', async () => {
     let reads = 0;
     const t = await testApp({
       dashboard: ({ apiKeys }) => ({
@@ -187,6 +187,12 @@ describe('dashboard event stream over HTTP', () => {
     const after = reads;
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     expect(reads).toBe(after);
+
+    // Logging out (from another tab) ends the session's open streams: the server ends the response.
+    const second = await fetch(`${base}/dashboard/events?property=LIS-ALFAMA`, { headers: { cookie } });
+    const ended = second.text();
+    await fetch(`${base}/dashboard/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect(await ended).toContain('event: pipeline');
     await t.app.close();
   });
 });
