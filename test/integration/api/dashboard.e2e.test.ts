@@ -191,6 +191,8 @@ describe('operator dashboard in a headless browser', () => {
     const paints: number[] = [];
     for (let i = 0; i < 3; i++) {
       await page.reload({ waitUntil: 'load' });
+      // On a starved renderer the entry can come after the load event.
+      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
       paints.push(
         await page.evaluate(
           () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
