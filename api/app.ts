@@ -15,6 +15,7 @@ import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import { API_KEY_HEADER, installAuthentication } from './auth/authenticate.js';
+import { type DashboardOptions, dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { type DlqRoutesOptions, dlqRoutes } from './dlq/dlq-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installHttpMetrics } from './http/http-metrics.js';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   readonly properties?: PropertyRoutesOptions;
   /** Dead-letter listing and replay; absent: the routes are not offered. */
   readonly dlq?: DlqRoutesOptions;
+  /** The operator dashboard (`/dashboard`); absent: not offered. */
+  readonly dashboard?: DashboardOptions;
   /** Redis for the shared rate-limit counters; absent: counters per process (tests). */
   readonly redis?: Redis;
   readonly registry: Registry;
@@ -107,5 +110,6 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
   await app.register(reservationRoutes, deps.reservations);
   if (deps.properties !== undefined) await app.register(propertyRoutes, deps.properties);
   if (deps.dlq !== undefined) await app.register(dlqRoutes, deps.dlq);
+  if (deps.dashboard !== undefined) await app.register(dashboardRoutes, deps.dashboard);
   return app;
 }

@@ -31,6 +31,7 @@ import { PostgresApiKeyStore } from './auth/api-keys.js';
 import { CachedApiKeyStore } from './auth/cached-api-key-store.js';
 import { PostgresReservationOwners } from './auth/reservation-owners.js';
 import type { ApiConfig } from './config.js';
+import { dashboardOptions } from './dashboard/dashboard-wiring.js';
 import { migrate } from './db/migrate.js';
 import { KafkaDeadLetterService } from './dlq/kafka-dead-letter-service.js';
 import { REDACTED_PATHS } from './http/logging.js';
@@ -140,6 +141,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
 
     let streams: KafkaStreams | undefined;
     let keyBytes: ((propertyId: string) => Buffer) | undefined;
+    let topologyMermaid: string | undefined;
     if (config.runStreams) {
       const serdes = avroReservationSerdes(registryClient);
       // The bytes the producers' partitioner hashed: the key serde of the topology's input topics.
@@ -147,6 +149,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       keyBytes = (propertyId) => serdes.key.serialize(propertyId, keyContext)!;
       await warmUpSerdes(serdes, registryClient, names);
       const topology = buildReservationTopology({ catalog, serdes, topicPrefix: config.topicPrefix });
+      topologyMermaid = topology.describe().toMermaid();
       streams = await startStreams(
         () =>
           new KafkaStreams(topology, {
@@ -250,10 +253,23 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     }
     const ledger = new PostgresReservationLedger(pool);
     const postgresQueries = new PostgresPropertyQueries(pool, catalog);
+    const cachedKeys = new CachedApiKeyStore(apiKeys);
+    const dashboard = await dashboardOptions({
+      kafka,
+      applicationId: config.applicationId,
+      topicPrefix: config.topicPrefix,
+      advertisedServer: config.advertisedServer,
+      apiKeys: cachedKeys,
+      catalog,
+      waiters,
+      ...(streams === undefined ? {} : { streams }),
+      ...(topologyMermaid === undefined ? {} : { topologyMermaid }),
+    });
+    closers.push(dashboard.close);
     const reads = storeReads(config, catalog, redis, ledger, postgresQueries, streams, keyBytes);
     const app = await buildApp(
       {
-        apiKeys: new CachedApiKeyStore(apiKeys),
+        apiKeys: cachedKeys,
         registry,
         redis,
         reservations: {
@@ -277,6 +293,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         ops: { registry, readiness, lagAlerts },
         properties: reads?.properties ?? { catalog, queries: postgresQueries },
         dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
+        dashboard: dashboard.options,
       },
       {
         logLevel: config.logLevel,

@@ -44,6 +44,7 @@ export class DecisionWaiters {
   readonly #maxWaiters: number;
   readonly #maxRecent: number;
   #waiting = 0;
+  readonly #listeners = new Set<(confirmationNumber: string) => void>();
   readonly stats: DecisionWaiterStats = { pushed: 0, timedOut: 0, overflowed: 0 };
 
   constructor(options: DecisionWaitersOptions = {}) {
@@ -88,8 +89,18 @@ export class DecisionWaiters {
     });
   }
 
+  /**
+   * Calls `listener` after every decision (the dashboard redraws what a reservation changes); returns the
+   * unsubscribe. A listener must not throw and must return at once: it runs on the decision feed's path.
+   */
+  onDecision(listener: (confirmationNumber: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Completes every request waiting for `confirmationNumber` with `decision`, and remembers it. */
   decide(confirmationNumber: string, decision: Decision): void {
+    for (const listener of this.#listeners) listener(confirmationNumber);
     this.#recent.delete(confirmationNumber);
     this.#recent.set(confirmationNumber, decision);
     if (this.#recent.size > this.#maxRecent) {

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { buildApp } from '../../../api/app.js';
 import { InMemoryApiKeyStore } from '../../../api/auth/api-keys.js';
 import { InMemoryReservationOwners } from '../../../api/auth/reservation-owners.js';
+import type { DashboardOptions } from '../../../api/dashboard/dashboard-routes.js';
 import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
 import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
 import type { PropertyQueries } from '../../../api/queries/property-queries.js';
@@ -45,6 +46,8 @@ export async function testApp(
   options: {
     rateLimitMax?: number;
     dlq?: DeadLetterService;
+    /** The dashboard, built from the test's key store and catalog. */
+    dashboard?: (deps: { apiKeys: InMemoryApiKeyStore; waiters: DecisionWaiters }) => DashboardOptions;
     bodyLimitBytes?: number;
     logLevel?: string;
     logStream?: DestinationStream;
@@ -94,6 +97,9 @@ export async function testApp(
       ops: { registry, readiness: [] },
       properties: { catalog, queries },
       ...(options.dlq === undefined ? {} : { dlq: { service: options.dlq } }),
+      ...(options.dashboard === undefined
+        ? {}
+        : { dashboard: options.dashboard({ apiKeys: keys, waiters }) }),
     },
     {
       logLevel: options.logLevel ?? 'silent',
