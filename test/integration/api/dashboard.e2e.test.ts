@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboardAssets } from '../../../api/dashboard/build-assets.js';
 import { STORES } from '../../../processors/topology/config.js';
 import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
-import { inputProducer, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, inputProducer, uniqueName, waitFor } from '../../support/index.js';
 import { startPeerInstance, startTestInstance, type TestInstance } from './api-instance.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -131,13 +131,8 @@ describe('operator dashboard in a headless browser', () => {
     // reservation.created would be dead-lettered again by the topology (the bytes are still not Avro).
     const source = `${a.t.prefix}dashboard-test`;
     dlq = `${source}.dlq`;
-    const admin = a.t.api.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [source, dlq].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    // test/support's createTopics rides out a busy broker's UNKNOWN_TOPIC_OR_PARTITION after creation.
+    await createTopics([source, dlq]);
     const producer = inputProducer();
     await producer.connect();
     await producer.send({
