@@ -2,8 +2,10 @@
  * Clean stops of the main job (`api/main.ts` under tsx, as `npm start` runs it), in a process group of its
  * own: SIGINT sent to the whole group twice (what Ctrl-C does, plus tsx relaying it) and later SIGTERM to
  * the process. Each time the process closes its streams, sink and payment worker, leaves their consumer
- * groups and exits 0; the restart after the SIGINTs is ready in under 10 s although the groups' session
- * timeout is 45 s here, which a member that did not leave would make it wait out.
+ * groups and exits 0; the restart after the SIGINTs is ready long before the groups' 45 s session timeout,
+ * which a member that did not leave would make it wait out (it joins once the old member's session ends:
+ * about 40 s after the restart). The bound is that, not a speed: a start itself took 5-12 s here,
+ * depending on the machine's load (the restart's time is printed; under 10 s on a quiet machine).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -76,7 +78,7 @@ describe('the main job stops cleanly on signals', () => {
     return { process: process_, readyMs: Date.now() - started, log: () => log };
   };
 
-  it('exits 0 after SIGINT to its group (twice), and a restart is ready in under 10 s', async () => {
+  it('exits 0 after SIGINT to its group (twice), and a restart does not wait out the session', async () => {
     const first = await start();
     const exited = once(first.process, 'exit');
     const stopAt = Date.now();
@@ -94,7 +96,7 @@ describe('the main job stops cleanly on signals', () => {
     console.log(
       `first start ready in ${first.readyMs} ms, stopped in ${stopMs} ms, restart ready in ${second.readyMs} ms`,
     );
-    expect(second.readyMs).toBeLessThan(10_000);
+    expect(second.readyMs).toBeLessThan(25_000);
 
     const exitedAgain = once(second.process, 'exit');
     second.process.kill('SIGTERM');
