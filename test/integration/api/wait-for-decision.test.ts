@@ -5,13 +5,9 @@
  * reservation's status as the owner's store reads it afterwards, and the reservation look-ups of both
  * instances together stay at no more than one per booking (polling made one every 100 ms per waiter).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitFor } from '../../support/index.js';
-import { startPeerInstance, startTestInstance, type TestInstance } from './api-instance.js';
+import { waitFor } from '../../support/index.js';
+import { type Node, settled, startNode } from './streams-nodes.js';
 
 const BOOKINGS = 200;
 const ROOMS = [
@@ -21,48 +17,8 @@ const ROOMS = [
   { propertyId: 'ZRH-SEEHOF', roomType: 'DBL' },
 ];
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-interface Node {
-  readonly t: TestInstance;
-  readonly server: string;
-  close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startNode(first?: TestInstance): Promise<Node> {
-  const port = await freePort();
-  const server = `127.0.0.1:${port}`;
-  const stateDir = await mkdtemp(join(tmpdir(), 'it-wait-'));
-  const env = {
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADVERTISED_SERVER: server,
-    STATE_DIR: stateDir,
-    RUN_STREAMS: 'true',
-    WAIT_TIMEOUT_MS: '60000',
-    RATE_LIMIT_MAX: '1000000',
-  };
-  const t =
-    first === undefined
-      ? await startTestInstance({ ...env, APPLICATION_ID: uniqueName('it-wait'), RUN_PAYMENT_WORKER: 'true' })
-      : await startPeerInstance(first, { ...env, RUN_PAYMENT_WORKER: 'true' });
-  await t.api.app.listen({ host: '127.0.0.1', port });
-  return {
-    t,
-    server,
-    close: async () => {
-      await t.close();
-      await rm(stateDir, { recursive: true, force: true });
-    },
-  };
-}
+/** Both instances run a payment worker (the second joins the first's group), and waits are long. */
+const ENV = { RUN_PAYMENT_WORKER: 'true', WAIT_TIMEOUT_MS: '60000' };
 
 /** The value of an unlabelled counter in a node's `/metrics`. */
 async function counter(node: Node, name: string): Promise<number> {
@@ -77,14 +33,9 @@ describe('?wait=true answered by pushed decisions', () => {
   let bookingKey: string;
 
   beforeAll(async () => {
-    a = await startNode();
-    b = await startNode(a.t);
-    await waitFor(
-      () =>
-        [a, b].every((n) => n.t.api.streams?.state === 'RUNNING') &&
-        a.t.api.streams!.allMetadata().filter((m) => m.taskIds.length > 0).length === 2,
-      { description: 'two instances sharing the tasks', timeoutMs: 90_000, intervalMs: 200 },
-    );
+    a = await startNode(undefined, { name: 'it-wait', env: ENV });
+    b = await startNode(a.t, { env: ENV });
+    await settled([a, b], 'two instances sharing the tasks');
     bookingKey = await a.t.api.apiKeys.create('it-wait-booking', 'booking');
   });
   afterAll(async () => {
