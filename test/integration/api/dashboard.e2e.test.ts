@@ -4,17 +4,15 @@
  * instance A for a property that instance B owns, so its heat map is read through the same forwarding as
  * the API's reads. Screenshots go to `test-artifacts/dashboard/` (gitignored).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboardAssets } from '../../../api/dashboard/build-assets.js';
 import { STORES } from '../../../processors/topology/config.js';
 import { DLQ_HEADERS } from '../../../topology/dead-letter.js';
-import { createTopics, inputProducer, uniqueName, waitFor } from '../../support/index.js';
-import { startPeerInstance, startTestInstance, type TestInstance } from './api-instance.js';
+import { createTopics, inputProducer, waitFor } from '../../support/index.js';
+import { type Node, startNode } from './streams-nodes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -29,48 +27,6 @@ const CHROMIUM_FLAGS = [
 ];
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
-interface Node {
-  readonly t: TestInstance;
-  readonly server: string;
-  close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startNode(first?: TestInstance): Promise<Node> {
-  const port = await freePort();
-  const server = `127.0.0.1:${port}`;
-  const stateDir = await mkdtemp(join(tmpdir(), 'it-dash-'));
-  const env = {
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADVERTISED_SERVER: server,
-    STATE_DIR: stateDir,
-    RUN_STREAMS: 'true',
-    WAIT_TIMEOUT_MS: '30000',
-    RATE_LIMIT_MAX: '1000000',
-  };
-  const t =
-    first === undefined
-      ? await startTestInstance({ ...env, APPLICATION_ID: uniqueName('it-dash'), RUN_PAYMENT_WORKER: 'true' })
-      : await startPeerInstance(first, env);
-  await t.api.app.listen({ host: '127.0.0.1', port });
-  return {
-    t,
-    server,
-    close: async () => {
-      await t.close();
-      await rm(stateDir, { recursive: true, force: true });
-    },
-  };
-}
 
 describe('operator dashboard in a headless browser', () => {
   let a: Node;
@@ -98,7 +54,7 @@ describe('operator dashboard in a headless browser', () => {
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const [, first] = await Promise.all([buildDashboardAssets(), startNode()]);
+    const [, first] = await Promise.all([buildDashboardAssets(), startNode(undefined, { name: 'it-dash' })]);
     a = first;
     b = await startNode(a.t);
     await waitFor(
