@@ -12,10 +12,10 @@ function copyTopology(input: string, output: string) {
   return builder.build();
 }
 
-async function produce(topic: string, values: string[]): Promise<void> {
+async function produce(topic: string, values: string[], partition?: number): Promise<void> {
   const producer = inputProducer();
   await producer.connect();
-  await producer.send({ topic, messages: values.map((value) => ({ key: value, value })) });
+  await producer.send({ topic, messages: values.map((value) => ({ key: value, value, partition })) });
   await producer.disconnect();
 }
 
@@ -54,15 +54,21 @@ describe('autoOffsetReset and cleanUp() on a real broker', () => {
       expect.objectContaining({ code: 'STRM_ERR_RUNTIME_ILLEGAL_STATE' }),
     );
     // `latest` is resolved when the member first fetches a partition, a moment after RUNNING (so it is in
-    // Kafka's consumer): keep writing until records come through, then no old one may be among them.
+    // Kafka's consumer): keep writing to both partitions until records of each come through (so each gets a
+    // committed offset for `none` below), then no old one may be among them.
     let sent = 0;
     const copied = await waitFor(
       async () => {
-        await produce(input!, [`new-${++sent}`]);
+        sent++;
+        await produce(input!, [`new-p0-${sent}`], 0);
+        await produce(input!, [`new-p1-${sent}`], 1);
         const all = await readAll(output!);
-        return all.length > 0 ? all : undefined;
+        const values = all.map((r) => r.value!.toString());
+        const both =
+          values.some((v) => v.startsWith('new-p0-')) && values.some((v) => v.startsWith('new-p1-'));
+        return both ? all : undefined;
       },
-      { intervalMs: 500, description: 'new records copied' },
+      { intervalMs: 500, description: 'new records of both partitions copied' },
     );
     await latest.close();
     const values = (await readAll(output!)).map((r) => r.value!.toString());
