@@ -222,9 +222,8 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       waiters,
       logger,
     });
-    closers.push(async () => waiters.close());
-    await decisions.start();
     closers.push(() => decisions.stop());
+    await decisions.start();
 
     const lagAlerts = new LagAlerts(registry);
     lagAlerts.start();
@@ -304,6 +303,9 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       },
     );
     closers.push(() => app.close());
+    // Before the server closes (closers run in reverse): fastify's close waits for requests in flight, and
+    // a `?wait=true` would hold it, and the streams' leaving the group, up to WAIT_TIMEOUT_MS.
+    closers.push(async () => waiters.close());
     await app.ready();
     return { app, config, pool, redis, kafka, apiKeys, streams, sink, logger, close };
   } catch (error) {

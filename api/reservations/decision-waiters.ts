@@ -44,6 +44,7 @@ export class DecisionWaiters {
   readonly #maxWaiters: number;
   readonly #maxRecent: number;
   #waiting = 0;
+  #closed = false;
   readonly #listeners = new Set<(confirmationNumber: string) => void>();
   readonly stats: DecisionWaiterStats = { pushed: 0, timedOut: 0, overflowed: 0 };
 
@@ -65,6 +66,7 @@ export class DecisionWaiters {
   wait(confirmationNumber: string, timeoutMs: number): Promise<Decision | undefined> {
     const known = this.#recent.get(confirmationNumber);
     if (known !== undefined) return Promise.resolve(known);
+    if (this.#closed) return Promise.resolve(undefined);
     if (this.#waiting >= this.#maxWaiters) {
       this.stats.overflowed++;
       return Promise.resolve(undefined);
@@ -106,19 +108,20 @@ export class DecisionWaiters {
     if (this.#recent.size > this.#maxRecent) {
       this.#recent.delete(this.#recent.keys().next().value as string);
     }
-    const waiters = this.#waiters.get(confirmationNumber);
-    if (waiters === undefined) return;
-    this.#waiters.delete(confirmationNumber);
-    for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
-      this.#waiting--;
-      this.stats.pushed++;
-      waiter.resolve(decision);
-    }
+    this.stats.pushed += this.#complete(confirmationNumber, decision);
   }
 
-  /** Answers every waiting request as undecided (the instance is stopping). */
+  /**
+   * Completes the requests waiting for `confirmationNumber` with the status a look-up found (decided before
+   * they waited): not a decision event, so it is neither announced, remembered nor counted as pushed.
+   */
+  answer(confirmationNumber: string, decision: Decision): void {
+    this.#complete(confirmationNumber, decision);
+  }
+
+  /** Answers every waiting request as undecided, and every later one at once (the instance is stopping). */
   close(): void {
+    this.#closed = true;
     for (const waiters of this.#waiters.values()) {
       for (const waiter of waiters) {
         clearTimeout(waiter.timer);
@@ -127,6 +130,19 @@ export class DecisionWaiters {
     }
     this.#waiters.clear();
     this.#waiting = 0;
+  }
+
+  /** Resolves and forgets the requests waiting for `confirmationNumber`; returns how many there were. */
+  #complete(confirmationNumber: string, decision: Decision): number {
+    const waiters = this.#waiters.get(confirmationNumber);
+    if (waiters === undefined) return 0;
+    this.#waiters.delete(confirmationNumber);
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      this.#waiting--;
+      waiter.resolve(decision);
+    }
+    return waiters.size;
   }
 
   #remove(confirmationNumber: string, waiters: Set<Waiter>, waiter: Waiter): void {

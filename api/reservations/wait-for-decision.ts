@@ -19,9 +19,10 @@ export async function waitForDecision(
   const pushed = waiters.wait(confirmationNumber, timeoutMs);
   const view = await ledger.get(confirmationNumber).catch(() => undefined);
   if (view !== undefined && view.status !== 'PENDING') {
-    // Decided before the wait began; the registration ends with the decision the feed may still push.
-    waiters.decide(confirmationNumber, { status: view.status, detail: view.detail });
-    return { status: view.status, detail: view.detail };
+    // Decided before the wait began: end the registration with what the look-up found.
+    const decision = { status: view.status, detail: view.detail };
+    waiters.answer(confirmationNumber, decision);
+    return decision;
   }
   return pushed;
 }

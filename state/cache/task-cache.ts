@@ -4,7 +4,9 @@
  * {@link NamedCache} namespace. When a write takes the task over its budget, the least recently used
  * entries of the task leave the cache; a dirty one is first written below by the store that owns it
  * (through its {@link CacheFlusher}: store, changelog, flush listener). A task only ever evicts its own
- * entries, so an eviction runs inside that task's processing (and, under exactly-once, its transaction).
+ * entries, and only on a write (a read miss is cached into free room only: reads also come from
+ * interactive queries), so an eviction runs inside that task's processing (and, under exactly-once, its
+ * transaction).
  */
 import type { CacheStatistics } from '../metrics.js';
 import type { RecordHeaders } from '../store.js';
@@ -135,6 +137,11 @@ export class TaskCache {
     };
   }
 
+  /** @internal True when `size` more bytes fit the task's budget without evicting anything. */
+  fits(size: number): boolean {
+    return this.bytes + size <= this.maxBytes;
+  }
+
   /** @internal Adds or replaces an entry as the most recently used, then evicts while over budget. */
   add(entry: CacheEntry, replaced: CacheEntry | undefined): void {
     if (replaced !== undefined) this.remove(replaced);
@@ -225,8 +232,14 @@ export class NamedCache {
     return this.entries.get(id);
   }
 
-  /** Caches a value read from below (clean); `key` is copied. */
+  /**
+   * Caches a value read from below (clean); `key` is copied. Only into free room: a read never evicts,
+   * because an eviction writes a dirty entry below and forwards it, and reads also come from outside the
+   * task's processing (interactive queries), where nothing may be written or forwarded.
+   */
   putClean(id: string, key: Buffer, value: Buffer): void {
+    const size = sizeOf(key, value);
+    if (!this.task.fits(size)) return;
     this.insert({
       namespace: this,
       id,
@@ -236,7 +249,7 @@ export class NamedCache {
       timestamp: 0,
       headers: undefined,
       below: undefined,
-      size: sizeOf(key, value),
+      size,
     });
   }
 

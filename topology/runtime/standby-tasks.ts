@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
+import { ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
@@ -41,6 +42,9 @@ import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
 import { applyChangelogBatch, type PrepareStoreValues } from './restorer.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
+
+/** The standby tasks' record cache: a budget of 0, so nothing is cached and nothing counts. */
+const STANDBY_CACHE = new ThreadCache(0);
 
 /** What the standbys of an instance need from its {@link KafkaStreams}. */
 export interface StandbyContext {
@@ -244,6 +248,9 @@ export class StandbyTasks {
       applicationId: config.applicationId,
       stateDir: config.stateDir,
       collector: standbyCollector(spec.id),
+      // A standby only restores and is read (stale reads): no record cache, and none outside the
+      // instance's budget (without one, each caching store would make a default-sized cache of its own).
+      cache: STANDBY_CACHE,
     });
     const changelogs = engine.changelogTopics();
     if (changelogs.size === 0) return;

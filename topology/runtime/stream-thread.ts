@@ -671,12 +671,20 @@ export class StreamThread {
     const persistent = [...engine.stores()]
       .filter(([name, store]) => store.persistent && changelogs.has(name))
       .map(([name]) => name);
-    const prepared = persistent.length > 0 ? await prepareTaskDirectory(path, persistent) : undefined;
-    // Exactly-once: local files hold uncommitted writes until a clean close writes a new checkpoint; if
-    // the process dies first, no checkpoint means the next owner wipes them and restores committed state.
-    if (this.#eos && persistent.length > 0) await deleteCheckpoint(path);
-    await this.#serdes.forTask(spec.subtopologyId);
-    await engine.initStores();
+    let prepared: Awaited<ReturnType<typeof prepareTaskDirectory>> | undefined;
+    try {
+      prepared = persistent.length > 0 ? await prepareTaskDirectory(path, persistent) : undefined;
+      // Exactly-once: local files hold uncommitted writes until a clean close writes a new checkpoint; if
+      // the process dies first, no checkpoint means the next owner wipes them and restores committed state.
+      if (this.#eos && persistent.length > 0) await deleteCheckpoint(path);
+      await this.#serdes.forTask(spec.subtopologyId);
+      await engine.initStores();
+    } catch (error) {
+      // The engine took a share of the record cache and may have opened stores: give both back, or a
+      // failed creation (registry down, a locked directory) leaves a phantom task shrinking every share.
+      await engine.close().catch(() => undefined);
+      throw error;
+    }
     return new ActiveTask(
       spec,
       engine,

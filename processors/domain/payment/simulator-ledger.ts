@@ -6,6 +6,7 @@
  * application uses the Postgres ledger in `api/payments/`; {@link InMemorySimulatorLedger} serves one
  * process (unit tests, the benchmark's single worker).
  */
+import { Mutex } from '../../../topology/internal/util/mutex.js';
 import type { Money } from '../money.js';
 
 /** An authorisation as the simulated provider keeps it. */
@@ -43,12 +44,10 @@ export interface SimulatorLedger {
 export class InMemorySimulatorLedger implements SimulatorLedger {
   readonly #answers = new Map<string, StoredAnswer>();
   readonly #authorizations = new Map<string, SimulatedAuthorization>();
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #mutex = new Mutex();
 
   transaction<T>(_locks: readonly string[], work: (tx: SimulatorTransaction) => Promise<T>): Promise<T> {
-    const run = this.#tail.then(() => this.#run(work));
-    this.#tail = run.catch(() => undefined);
-    return run;
+    return this.#mutex.runExclusive(() => this.#run(work));
   }
 
   async #run<T>(work: (tx: SimulatorTransaction) => Promise<T>): Promise<T> {

@@ -44,6 +44,30 @@ describe('DecisionWaiters', () => {
   });
 });
 
+describe('DecisionWaiters.answer and close', () => {
+  it('answers waiting requests with a looked-up status without announcing, remembering or counting it', async () => {
+    const waiters = new DecisionWaiters();
+    const heard: string[] = [];
+    waiters.onDecision((number) => heard.push(number));
+    const waiting = waiters.wait('RSV-1', 1_000);
+    waiters.answer('RSV-1', { status: 'CANCELLED', detail: null });
+    await expect(waiting).resolves.toEqual({ status: 'CANCELLED', detail: null });
+    expect(heard).toEqual([]);
+    expect(waiters.stats.pushed).toBe(0);
+    expect(waiters.waiting).toBe(0);
+    // Not remembered: a later wait on the number waits for a decision.
+    await expect(waiters.wait('RSV-1', 10)).resolves.toBeUndefined();
+  });
+
+  it('answers a wait that starts after close at once, undecided', async () => {
+    const waiters = new DecisionWaiters();
+    waiters.close();
+    const started = Date.now();
+    await expect(waiters.wait('RSV-1', 60_000)).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
 describe('decisionOf', () => {
   const rejected = (patch: Partial<ReservationRejected>): ReservationRejected => ({
     eventId: 'e',

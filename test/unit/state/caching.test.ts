@@ -99,6 +99,24 @@ describe.each([false, true])('record cache (persistent: %s)', (persistent) => {
     expect(stats?.cache?.sizeBytes).toBeLessThanOrEqual(1_000);
   });
 
+  it('never evicts on a read: a miss is cached only into free room (reads also come from interactive queries)', async () => {
+    await open(1_000); // about ten entries
+    for (let i = 0; i < 20; i++) store.put(`below-${String(i).padStart(2, '0')}`, i);
+    await store.flush();
+    flushed = [];
+    context.sent.length = 0;
+    // Fill the budget with dirty entries, then read every key below: nothing may be written or forwarded.
+    let written = 0;
+    while (flushed.length === 0 && written < 100) store.put(`dirty-${written++}`, 1);
+    flushed = [];
+    context.sent.length = 0;
+    store.put(`dirty-${written}`, 1); // the cache is full now: a write evicts (and is allowed to)
+    const evictedByWrite = flushed.length;
+    for (let i = 0; i < 20; i++) expect(store.get(`below-${String(i).padStart(2, '0')}`)).toBe(i);
+    expect(flushed).toHaveLength(evictedByWrite);
+    expect(context.sent).toHaveLength(evictedByWrite);
+  });
+
   it('counts hits and misses', async () => {
     await open();
     store.put('a', 1);
