@@ -23,8 +23,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import { ThreadCache } from '../../state/cache/thread-cache.js';
+import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
