@@ -140,7 +140,15 @@ describe('interactive queries answered from the owner’s state stores', () => {
 
     for (const { number, propertyId } of numbers) {
       const path = `/reservations/${number}`;
-      const view = await readBoth(path, propertyId);
+      // The status comes from the owner's store, the history from the system of record, which follows
+      // the sink (docs/api.md): ?wait=true answers on the pushed decision, before the sink wrote it.
+      const view = await waitFor(
+        async () => {
+          const read = await readBoth(path, propertyId);
+          return read.history.length >= 2 ? read : undefined;
+        },
+        { description: `${number}'s history in the system of record`, timeoutMs: 20_000, intervalMs: 200 },
+      );
       expect(view).toMatchObject({ confirmationNumber: number, propertyId, status: 'CONFIRMED' });
       expect(view.stay).toMatchObject({ checkInDate: FROM, checkOutDate: TO, rooms: 1, nights: 2 });
       expect(view.history.map((h: { eventType: string }) => h.eventType)).toEqual([
