@@ -33,45 +33,29 @@ export class RouteReads {
 
   /** Rooms reserved per room type over the next {@link MAX_QUERY_NIGHTS} nights from today (UTC). */
   async occupancy(propertyId: string, now = Date.now()): Promise<OccupancyEvent> {
-    const dates = Array.from({ length: MAX_QUERY_NIGHTS }, (_, i) => isoDay(now, i));
-    const url = `/properties/${encodeURIComponent(propertyId)}/availability?from=${dates[0]}&to=${isoDay(now, MAX_QUERY_NIGHTS)}`;
-    const answer = await this.#get<{ items: AvailabilityNight[] }>(url);
+    const { dates, range } = nextNights(now);
+    const answer = await this.#get<{ items: AvailabilityNight[] }>(
+      `/properties/${encodeURIComponent(propertyId)}/availability?${range}`,
+    );
     if ('error' in answer) return { propertyId, dates, rows: [], error: answer.error };
-    const byType = new Map<string, Map<string, AvailabilityNight>>();
-    for (const night of answer.value.items) {
-      const nights = byType.get(night.roomType) ?? new Map<string, AvailabilityNight>();
-      nights.set(night.date, night);
-      byType.set(night.roomType, nights);
-    }
-    const rows = [...byType].map(([roomType, nights]) => ({
-      roomType,
-      nights: dates.map((date): [number, number] => {
-        const night = nights.get(date);
-        return [night?.roomsReserved ?? 0, night?.capacity ?? 0];
-      }),
-    }));
+    const rows = byRoomType(answer.value.items, dates, (night) => [
+      night?.roomsReserved ?? 0,
+      night?.capacity ?? 0,
+    ]);
     return { propertyId, dates, rows };
   }
 
   /** The current rate per room type over the same nights as {@link occupancy}. */
   async rates(propertyId: string, now = Date.now()): Promise<RatesEvent> {
-    const dates = Array.from({ length: MAX_QUERY_NIGHTS }, (_, i) => isoDay(now, i));
-    const url = `/properties/${encodeURIComponent(propertyId)}/rates?from=${dates[0]}&to=${isoDay(now, MAX_QUERY_NIGHTS)}`;
-    const answer = await this.#get<{ items: NightRate[] }>(url);
+    const { dates, range } = nextNights(now);
+    const answer = await this.#get<{ items: NightRate[] }>(
+      `/properties/${encodeURIComponent(propertyId)}/rates?${range}`,
+    );
     if ('error' in answer) return { propertyId, dates, currency: '', rows: [], error: answer.error };
-    const byType = new Map<string, Map<string, NightRate>>();
-    for (const night of answer.value.items) {
-      const nights = byType.get(night.roomType) ?? new Map<string, NightRate>();
-      nights.set(night.date, night);
-      byType.set(night.roomType, nights);
-    }
-    const rows = [...byType].map(([roomType, nights]) => ({
-      roomType,
-      nights: dates.map((date): [number, number] => {
-        const night = nights.get(date);
-        return [Number(night?.rate ?? 0), Number(night?.baseRate ?? 0)];
-      }),
-    }));
+    const rows = byRoomType(answer.value.items, dates, (night) => [
+      Number(night?.rate ?? 0),
+      Number(night?.baseRate ?? 0),
+    ]);
     return { propertyId, dates, currency: answer.value.items[0]?.currency ?? '', rows };
   }
 
@@ -155,4 +139,28 @@ export class RouteReads {
     }
     return { error: `${response.statusCode}: ${message}` };
   }
+}
+
+/** The next {@link MAX_QUERY_NIGHTS} nights from `now` (UTC) and the `from&to` query that covers them. */
+function nextNights(now: number): { dates: string[]; range: string } {
+  const dates = Array.from({ length: MAX_QUERY_NIGHTS }, (_, i) => isoDay(now, i));
+  return { dates, range: `from=${dates[0]}&to=${isoDay(now, MAX_QUERY_NIGHTS)}` };
+}
+
+/** One row per room type with a cell per date of `dates` (`cell` gets `undefined` for a night not listed). */
+function byRoomType<T extends { readonly roomType: string; readonly date: string }>(
+  items: readonly T[],
+  dates: readonly string[],
+  cell: (night: T | undefined) => [number, number],
+): Array<{ roomType: string; nights: Array<[number, number]> }> {
+  const byType = new Map<string, Map<string, T>>();
+  for (const night of items) {
+    const nights = byType.get(night.roomType) ?? new Map<string, T>();
+    nights.set(night.date, night);
+    byType.set(night.roomType, nights);
+  }
+  return [...byType].map(([roomType, nights]) => ({
+    roomType,
+    nights: dates.map((date) => cell(nights.get(date))),
+  }));
 }

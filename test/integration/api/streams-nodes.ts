@@ -4,12 +4,14 @@
  * record): {@link startNode} and {@link settled}.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartApiOptions } from '../../../api/start-api.js';
 import { uniqueName, waitFor } from '../../support/index.js';
 import { startPeerInstance, startTestInstance, type TestInstance } from './api-instance.js';
+import { freePort } from './api-process.js';
+
+export { freePort };
 
 /** A running instance that listens on its own port. */
 export interface Node {
@@ -17,15 +19,6 @@ export interface Node {
   /** Its advertised `host:port`. */
   readonly server: string;
   close(): Promise<void>;
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** How {@link startNode} starts an instance. */
