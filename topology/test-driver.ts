@@ -20,6 +20,7 @@ import {
 import { TestDriverError } from './errors.js';
 import { StreamTask } from './internal/task/stream-task.js';
 import type { RawRecord, RecordCollector } from './internal/task/task-io.js';
+import { readsTopic } from './internal/topic-pattern.js';
 import { resolveChangelogTopic, resolveTopicName, type TopologyPlan } from './internal/topology-plan.js';
 import type { Headers } from './record.js';
 import { type InputSink, type OutputSource, TestInputTopic, TestOutputTopic } from './test-driver-topics.js';
@@ -389,7 +390,7 @@ export class TopologyTestDriver {
 
   private matchesPattern(task: StreamTask, topic: string): boolean {
     const sub = this.plan.subtopologies.find((s) => task.id === `${s.id}_0`);
-    return sub?.sourcePatterns.some((p) => p.test(topic)) ?? false;
+    return sub?.sourcePatterns.some((p) => readsTopic(p, topic)) ?? false;
   }
 
   private handlerFor<H extends DeserializationExceptionHandler | ProcessingExceptionHandler>(
