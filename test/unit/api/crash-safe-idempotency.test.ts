@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PENDING_LEASE_SECONDS } from '../../../api/reservations/idempotency.js';
 import type { ReservationCancelled, ReservationCreated } from '../../../schemas/generated/types.js';
+import { waitFor } from '../../support/wait-for.js';
 import { booking, NOW, type TestApp, testApp } from './test-app.js';
 
 // The request whose process dies after its event reached the broker: the client cannot know whether it
@@ -25,8 +26,10 @@ describe('Idempotency-Key across a crash', () => {
   it('answers a retry during the lease with 409 and Retry-After, then re-produces the same event and answers with its reservation', async () => {
     t.publisher.dieAfterNext = true;
     void create('crash-1'); // never answers: its process "died" after producing
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(t.publisher.events).toHaveLength(1);
+    await waitFor(() => t.publisher.events.length === 1, {
+      intervalMs: 5,
+      description: 'the event produced',
+    });
     const produced = t.publisher.events[0]?.value as ReservationCreated;
 
     const during = await create('crash-1');
@@ -75,7 +78,11 @@ describe('Idempotency-Key across a crash', () => {
       });
     t.publisher.dieAfterNext = true;
     void cancel();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Its claim and event exist before the clock moves past the lease (a fixed pause was too short under load).
+    await waitFor(() => t.publisher.events.some((e) => e.topic === 'reservation.cancelled'), {
+      intervalMs: 5,
+      description: 'the cancellation produced',
+    });
     const first = t.publisher.events.at(-1)?.value as ReservationCancelled;
     t.clock.now = NOW + PENDING_LEASE_SECONDS * 1000 + 1;
     const retried = await cancel();
