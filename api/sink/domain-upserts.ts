@@ -4,6 +4,8 @@
  * with a strict comparison, so an event applied again changes nothing; tables of facts are keyed by event id and insert each event once.
  */
 import type { PoolClient } from 'pg';
+import { occupancyBp } from '../../processors/domain/kpis.js';
+import { basisPointsToDecimal } from '../../processors/topology/event-values.js';
 import type {
   AvailabilityOverbooked,
   AvailabilityUpdated,
@@ -34,6 +36,17 @@ function versionOf(e: { occurredAt: number; eventId: string }, offset: string) {
   return { occurred_at: e.occurredAt, source_offset: offset, last_event_id: e.eventId };
 }
 
+/** The `analytics.occupancy` row of the night an `availability.updated` event reports. */
+function occupancyRow(e: AvailabilityUpdated, offset: string) {
+  return {
+    ...nightOf(e),
+    capacity: e.capacity,
+    rooms_reserved: e.roomsReserved,
+    occupancy: basisPointsToDecimal(occupancyBp(e.roomsReserved, e.capacity) ?? 0),
+    ...versionOf(e, offset),
+  };
+}
+
 /** Applies one event of a non-reservation topic at `offset`; returns false for a topic it does not know. */
 export async function applyDomainEvent(
   client: PoolClient,
@@ -57,6 +70,9 @@ export async function applyDomainEvent(
         },
         { key: NIGHT_KEY },
       );
+      // The topology no longer writes `analytics.occupancy` (it repeated this event's key and figures,
+      // one record per night changed): its rows are this night's occupancy, versioned by the same event.
+      await upsertLatest(client, 'analytics.occupancy', occupancyRow(e, offset), { key: NIGHT_KEY });
       return true;
     }
     case 'availability.overbooked': {
@@ -154,6 +170,8 @@ export async function applyDomainEvent(
       );
       return true;
     }
+    // Written by the topology before it derived occupancy from `availability.updated`; still applied, so
+    // such events left on the topic (or from another writer) keep their meaning.
     case 'analytics.occupancy': {
       const e = value as RoomTypeOccupancy;
       await upsertLatest(

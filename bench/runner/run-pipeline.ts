@@ -100,8 +100,14 @@ export interface PipelineRunResult {
     readonly positionMean: number;
     readonly paymentsMax: number;
   };
-  /** Mean CPU (1.0 = a core) and max RSS per process over the load. */
-  readonly processes: Record<string, { readonly cpuMean: number; readonly rssMaxMiB: number }>;
+  /**
+   * Per process: mean CPU (cores) and largest RSS during the load, and CPU seconds over the whole run
+   * (load and drain): the work a run cost even when the instance falls behind and finishes after the load.
+   */
+  readonly processes: Record<
+    string,
+    { readonly cpuMean: number; readonly rssMaxMiB: number; readonly cpuSeconds: number }
+  >;
   /** Records written to each output, internal and changelog topic per reservation sent. */
   readonly recordsPerReservation: Record<string, number>;
   readonly phases: readonly PhaseResult[];
@@ -287,6 +293,7 @@ function summarise(input: {
     processes[name] = {
       cpuMean: round(mean(readings.map((r) => r.cpu)), 2),
       rssMaxMiB: Math.round(Math.max(...readings.map((r) => r.rssMiB))),
+      cpuSeconds: round(cpuSecondsOf(samples, name), 1),
     };
   }
   const recordsPerReservation: Record<string, number> = {};
@@ -384,4 +391,14 @@ function timeline(
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** CPU seconds `name` used over all samples (each sample's rate times the time since the one before). */
+function cpuSecondsOf(samples: readonly Sample[], name: string): number {
+  let total = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const reading = samples[i]!.procs[name];
+    if (reading !== undefined) total += reading.cpu * (samples[i]!.t - samples[i - 1]!.t);
+  }
+  return total;
 }

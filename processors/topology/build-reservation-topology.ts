@@ -6,7 +6,7 @@
  * ```
  * reservation.created|modified|cancelled|checkin|checkout, payment.authorized|failed
  *   → reservation-intake   (state machine, validation, replay guard; reads `reservations`)
- *   → inventory            (overbooking decision; `inventory`)       → availability.updated|overbooked, analytics.occupancy
+ *   → inventory            (overbooking decision; `inventory`)       → availability.updated|overbooked
  *   → pricing              (demand tiers; `rates`, `booking-pace`, reads `inventory`) → rate.applied, rate.updated
  *   → payment-requests     (authorise, refund by policy, capture)    → payment.requests
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
@@ -60,7 +60,6 @@ export const SETTLEMENT_INPUT_TOPICS = [
 export const OUTPUT_TOPICS = {
   'availability.updated': [NODES.inventory],
   'availability.overbooked': [NODES.inventory],
-  'analytics.occupancy': [NODES.inventory],
   'rate.applied': [NODES.pricing],
   'rate.updated': [NODES.pricing],
   'reservation.confirmed': [NODES.status],
@@ -113,7 +112,7 @@ export function buildReservationTopology(
       STORES.inventory,
     ),
     NODES.inventory,
-    [NODES.pricing, NODES.status, 'availability.updated', 'availability.overbooked', 'analytics.occupancy'],
+    [NODES.pricing, NODES.status, 'availability.updated', 'availability.overbooked'],
   );
   const pricing = routes(
     inventory[NODES.pricing]!.processValues(
@@ -172,7 +171,6 @@ export function buildReservationTopology(
   const outputs: Record<keyof typeof OUTPUT_TOPICS, KStream<string, Routed> | undefined> = {
     'availability.updated': inventory['availability.updated'],
     'availability.overbooked': inventory['availability.overbooked'],
-    'analytics.occupancy': inventory['analytics.occupancy'],
     'rate.applied': pricing['rate.applied'],
     'rate.updated': pricing['rate.updated'],
     'reservation.confirmed': status['reservation.confirmed'],

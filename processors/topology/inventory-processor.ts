@@ -2,8 +2,9 @@
  * Inventory and overbooking: rooms sold per (property, room type, night) in the `inventory` store.
  * A creation takes rooms (or is refused SOLD_OUT with the full nights, taking nothing); a modification
  * moves them all or nothing; a cancellation, a failed payment or an early departure gives them back.
- * Every changed night is announced on `availability.updated` and `analytics.occupancy`, and every night
- * sold beyond capacity on `availability.overbooked`. All writes of one command go to the store in one
+ * Every changed night is announced on `availability.updated` (which also carries the night's occupancy:
+ * the sink derives `analytics.occupancy` rows from it), and every night sold beyond capacity on
+ * `availability.overbooked`. All writes of one command go to the store in one
  * batch.
  */
 import type {
@@ -11,7 +12,6 @@ import type {
   AvailabilityOverbooked,
   AvailabilityUpdated,
   ReservationModified,
-  RoomTypeOccupancy,
   StayDetails,
 } from '../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../state/store.js';
@@ -26,11 +26,9 @@ import {
   planRelease,
   type RoomHolding,
 } from '../domain/inventory.js';
-import { occupancyBp } from '../domain/kpis.js';
 import { overbookingAllowance } from '../domain/reference-data.js';
 import { checkStay, nightsOf } from '../domain/stay.js';
 import { nightKey, type ResolvedConfig, STORES } from './config.js';
-import { basisPointsToDecimal } from './event-values.js';
 import { emit, NODES, next, type Step } from './flow.js';
 import { quoteProblem } from './quote-validation.js';
 
@@ -119,7 +117,6 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
           availabilityUpdated(step, c, allowance, cause),
           step.timestamp,
         );
-        emit(context, 'analytics.occupancy', propertyId, occupancy(step, c), step.timestamp);
         if (overbooked.includes(c.night) && c.overbooked) {
           emit(
             context,
@@ -223,19 +220,5 @@ function overbookedEvent(step: Step, c: NightChange, allowance: number): Availab
     roomsReserved: c.soldAfter,
     overbookedBy: c.soldAfter - c.capacity,
     confirmationNumber: step.confirmationNumber,
-  };
-}
-
-function occupancy(step: Step, c: NightChange): RoomTypeOccupancy {
-  return {
-    eventId: `${step.eventId}:occupancy:${c.roomTypeCode}:${c.night}`,
-    eventType: 'RoomTypeOccupancy',
-    occurredAt: step.timestamp,
-    propertyId: step.propertyId,
-    roomType: c.roomTypeCode,
-    stayDate: c.night,
-    capacity: c.capacity,
-    roomsReserved: c.soldAfter,
-    occupancy: basisPointsToDecimal(occupancyBp(c.soldAfter, c.capacity) ?? 0),
   };
 }

@@ -402,6 +402,41 @@ describe('system-of-record upserts on Postgres', () => {
     expect(await rows()).toEqual([{ rooms_reserved: 6, last_event_id: 'c' }]);
   });
 
+  it('derives the occupancy of a night from its availability updates, newest by offset', async () => {
+    const update = (reserved: number, id: string): AvailabilityUpdated => ({
+      eventId: id,
+      eventType: 'AvailabilityUpdated',
+      occurredAt: 1_000,
+      propertyId: 'PRT-OCCUPANCY',
+      roomType: 'STD',
+      stayDate: '2027-05-02',
+      capacity: 70,
+      overbookingAllowance: 3,
+      roomsReserved: reserved,
+      roomsAvailable: 70 - reserved,
+      delta: 1,
+      cause: 'RESERVATION_CREATED',
+      confirmationNumber: null,
+    });
+    const client = await pool.connect();
+    try {
+      await applyDomainEvent(client, 'availability.updated', update(35, 'occ-b'), '21');
+      await applyDomainEvent(client, 'availability.updated', update(7, 'occ-a'), '20'); // older offset: ignored
+      await applyDomainEvent(client, 'availability.updated', update(72, 'occ-c'), '22'); // overbooked
+      await applyDomainEvent(client, 'availability.updated', update(72, 'occ-c'), '22'); // replay
+    } finally {
+      client.release();
+    }
+    expect(
+      (
+        await pool.query(
+          `SELECT capacity, rooms_reserved, occupancy::text AS occupancy, last_event_id
+             FROM analytics.occupancy WHERE property_id = 'PRT-OCCUPANCY'`,
+        )
+      ).rows,
+    ).toEqual([{ capacity: 70, rooms_reserved: 72, occupancy: '1.0286', last_event_id: 'occ-c' }]);
+  });
+
   it('writes each fact once, keeps the newest rate, occupancy and KPI window, and a final KPI window for good', async () => {
     const property = 'PRT-FACTS';
     const night = { propertyId: property, roomType: 'STD', stayDate: '2027-06-01' };

@@ -55,7 +55,6 @@ describe('reservation events in Avro', () => {
         [
           'availability.updated',
           'availability.overbooked',
-          'analytics.occupancy',
           'rate.applied',
           'rate.updated',
           'reservation.confirmed',

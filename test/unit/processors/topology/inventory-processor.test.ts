@@ -23,7 +23,7 @@ afterEach(async () => {
 const T = Date.UTC(2026, 6, 1, 12, 0);
 
 describe('inventory processor (test driver)', () => {
-  it('takes one room per night and announces availability and occupancy per night', async () => {
+  it('takes one room per night and announces availability per night', async () => {
     const p = await start();
     p.pipe('reservation.created', created({ checkIn: '2026-08-10', checkOut: '2026-08-12', rooms: 2 }), T);
     expect(p.sold('TST-INN', 'STD', '2026-08-10')).toBe(2);
@@ -40,10 +40,6 @@ describe('inventory processor (test driver)', () => {
       occurredAt: T,
       propertyId: 'TST-INN',
     });
-    expect(p.read('analytics.occupancy').map((o) => [o.stayDate, o.occupancy])).toEqual([
-      ['2026-08-10', '0.5000'],
-      ['2026-08-11', '0.5000'],
-    ]);
     expect(p.read('availability.overbooked')).toEqual([]);
   });
 
