@@ -25,6 +25,8 @@ describe('OpenAPI document and operations routes', () => {
       '/metrics',
       '/properties/{propertyId}/availability',
       '/properties/{propertyId}/kpis',
+      '/properties/{propertyId}/pace',
+      '/properties/{propertyId}/pickup',
       '/properties/{propertyId}/rates',
       '/ready',
       '/reservations',

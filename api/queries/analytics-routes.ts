@@ -1,0 +1,143 @@
+/**
+ * The revenue reports of a property, for operators: `GET /properties/:propertyId/pickup?from&to` and
+ * `/pace?from&to`, one item per room type and stay date in [from, to), as of the property's business
+ * day today (its local date). Read from the `on-the-books` store of the instance that owns the property,
+ * forwarded there like the other store reads (`route`). Formulas: docs/analytics.md.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { daysBetween } from '../../processors/domain/local-date.js';
+import { zonedDate } from '../../processors/domain/timezone.js';
+import { MAX_REPORT_NIGHTS } from '../../processors/topology/analytics/pickup-and-pace.js';
+import type { Role } from '../auth/api-keys.js';
+import { BusinessRuleError, UnavailableError } from '../errors.js';
+import type { AnalyticsQueries } from './analytics-queries.js';
+import {
+  assertKnownProperty,
+  dateRange,
+  errors,
+  list,
+  type PropertyRoutesOptions,
+  params,
+  storeLagOf,
+} from './property-routes.js';
+import { FORWARDED } from './store-read-router.js';
+
+const OPERATOR: { roles: readonly Role[] } = { roles: ['operator'] };
+
+const amount = { type: 'string', description: 'Room revenue, a decimal with 2 places' };
+const percent = {
+  type: 'string',
+  nullable: true,
+  description: 'Percent, 2 places; null: nothing to compare',
+};
+
+/** A list answer with the business day the report is for. */
+function withAsOf(answer: ReturnType<typeof list>): object {
+  return {
+    ...answer,
+    properties: {
+      ...answer.properties,
+      asOf: { type: 'string', description: "The property's business day the report is as of" },
+    },
+  };
+}
+
+/** Registers the report routes (on the same options as the property routes). */
+export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (app, options) => {
+  const { catalog, analytics, route } = options;
+  const now = options.now ?? Date.now;
+
+  function report(
+    path: string,
+    summary: string,
+    fields: Record<string, object>,
+    read: (
+      queries: AnalyticsQueries,
+      propertyId: string,
+      from: string,
+      to: string,
+      asOf: string,
+    ) => Promise<object[]>,
+  ): void {
+    app.get<{ Params: { propertyId: string }; Querystring: { from: string; to: string } }>(
+      path,
+      {
+        config: OPERATOR,
+        schema: {
+          summary,
+          tags: ['properties'],
+          params,
+          querystring: dateRange,
+          response: {
+            200: withAsOf(
+              list({
+                type: 'object',
+                properties: {
+                  roomType: { type: 'string' },
+                  date: { type: 'string' },
+                  roomNights: { type: 'integer' },
+                  revenue: amount,
+                  currency: { type: 'string' },
+                  ...fields,
+                },
+              }),
+            ),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { propertyId } = request.params;
+        const { from, to } = request.query;
+        assertKnownProperty(catalog, propertyId);
+        const nights = daysBetween(from, to);
+        if (nights <= 0) throw new BusinessRuleError(`to ${to} must be after from ${from}`, { field: 'to' });
+        if (nights > MAX_REPORT_NIGHTS) {
+          throw new BusinessRuleError(
+            `ask for at most ${MAX_REPORT_NIGHTS} nights at a time, not ${nights}`,
+            {
+              field: 'to',
+            },
+          );
+        }
+        if (analytics === undefined) {
+          // An API-only instance: the reports live in the streams' state stores only.
+          throw new UnavailableError('the analytics reports (this instance runs no streams)');
+        }
+        const asOf = zonedDate(now(), catalog.property(propertyId).timeZone);
+        const readHere = () => read(analytics, propertyId, from, to, asOf);
+        const items =
+          route === undefined ? await readHere() : await route(request, reply, propertyId, readHere);
+        if (items === FORWARDED) return reply;
+        return { propertyId, asOf, items, ...storeLagOf(reply) };
+      },
+    );
+  }
+
+  const books = { roomNights: { type: 'integer' }, revenue: amount };
+  report(
+    '/properties/:propertyId/pickup',
+    'On-the-books per room type and stay date, and its pickup over the last 1, 7 and 30 days',
+    {
+      pickup: {
+        type: 'array',
+        items: { type: 'object', properties: { days: { type: 'integer' }, ...books } },
+      },
+    },
+    (queries, ...args) => queries.pickup(...args),
+  );
+  report(
+    '/properties/:propertyId/pace',
+    'On-the-books against the same weekday of the 4 weeks before at the same lead time, with a trend',
+    {
+      leadDays: { type: 'integer' },
+      comparableDates: { type: 'array', items: { type: 'string' } },
+      comparableRoomNights: { type: 'string', description: 'Average of the comparable dates, 2 places' },
+      comparableRevenue: amount,
+      roomNightsPacePercent: percent,
+      revenuePacePercent: percent,
+      trend: { type: 'string', enum: ['AHEAD', 'ON_PACE', 'BEHIND'] },
+    },
+    (queries, ...args) => queries.pace(...args),
+  );
+};
