@@ -1,5 +1,5 @@
 /**
- * The revenue managers' reports of a property (pickup and pace per room type and stay date), answered
+ * The revenue managers' reports of a property (pickup, pace and forecast per room type and stay date), answered
  * from the `on-the-books` state store of the instance that owns the property, with the topology's own
  * report functions (processors/topology/analytics/pickup-and-pace.ts; formulas in docs/analytics.md).
  * Amounts are scale-2 decimals and percentages 2-decimal strings, exact: computed in minor units and
@@ -8,6 +8,7 @@
 
 import { divideRounded, money } from '../../processors/domain/money.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import { queryForecast } from '../../processors/topology/analytics/forecast.js';
 import { ANALYTICS_STORES, type StayDateBooks } from '../../processors/topology/analytics/on-the-books.js';
 import { queryPace, queryPickup } from '../../processors/topology/analytics/pickup-and-pace.js';
 import { toEventMoney } from '../../processors/topology/event-values.js';
@@ -48,12 +49,40 @@ export interface PaceNight {
   readonly trend: 'AHEAD' | 'ON_PACE' | 'BEHIND';
 }
 
+/** One room type on one stay date in the forecast report. */
+export interface ForecastNight {
+  readonly roomType: string;
+  readonly date: string;
+  readonly leadDays: number;
+  readonly roomNights: number;
+  readonly revenue: string;
+  readonly currency: string;
+  readonly capacity: number;
+  /** The pickup the comparable dates got from the same lead time on, averaged (Σ / 4, 2 places). */
+  readonly expectedPickupRoomNights: string;
+  readonly expectedPickupRevenue: string;
+  readonly forecastRoomNights: number;
+  readonly forecastRevenue: string;
+  /** For a night that has passed: the forecast made 7 days before it against the actual books. */
+  readonly past: {
+    readonly madeOn: string;
+    readonly forecastRoomNights: number;
+    readonly forecastRevenue: string;
+    readonly actualRoomNights: number;
+    readonly actualRevenue: string;
+    readonly errorRoomNights: number;
+    readonly errorRevenue: string;
+  } | null;
+}
+
 /** Answers the reports; every method gets a known property and a checked range of stay dates. */
 export interface AnalyticsQueries {
   /** Every room type and stay date in [from, to), as of the business day `asOf`. */
   pickup(propertyId: string, from: string, to: string, asOf: string): Promise<PickupNight[]>;
   /** Every room type and stay date in [from, to), as of the business day `asOf`. */
   pace(propertyId: string, from: string, to: string, asOf: string): Promise<PaceNight[]>;
+  /** Every room type and stay date in [from, to), as of the business day `asOf`. */
+  forecast(propertyId: string, from: string, to: string, asOf: string): Promise<ForecastNight[]>;
 }
 
 /** The reports from this instance's `on-the-books` store (the caller routed the request to the owner). */
@@ -101,6 +130,36 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
       roomNightsPacePercent: percent(n.roomNightsPaceBp),
       revenuePacePercent: percent(n.revenuePaceBp),
       trend: n.trend,
+    }));
+  }
+
+  async forecast(propertyId: string, from: string, to: string, asOf: string): Promise<ForecastNight[]> {
+    const currency = this.#catalog.property(propertyId).currency;
+    const amount = (minor: number) => toEventMoney(money(minor, currency)).amount;
+    return queryForecast(this.#store(propertyId), this.#catalog, propertyId, from, to, asOf).map((n) => ({
+      roomType: n.roomType,
+      date: n.night,
+      leadDays: n.leadDays,
+      roomNights: n.books.roomNights,
+      revenue: amount(n.books.revenueMinor),
+      currency,
+      capacity: n.capacity,
+      expectedPickupRoomNights: formatDecimal(BigInt(n.comparablePickupSum.roomNights * 25), 2),
+      expectedPickupRevenue: amount(divideRounded(n.comparablePickupSum.revenueMinor, 4)),
+      forecastRoomNights: n.forecast.roomNights,
+      forecastRevenue: amount(n.forecast.revenueMinor),
+      past:
+        n.past === null
+          ? null
+          : {
+              madeOn: n.past.madeOn,
+              forecastRoomNights: n.past.forecast.roomNights,
+              forecastRevenue: amount(n.past.forecast.revenueMinor),
+              actualRoomNights: n.past.actual.roomNights,
+              actualRevenue: amount(n.past.actual.revenueMinor),
+              errorRoomNights: n.past.error.roomNights,
+              errorRevenue: amount(n.past.error.revenueMinor),
+            },
     }));
   }
 

@@ -1,6 +1,6 @@
 /**
- * The revenue reports of a property, for operators: `GET /properties/:propertyId/pickup?from&to` and
- * `/pace?from&to`, one item per room type and stay date in [from, to), as of the property's business
+ * The revenue reports of a property, for operators: `GET /properties/:propertyId/pickup?from&to`,
+ * `/pace?from&to` and `/forecast?from&to`, one item per room type and stay date in [from, to), as of the property's business
  * day today (its local date). Read from the `on-the-books` store of the instance that owns the property,
  * forwarded there like the other store reads (`route`). Formulas: docs/analytics.md.
  */
@@ -139,5 +139,34 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
       trend: { type: 'string', enum: ['AHEAD', 'ON_PACE', 'BEHIND'] },
     },
     (queries, ...args) => queries.pace(...args),
+  );
+  report(
+    '/properties/:propertyId/forecast',
+    'On-the-books plus the pickup the same weekdays of the 4 weeks before got from the same lead time, capped by capacity; for past nights the forecast made 7 days before against the actual',
+    {
+      leadDays: { type: 'integer' },
+      capacity: { type: 'integer' },
+      expectedPickupRoomNights: {
+        type: 'string',
+        description: 'Average pickup of the comparable dates, 2 places',
+      },
+      expectedPickupRevenue: amount,
+      forecastRoomNights: { type: 'integer' },
+      forecastRevenue: amount,
+      past: {
+        type: 'object',
+        nullable: true,
+        properties: {
+          madeOn: { type: 'string' },
+          forecastRoomNights: { type: 'integer' },
+          forecastRevenue: amount,
+          actualRoomNights: { type: 'integer' },
+          actualRevenue: amount,
+          errorRoomNights: { type: 'integer' },
+          errorRevenue: amount,
+        },
+      },
+    },
+    (queries, ...args) => queries.forecast(...args),
   );
 };

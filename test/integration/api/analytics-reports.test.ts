@@ -16,6 +16,8 @@ const FROM = day(60);
 const TO = day(63); // 3 nights
 
 interface Night {
+  capacity?: number;
+  forecastRoomNights?: number;
   roomType: string;
   date: string;
   roomNights: number;
@@ -128,6 +130,23 @@ describe('pickup and pace reports through the API', () => {
     }
   });
 
+  it('forecasts the books plus nothing when the weeks before picked nothing up', async () => {
+    const forecast = await readBoth(`/properties/LIS-ALFAMA/forecast?from=${FROM}&to=${TO}`, 'LIS-ALFAMA');
+    const std = forecast.items.filter((n) => n.roomType === 'STD');
+    expect(std).toHaveLength(3);
+    for (const night of std) {
+      expect(night).toMatchObject({
+        roomNights: 2,
+        revenue: '258.00',
+        capacity: 70,
+        expectedPickupRoomNights: '0.00',
+        forecastRoomNights: 2,
+        forecastRevenue: '258.00',
+        past: null,
+      });
+    }
+  });
+
   it('refuses unknown properties, bad ranges and booking clients with 4xx', async () => {
     const cases: Array<[string, number, string?]> = [
       [`/properties/ATLANTIS/pickup?from=${FROM}&to=${TO}`, 404],
@@ -135,6 +154,8 @@ describe('pickup and pace reports through the API', () => {
       [`/properties/LIS-ALFAMA/pickup?from=${FROM}&to=${day(200)}`, 422],
       [`/properties/LIS-ALFAMA/pickup?from=${FROM}`, 400],
       [`/properties/LIS-ALFAMA/pace?from=${FROM}&to=${TO}`, 403, bookingKey],
+      [`/properties/NOWHERE/forecast?from=${FROM}&to=${TO}`, 404],
+      [`/properties/LIS-ALFAMA/forecast?from=${FROM}&to=${FROM}`, 422],
     ];
     for (const [path, status, key] of cases) {
       expect((await get(b, path, key)).status, path).toBe(status);

@@ -24,6 +24,7 @@ describe('OpenAPI document and operations routes', () => {
       '/health',
       '/metrics',
       '/properties/{propertyId}/availability',
+      '/properties/{propertyId}/forecast',
       '/properties/{propertyId}/kpis',
       '/properties/{propertyId}/pace',
       '/properties/{propertyId}/pickup',

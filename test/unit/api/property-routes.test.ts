@@ -71,8 +71,8 @@ describe('property queries', () => {
     ]);
   });
 
-  it('keeps the pickup and pace reports to operators, as of the property’s business day', async () => {
-    for (const report of ['pickup', 'pace']) {
+  it('keeps the pickup, pace and forecast reports to operators, as of the property’s business day', async () => {
+    for (const report of ['pickup', 'pace', 'forecast']) {
       const url = `/properties/TYO-GINZA/${report}?from=2026-03-10&to=2026-03-12`;
       expect((await get(url)).statusCode).toBe(403);
       const answer = await get(url, t.operatorKey);
@@ -83,6 +83,7 @@ describe('property queries', () => {
     expect(t.queryCalls.splice(0)).toEqual([
       'pickup TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
       'pace TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+      'forecast TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
     ]);
   });
 
@@ -94,6 +95,7 @@ describe('property queries', () => {
       /known properties/,
     ],
     ['a missing date', '/properties/LIS-ALFAMA/pace?from=2026-04-01', 400, /to/],
+    ['a date that is not one', '/properties/LIS-ALFAMA/forecast?from=soon&to=2026-04-03', 400, /date/],
     ['an impossible date', '/properties/LIS-ALFAMA/pickup?from=2026-02-30&to=2026-03-03', 400, /date/],
     ['dates out of order', '/properties/LIS-ALFAMA/pace?from=2026-04-03&to=2026-04-01', 422, /must be after/],
     [

@@ -88,6 +88,10 @@ export async function testApp(
       queryCalls.push(`pace ${args.join(' ')}`);
       return [];
     },
+    forecast: async (...args) => {
+      queryCalls.push(`forecast ${args.join(' ')}`);
+      return [];
+    },
   };
   const app = await buildApp(
     {

@@ -1,17 +1,20 @@
 /**
- * The pickup and pace reports over the `on-the-books` store of the real topology in the test driver:
- * hand-computed figures, then a generated scenario of nine weeks whose reports are checked against the
- * test's own computation from the reservations' successive states (not from the store's daily changes).
+ * The pickup, pace and forecast reports over the `on-the-books` store of the real topology in the test
+ * driver: hand-computed figures, then a generated scenario of nine weeks whose reports are checked
+ * against the test's own computation from the reservations' successive states (not from the store's
+ * daily changes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, type LocalDate } from '../../../../processors/domain/local-date.js';
 import { seededRandom } from '../../../../processors/domain/payment/seeded-random.js';
 import { zonedDate } from '../../../../processors/domain/timezone.js';
+import { forecastOf, queryForecast } from '../../../../processors/topology/analytics/forecast.js';
 import {
   ANALYTICS_STORES,
   type StayDateBooks,
 } from '../../../../processors/topology/analytics/on-the-books.js';
 import {
+  type Books,
   PACE_WEEKS,
   PICKUP_DAYS,
   paceBp,
@@ -145,8 +148,57 @@ describe('pace report (test driver)', () => {
   });
 });
 
+describe('forecast (test driver)', () => {
+  it('adds the pickup the same weekdays of the 4 weeks before got from the same lead time on', async () => {
+    const p = await start();
+    // Stay date 29 August, as of 1 August: comparable 22, 15, 8 and 1 August from 25, 18, 11 and 4 July on.
+    await book(p, '2026-07-03', { checkIn: '2026-08-01', checkOut: '2026-08-02' }); // before 4 July
+    await book(p, '2026-07-30', { checkIn: '2026-08-01', checkOut: '2026-08-02' }); // +1, 100.00 (k = 4)
+    await book(p, '2026-07-10', { checkIn: '2026-08-08', checkOut: '2026-08-09' }); // before 11 July
+    await book(p, '2026-07-12', { checkIn: '2026-08-08', checkOut: '2026-08-09' }); // +1, 100.00 (k = 3)
+    await book(p, '2026-07-17', { rooms: 2, checkIn: '2026-08-15', checkOut: '2026-08-16' }); // before 18 July
+    await book(p, '2026-07-20', { checkIn: '2026-08-15', checkOut: '2026-08-16' }); // +1, 110.00 (50 %: ×1.1)
+    await book(p, '2026-07-31', { checkIn: '2026-08-29', checkOut: '2026-08-30' });
+    await book(p, '2026-08-01', { checkIn: '2026-08-29', checkOut: '2026-08-30' });
+    const [std] = queryForecast(store(p), catalog, 'TST-INN', '2026-08-29', '2026-08-30', '2026-08-01');
+    // Expected pickup: Σ = 3 room-nights, 310.00; ÷ 4 = 0.75 → 1 and 77.50. 2 + 1 ≤ 4 rooms: not capped.
+    expect(std).toEqual({
+      roomType: 'STD',
+      night: '2026-08-29',
+      leadDays: 28,
+      books: { roomNights: 2, revenueMinor: 20_000 },
+      comparablePickupSum: { roomNights: 3, revenueMinor: 31_000 },
+      capacity: 4,
+      forecast: { roomNights: 3, revenueMinor: 27_750 },
+      past: null,
+    });
+  });
+
+  it('caps the forecast at capacity, scaling the revenue pickup by the share that fits', () => {
+    // Books 3 of 4 rooms at 300.00; the comparables picked up 8 room-nights for 1 000.00 (2 expected):
+    // only 1 fits, so 1/8 of the 1 000.00 is added.
+    const booksOf = (stayDate: string, day: string): Books =>
+      stayDate === '2026-09-29'
+        ? { roomNights: 3, revenueMinor: 30_000 }
+        : day < stayDate && day <= '2026-09-01'
+          ? { roomNights: 0, revenueMinor: 0 }
+          : { roomNights: 2, revenueMinor: 25_000 };
+    expect(forecastOf(booksOf, 4, '2026-09-29', '2026-09-08')).toEqual({
+      books: { roomNights: 3, revenueMinor: 30_000 },
+      comparablePickupSum: { roomNights: 8, revenueMinor: 100_000 },
+      capacity: 4,
+      forecast: { roomNights: 4, revenueMinor: 42_500 },
+    });
+    // A night that has passed: its books.
+    expect(forecastOf(booksOf, 4, '2026-09-29', '2026-09-30').forecast).toEqual({
+      roomNights: 3,
+      revenueMinor: 30_000,
+    });
+  });
+});
+
 describe('a generated scenario of nine weeks', () => {
-  it('reports the pickup and pace the reservations’ own history gives', async () => {
+  it('reports the pickup, pace and forecast the reservations’ own history gives', async () => {
     const p = await start();
     const random = seededRandom(18);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)]!;
@@ -258,6 +310,50 @@ describe('a generated scenario of nine weeks', () => {
         roomNights === 0 ? null : Math.round(((4 * item.roomNights - roomNights) * 10_000) / roomNights),
       );
     }
+    /** The forecast of (room type, night) made at the end of `madeOn`, from `booksAt` (docs/analytics.md). */
+    const forecastAt = (roomType: string, night: LocalDate, madeOn: LocalDate) => {
+      const books = booksAt(roomType, night, madeOn);
+      if (daysBetween(madeOn, night) < 0) return books;
+      let rn = 0;
+      let rev = 0;
+      for (let week = 1; week <= PACE_WEEKS; week++) {
+        const comparable = addDays(night, -7 * week);
+        const until = daysBetween(comparable, madeOn) > 0 ? comparable : madeOn;
+        rn += booksAt(roomType, comparable, until).roomNights;
+        rn -= booksAt(roomType, comparable, addDays(madeOn, -7 * week)).roomNights;
+        rev += booksAt(roomType, comparable, until).revenueMinor;
+        rev -= booksAt(roomType, comparable, addDays(madeOn, -7 * week)).revenueMinor;
+      }
+      const room = Math.max(0, catalog.roomType('TST-INN', roomType).capacity - books.roomNights);
+      const half = (n: number, d: number) => Math.sign(n) * Math.round(Math.abs(n) / d);
+      return rn > 4 * room
+        ? { roomNights: books.roomNights + room, revenueMinor: books.revenueMinor + half(rev * room, rn) }
+        : {
+            roomNights: Math.max(0, books.roomNights + half(rn, 4)),
+            revenueMinor: Math.max(0, books.revenueMinor + half(rev, 4)),
+          };
+    };
+    let judged = 0;
+    for (const item of queryForecast(store(p), catalog, 'TST-INN', from, to, asOf)) {
+      expect(item.forecast, `forecast ${item.roomType} ${item.night}`).toEqual(
+        forecastAt(item.roomType, item.night, asOf),
+      );
+      if (daysBetween(item.night, asOf) > 0) {
+        const made = forecastAt(item.roomType, item.night, addDays(item.night, -7));
+        const actual = booksAt(item.roomType, item.night, item.night);
+        expect(item.past).toEqual({
+          madeOn: addDays(item.night, -7),
+          forecast: made,
+          actual,
+          error: {
+            roomNights: made.roomNights - actual.roomNights,
+            revenueMinor: made.revenueMinor - actual.revenueMinor,
+          },
+        });
+        if (actual.roomNights > 0) judged++;
+      } else expect(item.past).toBeNull();
+    }
+    expect(judged).toBeGreaterThan(0);
     for (const states of history.values()) if ((states.at(-1)!.state.cancellation?.feeMinor ?? 0) > 0) fees++;
     // The scenario exercised what it claims to: changes in every pickup span, late cancellations with
     // fees, moved nights, and every trend.
