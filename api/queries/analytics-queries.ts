@@ -1,5 +1,5 @@
 /**
- * The revenue managers' reports of a property (pickup, pace and forecast per room type and stay date), answered
+ * The revenue managers' reports of a property (pickup, pace, forecast and alerts per room type and stay date), answered
  * from the `on-the-books` state store of the instance that owns the property, with the topology's own
  * report functions (processors/topology/analytics/pickup-and-pace.ts; formulas in docs/analytics.md).
  * Amounts are scale-2 decimals and percentages 2-decimal strings, exact: computed in minor units and
@@ -8,6 +8,7 @@
 
 import { divideRounded, money } from '../../processors/domain/money.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import { queryAlerts } from '../../processors/topology/analytics/alerts.js';
 import { queryForecast } from '../../processors/topology/analytics/forecast.js';
 import { ANALYTICS_STORES, type StayDateBooks } from '../../processors/topology/analytics/on-the-books.js';
 import { queryPace, queryPickup } from '../../processors/topology/analytics/pickup-and-pace.js';
@@ -75,6 +76,17 @@ export interface ForecastNight {
   } | null;
 }
 
+/** One alert of one room type on one stay date. */
+export interface AlertNight {
+  readonly kind: 'PACE_BEHIND' | 'OCCUPANCY_HIGH' | 'CANCELLATION_SPIKE';
+  readonly roomType: string;
+  readonly date: string;
+  /** The figure that crossed the threshold, percent with 2 places. */
+  readonly valuePercent: string;
+  readonly thresholdPercent: string;
+  readonly detail: string;
+}
+
 /** Answers the reports; every method gets a known property and a checked range of stay dates. */
 export interface AnalyticsQueries {
   /** Every room type and stay date in [from, to), as of the business day `asOf`. */
@@ -83,6 +95,8 @@ export interface AnalyticsQueries {
   pace(propertyId: string, from: string, to: string, asOf: string): Promise<PaceNight[]>;
   /** Every room type and stay date in [from, to), as of the business day `asOf`. */
   forecast(propertyId: string, from: string, to: string, asOf: string): Promise<ForecastNight[]>;
+  /** The alerts of the stay dates in [from, to) not passed by `asOf`. */
+  alerts(propertyId: string, from: string, to: string, asOf: string): Promise<AlertNight[]>;
 }
 
 /** The reports from this instance's `on-the-books` store (the caller routed the request to the owner). */
@@ -160,6 +174,18 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
               errorRoomNights: n.past.error.roomNights,
               errorRevenue: amount(n.past.error.revenueMinor),
             },
+    }));
+  }
+
+  async alerts(propertyId: string, from: string, to: string, asOf: string): Promise<AlertNight[]> {
+    const percent = (bp: number) => formatDecimal(BigInt(bp), 2);
+    return queryAlerts(this.#store(propertyId), this.#catalog, propertyId, from, to, asOf).map((a) => ({
+      kind: a.kind,
+      roomType: a.roomType,
+      date: a.night,
+      valuePercent: percent(a.valueBp),
+      thresholdPercent: percent(a.thresholdBp),
+      detail: a.detail,
     }));
   }
 

@@ -1,6 +1,6 @@
 /**
  * The revenue reports of a property, for operators: `GET /properties/:propertyId/pickup?from&to`,
- * `/pace?from&to` and `/forecast?from&to`, one item per room type and stay date in [from, to), as of the property's business
+ * `/pace?from&to`, `/forecast?from&to` and `/alerts?from&to`, one item per room type and stay date in [from, to), as of the property's business
  * day today (its local date). Read from the `on-the-books` store of the instance that owns the property,
  * forwarded there like the other store reads (`route`). Formulas: docs/analytics.md.
  */
@@ -75,9 +75,6 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
                 properties: {
                   roomType: { type: 'string' },
                   date: { type: 'string' },
-                  roomNights: { type: 'integer' },
-                  revenue: amount,
-                  currency: { type: 'string' },
                   ...fields,
                 },
               }),
@@ -115,10 +112,12 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
   }
 
   const books = { roomNights: { type: 'integer' }, revenue: amount };
+  const onTheBooks = { ...books, currency: { type: 'string' } };
   report(
     '/properties/:propertyId/pickup',
     'On-the-books per room type and stay date, and its pickup over the last 1, 7 and 30 days',
     {
+      ...onTheBooks,
       pickup: {
         type: 'array',
         items: { type: 'object', properties: { days: { type: 'integer' }, ...books } },
@@ -130,6 +129,7 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
     '/properties/:propertyId/pace',
     'On-the-books against the same weekday of the 4 weeks before at the same lead time, with a trend',
     {
+      ...onTheBooks,
       leadDays: { type: 'integer' },
       comparableDates: { type: 'array', items: { type: 'string' } },
       comparableRoomNights: { type: 'string', description: 'Average of the comparable dates, 2 places' },
@@ -144,6 +144,7 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
     '/properties/:propertyId/forecast',
     'On-the-books plus the pickup the same weekdays of the 4 weeks before got from the same lead time, capped by capacity; for past nights the forecast made 7 days before against the actual',
     {
+      ...onTheBooks,
       leadDays: { type: 'integer' },
       capacity: { type: 'integer' },
       expectedPickupRoomNights: {
@@ -168,5 +169,16 @@ export const analyticsRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async 
       },
     },
     (queries, ...args) => queries.forecast(...args),
+  );
+  report(
+    '/properties/:propertyId/alerts',
+    'Revenue alerts of the stay dates not yet passed: pace behind, high occupancy, a cancellation spike',
+    {
+      kind: { type: 'string', enum: ['PACE_BEHIND', 'OCCUPANCY_HIGH', 'CANCELLATION_SPIKE'] },
+      valuePercent: { type: 'string', description: 'The figure that crossed the threshold, 2 places' },
+      thresholdPercent: { type: 'string' },
+      detail: { type: 'string' },
+    },
+    (queries, ...args) => queries.alerts(...args),
   );
 };

@@ -1,5 +1,5 @@
 /**
- * The pickup and pace reports through the HTTP API on the real stack: two instances of one application
+ * The pickup, pace, forecast and alert reports through the HTTP API on the real stack: two instances of one application
  * share the partitions; bookings and a cancellation go in through the API, and both instances answer the
  * reports from the `on-the-books` store of the instance that owns the property (forwarding as the other
  * store reads do). Bad ranges and unknown properties are refused with 4xx.
@@ -28,7 +28,7 @@ interface Night {
   roomNightsPacePercent?: string | null;
 }
 
-describe('pickup and pace reports through the API', () => {
+describe('revenue reports through the API', () => {
   let a: Node;
   let b: Node;
   let bookingKey: string;
@@ -147,6 +147,28 @@ describe('pickup and pace reports through the API', () => {
     }
   });
 
+  it('raises an occupancy alert when a room type is nearly full on the books', async () => {
+    // ZRH-SEEHOF has 2 suites: one booking of both puts 100 % of them on the books for its nights.
+    await book(a, 'ZRH-SEEHOF', 'STE', 2, 4);
+    const alerts = await waitFor(
+      async () => {
+        const r = await readBoth(`/properties/ZRH-SEEHOF/alerts?from=${FROM}&to=${TO}`, 'ZRH-SEEHOF');
+        return r.items.length > 0 ? r : undefined;
+      },
+      { description: 'the occupancy alerts', timeoutMs: 30_000, intervalMs: 300 },
+    );
+    expect(alerts.items).toEqual(
+      [FROM, day(61), day(62)].map((date) => ({
+        kind: 'OCCUPANCY_HIGH',
+        roomType: 'STE',
+        date,
+        valuePercent: '100.00',
+        thresholdPercent: '90.00',
+        detail: '2 of 2 rooms on the books',
+      })),
+    );
+  });
+
   it('refuses unknown properties, bad ranges and booking clients with 4xx', async () => {
     const cases: Array<[string, number, string?]> = [
       [`/properties/ATLANTIS/pickup?from=${FROM}&to=${TO}`, 404],
@@ -155,6 +177,7 @@ describe('pickup and pace reports through the API', () => {
       [`/properties/LIS-ALFAMA/pickup?from=${FROM}`, 400],
       [`/properties/LIS-ALFAMA/pace?from=${FROM}&to=${TO}`, 403, bookingKey],
       [`/properties/NOWHERE/forecast?from=${FROM}&to=${TO}`, 404],
+      [`/properties/NOWHERE/alerts?from=${FROM}&to=${TO}`, 404],
       [`/properties/LIS-ALFAMA/forecast?from=${FROM}&to=${FROM}`, 422],
     ];
     for (const [path, status, key] of cases) {

@@ -23,6 +23,7 @@ describe('OpenAPI document and operations routes', () => {
       '/dlq/{topic}/replay',
       '/health',
       '/metrics',
+      '/properties/{propertyId}/alerts',
       '/properties/{propertyId}/availability',
       '/properties/{propertyId}/forecast',
       '/properties/{propertyId}/kpis',

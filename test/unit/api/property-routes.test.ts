@@ -71,8 +71,8 @@ describe('property queries', () => {
     ]);
   });
 
-  it('keeps the pickup, pace and forecast reports to operators, as of the property’s business day', async () => {
-    for (const report of ['pickup', 'pace', 'forecast']) {
+  it('keeps the pickup, pace, forecast and alert reports to operators, as of the property’s business day', async () => {
+    for (const report of ['pickup', 'pace', 'forecast', 'alerts']) {
       const url = `/properties/TYO-GINZA/${report}?from=2026-03-10&to=2026-03-12`;
       expect((await get(url)).statusCode).toBe(403);
       const answer = await get(url, t.operatorKey);
@@ -84,6 +84,7 @@ describe('property queries', () => {
       'pickup TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
       'pace TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
       'forecast TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+      'alerts TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
     ]);
   });
 
@@ -95,6 +96,12 @@ describe('property queries', () => {
       /known properties/,
     ],
     ['a missing date', '/properties/LIS-ALFAMA/pace?from=2026-04-01', 400, /to/],
+    [
+      'an unknown property’s alerts',
+      '/properties/ATLANTIS/alerts?from=2026-04-01&to=2026-04-03',
+      404,
+      /ATLANTIS/,
+    ],
     ['a date that is not one', '/properties/LIS-ALFAMA/forecast?from=soon&to=2026-04-03', 400, /date/],
     ['an impossible date', '/properties/LIS-ALFAMA/pickup?from=2026-02-30&to=2026-03-03', 400, /date/],
     ['dates out of order', '/properties/LIS-ALFAMA/pace?from=2026-04-03&to=2026-04-01', 422, /must be after/],

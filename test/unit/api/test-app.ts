@@ -92,6 +92,10 @@ export async function testApp(
       queryCalls.push(`forecast ${args.join(' ')}`);
       return [];
     },
+    alerts: async (...args) => {
+      queryCalls.push(`alerts ${args.join(' ')}`);
+      return [];
+    },
   };
   const app = await buildApp(
     {
