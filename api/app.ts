@@ -21,6 +21,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installHttpMetrics } from './http/http-metrics.js';
 import { loggerOptions } from './http/logging.js';
 import { type OpsRoutesOptions, opsRoutes } from './ops/ops-routes.js';
+import { analyticsRoutes } from './queries/analytics-routes.js';
 import { type PropertyRoutesOptions, propertyRoutes } from './queries/property-routes.js';
 import { type ReservationRoutesOptions, reservationRoutes } from './reservations/reservation-routes.js';
 
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
   await app.register(opsRoutes, deps.ops);
   await app.register(reservationRoutes, deps.reservations);
   if (deps.properties !== undefined) await app.register(propertyRoutes, deps.properties);
+  if (deps.properties !== undefined) await app.register(analyticsRoutes, deps.properties);
   if (deps.dlq !== undefined) await app.register(dlqRoutes, deps.dlq);
   if (deps.dashboard !== undefined) await app.register(dashboardRoutes, deps.dashboard);
   return app;

@@ -43,6 +43,7 @@ import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { PostgresSimulatorLedger } from './payments/postgres-simulator-ledger.js';
+import { StoreAnalyticsQueries } from './queries/analytics-queries.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
 import type { PropertyReadRoute, PropertyRoutesOptions } from './queries/property-routes.js';
 import { RedisReservationProperties, rememberingProperties } from './queries/reservation-properties.js';
@@ -375,6 +376,7 @@ function storeReads(
     properties: {
       catalog,
       queries: new StorePropertyQueries({ stores: router, catalog, archive: postgresQueries }),
+      analytics: new StoreAnalyticsQueries({ stores: router, catalog }),
       route: byInventory,
     },
     reservations: {

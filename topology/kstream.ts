@@ -323,6 +323,24 @@ export class KStream<K, V> {
   }
 
   /**
+   * Declares that this stream is already partitioned the way a later stateful step needs, although a step
+   * changed its key, so no repartition topic follows (Kafka Streams' `markAsPartitioned()`, KIP-759).
+   * Sound only when all records of each new key come from one input partition, e.g. a key that refines
+   * the partitioning key (`hotel` → `hotel|room type|night`): the state of every new key then lives in the
+   * task of its old key, and interactive queries must find that task by the old key. Adds no node.
+   */
+  markAsPartitioned(): KStream<K, V> {
+    return new KStream(
+      this.builder,
+      this.nodeName,
+      this.keySerde,
+      this.valueSerde,
+      undefined,
+      this.sourceNodes,
+    );
+  }
+
+  /**
    * Sends records through an internal topic (`<applicationId>-<name>-repartition`) so that they are
    * partitioned by their current key; what follows runs in a new sub-topology.
    */

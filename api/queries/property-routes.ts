@@ -9,6 +9,7 @@ import type { PropertyCatalog } from '../../processors/domain/reference-data.js'
 import type { Role } from '../auth/api-keys.js';
 import { BusinessRuleError, NotFoundError } from '../errors.js';
 import { errorResponses } from '../http/error-schema.js';
+import type { AnalyticsQueries } from './analytics-queries.js';
 import { STORE_LAG_HEADER } from './forward-read.js';
 import type { PropertyQueries } from './property-queries.js';
 import { FORWARDED } from './store-read-router.js';
@@ -17,6 +18,10 @@ import { FORWARDED } from './store-read-router.js';
 export interface PropertyRoutesOptions {
   readonly catalog: PropertyCatalog;
   readonly queries: PropertyQueries;
+  /** The pickup and pace reports (store-backed); absent: the report routes answer 503. */
+  readonly analytics?: AnalyticsQueries;
+  /** The clock that tells a property's business day for the reports (default `Date.now`). */
+  readonly now?: () => number;
   /**
    * Store-backed reads: forwards a checked request to the instance that answers for the property and
    * resolves {@link FORWARDED} once its answer is sent, or runs `readHere` (the `queries`) here and
@@ -37,7 +42,7 @@ export type PropertyReadRoute = <T>(
  * `storeLag` of a read answered from a replica that may lag (a stale read, see `x-accept-stale` in
  * docs/api.md): the records it was behind, as in its `x-store-lag` header. Absent otherwise.
  */
-function storeLagOf(reply: FastifyReply): { storeLag?: number } {
+export function storeLagOf(reply: FastifyReply): { storeLag?: number } {
   const lag = reply.getHeader(STORE_LAG_HEADER);
   return lag === undefined ? {} : { storeLag: Number(lag) };
 }
@@ -51,13 +56,15 @@ export const KPI_WINDOWS: Readonly<Record<string, number>> = { '1m': 60_000, '1h
 
 const BOOKING: { roles: readonly Role[] } = { roles: ['booking'] };
 const OPERATOR: { roles: readonly Role[] } = { roles: ['operator'] };
-const params = {
+/** The path parameters of every property route. */
+export const params = {
   type: 'object',
   additionalProperties: false,
   required: ['propertyId'],
   properties: { propertyId: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' } },
 } as const;
-const dateRange = {
+/** `?from&to` of stay dates. */
+export const dateRange = {
   type: 'object',
   additionalProperties: false,
   required: ['from', 'to'],
@@ -66,8 +73,10 @@ const dateRange = {
     to: { type: 'string', format: 'date', description: 'Night after the last, YYYY-MM-DD' },
   },
 } as const;
-const errors = errorResponses(400, 401, 403, 404, 422, 429, 503);
-const list = (items: object) => ({
+/** The error responses of the property reads. */
+export const errors = errorResponses(400, 401, 403, 404, 422, 429, 503);
+/** A property read's answer: the items and, on a stale read, the store lag. */
+export const list = (items: object) => ({
   type: 'object',
   properties: {
     propertyId: { type: 'string' },
@@ -84,21 +93,24 @@ const nightlyItem = (fields: Record<string, object>) => ({
   properties: { roomType: { type: 'string' }, date: { type: 'string' }, ...fields },
 });
 
+/** A 404 listing the known properties when `catalog` does not have `propertyId`. */
+export function assertKnownProperty(catalog: PropertyCatalog, propertyId: string): void {
+  if (!catalog.has(propertyId)) {
+    throw new NotFoundError(
+      `property ${propertyId}`,
+      `known properties: ${catalog
+        .all()
+        .map((p) => p.propertyId)
+        .join(', ')}`,
+    );
+  }
+}
+
 /** Registers the property routes. */
 export const propertyRoutes: FastifyPluginAsync<PropertyRoutesOptions> = async (app, options) => {
   const { catalog, queries, route } = options;
 
-  function known(propertyId: string): void {
-    if (!catalog.has(propertyId)) {
-      throw new NotFoundError(
-        `property ${propertyId}`,
-        `known properties: ${catalog
-          .all()
-          .map((p) => p.propertyId)
-          .join(', ')}`,
-      );
-    }
-  }
+  const known = (propertyId: string) => assertKnownProperty(catalog, propertyId);
 
   function checkNights(from: string, to: string): void {
     const nights = daysBetween(from, to);

@@ -28,6 +28,7 @@ import {
   summarizeKpis,
 } from '../domain/kpis.js';
 import { money } from '../domain/money.js';
+import type { StayNightChange } from './analytics/stay-night-changes.js';
 import type { KpiWindowSpec, ResolvedConfig } from './config.js';
 import { toEventMoney } from './event-values.js';
 
@@ -46,6 +47,10 @@ export interface KpiFact {
   readonly currency: string;
   /** The event that caused it. */
   readonly sourceEventId: string;
+  /** Event time of the fact (the on-the-books aggregation dates daily changes by it). */
+  readonly at?: number;
+  /** What the fact changed per stay night, for the on-the-books aggregation (the KPIs ignore it). */
+  readonly stayNights?: readonly StayNightChange[];
 }
 
 /** Counters of the KPI aggregations, for tests and metrics. */

@@ -11,6 +11,7 @@
  *   → payment-requests     (authorise, refund by policy, capture)    → payment.requests
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
  *   → booking KPIs         (windowed aggregations, final results)    → analytics.booking-kpis
+ *   → on-the-books         (per stay night, daily changes; `on-the-books`, see analytics/)
  * payment.captured|refunded → daily-settlement (batches per business day) → payment.settled
  * ```
  * Each domain step is a `processValues()` with its named stores; it forwards {@link Routed} values, and a
@@ -28,6 +29,7 @@ import { Produced } from '../../topology/produced.js';
 import { Serdes } from '../../topology/serdes/index.js';
 import { StreamsBuilder } from '../../topology/streams-builder.js';
 import type { Topology } from '../../topology/topology.js';
+import { onTheBooks } from './analytics/on-the-books.js';
 import { bookingKpis, type KpiFact, type KpiStats } from './booking-kpis.js';
 import { type ReservationTopologyConfig, type ResolvedConfig, resolveConfig, STORES } from './config.js';
 import { type Command, NODES, type Routed, routedSerde, routedTo } from './flow.js';
@@ -149,6 +151,7 @@ export function buildReservationTopology(
     status[NODES.kpis]!.mapValues((routed) => routed.value as KpiFact),
     resolved,
   );
+  onTheBooks(status[NODES.kpis]!, resolved);
 
   // The status step never routes to settlement: the merge puts settlement in the same task as the
   // property's reservations, so the task's stream time (which closes business days) advances with every

@@ -54,6 +54,11 @@ The topology is built with the library's DSL (\`StreamsBuilder\`), in
   hopping every 5 minutes), each kept in a queryable window store, then
   \`suppress(untilWindowCloses(unbounded()))\` (\`kpis-<name>-final\`), so \`analytics.booking-kpis\`
   carries one final result per window.
+- **An aggregation by stay night for the books.** The same facts carry what they changed per stay night;
+  \`on-the-books-nights\` (\`flatMap\`) keys each change by \`<property>|<room type>|<night>\`, which
+  refines the property, so \`markAsPartitioned()\` spares a repartition topic, and
+  \`groupByKey().aggregate(...)\` keeps room-nights, revenue and the last 35 days' daily changes per stay
+  night in the cached store \`on-the-books\`, which the pickup and pace reports read (docs/analytics.md).
 
 Gateway calls are asynchronous, so the payment worker (\`processors/topology/payment-worker.ts\`) performs
 \`payment.requests\` outside the topology and answers on \`payment.authorized|failed|captured|refunded\`.

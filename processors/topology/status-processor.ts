@@ -12,6 +12,7 @@ import type { StreamRecord } from '../../topology/record.js';
 import { money } from '../domain/money.js';
 import { isFinal } from '../domain/reservation-status.js';
 import { nightsOf } from '../domain/stay.js';
+import { stayNightChangesOf } from './analytics/stay-night-changes.js';
 import type { KpiFact } from './booking-kpis.js';
 import { STORES } from './config.js';
 import { toEventMoney } from './event-values.js';
@@ -77,7 +78,14 @@ export function statusProcessor(retentionMs: number): Processor<string, Step, st
           emit(context, 'reservation.confirmed', step.propertyId, confirmed, step.timestamp);
         const fact = kpiFactOf(step, stored);
         if (fact !== undefined) {
-          emit(context, NODES.kpis, step.propertyId, fact, step.timestamp);
+          const stayNights = stayNightChangesOf(step, stored);
+          emit(
+            context,
+            NODES.kpis,
+            step.propertyId,
+            { ...fact, at: step.timestamp, stayNights },
+            step.timestamp,
+          );
         }
       }
       const rejection = refusal ?? (paymentFailed ? paymentRefusal(step) : null);

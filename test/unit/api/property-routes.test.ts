@@ -70,4 +70,51 @@ describe('property queries', () => {
       `kpis LIS-ALFAMA 60000 ${from} ${from + 86_400_000}`,
     ]);
   });
+
+  it('keeps the pickup, pace, forecast and alert reports to operators, as of the property’s business day', async () => {
+    for (const report of ['pickup', 'pace', 'forecast', 'alerts']) {
+      const url = `/properties/TYO-GINZA/${report}?from=2026-03-10&to=2026-03-12`;
+      expect((await get(url)).statusCode).toBe(403);
+      const answer = await get(url, t.operatorKey);
+      expect(answer.statusCode).toBe(200);
+      // 12:00 UTC on 1 March is 21:00 in Tokyo: still 1 March there.
+      expect(answer.json()).toEqual({ propertyId: 'TYO-GINZA', asOf: '2026-03-01', items: [] });
+    }
+    expect(t.queryCalls.splice(0)).toEqual([
+      'pickup TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+      'pace TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+      'forecast TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+      'alerts TYO-GINZA 2026-03-10 2026-03-12 2026-03-01',
+    ]);
+  });
+
+  it.each([
+    [
+      'an unknown property',
+      '/properties/ATLANTIS/pickup?from=2026-04-01&to=2026-04-03',
+      404,
+      /known properties/,
+    ],
+    ['a missing date', '/properties/LIS-ALFAMA/pace?from=2026-04-01', 400, /to/],
+    [
+      'an unknown property’s alerts',
+      '/properties/ATLANTIS/alerts?from=2026-04-01&to=2026-04-03',
+      404,
+      /ATLANTIS/,
+    ],
+    ['a date that is not one', '/properties/LIS-ALFAMA/forecast?from=soon&to=2026-04-03', 400, /date/],
+    ['an impossible date', '/properties/LIS-ALFAMA/pickup?from=2026-02-30&to=2026-03-03', 400, /date/],
+    ['dates out of order', '/properties/LIS-ALFAMA/pace?from=2026-04-03&to=2026-04-01', 422, /must be after/],
+    [
+      'too long a range',
+      '/properties/LIS-ALFAMA/pickup?from=2026-01-01&to=2026-06-01',
+      422,
+      /at most 90 nights/,
+    ],
+  ])('refuses a report of %s without reading', async (_what, url, status, message) => {
+    const response = await get(url, t.operatorKey);
+    expect(response.statusCode).toBe(status);
+    expect(response.json().message).toMatch(message);
+    expect(t.queryCalls).toEqual([]);
+  });
 });

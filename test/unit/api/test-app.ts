@@ -11,6 +11,7 @@ import { InMemoryReservationOwners } from '../../../api/auth/reservation-owners.
 import type { DashboardOptions } from '../../../api/dashboard/dashboard-routes.js';
 import type { DeadLetterService } from '../../../api/dlq/dead-letters.js';
 import { RecordingPublisher } from '../../../api/kafka/event-publisher.js';
+import type { AnalyticsQueries } from '../../../api/queries/analytics-queries.js';
 import type { PropertyQueries } from '../../../api/queries/property-queries.js';
 import { InMemoryConfirmationNumbers } from '../../../api/reservations/confirmation-numbers.js';
 import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
@@ -78,6 +79,24 @@ export async function testApp(
       return [];
     },
   };
+  const analytics: AnalyticsQueries = {
+    pickup: async (...args) => {
+      queryCalls.push(`pickup ${args.join(' ')}`);
+      return [];
+    },
+    pace: async (...args) => {
+      queryCalls.push(`pace ${args.join(' ')}`);
+      return [];
+    },
+    forecast: async (...args) => {
+      queryCalls.push(`forecast ${args.join(' ')}`);
+      return [];
+    },
+    alerts: async (...args) => {
+      queryCalls.push(`alerts ${args.join(' ')}`);
+      return [];
+    },
+  };
   const app = await buildApp(
     {
       apiKeys: keys,
@@ -95,7 +114,7 @@ export async function testApp(
         now: () => clock.now,
       },
       ops: { registry, readiness: [] },
-      properties: { catalog, queries },
+      properties: { catalog, queries, analytics, now: () => clock.now },
       ...(options.dlq === undefined ? {} : { dlq: { service: options.dlq } }),
       ...(options.dashboard === undefined
         ? {}

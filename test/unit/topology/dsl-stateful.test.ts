@@ -147,6 +147,29 @@ describe('stream aggregations', () => {
     expect(description.internalTopics).toEqual([]);
   });
 
+  it('does not repartition after a key change marked as partitioned (markAsPartitioned)', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    builder
+      .stream('bookings', Consumed.with(str, bookingSerde))
+      // The hotel is the partitioning key; `hotel|nights` refines it, so each new key stays in one task.
+      .selectKey((hotel, b) => `${hotel}|${b.nights}`)
+      .markAsPartitioned()
+      .groupByKey(Grouped.with(str, bookingSerde))
+      .count(Materialized.as('per-hotel-and-nights'));
+    const topology = builder.build();
+    const description = topology.describe();
+    expect(description.subtopologies).toHaveLength(1);
+    expect(description.internalTopics).toEqual([]);
+    const driver = await drive(topology, 'hotels');
+    const input = driver.createInputTopic('bookings', str, bookingSerde);
+    input.pipeInput('h1', { hotel: 'h1', nights: 2 }, 1);
+    input.pipeInput('h1', { hotel: 'h1', nights: 2 }, 2);
+    input.pipeInput('h1', { hotel: 'h1', nights: 3 }, 3);
+    const counts = driver.getKeyValueStore<string, number>('per-hotel-and-nights');
+    expect([counts.get('h1|2'), counts.get('h1|3')]).toEqual([2, 1]);
+    expect([...driver.producedTopicNames()].some((t) => t.endsWith('-repartition'))).toBe(false);
+  });
+
   it('fails at build time for a stateful step after a key change when automatic repartitioning is off', () => {
     const builder = new StreamsBuilder({ automaticRepartition: false, defaultStoreType: 'in_memory' });
     builder
