@@ -1,18 +1,15 @@
 /**
  * The {@link ReservationLedger} over the system of record: reads a reservation and its history from
  * Postgres, and records the API's own accepted commands with the sink's upserts (same event id, so the
- * sink applying the same event later changes nothing). Concurrent requests' records share a transaction
- * (each request still waits for the commit of its own), so a booking costs no transaction of its own.
+ * sink applying the same event later changes nothing). One small transaction per command, not batches:
+ * the sink upserts the same rows in its own (large) transactions, and a batch of the API's holding many
+ * rows' locks at once waited on them and deadlocked with them under load (bench/RESULTS.md, bench:http).
  */
 import type { Pool } from 'pg';
 import type { ReservationStatus } from '../../schemas/generated/types.js';
-import { WriteCoalescer } from '../db/write-coalescer.js';
 import { UnavailableError } from '../errors.js';
 import type { ReservationLedger, ReservationView } from '../reservations/reservation-view.js';
 import { applyReservationEvent } from './reservation-upserts.js';
-
-const DEADLOCK = '40P01';
-const SERIALIZATION_FAILURE = '40001';
 
 interface ReservationRow {
   confirmation_number: string;
@@ -42,17 +39,8 @@ interface HistoryRow {
 export class PostgresReservationLedger implements ReservationLedger {
   readonly #pool: Pool;
 
-  /** The API's own accepted events, written in batches ({@link WriteCoalescer}). */
-  readonly #records: WriteCoalescer<{ topic: string; event: object }>;
-
   constructor(pool: Pool) {
     this.#pool = pool;
-    // Small batches, several at once: a transaction's statements run one after the other on its
-    // connection and hold row locks the sink may wait for, so one big batch would be slow and contended.
-    this.#records = new WriteCoalescer((batch) => this.#recordBatch(batch), {
-      maxBatch: 32,
-      maxInFlight: 6,
-    });
   }
 
   async get(confirmationNumber: string): Promise<ReservationView | undefined> {
@@ -105,28 +93,16 @@ export class PostgresReservationLedger implements ReservationLedger {
   }
 
   async record(topic: string, event: { eventId: string; confirmationNumber: string }): Promise<void> {
-    await this.#records.write({ topic, event });
-  }
-
-  /**
-   * One transaction for a batch of accepted events, in the order they were accepted. A deadlock with the
-   * sink (which applies the same rows in its own transactions) is retried: every upsert is idempotent.
-   */
-  async #recordBatch(batch: readonly { topic: string; event: object }[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.#pool.connect();
-      try {
-        await client.query('BEGIN');
-        for (const { topic, event } of batch) await applyReservationEvent(client, topic, event, 'api');
-        await client.query('COMMIT');
-        return;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        const code = (error as { code?: unknown }).code;
-        if (attempt >= 3 || (code !== DEADLOCK && code !== SERIALIZATION_FAILURE)) throw error;
-      } finally {
-        client.release();
-      }
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await applyReservationEvent(client, topic, event, 'api');
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The lean write path on the real stack (sink on, no topology): bookings use a Postgres pool of their own,
- * so a busy sink cannot hold the connections they wait for; concurrent bookings' owner rows and the API's
- * own ledger writes go out in batches, and every client still owns exactly its own reservations; the
- * process exports its event-loop delay.
+ * so a busy sink cannot hold the connections they wait for; concurrent bookings' owner rows go out in
+ * batches, and every client still owns exactly its own reservations; the process exports its event-loop
+ * delay.
  */
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ describe('the write path', () => {
     for (const [i, number] of numbers.entries()) {
       const own = keys[i]!;
       const other = own === siteA ? siteB : siteA;
-      // Read-your-writes from the batched ledger write, and the other client's 404.
+      // Read-your-writes from the API's own ledger write, and the other client's 404.
       expect((await read(own, number)).statusCode).toBe(200);
       expect((await read(other, number)).statusCode).toBe(404);
     }
