@@ -38,6 +38,10 @@ export interface ApiConfig {
   readonly sessionTimeoutMs: number;
   /** Payment requests performed at once by this instance's payment worker. */
   readonly paymentConcurrency: number;
+  /** Postgres connections of the HTTP requests (owners, the API's own ledger writes, reads, keys). */
+  readonly databasePoolSize: number;
+  /** Postgres connections of the sink and the payment simulator's ledger, apart from the requests'. */
+  readonly databaseBackgroundPoolSize: number;
   /** Path of the properties JSON; empty: the sample reference data. */
   readonly referenceDataPath: string;
   readonly bodyLimitBytes: number;
@@ -107,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     // group.min.session.timeout.ms (6 s by default) is the floor.
     sessionTimeoutMs: integer('SESSION_TIMEOUT_MS', 10_000, 6_000),
     paymentConcurrency: integer('PAYMENT_CONCURRENCY', 64, 1),
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1),
+    databaseBackgroundPoolSize: integer('DATABASE_BACKGROUND_POOL_SIZE', 10, 1),
     referenceDataPath: text('REFERENCE_DATA', ''),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 16 * 1024, 1024),
     rateLimitMax: integer('RATE_LIMIT_MAX', 100, 1),

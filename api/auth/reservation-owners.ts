@@ -5,6 +5,7 @@
  * on every reservation. The owner is recorded before the reservation's event is produced.
  */
 import type { Pool } from 'pg';
+import { WriteCoalescer } from '../db/write-coalescer.js';
 import { NotFoundError, UnavailableError } from '../errors.js';
 import type { Principal } from './api-keys.js';
 
@@ -32,20 +33,32 @@ export async function requireOwnership(
   }
 }
 
-/** Owners in Postgres (`ops.reservation_owner`), the production store. */
+/**
+ * Owners in Postgres (`ops.reservation_owner`), the production store. Concurrent bookings' owners are
+ * inserted together, one statement per batch ({@link WriteCoalescer}); each `record` still resolves only
+ * once its own row is committed, so the owner is recorded before the event is produced, as before. In a
+ * batch, the first owner queued for a number wins, as the first insert did.
+ */
 export class PostgresReservationOwners implements ReservationOwners {
   readonly #pool: Pool;
+  readonly #inserts: WriteCoalescer<{ confirmationNumber: string; client: string }>;
 
   constructor(pool: Pool) {
     this.#pool = pool;
+    this.#inserts = new WriteCoalescer(async (rows) => {
+      await this.#pool.query(
+        `INSERT INTO ops.reservation_owner (confirmation_number, client)
+         SELECT o.confirmation_number, o.client
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS o(confirmation_number, client, n)
+         ORDER BY n ON CONFLICT DO NOTHING`,
+        [rows.map((r) => r.confirmationNumber), rows.map((r) => r.client)],
+      );
+    });
   }
 
   async record(confirmationNumber: string, client: string): Promise<void> {
     try {
-      await this.#pool.query(
-        'INSERT INTO ops.reservation_owner (confirmation_number, client) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [confirmationNumber, client],
-      );
+      await this.#inserts.write({ confirmationNumber, client });
     } catch (error) {
       throw new UnavailableError('Postgres (reservation owners)', error);
     }

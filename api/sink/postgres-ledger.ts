@@ -1,7 +1,9 @@
 /**
  * The {@link ReservationLedger} over the system of record: reads a reservation and its history from
  * Postgres, and records the API's own accepted commands with the sink's upserts (same event id, so the
- * sink applying the same event later changes nothing).
+ * sink applying the same event later changes nothing). One small transaction per command, not batches:
+ * the sink upserts the same rows in its own (large) transactions, and a batch of the API's holding many
+ * rows' locks at once waited on them and deadlocked with them under load (bench/RESULTS.md, bench:http).
  */
 import type { Pool } from 'pg';
 import type { ReservationStatus } from '../../schemas/generated/types.js';

@@ -77,12 +77,18 @@ async function startInstance(
   env: Record<string, string>,
   logFile: string,
   servesHttp: boolean,
+  profileDir: string | undefined,
 ): Promise<AppInstance> {
   const port = await freePort();
   const server = `127.0.0.1:${port}`;
   const stateDir = await mkdtemp(join(tmpdir(), 'bench-http-'));
   const child = fork(MAIN_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    // A CPU profile is written when the instance exits (its clean stop ends in process.exit).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
     env: {
       ...process.env,
       ...env,
@@ -146,7 +152,14 @@ function layoutRoles(layout: string): Array<{ role: string; env: Record<string, 
 async function runOnce(
   setting: Setting,
   run: number,
-  options: { rate: number; duration: number; seed: number; brokers: string[]; registryUrl: string },
+  options: {
+    rate: number;
+    duration: number;
+    seed: number;
+    brokers: string[];
+    registryUrl: string;
+    profileDir: string | undefined;
+  },
   folder: string,
   catalogPath: string,
 ): Promise<RunResult> {
@@ -183,6 +196,7 @@ async function runOnce(
         { ...common, ...env },
         join(folder, `${id}-${role}.log`),
         http,
+        options.profileDir,
       );
       instances.push(instance);
       await untilReady([instance]);
@@ -311,6 +325,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'workload seed', '42')
     .option('--properties <n>', 'properties in the benchmark catalog', '48')
     .option('--shared-broker', "use the shared stack's broker instead of a private one", false)
+    .option('--cpu-prof <dir>', 'write a V8 CPU profile of every instance into <dir> (node --cpu-prof)')
     .parse();
   const o = program.opts<{
     rate: string;
@@ -321,6 +336,7 @@ async function main(): Promise<void> {
     seed: string;
     properties: string;
     sharedBroker: boolean;
+    cpuProf?: string;
   }>();
   const settings: Setting[] = [];
   for (const layout of o.layouts.split(',')) {
@@ -347,6 +363,7 @@ async function main(): Promise<void> {
               seed: Number(o.seed),
               brokers: cluster.brokers,
               registryUrl: cluster.registryUrl,
+              profileDir: o.cpuProf,
             },
             folder,
             catalogPath,

@@ -29,4 +29,27 @@ describe('CachedApiKeyStore', () => {
     await cache.find(unknown);
     expect(asked.filter((h) => h === unknown)).toHaveLength(2);
   });
+
+  it('shares one look-up among concurrent misses of a key', async () => {
+    const inner = new InMemoryApiKeyStore();
+    const key = inner.add('site', 'booking');
+    let asked = 0;
+    let answer: (() => void) | undefined;
+    const slow = {
+      find: async (hash: string): Promise<Principal | undefined> => {
+        asked++;
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        return inner.find(hash);
+      },
+    };
+    const cache = new CachedApiKeyStore(slow);
+    const finds = Array.from({ length: 50 }, () => cache.find(hashApiKey(key)));
+    expect(asked).toBe(1);
+    answer!();
+    const principals = await Promise.all(finds);
+    expect(principals.map((p) => p?.name)).toEqual(Array(50).fill('site'));
+    expect(asked).toBe(1);
+  });
 });
