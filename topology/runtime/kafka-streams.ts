@@ -18,13 +18,14 @@ import { defaultPartition } from '../internal/murmur2.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { retry } from '../internal/util/retry.js';
 import type { Topology } from '../topology.js';
+import { type HostTasks, SHUTDOWN_APPLICATION_MARKER } from './assignment-info.js';
 import { joinBriefly } from './brief-member.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
 import { deadLetterTopicSpec } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { StreamThread } from './stream-thread.js';
-import { createStreamsAssignor, type HostTasks, SHUTDOWN_APPLICATION_MARKER } from './streams-assignor.js';
+import { createStreamsAssignor } from './streams-assignor.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
@@ -124,12 +125,12 @@ export class KafkaStreams {
 
   /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
   localTaskIds(): string[] {
-    return this.#thread?.taskIds() ?? [];
+    return this.#thread?.taskManager.taskIds() ?? [];
   }
 
   /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
   standbyTaskIds(): string[] {
-    return this.#thread?.standbyTaskIds() ?? [];
+    return this.#thread?.taskManager.standbyTaskIds() ?? [];
   }
 
   /**
@@ -179,7 +180,7 @@ export class KafkaStreams {
    */
   localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
     const found: Array<{ taskId: string; partition: number; store: S }> = [];
-    for (const task of this.#thread?.tasks() ?? []) {
+    for (const task of this.#thread?.taskManager.tasks() ?? []) {
       const store = task.engine.stores().get(storeName);
       if (store?.isOpen()) found.push({ taskId: task.id, partition: task.spec.partition, store: store as S });
     }
@@ -253,7 +254,7 @@ export class KafkaStreams {
       );
     }
     const taskId = `${sub?.id ?? '?'}_${partition}`;
-    const standby = sub === undefined ? undefined : this.#thread?.standbyStore(taskId, storeName);
+    const standby = sub === undefined ? undefined : this.#thread?.taskManager.standbyStore(taskId, storeName);
     if (standby?.store.isOpen()) {
       if (standby.lag === undefined) {
         throw new RuntimeError(
