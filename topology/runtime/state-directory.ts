@@ -4,6 +4,7 @@
  * and the changelog offset sums of state kept on disk without running its task, which every join
  * announces to the assignor (KIP-441: the leader turns them into lags).
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -134,4 +135,14 @@ export class StateDirectory {
   async dropCheckpoint(task: ActiveTask): Promise<void> {
     await deleteCheckpoint(task.directory.path).catch(() => undefined);
   }
+}
+
+/**
+ * Deletes the application's local state (`<stateDir>/<applicationId>`: stores, checkpoints), as Kafka
+ * Streams' `cleanUp()` does; returns the directory.
+ */
+export async function deleteApplicationState(config: ResolvedStreamsConfig): Promise<string> {
+  const directory = join(config.stateDir, config.applicationId);
+  await rm(directory, { recursive: true, force: true });
+  return directory;
 }
