@@ -374,7 +374,9 @@ export class StreamThread {
         ? error
         : new RuntimeError('STRM_ERR_RUNTIME_PROCESSING', `non-Error thrown: ${String(error)}`);
     this.#failed = failure;
-    this.#ctx.logger.error({ err: failure }, 'stream thread failed');
+    // KafkaStreams says what happens next, once: a warning when it replaces the thread (a passing cluster
+    // error), an error when the uncaught-exception handler decides.
+    this.#ctx.logger.debug({ err: failure }, 'stream thread failed');
     // Outside the loop: the owner's reaction (stop this thread) waits for the batch in progress.
     setImmediate(() => this.#ctx.onFatal(failure));
   }

@@ -72,8 +72,13 @@ export async function replaceThread(
       {
         ...REPLACE_THREAD_RETRY,
         signal,
+        // Passing while the cluster is away: a warning that says when the next try comes; an error only
+        // once the replacement gives up.
         onRetry: (err, attempt, retryInMs) =>
-          logger.error({ err, attempt, retryInMs }, 'replacing the stream thread failed'),
+          logger.warn(
+            { err, attempt, retryInMs },
+            `replacing the stream thread failed (the cluster may still be unreachable); trying again in ${retryInMs} ms`,
+          ),
       },
     );
     return true;
