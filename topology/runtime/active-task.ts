@@ -6,7 +6,7 @@
  */
 import { type CheckpointEntry, restoreStartOffset } from '../../state/index.js';
 import type { TransactionalProducer } from '../internal/kafka/transactional-producer.js';
-import type { TopicPartitionOffset } from '../internal/kafka/types.js';
+import type { IncomingRecord, TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { StreamTask } from '../internal/task/stream-task.js';
 import type { InputQueues } from './input-queues.js';
 import type { RecordSender } from './record-sender.js';
@@ -61,6 +61,47 @@ export class ActiveTask {
 
   advance(topic: string, nextOffset: number): void {
     this.#positions.set(topic, nextOffset);
+  }
+
+  /**
+   * Runs one input partition's records through the engine, skipping those before its position (after a
+   * rebalance kafkajs restarts at the committed offset: never process a record twice). Returns how many
+   * went through the topology; when one throws, the position stays on it (the thread fails).
+   */
+  process(topic: string, records: ReadonlyArray<IncomingRecord>): number {
+    const position = this.position(topic);
+    let next = position;
+    let processed = 0;
+    try {
+      for (const record of records) {
+        if (record.offset < position) continue;
+        this.collector.currentSource = record;
+        if (this.engine.process(record)) processed++;
+        next = record.offset + 1;
+      }
+    } finally {
+      this.collector.currentSource = undefined;
+      if (next > position) this.advance(topic, next);
+    }
+    return processed;
+  }
+
+  /** Processes the buffered records of a task with several inputs, in timestamp order, while they allow. */
+  processQueued(): number {
+    const inputs = this.inputs!;
+    let processed = 0;
+    const now = Date.now();
+    try {
+      for (let record = inputs.next(now); record !== undefined; record = inputs.next(now)) {
+        this.collector.currentSource = record;
+        const done = this.engine.process(record);
+        this.advance(record.topic, record.offset + 1);
+        if (done) processed++;
+      }
+    } finally {
+      this.collector.currentSource = undefined;
+    }
+    return processed;
   }
 
   /** True when records were processed since the last commit. */

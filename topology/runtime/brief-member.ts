@@ -7,6 +7,9 @@
 import type { Kafka } from 'kafkajs';
 import type { PartitionAssignorHook } from '../internal/kafka/assignor.js';
 import { GroupConsumer } from '../internal/kafka/consumer.js';
+import { SHUTDOWN_APPLICATION_MARKER } from './assignment-info.js';
+import { createStreamsAssignor } from './streams-assignor.js';
+import type { TaskLayout } from './task-layout.js';
 
 /**
  * Joins `groupId` with `assignor` (the same options as the instances': the brief member may be elected
@@ -44,4 +47,24 @@ export async function joinBriefly(
     clearTimeout(timer);
     await member.disconnect();
   }
+}
+
+/**
+ * Tells every instance of the application to shut down: a short-lived member joins the group asking for
+ * it in its subscription, and the leader hands every member the shutdown marker instead of tasks.
+ * Resolves whether the marker came back within `timeoutMs`.
+ */
+export function requestApplicationShutdown(
+  kafka: Kafka,
+  applicationId: string,
+  layout: TaskLayout,
+  timeoutMs: number,
+): Promise<boolean> {
+  return joinBriefly(
+    kafka,
+    applicationId,
+    layout.sourceTopics,
+    createStreamsAssignor({ layout, subscription: () => ({ tasks: [], shutdown: true }) }),
+    { timeoutMs, until: (topics) => topics.includes(SHUTDOWN_APPLICATION_MARKER) },
+  );
 }

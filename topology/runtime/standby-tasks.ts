@@ -4,9 +4,7 @@
  * it arrives (one {@link ChangelogFollower} for all standbys of the instance), so that when the task
  * moves here the active restores only the changelog's tail.
  *
- * - Stores are built as an active task builds them (`StreamTask.create` + `initStores()`, after
- *   `prepareTaskDirectory` for persistent logged stores) but processors are never initialised: a
- *   standby never processes input and never produces (its collector refuses).
+ * - Stores are built as an active task builds them, without processors (`standby-task-creator.ts`).
  * - Records are applied with `restoreBatch`, as restoration does; records with a null key are skipped.
  * - The checkpoint (offset of the last changelog record applied per persistent store) is written every
  *   10 s and when a standby is released or closed, so that a crash of this instance still leaves a usable
@@ -20,11 +18,9 @@
  * only in-memory stores therefore saves nothing at promotion yet; it still follows, so its lag is known).
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ThreadCache } from '../../state/cache/thread-cache.js';
-import { type CheckpointEntry, prepareTaskDirectory, writeCheckpoint } from '../../state/index.js';
+import { type CheckpointEntry, writeCheckpoint } from '../../state/index.js';
 import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
@@ -33,18 +29,13 @@ import {
   type FollowRange,
 } from '../internal/kafka/changelog-follower.js';
 import type { RecordBatch } from '../internal/kafka/consumer.js';
-import { StreamTask } from '../internal/task/stream-task.js';
-import type { RecordCollector } from '../internal/task/task-io.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { Mutex } from '../internal/util/mutex.js';
 import type { ResolvedStreamsConfig } from './config.js';
-import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
 import { applyChangelogBatch, type PrepareStoreValues } from './restorer.js';
+import { createStandbyTask, type FollowedStore, type StandbyTask } from './standby-task-creator.js';
 import type { TaskLayout, TaskSpec } from './task-layout.js';
-
-/** The standby tasks' record cache: a budget of 0, so nothing is cached and nothing counts. */
-const STANDBY_CACHE = new ThreadCache(0);
 
 /** What the standbys of an instance need from its {@link KafkaStreams}. */
 export interface StandbyContext {
@@ -60,30 +51,6 @@ export interface StandbyContext {
   readonly checkpointIntervalMs?: number;
   /** How often the changelog ends are read for {@link StandbyTasks.lags}, ms. Default 2,000. */
   readonly lagCheckIntervalMs?: number;
-}
-
-/** One changelogged store of a standby. */
-interface FollowedStore {
-  readonly name: string;
-  readonly topic: string;
-  readonly store: StateStore;
-  /** Where following started: after the trusted checkpoint, or 0. */
-  readonly startOffset: number;
-  /** The offset of the checkpoint the store was opened with, -1 for none. */
-  readonly trustedOffset: number;
-  /** Persistent stores are checkpointed; in-memory ones are not (they hold nothing across restarts). */
-  readonly checkpointed: boolean;
-}
-
-/** An open standby task. */
-interface StandbyTask {
-  readonly spec: TaskSpec;
-  readonly engine: StreamTask;
-  /** `stateDir/<applicationId>/<taskId>`. */
-  readonly path: string;
-  readonly stores: ReadonlyArray<FollowedStore>;
-  /** The checkpoint last written, as JSON: an unchanged one is not written again (two fsyncs). */
-  lastCheckpoint?: string;
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
@@ -241,53 +208,16 @@ export class StandbyTasks {
     return this.#mutex.runExclusive(fn);
   }
 
-  /** Builds the task's stores as an active task does, without processors, from its checkpoint. */
+  /** Opens a standby (see `standby-task-creator.ts`) and feeds it its changelog partitions. */
   async #openTask(spec: TaskSpec): Promise<void> {
-    const { config, plan } = this.#ctx;
-    const engine = StreamTask.create(plan, spec.subtopologyId, spec.partition, {
-      applicationId: config.applicationId,
-      stateDir: config.stateDir,
-      collector: standbyCollector(spec.id),
-      // A standby only restores and is read (stale reads): no record cache, and none outside the
-      // instance's budget (without one, each caching store would make a default-sized cache of its own).
-      cache: STANDBY_CACHE,
-    });
-    const changelogs = engine.changelogTopics();
-    if (changelogs.size === 0) return;
-    const path = join(config.stateDir, config.applicationId, spec.id);
-    const persistent = [...engine.stores()]
-      .filter(([name, store]) => store.persistent && changelogs.has(name))
-      .map(([name]) => name);
-    // The state layer's protocol: the checkpoint decides which local store files are kept, before they open.
-    const trusted: ReadonlyMap<string, CheckpointEntry> =
-      persistent.length > 0 ? (await prepareTaskDirectory(path, persistent)).trusted : new Map();
-    try {
-      await engine.initStores();
-    } catch (error) {
-      await engine.close().catch(() => undefined);
-      throw error;
-    }
-    const stores: FollowedStore[] = [];
-    for (const [name, topic] of changelogs) {
-      const store = engine.stores().get(name);
-      if (store === undefined) continue;
-      const entry = trusted.get(name);
-      stores.push({
-        name,
-        topic,
-        store,
-        startOffset: entry === undefined ? 0 : entry.offset + 1,
-        trustedOffset: entry?.offset ?? -1,
-        checkpointed: persistent.includes(name),
-      });
-    }
-    const task: StandbyTask = { spec, engine, path, stores };
+    const task = await createStandbyTask(this.#ctx.config, this.#ctx.plan, spec);
+    if (task === undefined) return;
     this.#tasks.set(spec.id, task);
-    for (const store of stores) this.#byPartition.set(key(store.topic, spec.partition), { task, store });
+    for (const store of task.stores) this.#byPartition.set(key(store.topic, spec.partition), { task, store });
     this.#ctx.logger.info(
       {
         taskId: spec.id,
-        stores: stores.map((store) => ({ store: store.name, startOffset: store.startOffset })),
+        stores: task.stores.map((store) => ({ store: store.name, startOffset: store.startOffset })),
       },
       'standby task opened',
     );
@@ -423,16 +353,4 @@ export class StandbyTasks {
     this.#admin = undefined;
     await admin?.disconnect().catch(() => undefined);
   }
-}
-
-/** A standby never processes, so nothing may be produced through it: a send is a bug in the runtime. */
-function standbyCollector(taskId: string): RecordCollector {
-  return {
-    send: (topic) => {
-      throw new RuntimeError(
-        'STRM_ERR_RUNTIME_ILLEGAL_STATE',
-        `standby task ${taskId} tried to send a record to ${topic}; standby tasks only apply changelogs`,
-      );
-    },
-  };
 }

@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module';
 import { logLevel } from 'kafkajs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { pinoLogCreator } from '../../../topology/internal/kafka/log-bridge.js';
+import { PASSING_CRASH_TEXTS, pinoLogCreator } from '../../../topology/internal/kafka/log-bridge.js';
 
 /** The kafkajs log lines a pino logger at `debug` receives through the bridge, as [pino level, message]. */
 function bridged(
@@ -69,5 +70,47 @@ describe('kafkajs log bridge', () => {
       [DEBUG, 'Response Heartbeat(key: 12, version: 3)'],
       [ERROR, 'The coordinator is not aware of this member, re-joining the group'],
     ]);
+  });
+
+  it("demotes kafkajs' consumer crash and restart lines: the owner of the consumer reports the crash once", () => {
+    expect(
+      bridged([
+        {
+          namespace: 'Consumer',
+          level: logLevel.ERROR,
+          message: 'Crash: KafkaJSProtocolError: The coordinator is loading',
+        },
+        { namespace: 'Consumer', level: logLevel.ERROR, message: 'Restarting the consumer in 312ms' },
+        {
+          namespace: 'Consumer',
+          level: logLevel.WARN,
+          message: "the cluster is not ready for this member's first join yet (The coordinator is loading)",
+        },
+        // A crash that needs a person keeps its level.
+        {
+          namespace: 'Consumer',
+          level: logLevel.ERROR,
+          message: 'Crash: KafkaJSProtocolError: Not authorized to access group',
+        },
+      ]),
+    ).toEqual([
+      [DEBUG, 'Crash: KafkaJSProtocolError: The coordinator is loading'],
+      [DEBUG, 'Restarting the consumer in 312ms'],
+      [WARN, "the cluster is not ready for this member's first join yet (The coordinator is loading)"],
+      [ERROR, 'Crash: KafkaJSProtocolError: Not authorized to access group'],
+    ]);
+  });
+
+  it("recognises passing crashes by kafkajs' own messages of the transient broker errors", () => {
+    const require = createRequire(import.meta.url);
+    const { errorCodes } = require('kafkajs/src/protocol/error.js') as {
+      errorCodes: Array<{ type: string; message: string }>;
+    };
+    const messages = errorCodes.map((code) => code.message);
+    for (const text of PASSING_CRASH_TEXTS.filter((t) => !t.startsWith('KafkaJS')))
+      expect(
+        messages.some((message) => message.startsWith(text)),
+        text,
+      ).toBe(true);
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Stores } from '../../../state/stores.js';
 import {
-  createStreamsAssignor,
   decodeHostsMarker,
   decodeStandbyMarker,
   HOSTS_MARKER_PREFIX,
   type MemberSubscription,
   SHUTDOWN_APPLICATION_MARKER,
   STANDBY_MARKER_PREFIX,
-} from '../../../topology/runtime/streams-assignor.js';
+} from '../../../topology/runtime/assignment-info.js';
+import { createStreamsAssignor } from '../../../topology/runtime/streams-assignor.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';

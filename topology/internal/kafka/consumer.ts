@@ -185,6 +185,12 @@ export class GroupConsumer extends EventEmitter<GroupConsumerEvents> {
     if (this.#joined || this.#joinRestarts >= MAX_FIRST_JOIN_RESTARTS || !isTransientBrokerError(error))
       return false;
     this.#joinRestarts++;
+    // The one line a passing condition gets (kafkajs' own crash lines are demoted in `log-bridge.ts`).
+    this.#consumer
+      .logger()
+      .warn(
+        `the cluster is not ready for this member's first join yet (${error.message}); joining again (restart ${this.#joinRestarts} of ${MAX_FIRST_JOIN_RESTARTS})`,
+      );
     return true;
   }
 

@@ -99,8 +99,11 @@ export async function retry<T>(
   }
 }
 
-/** A pause that ends early, resolving, when `signal` aborts (the caller looks at the signal). */
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * A pause that ends early, resolving, when `signal` aborts (the caller looks at the signal). Exported for
+ * schedules whose first pause comes before any try of {@link retry} (a task revived after a failure).
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const done = () => {
