@@ -5,6 +5,7 @@
  * bad credential or certificate fails at once, and an unreachable listener within `timeoutMs`.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { retry } from '../util/retry.js';
 import { type KafkaClientOptions, kafkaClientConfig } from './client.js';
 import { KafkaFacadeError } from './errors.js';
 
@@ -67,8 +68,8 @@ export function classifyConnectionFailure(error: unknown, brokers: string): Kafk
 export async function checkConnection(options: KafkaClientOptions, timeoutMs: number): Promise<void> {
   const brokers = options.brokers.join(',');
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+  const attempt = async () => {
+    // Each attempt's own timeouts end with the deadline, so the check as a whole keeps to `timeoutMs`.
     const remaining = deadline - Date.now();
     const admin = new Kafka({
       ...kafkaClientConfig(options),
@@ -80,22 +81,28 @@ export async function checkConnection(options: KafkaClientOptions, timeoutMs: nu
     }).admin();
     try {
       await admin.connect();
-      return;
     } catch (error) {
-      last = error;
-      const refused = classifyConnectionFailure(error, brokers);
-      if (refused) throw refused;
+      throw classifyConnectionFailure(error, brokers) ?? error;
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    if (Date.now() + delay >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+  };
+  try {
+    await retry(attempt, {
+      retries: Number.POSITIVE_INFINITY,
+      maxTimeMs: timeoutMs,
+      maxDelayMs: 2_000,
+      // A refused credential or certificate does not get better by asking again.
+      retriable: (error) => !(error instanceof KafkaFacadeError),
+    });
+  } catch (last) {
+    if (last instanceof KafkaFacadeError) throw last;
+    const why =
+      (last as { cause?: { message?: string } })?.cause?.message ?? (last as Error)?.message ?? String(last);
+    throw new KafkaFacadeError(
+      'STRM_ERR_KAFKA_UNREACHABLE',
+      `no broker at ${brokers} answered within ${timeoutMs} ms (last error: ${why}); check bootstrapServers, that the listener's port and protocol (PLAINTEXT, SSL, SASL_SSL) match ssl/sasl, and the network`,
+      { cause: last, retriable: true },
+    );
   }
-  const why =
-    (last as { cause?: { message?: string } })?.cause?.message ?? (last as Error)?.message ?? String(last);
-  throw new KafkaFacadeError(
-    'STRM_ERR_KAFKA_UNREACHABLE',
-    `no broker at ${brokers} answered within ${timeoutMs} ms (last error: ${why}); check bootstrapServers, that the listener's port and protocol (PLAINTEXT, SSL, SASL_SSL) match ssl/sasl, and the network`,
-    { cause: last, retriable: true },
-  );
 }

@@ -18,6 +18,7 @@ import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from
 import { TaskError } from '../../errors.js';
 import { NO_HEADERS, type StreamRecord } from '../../record.js';
 import type { SourceNodeDef } from '../node-definitions.js';
+import { readsTopic } from '../topic-pattern.js';
 import {
   resolveChangelogTopic,
   resolveTopicName,
@@ -394,7 +395,7 @@ export class StreamTask {
   private sourceFor(topic: string): SourceBinding {
     let binding = this.sourcesByTopic.get(topic);
     if (binding === undefined) {
-      binding = this.patternSources.find((s) => s.def.pattern!.test(topic)) ?? null;
+      binding = this.patternSources.find((s) => readsTopic(s.def.pattern!, topic)) ?? null;
       this.sourcesByTopic.set(topic, binding);
     }
     if (binding === null) {
