@@ -7,6 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ThreadCache } from '../../state/cache/thread-cache.js';
+import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -32,6 +33,8 @@ export interface ActiveTaskCreatorContext {
   readonly events: StreamsEventEmitter;
   readonly logger: Logger;
   readonly cache: ThreadCache;
+  /** The instance's global stores, readable by every task's processors. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
   /** The thread's shared output (at-least-once). */
   readonly sender: SenderLanes;
   readonly serdes: SerdePreparation;
@@ -62,6 +65,7 @@ export class ActiveTaskCreator {
       stateDir: config.stateDir,
       collector,
       cache: this.#ctx.cache,
+      globalStores: this.#ctx.globalStores,
       deserializationHandler: inputFailureHandlerFor(
         'deserialization',
         config.deserializationExceptionHandler,

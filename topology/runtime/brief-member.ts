@@ -5,6 +5,7 @@
  * a member no tasks; its join and its leave are each one rebalance.
  */
 import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
 import type { PartitionAssignorHook } from '../internal/kafka/assignor.js';
 import { GroupConsumer } from '../internal/kafka/consumer.js';
 import { SHUTDOWN_APPLICATION_MARKER } from './assignment-info.js';
@@ -51,20 +52,26 @@ export async function joinBriefly(
 
 /**
  * Tells every instance of the application to shut down: a short-lived member joins the group asking for
- * it in its subscription, and the leader hands every member the shutdown marker instead of tasks.
- * Resolves whether the marker came back within `timeoutMs`.
+ * it in its subscription, and the leader hands every member the shutdown marker instead of tasks. Logs
+ * whether the marker came back within `timeoutMs`; never throws (the instance is failing already).
  */
-export function requestApplicationShutdown(
+export async function requestApplicationShutdown(
   kafka: Kafka,
   applicationId: string,
   layout: TaskLayout,
   timeoutMs: number,
-): Promise<boolean> {
-  return joinBriefly(
-    kafka,
-    applicationId,
-    layout.sourceTopics,
-    createStreamsAssignor({ layout, subscription: () => ({ tasks: [], shutdown: true }) }),
-    { timeoutMs, until: (topics) => topics.includes(SHUTDOWN_APPLICATION_MARKER) },
-  );
+  logger: Logger,
+): Promise<void> {
+  try {
+    const delivered = await joinBriefly(
+      kafka,
+      applicationId,
+      layout.sourceTopics,
+      createStreamsAssignor({ layout, subscription: () => ({ tasks: [], shutdown: true }) }),
+      { timeoutMs, until: (topics) => topics.includes(SHUTDOWN_APPLICATION_MARKER) },
+    );
+    logger.error({ delivered }, 'asked every instance of the application to shut down');
+  } catch (error) {
+    logger.error({ err: error }, 'could not tell the other instances to shut down');
+  }
 }

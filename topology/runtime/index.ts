@@ -30,4 +30,5 @@ export { KafkaStreams, type StaleStore, type StateListener } from './kafka-strea
 export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
 export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
 export { type ReadTopicToEndOptions, readTopicToEnd, type TopicRecord } from './read-topic-to-end.js';
+export type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 export type { StreamsState } from './streams-state.js';

@@ -9,6 +9,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
+import { readsTopic } from '../internal/topic-pattern.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { deadLetterTopicSpec } from './error-handlers.js';
@@ -30,6 +31,12 @@ export async function prepareTopics(
     for (const sub of plan.subtopologies) {
       for (const topic of [...sub.sourceTopics, ...sub.sinkTopics])
         if (!internal.has(topic)) userTopics.add(topic);
+    }
+    // A pattern source reads the topics matching it at start (the layout adds them to its sub-topology).
+    const patterns = plan.subtopologies.flatMap((sub) => sub.sourcePatterns);
+    if (patterns.length > 0) {
+      for (const topic of await admin.listTopics())
+        if (patterns.some((pattern) => readsTopic(pattern, topic))) userTopics.add(topic);
     }
     const counts = await admin.partitionCounts([...userTopics]);
     const missingSinks = plan.subtopologies

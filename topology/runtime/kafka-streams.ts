@@ -9,18 +9,20 @@ import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/threa
 import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/client.js';
 import { checkConnection } from '../internal/kafka/connection-check.js';
-import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
+import { warnUnlessAbortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { requestApplicationShutdown } from './brief-member.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './config.js';
 import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
+import { GlobalStreamThread } from './global-stream-thread.js';
 import { prepareTopics } from './internal-topic-manager.js';
 import { QueryableStoreProvider, type StaleStore } from './queryable-store-provider.js';
 import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
 import { StreamThread } from './stream-thread.js';
+import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import type { TaskLayout } from './task-layout.js';
@@ -52,6 +54,7 @@ export class KafkaStreams {
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
+  #global: GlobalStreamThread | undefined;
   #cache: ThreadCache | undefined;
   #threadCount = 0;
   #closing: Promise<void> | undefined;
@@ -71,6 +74,7 @@ export class KafkaStreams {
     plan: () => this.#plan,
     activeTasks: () => this.#thread?.taskManager.tasks() ?? [],
     standbyStore: (taskId, storeName) => this.#thread?.taskManager.standbyStore(taskId, storeName),
+    globalStore: (storeName) => this.#global?.globalStores().get(storeName),
     metadata: this.#metadata,
   });
 
@@ -119,7 +123,7 @@ export class KafkaStreams {
    * Which server (`applicationServer`) runs which tasks, active and standby, as of the last rebalance;
    * empty when the instances set no `applicationServer`.
    */
-  allMetadata(): Array<{ server: string; taskIds: string[]; standbyTaskIds: string[] }> {
+  allMetadata(): StreamsMetadata[] {
     return this.#metadata.allMetadata();
   }
 
@@ -133,10 +137,7 @@ export class KafkaStreams {
    * const where = streams.metadataForKey('totals', Buffer.from('north'));
    * if (where?.server !== myServer) forwardTo(where?.server);
    */
-  metadataForKey(
-    storeName: string,
-    keyBytes: Buffer,
-  ): { server: string | undefined; standbyServers: string[]; partition: number; taskId: string } | undefined {
+  metadataForKey(storeName: string, keyBytes: Buffer): KeyQueryMetadata | undefined {
     return this.#metadata.metadataForKey(storeName, keyBytes);
   }
 
@@ -155,7 +156,8 @@ export class KafkaStreams {
    * never write). Refuses a read that could be wrong with a retriable {@link RuntimeError}:
    * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while this instance is not `RUNNING` (starting, rebalancing: its
    * tasks may be restoring or moving), `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the owner when
-   * known) when another instance runs that task. Find the partition with {@link metadataForKey}.
+   * known) when another instance runs that task. Find the partition with {@link metadataForKey}. A global
+   * store is whole on every instance: any partition reads it.
    *
    * @example
    * const where = streams.metadataForKey('totals', keyBytes)!;
@@ -198,13 +200,7 @@ export class KafkaStreams {
       );
     }
     this.#setState('REBALANCING');
-    if (this.#config.processingGuarantee === 'exactly_once' && !abortedFilterInstalled) {
-      // Not refused: a single transactional writer per partition is still read correctly; several (tasks
-      // writing one output partition, or fenced zombies) can leak aborted records to read_committed readers.
-      this.#logger.warn(
-        'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
-      );
-    }
+    if (this.#config.processingGuarantee === 'exactly_once') warnUnlessAbortedFilterInstalled(this.#logger);
     const { clientId, brokers, ssl, sasl } = this.#config;
     const clientOptions = { clientId, brokers, logger: this.#logger, ssl, sasl };
     const kafka = createKafkaClient(clientOptions);
@@ -213,6 +209,11 @@ export class KafkaStreams {
       await checkConnection(clientOptions, this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
       this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
+      // Global stores are read whole before any task can join against them.
+      this.#global = GlobalStreamThread.forTopology(this.#plan, this.#config, kafka, this.#logger, (error) =>
+        this.#onGlobalFailure(error),
+      );
+      await this.#global?.start();
       // close() called while the topics were being prepared: do not join the group after all.
       if (this.#closing !== undefined) return;
       await this.#startThread();
@@ -222,6 +223,7 @@ export class KafkaStreams {
       this.#logger.error({ err: error }, 'start failed');
       this.#setState('ERROR');
       await this.#thread?.stop(false);
+      await this.#global?.close();
       throw error;
     }
   }
@@ -238,6 +240,7 @@ export class KafkaStreams {
       this.#setState('PENDING_SHUTDOWN');
       await this.#thread?.stop(true);
       this.#thread = undefined;
+      await this.#global?.close();
       this.#setState('NOT_RUNNING');
     })();
     return this.#closing;
@@ -288,6 +291,7 @@ export class KafkaStreams {
       plan: this.#plan!,
       layout: this.#layout!,
       kafka: this.#kafka!,
+      globalStores: this.#global?.globalStores() ?? new Map(),
       events: this.events,
       logger: this.#logger.child({ thread: ++this.#threadCount }),
       onRebalance: (phase) => {
@@ -305,6 +309,15 @@ export class KafkaStreams {
     this.#thread = thread;
     this.#cache = cache;
     await thread.start();
+  }
+
+  /** The global stores can no longer be kept current: as in Kafka Streams, the instance stops in ERROR. */
+  async #onGlobalFailure(error: Error): Promise<void> {
+    if (this.#closing !== undefined) return;
+    this.events.emit('error', error);
+    await this.#thread?.stop(false);
+    this.#thread = undefined;
+    this.#setState('ERROR');
   }
 
   async #onUncaught(thread: StreamThread, error: Error): Promise<void> {
@@ -335,19 +348,9 @@ export class KafkaStreams {
       if (await this.#replaceThread()) return;
     }
     if (decision === 'SHUTDOWN_APPLICATION') {
-      try {
-        const timeoutMs = this.#config.consumer.rebalanceTimeoutMs ?? 60_000;
-        const { applicationId } = this.#config;
-        const delivered = await requestApplicationShutdown(
-          this.#kafka!,
-          applicationId,
-          this.#layout!,
-          timeoutMs,
-        );
-        this.#logger.error({ delivered }, 'asked every instance of the application to shut down');
-      } catch (signalError) {
-        this.#logger.error({ err: signalError }, 'could not tell the other instances to shut down');
-      }
+      const { applicationId, consumer } = this.#config;
+      const timeoutMs = consumer.rebalanceTimeoutMs ?? 60_000;
+      await requestApplicationShutdown(this.#kafka!, applicationId, this.#layout!, timeoutMs, this.#logger);
     }
     this.#thread = undefined;
     if (this.#state !== 'ERROR' && this.#closing === undefined) this.#setState('ERROR');
@@ -367,13 +370,8 @@ export class KafkaStreams {
   async #onApplicationShutdown(thread: StreamThread): Promise<void> {
     if (this.#closing !== undefined) return;
     this.#logger.error('another instance asked the application to shut down (SHUTDOWN_APPLICATION)');
-    this.events.emit(
-      'error',
-      new RuntimeError(
-        'STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN',
-        'another instance requested SHUTDOWN_APPLICATION',
-      ),
-    );
+    const error = 'another instance requested SHUTDOWN_APPLICATION';
+    this.events.emit('error', new RuntimeError('STRM_ERR_RUNTIME_APPLICATION_SHUTDOWN', error));
     await thread.stop(true);
     if (this.#thread === thread) this.#thread = undefined;
     if (this.#closing === undefined) this.#setState('ERROR');

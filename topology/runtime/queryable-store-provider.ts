@@ -32,6 +32,8 @@ export interface QueryableStoreSource {
     taskId: string,
     storeName: string,
   ) => { store: StateStore; lag: number | undefined } | undefined;
+  /** A global store by name (any instance holds all of it), when the topology has one. */
+  readonly globalStore: (storeName: string) => StateStore | undefined;
   readonly metadata: StreamsMetadataState;
 }
 
@@ -62,6 +64,9 @@ export class QueryableStoreProvider {
         { retriable: true },
       );
     }
+    // A global store is whole on every instance: any partition reads it.
+    const global = this.#source.globalStore(storeName);
+    if (global?.isOpen()) return global as S;
     const found = this.localStores<S>(storeName).find((entry) => entry.partition === partition);
     if (found !== undefined) return found.store;
     const plan = this.#source.plan();

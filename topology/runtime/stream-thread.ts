@@ -26,6 +26,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ThreadCache } from '../../state/cache/thread-cache.js';
+import type { StateStore } from '../../state/store.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -57,6 +58,8 @@ export interface StreamThreadContext {
   readonly logger: Logger;
   /** The record cache of this thread's tasks (`cacheMaxBytes`, divided among them). */
   readonly cache: ThreadCache;
+  /** The instance's global stores (`GlobalStreamThread`), readable by every task's processors. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
   /** Called when the group starts a rebalance and when the new assignment is running. */
   readonly onRebalance: (phase: 'started' | 'completed') => void;
   /** Called (outside the loop) with an error no handler took; the owner applies the uncaught handler. */
@@ -117,6 +120,7 @@ export class StreamThread {
     this.#sender = sender;
     const tasks = new TaskManager({
       ...{ config, plan, layout, kafka, events, logger, cache: ctx.cache, sender, serdes, stateDirectory },
+      globalStores: ctx.globalStores,
       commitOffsets: (offsets) => this.#consumer.commit(offsets),
       seek: (topic, partition, offset) => this.#consumer.seek(topic, partition, offset),
       onFatal: fail,

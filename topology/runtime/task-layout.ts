@@ -5,6 +5,7 @@
  * Pure: it reads a plan and the partition counts of the user topics, so it is unit-tested without Kafka.
  */
 import type { TopicSpec } from '../internal/kafka/types.js';
+import { readsTopic } from '../internal/topic-pattern.js';
 import type { SubtopologyPlan, TopologyPlan } from '../internal/topology-plan.js';
 import { resolveChangelogTopic, resolveTopicName } from '../internal/topology-plan.js';
 import { RuntimeError } from './errors.js';
@@ -37,28 +38,16 @@ export interface TaskLayout {
 
 /**
  * Computes the layout. `userTopicCounts` holds the partition counts of the non-internal topics that
- * exist on the cluster; a source topic missing from it is a {@link RuntimeError}.
+ * exist on the cluster, those matching a pattern source included; a source topic missing from it is a
+ * {@link RuntimeError}.
  */
 export function computeTaskLayout(
-  plan: TopologyPlan,
+  declared: TopologyPlan,
   applicationId: string,
   userTopicCounts: ReadonlyMap<string, number>,
   options: { replicationFactor?: number } = {},
 ): TaskLayout {
-  for (const sub of plan.subtopologies) {
-    if (sub.sourcePatterns.length > 0) {
-      throw new RuntimeError(
-        'STRM_ERR_RUNTIME_UNSUPPORTED',
-        `sub-topology ${sub.id} reads a topic pattern (${sub.sourcePatterns.join(', ')}); the runtime reads topics by name only so far: list the topics`,
-      );
-    }
-  }
-  if (plan.globalSubtopologies.length > 0) {
-    throw new RuntimeError(
-      'STRM_ERR_RUNTIME_UNSUPPORTED',
-      'the topology has a global store; the runtime does not run global stores yet: use a co-partitioned table instead',
-    );
-  }
+  const plan = withPatternTopics(declared, applicationId, userTopicCounts);
   const real = (topic: string) => resolveTopicName(plan, applicationId, topic);
   const counts = new Map<string, number>(userTopicCounts);
   for (const [name, config] of plan.internalTopics) {
@@ -124,6 +113,31 @@ export function computeTaskLayout(
     partitionCounts: counts,
     taskOf: (topic, partition) => byPartition.get(`${topic}\u0000${partition}`),
   };
+}
+
+/**
+ * The plan with each pattern source's matches among `topicCounts` (the cluster's topics, read at start)
+ * added to its sub-topology's source topics, so tasks, subscription and co-partitioning treat them as
+ * named topics. A topic created later that matches is read from the next start on; the application's own
+ * internal topics and topics another source names are never matched.
+ */
+function withPatternTopics(
+  plan: TopologyPlan,
+  applicationId: string,
+  topicCounts: ReadonlyMap<string, number>,
+): TopologyPlan {
+  if (plan.subtopologies.every((sub) => sub.sourcePatterns.length === 0)) return plan;
+  const named = new Set(plan.subtopologies.flatMap((sub) => sub.sourceTopics));
+  const internal = `${applicationId}-`;
+  const subtopologies = plan.subtopologies.map((sub) => {
+    if (sub.sourcePatterns.length === 0) return sub;
+    const matched = [...topicCounts.keys()]
+      .filter((topic) => !named.has(topic) && !topic.startsWith(internal))
+      .filter((topic) => sub.sourcePatterns.some((pattern) => readsTopic(pattern, topic)))
+      .sort();
+    return { ...sub, sourceTopics: [...sub.sourceTopics, ...matched] };
+  });
+  return { ...plan, subtopologies };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface TaskManagerContext {
   readonly logger: Logger;
   /** The record cache of the thread's tasks. */
   readonly cache: ThreadCache;
+  /** The instance's global stores, readable by every task's processors. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
   /** The thread's shared output (at-least-once). */
   readonly sender: SenderLanes;
   readonly serdes: SerdePreparation;
@@ -74,7 +76,7 @@ export class TaskManager {
         : undefined;
     this.#producers = producers;
     const creator = new ActiveTaskCreator({
-      ...{ config, plan, layout, kafka, events, logger, cache },
+      ...{ config, plan, layout, kafka, events, logger, cache, globalStores: ctx.globalStores },
       ...{ sender, serdes, stateDirectory, producers },
     });
     this.#creator = creator;

@@ -129,4 +129,29 @@ describe('computeTaskLayout', () => {
       ['left', 'right'],
     ]);
   });
+
+  it("reads a pattern source's matching topics as named sources: whole names only, not its own internal topics", () => {
+    const topology = new Topology()
+      .addSource('prices', /prices-.*/, serdes)
+      .addProcessor('count', pass, 'prices')
+      .addStateStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('latest'), Serdes.string(), Serdes.string()),
+        'count',
+      );
+    const layout = computeTaskLayout(
+      topology.plan(),
+      'app',
+      new Map([
+        ['prices-eu', 2],
+        ['prices-us', 3],
+        ['old.prices-eu', 4], // matches only in part
+        ['app-prices-x', 6], // the application's own internal topic
+      ]),
+    );
+    expect(layout.sourceTopics).toEqual(['prices-eu', 'prices-us']);
+    expect(layout.tasks.map((t) => t.id)).toEqual(['0_0', '0_1', '0_2']);
+    expect(layout.taskOf('prices-eu', 1)?.id).toBe('0_1');
+    expect(layout.taskOf('prices-us', 2)).toMatchObject({ id: '0_2', sourceTopics: ['prices-us'] });
+    expect(layout.internalTopics.map((t) => [t.name, t.partitions])).toEqual([['app-latest-changelog', 3]]);
+  });
 });

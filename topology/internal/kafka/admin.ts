@@ -35,6 +35,11 @@ export class KafkaAdmin {
     await this.#admin.disconnect();
   }
 
+  /** The names of every topic on the cluster (for topic-pattern sources). */
+  async listTopics(): Promise<string[]> {
+    return this.#call('Listing the topics', () => this.#admin.listTopics());
+  }
+
   /** Partition counts of the topics that exist; a missing topic is absent from the map. */
   async partitionCounts(topics: ReadonlyArray<string>): Promise<Map<string, number>> {
     return this.#call(`Reading the partition counts of ${topics.join(', ')}`, async () => {

@@ -89,3 +89,15 @@ function install(): boolean {
 
 /** True when kafkajs uses the corrected filter in this process. */
 export const abortedFilterInstalled: boolean = install();
+
+/**
+ * Warns an exactly-once application whose process loaded kafkajs before this library. Not refused: a
+ * single transactional writer per partition is still read correctly; several (tasks writing one output
+ * partition, or fenced zombies) can leak aborted records to read_committed readers.
+ */
+export function warnUnlessAbortedFilterInstalled(logger: { warn(message: string): void }): void {
+  if (abortedFilterInstalled) return;
+  logger.warn(
+    'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
+  );
+}
