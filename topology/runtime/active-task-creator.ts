@@ -1,40 +1,19 @@
-/**
- * Builds the active tasks of a thread (Kafka Streams' `ActiveTaskCreator`): the engine task with its
- * collector and error handlers, its state directory prepared and stores opened, under exactly-once its
- * own transactional producer; then restores their stores and primes the input queues of tasks with
- * several inputs. The caller initialises the processors once a task is ready to run.
- */
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import type { ThreadCache } from '../../state/cache/thread-cache.js';
-import type { StateStore } from '../../state/store.js';
 import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { StreamTask } from '../internal/task/stream-task.js';
-import type { TopologyPlan } from '../internal/topology-plan.js';
 import { ActiveTask } from './active-task.js';
-import type { ResolvedStreamsConfig } from './config.js';
 import { inputFailureHandlerFor } from './error-handlers.js';
-import type { StreamsEventEmitter } from './events.js';
 import { InputQueues } from './input-queues.js';
 import { restoreTasks } from './restorer.js';
 import type { SenderLanes } from './sender-lanes.js';
 import type { SerdePreparation } from './serde-preparation.js';
 import type { StateDirectory } from './state-directory.js';
 import { TaskCollector } from './task-collector.js';
-import type { TaskLayout, TaskSpec } from './task-layout.js';
+import type { TaskSpec } from './task-layout.js';
 import type { TaskProducers } from './task-producers.js';
+import type { ThreadResources } from './thread-resources.js';
 
 /** What the creator needs from its thread. */
-export interface ActiveTaskCreatorContext {
-  readonly config: ResolvedStreamsConfig;
-  readonly plan: TopologyPlan;
-  readonly layout: TaskLayout;
-  readonly kafka: Kafka;
-  readonly events: StreamsEventEmitter;
-  readonly logger: Logger;
-  readonly cache: ThreadCache;
-  /** The instance's global stores, readable by every task's processors. */
-  readonly globalStores: ReadonlyMap<string, StateStore>;
+export interface ActiveTaskCreatorContext extends ThreadResources {
   /** The thread's shared output (at-least-once). */
   readonly sender: SenderLanes;
   readonly serdes: SerdePreparation;

@@ -23,20 +23,13 @@
  *   nothing either.
  */
 
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import type { ThreadCache } from '../../state/cache/thread-cache.js';
-import type { StateStore } from '../../state/store.js';
 import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
-import type { TopologyPlan } from '../internal/topology-plan.js';
 import { Mutex } from '../internal/util/mutex.js';
 import { abortableSleep } from '../internal/util/retry.js';
 import type { HostTasks } from './assignment-info.js';
-import type { ResolvedStreamsConfig } from './config.js';
 import { productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
-import type { StreamsEventEmitter } from './events.js';
 import { ProbingRebalance } from './probing-rebalance.js';
 import { changelogEndSums } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
@@ -45,21 +38,11 @@ import { warnWhileSlow } from './slow-operation.js';
 import { StateDirectory } from './state-directory.js';
 import { createStreamsAssignor, type StreamsAssignorOptions } from './streams-assignor.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
-import type { TaskLayout } from './task-layout.js';
 import { TaskManager } from './task-manager.js';
+import type { ThreadResources } from './thread-resources.js';
 
 /** What a thread needs from its {@link KafkaStreams}. */
-export interface StreamThreadContext {
-  readonly config: ResolvedStreamsConfig;
-  readonly plan: TopologyPlan;
-  readonly layout: TaskLayout;
-  readonly kafka: Kafka;
-  readonly events: StreamsEventEmitter;
-  readonly logger: Logger;
-  /** The record cache of this thread's tasks (`cacheMaxBytes`, divided among them). */
-  readonly cache: ThreadCache;
-  /** The instance's global stores (`GlobalStreamThread`), readable by every task's processors. */
-  readonly globalStores: ReadonlyMap<string, StateStore>;
+export interface StreamThreadContext extends ThreadResources {
   /** Called when the group starts a rebalance and when the new assignment is running. */
   readonly onRebalance: (phase: 'started' | 'completed') => void;
   /** Called (outside the loop) with an error no handler took; the owner applies the uncaught handler. */

@@ -1,41 +1,21 @@
-/**
- * The tasks of one thread (Kafka Streams' `TaskManager`): the map of running active tasks, the standby
- * tasks, what the member announces at every join, and every change of them: a new assignment (tasks that
- * moved away are committed if they can be and closed, standbys updated, new tasks created, restored and
- * started), tasks lost to another member (closed without committing), and the close of them all.
- */
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import type { ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
-import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { ActiveTask } from './active-task.js';
 import { ActiveTaskCreator } from './active-task-creator.js';
 import type { MemberSubscription, StandbyAssignment } from './assignment-info.js';
-import type { ResolvedStreamsConfig } from './config.js';
-import type { CommitEvent, StreamsEventEmitter } from './events.js';
+import type { CommitEvent } from './events.js';
 import type { SenderLanes } from './sender-lanes.js';
 import type { SerdePreparation } from './serde-preparation.js';
 import { StandbyTasks } from './standby-tasks.js';
 import type { StateDirectory } from './state-directory.js';
 import { TaskExecutor } from './task-executor.js';
-import type { TaskLayout, TaskSpec } from './task-layout.js';
+import type { TaskSpec } from './task-layout.js';
 import { TaskProducers } from './task-producers.js';
 import { TaskReviver } from './task-reviver.js';
+import type { ThreadResources } from './thread-resources.js';
 
 /** What the task manager needs from its thread. */
-export interface TaskManagerContext {
-  readonly config: ResolvedStreamsConfig;
-  readonly plan: TopologyPlan;
-  readonly layout: TaskLayout;
-  readonly kafka: Kafka;
-  readonly events: StreamsEventEmitter;
-  readonly logger: Logger;
-  /** The record cache of the thread's tasks. */
-  readonly cache: ThreadCache;
-  /** The instance's global stores, readable by every task's processors. */
-  readonly globalStores: ReadonlyMap<string, StateStore>;
+export interface TaskManagerContext extends ThreadResources {
   /** The thread's shared output (at-least-once). */
   readonly sender: SenderLanes;
   readonly serdes: SerdePreparation;
