@@ -110,8 +110,7 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
   }
 
   async pickup(propertyId: string, from: string, to: string, asOf: string): Promise<PickupNight[]> {
-    const currency = this.#catalog.property(propertyId).currency;
-    const amount = (minor: number) => toEventMoney(money(minor, currency)).amount;
+    const { currency, amount } = this.#money(propertyId);
     return queryPickup(this.#store(propertyId), this.#catalog, propertyId, from, to, asOf).map((n) => ({
       roomType: n.roomType,
       date: n.night,
@@ -127,8 +126,7 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
   }
 
   async pace(propertyId: string, from: string, to: string, asOf: string): Promise<PaceNight[]> {
-    const currency = this.#catalog.property(propertyId).currency;
-    const amount = (minor: number) => toEventMoney(money(minor, currency)).amount;
+    const { currency, amount } = this.#money(propertyId);
     const percent = (bp: number | null) => (bp === null ? null : formatDecimal(BigInt(bp), 2));
     return queryPace(this.#store(propertyId), this.#catalog, propertyId, from, to, asOf).map((n) => ({
       roomType: n.roomType,
@@ -138,8 +136,8 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
       revenue: amount(n.revenueMinor),
       currency,
       comparableDates: n.comparableNights,
-      // Σ of 4 integers / 4 is exact to 2 decimals (a quarter); revenue to the minor unit, rounded.
-      comparableRoomNights: formatDecimal(BigInt(n.comparableSum.roomNights * 25), 2),
+      comparableRoomNights: quarterOf(n.comparableSum.roomNights),
+      // Revenue to the minor unit, rounded.
       comparableRevenue: amount(divideRounded(n.comparableSum.revenueMinor, 4)),
       roomNightsPacePercent: percent(n.roomNightsPaceBp),
       revenuePacePercent: percent(n.revenuePaceBp),
@@ -148,8 +146,7 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
   }
 
   async forecast(propertyId: string, from: string, to: string, asOf: string): Promise<ForecastNight[]> {
-    const currency = this.#catalog.property(propertyId).currency;
-    const amount = (minor: number) => toEventMoney(money(minor, currency)).amount;
+    const { currency, amount } = this.#money(propertyId);
     return queryForecast(this.#store(propertyId), this.#catalog, propertyId, from, to, asOf).map((n) => ({
       roomType: n.roomType,
       date: n.night,
@@ -158,7 +155,7 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
       revenue: amount(n.books.revenueMinor),
       currency,
       capacity: n.capacity,
-      expectedPickupRoomNights: formatDecimal(BigInt(n.comparablePickupSum.roomNights * 25), 2),
+      expectedPickupRoomNights: quarterOf(n.comparablePickupSum.roomNights),
       expectedPickupRevenue: amount(divideRounded(n.comparablePickupSum.revenueMinor, 4)),
       forecastRoomNights: n.forecast.roomNights,
       forecastRevenue: amount(n.forecast.revenueMinor),
@@ -189,10 +186,21 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
     }));
   }
 
+  /** The property's currency, and minor units as an amount in it. */
+  #money(propertyId: string): { currency: string; amount: (minor: number) => string } {
+    const currency = this.#catalog.property(propertyId).currency;
+    return { currency, amount: (minor) => toEventMoney(money(minor, currency)).amount };
+  }
+
   #store(propertyId: string): ReadOnlyKeyValueStore<string, StayDateBooks> {
     return this.#stores.localStore<ReadOnlyKeyValueStore<string, StayDateBooks>>(
       ANALYTICS_STORES.onTheBooks,
       propertyId,
     );
   }
+}
+
+/** The average of the 4 comparable dates' room nights: Σ of 4 integers / 4 is exact to 2 decimals. */
+function quarterOf(sum: number): string {
+  return formatDecimal(BigInt(sum * 25), 2);
 }
