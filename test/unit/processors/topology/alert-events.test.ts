@@ -24,9 +24,9 @@ function summary(events: AnalyticsAlert[]) {
     .map((e) => [e.status, e.kind, e.roomType, e.stayDate, e.sequence, e.value, e.detail]);
 }
 
-async function start() {
+async function start(persistentStores: boolean) {
   const alertStats = newAlertStats();
-  const p = await startPipeline({}, {}, { alertStats });
+  const p = await startPipeline({ persistentStores }, {}, { alertStats });
   pipelines.push(p);
   const book = async (at: string, roomType: string, rooms: number, checkIn: string, checkOut: string) => {
     const guest = created({ roomType, rooms, checkIn, checkOut });
@@ -49,9 +49,12 @@ async function bookElsewhere(p: Pipeline, at: string) {
   await p.settlePayments(on(at));
 }
 
-describe('alert events on analytics.alerts (test driver)', () => {
+describe.each([
+  ['in-memory', false],
+  ['RocksDB', true],
+])('alert events on analytics.alerts (test driver, %s stores)', (_stores, persistent) => {
   it('raises an alert when it starts, updates it when its figure changes, clears it when it ends', async () => {
-    const { p, book, alertStats } = await start();
+    const { p, book, alertStats } = await start(persistent);
     // Both suites of 10 August: 100 % of the room type on the books.
     const suites = await book('2026-07-25', 'STE', 2, '2026-08-10', '2026-08-11');
     const raised = p.read('analytics.alerts');
@@ -108,7 +111,7 @@ describe('alert events on analytics.alerts (test driver)', () => {
   });
 
   it('emits nothing when a stay date is evaluated again with the same figures', async () => {
-    const { p, book } = await start();
+    const { p, book } = await start(persistent);
     await book('2026-07-25', 'STE', 2, '2026-08-10', '2026-08-11');
     expect(p.read('analytics.alerts')).toHaveLength(1);
     // Other nights and room types of the property change; 10 August's suites are evaluated again on the
@@ -128,7 +131,7 @@ describe('alert events on analytics.alerts (test driver)', () => {
   });
 
   it('re-evaluates a property when its business day turns, by stream time alone', async () => {
-    const { p, book, tick } = await start();
+    const { p, book, tick } = await start(persistent);
     // 22 August booked on 20 July: from 27 July on (lead time 26 days) it is the comparable of 29 August
     // (a week later, as of a week before), which has nothing: pace (4 × 0 − 2) / 2 = −100 %.
     await book('2026-07-20', 'STD', 2, '2026-08-22', '2026-08-23');
@@ -154,7 +157,7 @@ describe('alert events on analytics.alerts (test driver)', () => {
   });
 
   it('clears a cancellation spike the next day and every alert once its night has passed', async () => {
-    const { p, book, tick } = await start();
+    const { p, book, tick } = await start(persistent);
     const group = await book('2026-08-01', 'STD', 3, '2026-08-05', '2026-08-06');
     await book('2026-08-01', 'STE', 2, '2026-08-05', '2026-08-06');
     p.pipe('reservation.cancelled', cancelled(group), on('2026-08-02'));
