@@ -195,11 +195,12 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         closers,
       );
       const running = streams;
-      registerAlertMetrics(registry, alertStats, () =>
+      const unregister = registerAlertMetrics(registry, alertStats, () =>
         running
           .localStores<ReadOnlyKeyValueStore<string, AlertState>>(ALERT_STORES.alerts)
           .map((s) => s.store),
       );
+      closers.push(async () => unregister());
     }
     if (config.runPaymentWorker) {
       // The simulator's authorisations in Postgres, which every instance reaches: a capture or refund

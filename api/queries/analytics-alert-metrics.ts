@@ -11,14 +11,20 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AlertState, AlertStats } from '../../processors/topology/analytics/alerts-processor.js';
 import type { ReadOnlyKeyValueStore } from '../../state/store.js';
 
+const ACTIVE = 'analytics_alerts_active';
+const EMITTED = 'analytics_alerts_emitted_total';
+
 /** The stores to count active alerts in: the `alert-states` of the local active tasks. */
 export type AlertStores = () => Iterable<ReadOnlyKeyValueStore<string, AlertState>>;
 
-/** Registers the alert metrics on `registry` (once per registry). */
-export function registerAlertMetrics(registry: Registry, stats: AlertStats, stores: AlertStores): void {
-  if (registry.getSingleMetric('analytics_alerts_active') !== undefined) return;
+/**
+ * Registers the alert metrics on `registry` (once per registry: a second instance on the same registry
+ * keeps the first one's); returns what removes them, for the instance's close.
+ */
+export function registerAlertMetrics(registry: Registry, stats: AlertStats, stores: AlertStores): () => void {
+  if (registry.getSingleMetric(ACTIVE) !== undefined) return () => {};
   new Gauge({
-    name: 'analytics_alerts_active',
+    name: ACTIVE,
     help: 'Revenue alerts holding now (raised, not cleared) in the tasks of this instance, per kind and property.',
     labelNames: ['kind', 'property'],
     registers: [registry],
@@ -40,7 +46,7 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, stor
     },
   });
   new Counter({
-    name: 'analytics_alerts_emitted_total',
+    name: EMITTED,
     help: 'Revenue alert events (analytics.alerts) the tasks of this instance emitted, per kind and status (RAISED, UPDATED, CLEARED).',
     labelNames: ['kind', 'status'],
     registers: [registry],
@@ -52,4 +58,8 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, stor
       }
     },
   });
+  return () => {
+    registry.removeSingleMetric(ACTIVE);
+    registry.removeSingleMetric(EMITTED);
+  };
 }
