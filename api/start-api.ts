@@ -18,11 +18,17 @@ import { SimulatedPaymentGateway } from '../processors/domain/payment/simulated-
 import type { PropertyCatalog } from '../processors/domain/reference-data.js';
 import { loadPropertyCatalog } from '../processors/domain/reference-data-loader.js';
 import { DEFAULT_STAY_LIMITS } from '../processors/domain/stay.js';
+import {
+  ALERT_STORES,
+  type AlertState,
+  newAlertStats,
+} from '../processors/topology/analytics/alerts-processor.js';
 import { buildReservationTopology } from '../processors/topology/build-reservation-topology.js';
 import { STORES } from '../processors/topology/config.js';
 import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
+import type { ReadOnlyKeyValueStore } from '../state/store.js';
 import { pinoLogCreator } from '../topology/internal/kafka/log-bridge.js';
 import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
@@ -43,6 +49,7 @@ import { LagAlerts } from './ops/lag-alerts.js';
 import type { ReadinessCheck } from './ops/ops-routes.js';
 import { PaymentWorkerLoop } from './payments/payment-worker-loop.js';
 import { PostgresSimulatorLedger } from './payments/postgres-simulator-ledger.js';
+import { registerAlertMetrics } from './queries/analytics-alert-metrics.js';
 import { StoreAnalyticsQueries } from './queries/analytics-queries.js';
 import { PostgresPropertyQueries } from './queries/postgres-property-queries.js';
 import type { PropertyReadRoute, PropertyRoutesOptions } from './queries/property-routes.js';
@@ -165,7 +172,11 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
       const keyContext = { topic: names('reservation.created'), isKey: true };
       keyBytes = (propertyId) => serdes.key.serialize(propertyId, keyContext)!;
       await warmUpSerdes(serdes, registryClient, names);
-      const topology = buildReservationTopology({ catalog, serdes, topicPrefix: config.topicPrefix });
+      const alertStats = newAlertStats();
+      const topology = buildReservationTopology(
+        { catalog, serdes, topicPrefix: config.topicPrefix },
+        { alertStats },
+      );
       topologyMermaid = topology.describe().toMermaid();
       streams = await startStreams(
         () =>
@@ -183,6 +194,13 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         logger,
         closers,
       );
+      const running = streams;
+      const unregister = registerAlertMetrics(registry, alertStats, () =>
+        running
+          .localStores<ReadOnlyKeyValueStore<string, AlertState>>(ALERT_STORES.alerts)
+          .map((s) => s.store),
+      );
+      closers.push(async () => unregister());
     }
     if (config.runPaymentWorker) {
       // The simulator's authorisations in Postgres, which every instance reaches: a capture or refund

@@ -40,6 +40,7 @@ export const SINK_TOPICS = [
   'payment.refunded',
   'analytics.booking-kpis',
   'analytics.occupancy',
+  'analytics.alerts',
 ] as const;
 
 /** A topic of {@link SINK_TOPICS}. */

@@ -7,6 +7,7 @@ import type { PoolClient } from 'pg';
 import { occupancyBp } from '../../processors/domain/kpis.js';
 import { basisPointsToDecimal } from '../../processors/topology/event-values.js';
 import type {
+  AnalyticsAlert,
   AvailabilityOverbooked,
   AvailabilityUpdated,
   BookingKpis,
@@ -167,6 +168,34 @@ export async function applyDomainEvent(
         },
         // A final result belongs to a closed window: a later update of that window is not applied.
         { key: ['property_id', 'window_size_ms', 'window_start'], keepFinal: true },
+      );
+      return true;
+    }
+    case 'analytics.alerts': {
+      const e = value as AnalyticsAlert;
+      const figures = {
+        property_id: e.propertyId,
+        room_type: e.roomType,
+        stay_date: e.stayDate,
+        kind: e.kind,
+        status: e.status,
+        sequence: e.sequence,
+        as_of: e.asOf,
+        value: e.value,
+        threshold: e.threshold,
+        detail: e.detail,
+        raised_at: e.raisedAt,
+      };
+      await insertFact(client, 'analytics.alert_event', {
+        event_id: e.eventId,
+        ...figures,
+        occurred_at: e.occurredAt,
+      });
+      await upsertLatest(
+        client,
+        'analytics.alert',
+        { ...figures, active: e.status !== 'CLEARED', ...versionOf(e, offset) },
+        { key: ['property_id', 'room_type', 'stay_date', 'kind'] },
       );
       return true;
     }

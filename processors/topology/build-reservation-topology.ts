@@ -12,6 +12,7 @@
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
  *   → booking KPIs         (windowed aggregations, final results)    → analytics.booking-kpis
  *   → on-the-books         (per stay night, daily changes; `on-the-books`, see analytics/)
+ *   → analytics-alerts     (start, change, end of each alert; `alert-states`) → analytics.alerts
  * payment.captured|refunded → daily-settlement (batches per business day) → payment.settled
  * ```
  * Each domain step is a `processValues()` with its named stores; it forwards {@link Routed} values, and a
@@ -29,6 +30,8 @@ import { Produced } from '../../topology/produced.js';
 import { Serdes } from '../../topology/serdes/index.js';
 import { StreamsBuilder } from '../../topology/streams-builder.js';
 import type { Topology } from '../../topology/topology.js';
+import type { AlertStats } from './analytics/alerts-processor.js';
+import { ALERTS_NODE, analyticsAlerts } from './analytics/analytics-alerts.js';
 import { onTheBooks } from './analytics/on-the-books.js';
 import { bookingKpis, type KpiFact, type KpiStats } from './booking-kpis.js';
 import { type ReservationTopologyConfig, type ResolvedConfig, resolveConfig, STORES } from './config.js';
@@ -67,6 +70,7 @@ export const OUTPUT_TOPICS = {
   'reservation.confirmed': [NODES.status],
   'reservation.rejected': [NODES.status],
   'analytics.booking-kpis': [NODES.kpis],
+  'analytics.alerts': [ALERTS_NODE],
   'payment.settled': [NODES.settlement],
 } as const satisfies Partial<Record<TopicName, readonly string[]>>;
 
@@ -74,6 +78,8 @@ export const OUTPUT_TOPICS = {
 export interface BuildOptions {
   /** Receives the KPI aggregations' counters (late facts dropped). */
   readonly kpiStats?: KpiStats;
+  /** Counts the alert events emitted (the API's `analytics_alerts_emitted_total`). */
+  readonly alertStats?: AlertStats;
 }
 
 /** Builds the reservation topology from `config` (see the diagram at the top of this file). */
@@ -151,7 +157,7 @@ export function buildReservationTopology(
     status[NODES.kpis]!.mapValues((routed) => routed.value as KpiFact),
     resolved,
   );
-  onTheBooks(status[NODES.kpis]!, resolved);
+  analyticsAlerts(builder, onTheBooks(status[NODES.kpis]!, resolved), resolved, options.alertStats);
 
   // The status step never routes to settlement: the merge puts settlement in the same task as the
   // property's reservations, so the task's stream time (which closes business days) advances with every
@@ -179,6 +185,7 @@ export function buildReservationTopology(
     'reservation.confirmed': status['reservation.confirmed'],
     'reservation.rejected': status['reservation.rejected'],
     'analytics.booking-kpis': undefined,
+    'analytics.alerts': undefined,
     'payment.settled': settlement['payment.settled'],
   };
   for (const [topic, stream] of Object.entries(outputs) as [

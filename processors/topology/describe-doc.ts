@@ -59,6 +59,12 @@ The topology is built with the library's DSL (\`StreamsBuilder\`), in
   refines the property, so \`markAsPartitioned()\` spares a repartition topic, and
   \`groupByKey().aggregate(...)\` keeps room-nights, revenue and the last 35 days' daily changes per stay
   night in the cached store \`on-the-books\`, which the pickup and pace reports read (docs/analytics.md).
+- **A processor on the books' changes for the alerts.** \`on-the-books-changes\` (\`toStream()\`, after
+  the record cache: a stay night changed several times in a commit comes once) feeds \`analytics-alerts\`,
+  a \`process()\` connected to \`on-the-books\` (read) and its own \`alert-states\` and
+  \`alert-evaluated-days\`: it evaluates the changed night, and when the property's business day turns
+  (a stream-time punctuator every 15 minutes, or the next change) the nights of the property that can have
+  an alert, and writes to \`analytics.alerts\` only when an alert starts, changes or ends.
 
 Gateway calls are asynchronous, so the payment worker (\`processors/topology/payment-worker.ts\`) performs
 \`payment.requests\` outside the topology and answers on \`payment.authorized|failed|captured|refunded\`.
@@ -105,6 +111,7 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
 | \`payment.requests\` | payment action (authorise, capture, refund) | each is one call of the payment worker |
 | \`reservation.confirmed\`, \`reservation.rejected\` | decision | exactly one final status per reservation (plus refusals of later commands) |
 | \`analytics.booking-kpis\` | closed window of a property | only final values are read (see above) |
+| \`analytics.alerts\` | start, change or end of an alert (property, room type, night, kind) | readers keep each alert's state; an unchanged alert is not repeated |
 | \`payment.settled\` | property and business day | a settlement batch is per day |
 
 ## Diagram

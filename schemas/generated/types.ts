@@ -4,6 +4,48 @@ import type { Decimal, EpochMillis, LocalDate } from '../logical-types.js';
 
 export type { Decimal, EpochMillis, LocalDate };
 
+/** A revenue alert of one (property, room type, stay date) started, changed or ended (topic analytics.alerts, keyed by propertyId). The event with the highest sequence of an alert (property, room type, stay date, kind) is its current state. */
+export interface AnalyticsAlert {
+  /** Unique id of this event; a processor derives it deterministically from its input so that a replay produces the same id (idempotent sinks): <propertyId>|<roomType>|<stayDate>|<kind>#<sequence>. */
+  eventId: string;
+  /** Name of the event type, always "AnalyticsAlert". */
+  eventType: string;
+  /** The task's stream time when the change was seen (epoch milliseconds, UTC). */
+  occurredAt: EpochMillis;
+  /** The hotel property. */
+  propertyId: string;
+  /** Room type code. */
+  roomType: string;
+  /** The night the alert is about. */
+  stayDate: LocalDate;
+  /** What crossed its threshold. */
+  kind: AnalyticsAlertKind;
+  /** RAISED when the alert starts, UPDATED when its figure changes while it holds, CLEARED when it ends (back within the threshold, or the night has passed). */
+  status: AnalyticsAlertStatus;
+  /** 1 for the first event of the alert, then +1 per event of the same alert (property, room type, stay date, kind), a raise after a clear included. */
+  sequence: number;
+  /** The property's business day (local date of the task's stream time) the figures are as of. */
+  asOf: LocalDate;
+  /** The figure as a ratio, e.g. "-0.2500" (pace 25 % behind), "0.9500" (95 % of the rooms on the books); on CLEARED, the last figure the alert held. */
+  value: Decimal;
+  /** The threshold the figure crossed, as a ratio ("-0.2000", "0.9000", "0.2000"). */
+  threshold: Decimal;
+  /** When this occurrence of the alert was raised (epoch milliseconds, UTC). */
+  raisedAt: EpochMillis;
+  /** The figures in words, e.g. "4 of 4 rooms on the books"; on CLEARED, why it ended. */
+  detail: string;
+}
+
+/** PACE_BEHIND: room-nights pace below the threshold; OCCUPANCY_HIGH: room-nights on the books at or above the threshold share of capacity (pricing pressure); CANCELLATION_SPIKE: the day took at least the threshold share of the night's books away. */
+export type AnalyticsAlertKind = 'PACE_BEHIND' | 'OCCUPANCY_HIGH' | 'CANCELLATION_SPIKE';
+/** Every symbol of {@link AnalyticsAlertKind}, in schema order. */
+export const AnalyticsAlertKindSymbols = ['PACE_BEHIND', 'OCCUPANCY_HIGH', 'CANCELLATION_SPIKE'] as const;
+
+/** The alert's life cycle. */
+export type AnalyticsAlertStatus = 'RAISED' | 'UPDATED' | 'CLEARED';
+/** Every symbol of {@link AnalyticsAlertStatus}, in schema order. */
+export const AnalyticsAlertStatusSymbols = ['RAISED', 'UPDATED', 'CLEARED'] as const;
+
 /** Booking KPIs of one property in one event-time window (topic analytics.booking-kpis, keyed by propertyId). An update of the same window replaces the previous one (same eventId prefix, later occurredAt). */
 export interface BookingKpis {
   /** Unique id of this event; a processor derives it deterministically from its input so that a replay produces the same id (idempotent sinks). */

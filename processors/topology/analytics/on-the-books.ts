@@ -15,6 +15,7 @@
  * nothing is repartitioned; reads are routed by the property, like those of `inventory`.
  */
 import type { KStream } from '../../../topology/kstream.js';
+import type { KTable } from '../../../topology/ktable.js';
 import { Materialized } from '../../../topology/materialized.js';
 import { Named } from '../../../topology/named.js';
 import { Serdes } from '../../../topology/serdes/index.js';
@@ -64,10 +65,14 @@ export interface BookedNightChange {
 
 /**
  * Adds the `on-the-books` aggregation to the facts the status step routes to the KPIs (keyed by
- * property). Facts without stay-night changes (a cancellation before payment) add nothing.
+ * property), and returns its table. Facts without stay-night changes (a cancellation before payment) add
+ * nothing.
  */
-export function onTheBooks(facts: KStream<string, Routed>, config: ResolvedConfig): void {
-  facts
+export function onTheBooks(
+  facts: KStream<string, Routed>,
+  config: ResolvedConfig,
+): KTable<string, StayDateBooks | null> {
+  return facts
     .flatMap((propertyId, routed) => {
       const fact = routed.value as KpiFact;
       const changes = fact.stayNights ?? [];

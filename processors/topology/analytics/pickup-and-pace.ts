@@ -153,7 +153,7 @@ export function trendOf(bp: number | null, current: number): PaceTrend {
 }
 
 /** One item per room type (catalog order) and stay date in `[from, to)`; the span is checked. */
-function eachStayDate<T>(
+export function eachStayDate<T>(
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,

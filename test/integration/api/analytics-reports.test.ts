@@ -2,13 +2,18 @@
  * The pickup, pace, forecast and alert reports through the HTTP API on the real stack: two instances of one application
  * share the partitions; bookings and a cancellation go in through the API, and both instances answer the
  * reports from the `on-the-books` store of the instance that owns the property (forwarding as the other
- * store reads do). Bad ranges and unknown properties are refused with 4xx.
+ * store reads do). An alert the bookings raise is also emitted on `analytics.alerts`, written to Postgres
+ * by the sink and counted in `/metrics`. Bad ranges and unknown properties are refused with 4xx.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVED_BY_HEADER } from '../../../api/queries/forward-read.js';
 import { zonedDate } from '../../../processors/domain/timezone.js';
 import { STORES } from '../../../processors/topology/config.js';
-import { waitFor } from '../../support/index.js';
+import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
+import type { AnalyticsAlert } from '../../../schemas/generated/types.js';
+import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
+import { endpoints, readAll, waitFor } from '../../support/index.js';
 import { type Node, settled, startNode } from './streams-nodes.js';
 
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -167,6 +172,89 @@ describe('revenue reports through the API', () => {
         detail: '2 of 2 rooms on the books',
       })),
     );
+
+    // The same alerts as events on `analytics.alerts`: raised once per night, by the owner's task.
+    const topic = `${a.t.prefix}analytics.alerts`;
+    const serde = avroReservationSerdes(
+      new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl }),
+    ).value('analytics.alerts');
+    const context = { topic, isKey: false } as const;
+    const events = await waitFor(
+      async () => {
+        const records = await readAll(topic, { isolation: 'read_committed' });
+        await serde.prepareBatch?.(
+          records.map((r) => r.value),
+          context,
+        );
+        const decoded = records
+          .map((r) => serde.deserialize(r.value, context) as AnalyticsAlert)
+          .filter((e) => e.propertyId === 'ZRH-SEEHOF');
+        return decoded.length >= 3 ? decoded : undefined;
+      },
+      { description: 'the alert events', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(
+      events.map((e) => [e.status, e.kind, e.roomType, e.stayDate, e.sequence, e.value, e.threshold]),
+    ).toEqual(
+      [FROM, day(61), day(62)].map((date) => [
+        'RAISED',
+        'OCCUPANCY_HIGH',
+        'STE',
+        date,
+        1,
+        '1.0000',
+        '0.9000',
+      ]),
+    );
+    expect(events[0]!.eventId).toBe(`ZRH-SEEHOF|STE|${FROM}|OCCUPANCY_HIGH#1`);
+
+    // Written to the system of record by the sink.
+    const client = new pg.Client({ connectionString: a.t.databaseUrl });
+    await client.connect();
+    try {
+      const rows = await waitFor(
+        async () => {
+          const { rows } = await client.query(
+            `SELECT to_char(stay_date, 'YYYY-MM-DD') AS date, kind, status, active, value::text AS value,
+                    detail, last_event_id
+               FROM analytics.alert WHERE property_id = 'ZRH-SEEHOF' ORDER BY stay_date`,
+          );
+          return rows.length >= 3 ? rows : undefined;
+        },
+        { description: 'the alerts in Postgres', timeoutMs: 30_000, intervalMs: 300 },
+      );
+      expect(rows).toEqual(
+        [FROM, day(61), day(62)].map((date) => ({
+          date,
+          kind: 'OCCUPANCY_HIGH',
+          status: 'RAISED',
+          active: true,
+          value: '1.0000',
+          detail: '2 of 2 rooms on the books',
+          last_event_id: `ZRH-SEEHOF|STE|${date}|OCCUPANCY_HIGH#1`,
+        })),
+      );
+      const history = await client.query(
+        `SELECT count(*)::int AS n FROM analytics.alert_event WHERE property_id = 'ZRH-SEEHOF'`,
+      );
+      expect(history.rows[0].n).toBe(3);
+    } finally {
+      await client.end();
+    }
+
+    // And in the metrics: the owner counts 3 active alerts of the suites, the other instance none.
+    const sample = (text: string, metric: string, labels: string) =>
+      Number(text.match(new RegExp(`^${metric}\\{${labels}\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+    const metrics = await Promise.all([a, b].map(async (node) => (await get(node, '/metrics')).body));
+    const active = metrics.map((m) =>
+      sample(m, 'analytics_alerts_active', 'kind="OCCUPANCY_HIGH",property="ZRH-SEEHOF"'),
+    );
+    expect(active.reduce((x, y) => x + y, 0)).toBe(3);
+    expect(active).toContain(0);
+    const raised = metrics.map((m) =>
+      sample(m, 'analytics_alerts_emitted_total', 'kind="OCCUPANCY_HIGH",status="RAISED"'),
+    );
+    expect(raised.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(3);
   });
 
   it('refuses unknown properties, bad ranges and booking clients with 4xx', async () => {

@@ -7,6 +7,7 @@ import { upsertReservationState } from '../../../api/sink/reservation-state-upse
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
 import type { ReservationState } from '../../../processors/topology/reservation-state.js';
 import type {
+  AnalyticsAlert,
   AvailabilityOverbooked,
   AvailabilityUpdated,
   BookingKpis,
@@ -435,6 +436,68 @@ describe('system-of-record upserts on Postgres', () => {
         )
       ).rows,
     ).toEqual([{ capacity: 70, rooms_reserved: 72, occupancy: '1.0286', last_event_id: 'occ-c' }]);
+  });
+
+  it('keeps the latest event of each alert by offset and every event once, whatever the redelivery', async () => {
+    const alert = (sequence: number, status: AnalyticsAlert['status'], value: string): AnalyticsAlert => ({
+      eventId: `PRT-ALERT|STD|2027-05-02|OCCUPANCY_HIGH#${sequence}`,
+      eventType: 'AnalyticsAlert',
+      occurredAt: 1_000 * sequence,
+      propertyId: 'PRT-ALERT',
+      roomType: 'STD',
+      stayDate: '2027-05-02',
+      kind: 'OCCUPANCY_HIGH',
+      status,
+      sequence,
+      asOf: '2027-04-20',
+      value,
+      threshold: '0.9000',
+      raisedAt: 1_000,
+      detail: `${value} of capacity`,
+    });
+    const client = await pool.connect();
+    const rows = async () =>
+      (
+        await pool.query(
+          `SELECT status, active, sequence, value::text AS value, last_event_id FROM analytics.alert
+            WHERE property_id = 'PRT-ALERT'`,
+        )
+      ).rows;
+    try {
+      await applyDomainEvent(client, 'analytics.alerts', alert(1, 'RAISED', '0.9500'), '30');
+      await applyDomainEvent(client, 'analytics.alerts', alert(2, 'UPDATED', '1.0000'), '31');
+      await applyDomainEvent(client, 'analytics.alerts', alert(1, 'RAISED', '0.9500'), '30'); // redelivered
+      expect(await rows()).toEqual([
+        {
+          status: 'UPDATED',
+          active: true,
+          sequence: 2,
+          value: '1.0000',
+          last_event_id: 'PRT-ALERT|STD|2027-05-02|OCCUPANCY_HIGH#2',
+        },
+      ]);
+      await applyDomainEvent(client, 'analytics.alerts', alert(3, 'CLEARED', '1.0000'), '35');
+      await applyDomainEvent(client, 'analytics.alerts', alert(3, 'CLEARED', '1.0000'), '35'); // replay
+    } finally {
+      client.release();
+    }
+    expect(await rows()).toEqual([
+      {
+        status: 'CLEARED',
+        active: false,
+        sequence: 3,
+        value: '1.0000',
+        last_event_id: 'PRT-ALERT|STD|2027-05-02|OCCUPANCY_HIGH#3',
+      },
+    ]);
+    const history = await pool.query(
+      `SELECT sequence, status FROM analytics.alert_event WHERE property_id = 'PRT-ALERT' ORDER BY sequence`,
+    );
+    expect(history.rows).toEqual([
+      { sequence: 1, status: 'RAISED' },
+      { sequence: 2, status: 'UPDATED' },
+      { sequence: 3, status: 'CLEARED' },
+    ]);
   });
 
   it('writes each fact once, keeps the newest rate, occupancy and KPI window, and a final KPI window for good', async () => {

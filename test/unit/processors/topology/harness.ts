@@ -15,6 +15,7 @@ import {
 import { nightsOf } from '../../../../processors/domain/stay.js';
 import type { KpiStats } from '../../../../processors/topology/booking-kpis.js';
 import {
+  type BuildOptions,
   buildReservationTopology,
   type INPUT_TOPICS,
   type OUTPUT_TOPICS,
@@ -96,12 +97,13 @@ export interface WorkerRecords {
 export async function startPipeline(
   overrides: Partial<ReservationTopologyConfig> = {},
   gatewayOptions: ConstructorParameters<typeof SimulatedPaymentGateway>[0] = {},
+  buildOptions: Omit<BuildOptions, 'kpiStats'> = {},
 ): Promise<Pipeline> {
   const serdes = overrides.serdes ?? jsonSerdes;
   const kpiStats: KpiStats = { droppedLate: 0 };
   const topology = buildReservationTopology(
     { catalog, serdes, persistentStores: false, ...overrides },
-    { kpiStats },
+    { ...buildOptions, kpiStats },
   );
   const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });
   const inputs = new Map<string, TestInputTopic<string, unknown>>();

@@ -1,8 +1,8 @@
 /**
  * The pickup, pace and forecast reports over the `on-the-books` store of the real topology in the test
- * driver: hand-computed figures, then a generated scenario of nine weeks whose reports are checked
- * against the test's own computation from the reservations' successive states (not from the store's
- * daily changes).
+ * driver: hand-computed figures, then a generated scenario of nine weeks whose reports (and the alerts
+ * the topology emitted) are checked against the test's own computation from the reservations' successive
+ * states (not from the store's daily changes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, daysBetween, type LocalDate } from '../../../../processors/domain/local-date.js';
@@ -23,7 +23,7 @@ import {
   trendOf,
 } from '../../../../processors/topology/analytics/pickup-and-pace.js';
 import type { ReservationState } from '../../../../processors/topology/reservation-state.js';
-import type { ReservationCreated } from '../../../../schemas/generated/types.js';
+import type { AnalyticsAlert, ReservationCreated } from '../../../../schemas/generated/types.js';
 import { cancelled, catalog, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
 
 const pipelines: Pipeline[] = [];
@@ -354,6 +354,64 @@ describe('a generated scenario of nine weeks', () => {
       } else expect(item.past).toBeNull();
     }
     expect(judged).toBeGreaterThan(0);
+
+    // The alerts the topology emitted over the nine weeks: each alert's events are a clean life (raised,
+    // updated only with new figures, cleared, raised again), and the alerts holding at the end are those
+    // the figures above give as of the last day (docs/analytics.md, "Alerts").
+    const events = p.read('analytics.alerts');
+    const lives = new Map<string, AnalyticsAlert[]>();
+    for (const e of events) {
+      const key = `${e.roomType}|${e.stayDate}|${e.kind}`;
+      lives.set(key, [...(lives.get(key) ?? []), e]);
+    }
+    const holding = new Set<string>();
+    for (const [key, life] of lives) {
+      life.forEach((e, i) => {
+        const before = life[i - 1];
+        expect(e.sequence, key).toBe(i + 1);
+        if (e.status === 'RAISED')
+          expect(before === undefined || before.status === 'CLEARED', key).toBe(true);
+        else expect(before !== undefined && before.status !== 'CLEARED', key).toBe(true);
+        if (e.status === 'UPDATED')
+          expect([e.value, e.detail], key).not.toEqual([before!.value, before!.detail]);
+      });
+      const lastEvent = life.at(-1)!;
+      if (lastEvent.status !== 'CLEARED' && daysBetween(asOf, lastEvent.stayDate) >= 0) {
+        holding.add(`${key}|${lastEvent.value}`);
+      }
+    }
+    const expected = new Set<string>();
+    const ratio = (bp: number) => (bp / 10_000).toFixed(4);
+    for (const { code, capacity } of catalog.property('TST-INN').roomTypes) {
+      for (let night = asOf; daysBetween(night, addDays(asOf, 60)) > 0; night = addDays(night, 1)) {
+        const rn = booksAt(code, night, asOf).roomNights;
+        let comparable = 0;
+        for (let week = 1; week <= PACE_WEEKS; week++) {
+          comparable += booksAt(code, addDays(night, -7 * week), addDays(asOf, -7 * week)).roomNights;
+        }
+        // Rounded half away from zero, as the pace is.
+        const exact = ((4 * rn - comparable) * 10_000) / comparable;
+        const pace = comparable === 0 ? 0 : Math.sign(exact) * Math.round(Math.abs(exact));
+        if (pace < -2_000) expected.add(`${code}|${night}|PACE_BEHIND|${ratio(pace)}`);
+        if (Math.floor((rn * 10_000) / capacity) >= 9_000) {
+          expected.add(`${code}|${night}|OCCUPANCY_HIGH|${ratio(Math.floor((rn * 10_000) / capacity))}`);
+        }
+        const yesterday = booksAt(code, night, addDays(asOf, -1)).roomNights;
+        const lost = yesterday - rn;
+        if (lost >= 2 && Math.floor((lost * 10_000) / yesterday) >= 2_000) {
+          expected.add(
+            `${code}|${night}|CANCELLATION_SPIKE|${ratio(Math.floor((lost * 10_000) / yesterday))}`,
+          );
+        }
+      }
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    expect([...holding].sort()).toEqual([...expected].sort());
+    // ... and the scenario raised and cleared alerts of every kind on its way.
+    const kinds = (status: string) => new Set(events.filter((e) => e.status === status).map((e) => e.kind));
+    expect(kinds('RAISED')).toEqual(new Set(['PACE_BEHIND', 'OCCUPANCY_HIGH', 'CANCELLATION_SPIKE']));
+    expect(kinds('CLEARED')).toEqual(new Set(['PACE_BEHIND', 'OCCUPANCY_HIGH', 'CANCELLATION_SPIKE']));
+
     for (const states of history.values()) if ((states.at(-1)!.state.cancellation?.feeMinor ?? 0) > 0) fees++;
     // The scenario exercised what it claims to: changes in every pickup span, late cancellations with
     // fees, moved nights, and every trend.
