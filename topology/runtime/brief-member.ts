@@ -15,7 +15,7 @@ import type { TaskLayout } from './task-layout.js';
 /**
  * Joins `groupId` with `assignor` (the same options as the instances': the brief member may be elected
  * leader and then assigns for the whole group; its own subscription says `probe` or `shutdown`), resolves `true` once an assignment arrived (`until` may insist on a
- * particular one, e.g. the shutdown marker) or `false` after `timeoutMs`, and always leaves.
+ * particular one, e.g. the shutdown request in its assignment info) or `false` after `timeoutMs`, and always leaves.
  */
 export async function joinBriefly(
   kafka: KafkaClient,
@@ -49,8 +49,8 @@ export async function joinBriefly(
 
 /**
  * Tells every instance of the application to shut down: a short-lived member joins the group asking for
- * it in its subscription, and the leader hands every member the shutdown marker instead of tasks. Logs
- * whether the marker came back within `timeoutMs`; never throws (the instance is failing already).
+ * it in its subscription, and the leader hands every member the shutdown request (assignment info) instead of tasks. Logs
+ * whether the request came back within `timeoutMs`; never throws (the instance is failing already).
  */
 export async function requestApplicationShutdown(
   kafka: KafkaClient,

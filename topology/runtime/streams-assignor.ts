@@ -47,8 +47,8 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Partitio
         subscription: decodeSubscription(member.userData),
       }));
       if (subscriptions.some(({ subscription }) => subscription.shutdown === true)) {
-        const marker = { partitions: [], userData: encodeAssignmentInfo({ shutdown: true }) };
-        return new Map(members.map((member) => [member.memberId, marker]));
+        const shutdown = { partitions: [], userData: encodeAssignmentInfo({ shutdown: true }) };
+        return new Map(members.map((member) => [member.memberId, shutdown]));
       }
       const workers = subscriptions.filter(({ subscription }) => subscription.probe !== true);
       const ends = options.changelogEnds === undefined ? undefined : await options.changelogEnds();
