@@ -1,5 +1,5 @@
 /**
- * The runtime's partition assignor, plugged into the consumer through the facade's hook: members announce
+ * The runtime's partition assignor, plugged into the consumer through the client port's hook: members announce
  * the tasks they run and how far their local state of other tasks reaches in the changelogs; the leader
  * assigns active and standby tasks with {@link assignTasks} (sticky, balanced, warm-ups instead of long
  * stalls) and hands each member the topic partitions of its active tasks.
