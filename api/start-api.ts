@@ -4,9 +4,10 @@
  * worker, the system-of-record sink and the HTTP server. `close()` stops them in reverse order. Used by
  * `main.ts` and by the integration tests (which run instances with their own topic prefix and database).
  */
-// Before kafkajs loads (below and through the library): the runtime's correction of kafkajs' filtering
-// of aborted records for read_committed readers, which exactly-once depends on.
-import '../topology/internal/kafka/kafkajs-aborted-filter.js';
+// The library before kafkajs (which this application also uses itself): the library's kafkajs adapter
+// installs its correction of kafkajs' read_committed filter before it loads kafkajs, and refuses
+// read_committed reads (the dead-letter listing) and exactly-once when kafkajs was loaded first.
+import '../topology/runtime/index.js';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
@@ -29,7 +30,7 @@ import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
 import type { ReadOnlyKeyValueStore } from '../state/store.js';
-import { pinoLogCreator } from '../topology/internal/kafka/log-bridge.js';
+import { pinoLogCreator } from '../topology/internal/kafka/kafkajs/log-bridge.js';
 import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
@@ -326,7 +327,14 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         },
         ops: { registry, readiness, lagAlerts },
         properties: reads?.properties ?? { catalog, queries: postgresQueries },
-        dlq: { service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient) },
+        dlq: {
+          service: new KafkaDeadLetterService(
+            { bootstrapServers: config.kafkaBrokers, clientId: `${config.applicationId}-dlq` },
+            pool,
+            publisher,
+            registryClient,
+          ),
+        },
         dashboard: dashboard.options,
       },
       {

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { StackError } from './errors.js';
 import type { JavaRuntime } from './java.js';
 import { isAlive, spawnDetached } from './processes.js';
@@ -134,6 +133,9 @@ export async function waitForKafka(
 
 /** Number of brokers a cluster reports through `describeCluster`; throws when it does not answer. */
 export async function describeBrokerCount(brokers: string[], timeoutMs: number): Promise<number> {
+  // Loaded on first use, not with this module: a process that starts the stack and then runs the library
+  // (npm start, the benchmarks) must let the library load kafkajs first, with its read_committed fix.
+  const { Kafka, logLevel } = await import('kafkajs');
   const admin = new Kafka({
     clientId: 'stack-probe',
     brokers,

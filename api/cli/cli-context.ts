@@ -2,6 +2,10 @@
  * What the command-line tools share: the configuration from the environment (same variables as
  * `main.ts`), with the connections they need opened on demand and closed at the end.
  */
+// The library before kafkajs (which this application also uses itself): the library's kafkajs adapter
+// installs its correction of kafkajs' read_committed filter before it loads kafkajs, and refuses
+// read_committed reads (the dead-letter listing) and exactly-once when kafkajs was loaded first.
+import '../../topology/runtime/index.js';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { type ApiConfig, loadConfig } from '../config.js';

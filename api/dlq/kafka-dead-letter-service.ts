@@ -5,13 +5,12 @@
  * acknowledged, so a record is replayed once even when two operators press the button together (the
  * second waits on the row lock, then finds the claim).
  */
-import type { IHeaders, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { avroSerde } from '../../schemas/avro-serde.js';
 import { DeadLetterSchema } from '../../schemas/generated/schemas.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import { DLQ_HEADERS } from '../../topology/dead-letter.js';
-import { readTopicToEnd, type TopicRecord } from '../../topology/runtime/index.js';
+import { type ReadTopicConnection, readTopicToEnd, type TopicRecord } from '../../topology/runtime/index.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
 import type { DeadLetterEntry, DeadLetterService, ReplayResult, ReplaySelection } from './dead-letters.js';
 
@@ -27,13 +26,18 @@ const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
 
 /** Dead letters in Kafka, replays recorded in Postgres. */
 export class KafkaDeadLetterService implements DeadLetterService {
-  readonly #kafka: Kafka;
+  readonly #cluster: ReadTopicConnection;
   readonly #pool: Pool;
   readonly #publisher: EventPublisher;
   readonly #envelopes;
 
-  constructor(kafka: Kafka, pool: Pool, publisher: EventPublisher, registry: SchemaRegistryClient) {
-    this.#kafka = kafka;
+  constructor(
+    cluster: ReadTopicConnection,
+    pool: Pool,
+    publisher: EventPublisher,
+    registry: SchemaRegistryClient,
+  ) {
+    this.#cluster = cluster;
     this.#pool = pool;
     this.#publisher = publisher;
     this.#envelopes = avroSerde(DeadLetterSchema, { registry });
@@ -120,7 +124,7 @@ export class KafkaDeadLetterService implements DeadLetterService {
 
   async #read(dlqTopic: string, limit: number): Promise<Decoded[]> {
     // The runtime writes dead letters inside its transactions under exactly_once: aborted ones never count.
-    const records = await readTopicToEnd(this.#kafka, dlqTopic, { isolation: 'read_committed', limit });
+    const records = await readTopicToEnd(this.#cluster, dlqTopic, { isolation: 'read_committed', limit });
     const context = { topic: dlqTopic, isKey: false } as const;
     const envelopes = records.filter((r) => header(r.headers, DLQ_HEADERS.sourceTopic) === undefined);
     if (envelopes.length > 0)
@@ -179,7 +183,7 @@ export class KafkaDeadLetterService implements DeadLetterService {
   }
 }
 
-function header(headers: IHeaders, name: string): string | undefined {
+function header(headers: TopicRecord['headers'], name: string): string | undefined {
   const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

@@ -8,9 +8,9 @@
  *
  * Each writes bench/results/<timestamp>-<scenario>.json and .svg and prints a summary.
  */
-// Before kafkajs loads (below and through the library): the runtime's correction of kafkajs' filtering
-// of aborted records for read_committed readers, which exactly-once depends on (as api/start-api.ts).
-import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
+// The library before kafkajs (used below as well), as an application imports it: its kafkajs adapter
+// corrects kafkajs' read_committed filter before it loads kafkajs; exactly-once refuses to start otherwise.
+import '../../topology/runtime/index.js';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';

@@ -6,9 +6,9 @@
  * JSON in `BENCH_PIPELINE` ({@link PipelineProcessConfig}); tells the parent `ready` over IPC once
  * RUNNING, and closes cleanly on SIGTERM.
  */
-// Before kafkajs loads (below and through the library): the runtime's correction of kafkajs' filtering
-// of aborted records for read_committed readers, which exactly-once depends on (as api/start-api.ts).
-import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
+// The library before kafkajs (used below as well), as an application imports it: its kafkajs adapter
+// corrects kafkajs' read_committed filter before it loads kafkajs; exactly-once refuses to start otherwise.
+import '../../topology/runtime/index.js';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaEventPublisher } from '../../api/kafka/kafka-event-publisher.js';

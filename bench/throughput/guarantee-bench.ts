@@ -12,9 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import pino from 'pino';
 import { acquireStack } from '../../stack/stack.js';
-import { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../topology/internal/kafka/client.js';
-import { RecordProducer } from '../../topology/internal/kafka/producer.js';
+import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
 import { runStreams } from './streams-run.js';
 import { statefulTopology } from './topologies.js';
 
@@ -41,7 +39,7 @@ async function main(): Promise<void> {
   const { result, release } = await acquireStack({ log: (line) => console.error(`[stack] ${line}`) });
   const brokers = result.endpoints.kafkaBrokers;
   const kafka = createKafkaClient({ clientId: 'bench-guarantees', brokers, logger: pino({ level: 'warn' }) });
-  const admin = new KafkaAdmin(kafka);
+  const admin = kafka.admin();
   await admin.connect();
   const stamp = Date.now().toString(36);
   const input = `bench-guarantees-in-${stamp}`;
@@ -119,7 +117,7 @@ async function main(): Promise<void> {
 
 /** Writes RECORDS records of VALUE_BYTES bytes over KEYS keys, once, shared by every run. */
 async function fillInput(kafka: ReturnType<typeof createKafkaClient>, topic: string): Promise<void> {
-  const producer = new RecordProducer(kafka);
+  const producer = kafka.producer();
   await producer.connect();
   const value = Buffer.alloc(VALUE_BYTES, 'x');
   const now = Date.now();

@@ -10,9 +10,7 @@
 import { loadavg } from 'node:os';
 import pino from 'pino';
 import { acquireStack } from '../../stack/stack.js';
-import { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../topology/internal/kafka/client.js';
-import { TransactionalProducer } from '../../topology/internal/kafka/transactional-producer.js';
+import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
 
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 200);
 const RETRY_DELAYS = [10, 300];
@@ -27,7 +25,7 @@ async function main(): Promise<void> {
     brokers: result.endpoints.kafkaBrokers,
     logger: pino({ level: 'warn' }),
   });
-  const admin = new KafkaAdmin(kafka);
+  const admin = kafka.admin();
   await admin.connect();
   const topic = `bench-transactions-${Date.now().toString(36)}`;
   const load = loadavg()[0]!;
@@ -38,7 +36,7 @@ async function main(): Promise<void> {
     const samples = new Map<number, number[]>(RETRY_DELAYS.map((delay) => [delay, []]));
     for (let round = 0; round < 2; round++) {
       for (const delay of RETRY_DELAYS) {
-        const producer = new TransactionalProducer(kafka, {
+        const producer = kafka.transactionalProducer({
           transactionalId: `${topic}-${delay}-${round}`,
           initialRetryTimeMs: delay,
         });

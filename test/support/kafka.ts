@@ -1,8 +1,11 @@
-// Before kafkajs loads: read_committed readers here must drop aborted records as the Java client does
-// (see the runtime's patch), or tests would see records a transaction aborted.
-import '../../topology/internal/kafka/kafkajs-aborted-filter.js';
-import { type IHeaders, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
-import { readTopicToEnd } from '../../topology/runtime/read-topic-to-end.js';
+// The raw kafkajs client below plays the other applications around a topology (input producers, topic
+// creation); reading goes through the library. The test setup file loads the library's kafkajs adapter
+// before any of this (as an application imports the library before kafkajs), so readers here drop the
+// records of aborted transactions.
+
+import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
+import type { WireHeaders } from '../../topology/internal/kafka/types.js';
+import { readTopicToEnd } from '../../topology/runtime/index.js';
 import { endpoints } from './endpoints.js';
 
 // kafkajs prints a notice about its default partitioner on every producer; tests do not need it.
@@ -102,7 +105,7 @@ export interface ConsumedRecord {
   readonly timestamp: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: IHeaders;
+  readonly headers: WireHeaders;
 }
 
 /** Options of {@link readAll}. */
@@ -130,8 +133,11 @@ function brokersOverride(brokers: string[] | undefined): Partial<KafkaConfig> {
  * const committed = await readAll(topic, { isolation: 'read_committed' });
  */
 export async function readAll(topic: string, options: ReadAllOptions = {}): Promise<ConsumedRecord[]> {
-  const client = kafka({ clientId: 'test-read-all', ...brokersOverride(options.brokers) });
-  const records = await readTopicToEnd(client, topic, {
+  const connection = {
+    clientId: 'test-read-all',
+    bootstrapServers: options.brokers ?? endpoints().kafkaBrokers,
+  };
+  const records = await readTopicToEnd(connection, topic, {
     isolation: options.isolation ?? 'read_uncommitted',
     timeoutMs: options.timeoutMs,
   });

@@ -1,4 +1,3 @@
-import { KafkaAdmin } from '../internal/kafka/admin.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import { ActiveTask } from './active-task.js';
 import { inputFailureHandlerFor } from './error-handlers.js';
@@ -105,7 +104,7 @@ export class ActiveTaskCreator {
   async primeInputQueues(candidates: ReadonlyArray<ActiveTask>): Promise<void> {
     const tasks = candidates.filter((task) => task.inputs !== undefined);
     if (tasks.length === 0) return;
-    const admin = new KafkaAdmin(this.#ctx.kafka);
+    const admin = this.#ctx.kafka.admin();
     try {
       await admin.connect();
       const topics = [...new Set(tasks.flatMap((task) => task.spec.sourceTopics))];

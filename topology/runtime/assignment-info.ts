@@ -4,28 +4,10 @@
  *
  * - Subscription info: a member's user data at every join (its tasks, how far its local state reaches, its
  *   `applicationServer`, a shutdown or probe request), JSON.
- * - Assignment info: kafkajs hands members no assignment user data, but it reports topics a member was
- *   assigned without subscribing to them, so marker topics carry what is not a partition (standbys,
- *   warm-ups, who runs what, the application shutdown), as base64url JSON in the topic name.
+ * - Assignment info: the assignment's user data for one member, JSON: what is not a partition (its
+ *   standbys and warm-ups, who runs what, the application shutdown). The client port carries it (kafkajs
+ *   drops assignment user data; its adapter carries it as a marker topic, `kafkajs/assigner.ts`).
  */
-
-/**
- * The marker topic the leader assigns to every member when one asked to shut the whole application down
- * (`SHUTDOWN_APPLICATION`): kafkajs reports it as an unsubscribed topic, which the members watch for.
- */
-export const SHUTDOWN_APPLICATION_MARKER = '__tstreams_shutdown_application__';
-
-/**
- * Prefix of the marker topic that carries which server (`applicationServer`) runs which tasks, active and
- * standby, as base64url JSON `{ "<host:port>": { "a": ["1_0"], "s": ["0_1"] } }`.
- */
-export const HOSTS_MARKER_PREFIX = '__tstreams_hosts__.';
-
-/**
- * Prefix of the marker topic that tells one member its standby tasks, which of them are warm-ups and
- * whether it should trigger a probing rebalance once they caught up: base64url JSON `{ s, w, p }`.
- */
-export const STANDBY_MARKER_PREFIX = '__tstreams_standby__.';
 
 /** The tasks one server runs. */
 export interface HostTasks {
@@ -85,50 +67,68 @@ export function decodeSubscription(userData: Buffer): MemberSubscription {
   }
 }
 
-/** The hosts marker topic for `hosts` (server to its active and standby task ids). */
-export function encodeHostsMarker(hosts: Record<string, { a: string[]; s: string[] }>): string {
-  return encodeMarker(HOSTS_MARKER_PREFIX, hosts);
+/** What the leader tells one member besides its partitions. */
+export interface AssignmentInfo {
+  /** Which server (`applicationServer`) runs which tasks, active and standby (empty: none set one). */
+  readonly hosts: ReadonlyMap<string, HostTasks>;
+  readonly standby: StandbyAssignment;
+  /** Another member asked the whole application to shut down (`SHUTDOWN_APPLICATION`). */
+  readonly shutdown: boolean;
 }
 
-/** Decodes a hosts marker topic name, or returns undefined for any other name. */
-export function decodeHostsMarker(topic: string): Map<string, HostTasks> | undefined {
-  const parsed = decodeMarker(topic, HOSTS_MARKER_PREFIX);
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) return undefined;
-  const hosts = new Map<string, HostTasks>();
-  for (const [server, value] of Object.entries(parsed as Record<string, { a?: unknown; s?: unknown }>)) {
-    hosts.set(server, { active: strings(value?.a), standby: strings(value?.s) });
-  }
-  return hosts;
+/** The assignment info of no standbys, no hosts and no shutdown. */
+export const EMPTY_ASSIGNMENT_INFO: AssignmentInfo = {
+  hosts: new Map(),
+  standby: { standby: [], warmups: [], probingRebalance: false },
+  shutdown: false,
+};
+
+/**
+ * The user data of one member's assignment, JSON `{ version, h, s, w, p, shutdown }`: `h` the servers
+ * (`{ "<host:port>": { "a": ["1_0"], "s": ["0_1"] } }`), `s` and `w` its standby and warm-up tasks, `p` a
+ * probing rebalance to make once the warm-ups caught up. Empty when there is nothing to say.
+ */
+export function encodeAssignmentInfo(info: {
+  readonly hosts?: Readonly<Record<string, { a: string[]; s: string[] }>>;
+  readonly standby?: StandbyAssignment;
+  readonly shutdown?: boolean;
+}): Buffer {
+  const hosts = info.hosts !== undefined && Object.keys(info.hosts).length > 0 ? info.hosts : undefined;
+  const standby = info.standby !== undefined && info.standby.standby.length > 0 ? info.standby : undefined;
+  if (hosts === undefined && standby === undefined && info.shutdown !== true) return Buffer.alloc(0);
+  return Buffer.from(
+    JSON.stringify({
+      version: 1,
+      ...(hosts === undefined ? {} : { h: hosts }),
+      ...(standby === undefined
+        ? {}
+        : { s: standby.standby, w: standby.warmups, p: standby.probingRebalance }),
+      ...(info.shutdown === true ? { shutdown: true } : {}),
+    }),
+  );
 }
 
-/** The standby marker topic of one member. */
-export function encodeStandbyMarker(assignment: StandbyAssignment): string {
-  return encodeMarker(STANDBY_MARKER_PREFIX, {
-    s: assignment.standby,
-    w: assignment.warmups,
-    p: assignment.probingRebalance,
-  });
-}
-
-/** Decodes a standby marker topic name, or returns undefined for any other name. */
-export function decodeStandbyMarker(topic: string): StandbyAssignment | undefined {
-  const parsed = decodeMarker(topic, STANDBY_MARKER_PREFIX) as
-    | { s?: unknown; w?: unknown; p?: unknown }
-    | undefined;
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) return undefined;
-  return { standby: strings(parsed.s), warmups: strings(parsed.w), probingRebalance: parsed.p === true };
-}
-
-function encodeMarker(prefix: string, value: unknown): string {
-  return `${prefix}${Buffer.from(JSON.stringify(value)).toString('base64url')}`;
-}
-
-function decodeMarker(topic: string, prefix: string): unknown {
-  if (!topic.startsWith(prefix)) return undefined;
+/** Reads a member's assignment user data; none, or another version's, says nothing. */
+export function decodeAssignmentInfo(userData: Buffer): AssignmentInfo {
+  if (userData.length === 0) return EMPTY_ASSIGNMENT_INFO;
   try {
-    return JSON.parse(Buffer.from(topic.slice(prefix.length), 'base64url').toString('utf8'));
+    const parsed = JSON.parse(userData.toString('utf8')) as Record<string, unknown>;
+    const hosts = new Map<string, HostTasks>();
+    if (typeof parsed.h === 'object' && parsed.h !== null) {
+      for (const [server, value] of Object.entries(parsed.h as Record<string, { a?: unknown; s?: unknown }>))
+        hosts.set(server, { active: strings(value?.a), standby: strings(value?.s) });
+    }
+    return {
+      hosts,
+      standby: {
+        standby: strings(parsed.s),
+        warmups: strings(parsed.w),
+        probingRebalance: parsed.p === true,
+      },
+      shutdown: parsed.shutdown === true,
+    };
   } catch {
-    return undefined;
+    return EMPTY_ASSIGNMENT_INFO;
   }
 }
 

@@ -4,39 +4,36 @@
  * down (`SHUTDOWN_APPLICATION`), or to probe whether warmed-up tasks can move now. The leader gives such
  * a member no tasks; its join and its leave are each one rebalance.
  */
-import type { Kafka } from 'kafkajs';
+
 import type { Logger } from 'pino';
 import type { PartitionAssignorHook } from '../internal/kafka/assignor.js';
-import { GroupConsumer } from '../internal/kafka/consumer.js';
-import { SHUTDOWN_APPLICATION_MARKER } from './assignment-info.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
+import { decodeAssignmentInfo } from './assignment-info.js';
 import { createStreamsAssignor } from './streams-assignor.js';
 import type { TaskLayout } from './task-layout.js';
 
 /**
  * Joins `groupId` with `assignor` (the same options as the instances': the brief member may be elected
  * leader and then assigns for the whole group; its own subscription says `probe` or `shutdown`), resolves `true` once an assignment arrived (`until` may insist on a
- * particular one, e.g. the shutdown marker) or `false` after `timeoutMs`, and always leaves.
+ * particular one, e.g. the shutdown request in its assignment info) or `false` after `timeoutMs`, and always leaves.
  */
 export async function joinBriefly(
-  kafka: Kafka,
+  kafka: KafkaClient,
   groupId: string,
   sourceTopics: ReadonlyArray<string>,
   assignor: PartitionAssignorHook,
-  options: { timeoutMs: number; until?: (foreignTopics: string[]) => boolean },
+  options: { timeoutMs: number; until?: (userData: Buffer) => boolean },
 ): Promise<boolean> {
-  const member = new GroupConsumer(kafka, {
+  const member = kafka.groupConsumer({
     groupId,
     assignor,
   });
   let timer: NodeJS.Timeout | undefined;
   const assigned = new Promise<boolean>((resolve) => {
-    if (options.until === undefined) member.on('assigned', () => resolve(true));
-    else {
-      const until = options.until;
-      member.on('foreignTopicsAssigned', (topics) => {
-        if (until(topics)) resolve(true);
-      });
-    }
+    const until = options.until ?? (() => true);
+    member.on('assigned', (_partitions, { userData }) => {
+      if (until(userData)) resolve(true);
+    });
     timer = setTimeout(() => resolve(false), options.timeoutMs);
     timer.unref();
   });
@@ -52,11 +49,11 @@ export async function joinBriefly(
 
 /**
  * Tells every instance of the application to shut down: a short-lived member joins the group asking for
- * it in its subscription, and the leader hands every member the shutdown marker instead of tasks. Logs
- * whether the marker came back within `timeoutMs`; never throws (the instance is failing already).
+ * it in its subscription, and the leader hands every member the shutdown request (assignment info) instead of tasks. Logs
+ * whether the request came back within `timeoutMs`; never throws (the instance is failing already).
  */
 export async function requestApplicationShutdown(
-  kafka: Kafka,
+  kafka: KafkaClient,
   applicationId: string,
   layout: TaskLayout,
   timeoutMs: number,
@@ -68,7 +65,7 @@ export async function requestApplicationShutdown(
       applicationId,
       layout.sourceTopics,
       createStreamsAssignor({ layout, subscription: () => ({ tasks: [], shutdown: true }) }),
-      { timeoutMs, until: (topics) => topics.includes(SHUTDOWN_APPLICATION_MARKER) },
+      { timeoutMs, until: (userData) => decodeAssignmentInfo(userData).shutdown },
     );
     logger.error({ delivered }, 'asked every instance of the application to shut down');
   } catch (error) {

@@ -12,15 +12,16 @@
  * store's changelog and is read whole at each start (a persistent global store is overwritten in place;
  * replaying a topic's upserts and tombstones in order gives the same contents).
  */
-import type { Kafka } from 'kafkajs';
+
 import type { Logger } from 'pino';
 import type { StateStore } from '../../state/store.js';
 import {
-  ChangelogFollower,
+  type ChangelogFollower,
   changelogEndOffsets,
   type FollowRange,
 } from '../internal/kafka/changelog-follower.js';
 import type { RecordBatch } from '../internal/kafka/consumer.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import { StreamTask } from '../internal/task/stream-task.js';
 import type { RecordCollector } from '../internal/task/task-io.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -32,7 +33,7 @@ export interface GlobalStreamThreadOptions {
   readonly plan: TopologyPlan;
   readonly applicationId: string;
   readonly stateDir: string;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   /** Read only committed records (exactly-once applications). */
   readonly readCommitted: boolean;
@@ -54,7 +55,7 @@ export class GlobalStreamThread {
   static forTopology(
     plan: TopologyPlan,
     config: ResolvedStreamsConfig,
-    kafka: Kafka,
+    kafka: KafkaClient,
     logger: Logger,
     onFatal: (error: Error) => void,
   ): GlobalStreamThread | undefined {
@@ -73,7 +74,7 @@ export class GlobalStreamThread {
       stateDir: options.stateDir,
       collector: noSends,
     });
-    this.#follower = new ChangelogFollower(options.kafka, {
+    this.#follower = options.kafka.changelogFollower({
       // The prefix of throw-away groups: never the application's group, never a committed offset.
       groupId: `${options.applicationId}-global-${process.pid}-${Date.now().toString(36)}`,
       readCommitted: options.readCommitted,

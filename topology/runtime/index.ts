@@ -29,6 +29,11 @@ export type {
 export { KafkaStreams, type StaleStore, type StateListener } from './kafka-streams.js';
 export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
 export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
-export { type ReadTopicToEndOptions, readTopicToEnd, type TopicRecord } from './read-topic-to-end.js';
+export {
+  type ReadTopicConnection,
+  type ReadTopicToEndOptions,
+  readTopicToEnd,
+  type TopicRecord,
+} from './read-topic-to-end.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 export type { StreamsState } from './streams-state.js';

@@ -5,9 +5,10 @@
  * topics are created or checked. With `autoOffsetReset: 'none'` it also refuses to start while a source
  * partition has no committed offset.
  */
-import type { Kafka } from 'kafkajs';
+
 import type { Logger } from 'pino';
-import { KafkaAdmin } from '../internal/kafka/admin.js';
+import type { KafkaAdmin } from '../internal/kafka/admin.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import type { TopicSpec } from '../internal/kafka/types.js';
 import { readsTopic } from '../internal/topic-pattern.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -18,12 +19,12 @@ import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 
 /** Checks and creates the topics of `plan`; returns the task layout on the cluster. */
 export async function prepareTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   plan: TopologyPlan,
   config: ResolvedStreamsConfig,
   logger: Logger,
 ): Promise<TaskLayout> {
-  const admin = new KafkaAdmin(kafka);
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const internal = new Set(plan.internalTopics.keys());

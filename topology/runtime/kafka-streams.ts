@@ -3,13 +3,11 @@
  * after its `applicationId`. Start several instances (processes) with the same id and the tasks spread
  * across them; stop one and its tasks move to the others.
  */
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
-import { createKafkaClient } from '../internal/kafka/client.js';
-import { checkConnection } from '../internal/kafka/connection-check.js';
-import { warnUnlessAbortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
+import { createKafkaClient } from '../internal/kafka/default-client.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { requestApplicationShutdown } from './brief-member.js';
@@ -50,7 +48,7 @@ export class KafkaStreams {
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
   #stateListener: StateListener | undefined;
-  #kafka: Kafka | undefined;
+  #kafka: KafkaClient | undefined;
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
@@ -200,13 +198,16 @@ export class KafkaStreams {
       );
     }
     this.#setState('REBALANCING');
-    if (this.#config.processingGuarantee === 'exactly_once') warnUnlessAbortedFilterInstalled(this.#logger);
     const { clientId, brokers, ssl, sasl } = this.#config;
     const clientOptions = { clientId, brokers, logger: this.#logger, ssl, sasl };
     const kafka = createKafkaClient(clientOptions);
     this.#kafka = kafka;
     try {
-      await checkConnection(clientOptions, this.#config.bootstrapTimeoutMs);
+      // Refused (STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE) when the client cannot read committed records
+      // correctly in this process (kafkajs loaded before the library): exactly-once would not hold.
+      if (this.#config.processingGuarantee === 'exactly_once')
+        kafka.requireReadCommitted("processingGuarantee 'exactly_once'");
+      await kafka.checkConnection(this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
       this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
       // Global stores are read whole before any task can join against them.

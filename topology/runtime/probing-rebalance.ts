@@ -3,8 +3,9 @@
  * two): the probing rebalance once warm-ups caught up (Kafka Streams' `probing.rebalance.interval.ms`,
  * KIP-441), and the one a member with a fenced task needs when no rebalance comes by itself.
  */
-import type { Kafka } from 'kafkajs';
+
 import type { Logger } from 'pino';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import { joinBriefly } from './brief-member.js';
 import type { ResolvedStreamsConfig } from './config.js';
 import { createStreamsAssignor, type StreamsAssignorOptions } from './streams-assignor.js';
@@ -15,7 +16,7 @@ const FENCED_REBALANCE_WAIT_MS = 5_000;
 /** What the prober needs from its thread. */
 export interface ProbingRebalanceContext {
   readonly config: ResolvedStreamsConfig;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly assignorOptions: Omit<StreamsAssignorOptions, 'subscription'>;
   /** The lag of each standby task (warm-ups included), as last read. */

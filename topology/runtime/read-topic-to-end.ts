@@ -1,30 +1,27 @@
 /**
  * Reading a whole topic, from its start to its end as of the call: for operator tools (listing dead
- * letters), tests and checks. Not for the hot path: every call joins a throw-away consumer group, as kafkajs
- * has no manual assignment, and reads everything.
+ * letters), tests and checks. Not for the hot path: it goes through the Kafka client port's `readTopic`
+ * (with kafkajs, a throw-away consumer group per call, as kafkajs has no manual assignment).
  *
- * The end of a partition is its last stable offset as the admin lists it (kafkajs lists offsets with
- * read_committed), so a transaction still open at the call is not waited for, whatever the isolation.
- * A partition counts as read once a fetched batch reached its end: batch events, unlike `eachMessage`,
- * also report batches made only of transaction markers or aborted records, which a topic written in
- * transactions often ends with.
+ * The end of a partition is its last stable offset, so a transaction still open at the call is not waited
+ * for, whatever the isolation; a partition that ends in transaction markers still counts as read.
  */
-import { randomUUID } from 'node:crypto';
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { retryTransient } from '../internal/kafka/broker-retry.js';
-import { isRetriableKafkaError, isTransientBrokerError } from '../internal/kafka/errors.js';
-import { abortedFilterInstalled } from '../internal/kafka/kafkajs-aborted-filter.js';
+import pino from 'pino';
+import { createKafkaClient } from '../internal/kafka/default-client.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
+import type { SaslConfig, TlsConfig } from '../internal/kafka/security.js';
+import type { TopicRecord } from '../internal/kafka/types.js';
 
-/** A record read back, with its coordinates. */
-export interface TopicRecord {
-  readonly partition: number;
-  /** The record's offset, as a decimal string (Kafka offsets are 64-bit). */
-  readonly offset: string;
-  /** Create time or log-append time, epoch milliseconds. */
-  readonly timestamp: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: IHeaders;
+export type { TopicRecord } from '../internal/kafka/types.js';
+
+/** Where {@link readTopicToEnd} reads: the cluster's address and security, as in `StreamsConfig`. */
+export interface ReadTopicConnection {
+  /** `host:port` of one or more brokers: a list or a comma-separated string. */
+  readonly bootstrapServers: string | ReadonlyArray<string>;
+  /** Default `tstreams-read-topic`. */
+  readonly clientId?: string;
+  readonly ssl?: boolean | TlsConfig;
+  readonly sasl?: SaslConfig;
 }
 
 /** Options of {@link readTopicToEnd}. */
@@ -48,44 +45,39 @@ export interface ReadTopicToEndOptions {
  * `timeoutMs`, naming them.
  *
  * @example
- * const deadLetters = await readTopicToEnd(kafka, 'orders.dlq', { isolation: 'read_committed', limit: 100 });
+ * const deadLetters = await readTopicToEnd({ bootstrapServers: 'localhost:9092' }, 'orders.dlq', { isolation: 'read_committed', limit: 100 });
  */
 export async function readTopicToEnd(
-  kafka: Kafka,
+  connection: ReadTopicConnection | KafkaClient,
   topic: string,
   options: ReadTopicToEndOptions = {},
 ): Promise<TopicRecord[]> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const timeoutMs = options.timeoutMs ?? 30_000;
   checkOptions(topic, limit, timeoutMs);
-  if (options.isolation === 'read_committed' && !abortedFilterInstalled) {
-    // kafkajs' own read_committed filter lets aborted records through when several transactional
-    // producers write a partition (see kafkajs-aborted-filter.ts): better no answer than a wrong one.
-    throw new Error(
-      'readTopicToEnd: read_committed needs the library loaded before kafkajs (its aborted-record filter ' +
-        "replaces kafkajs'), but kafkajs was loaded first; import the library before kafkajs",
-    );
-  }
   if (limit === 0) return [];
-  return retryTransient(() => readOnce(kafka, topic, { ...options, limit, timeoutMs }), {
-    ...TRANSIENT_RETRY,
-    isTransient: isTransientReadError,
-  });
+  const client = 'readTopic' in connection ? connection : clientFor(connection);
+  const readCommitted = options.isolation === 'read_committed';
+  // kafkajs' own read_committed filter lets aborted records through when several transactional producers
+  // write a partition: better no answer (STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE) than a wrong one.
+  if (readCommitted) client.requireReadCommitted(`readTopicToEnd(${topic}) with read_committed`);
+  return client.readTopic(topic, { readCommitted, limit, timeoutMs });
 }
 
-/** Pauses before each new try: 100 ms doubling to 2 s, then 2 s (13 retries, about 20 s in all). */
-const TRANSIENT_RETRY = { retries: 13, maxDelayMs: 2_000 } as const;
-
-/**
- * A failure another read with a fresh group may not meet: a broker's "not yet" or out of reach, also
- * after kafkajs' own retries gave up (`KafkaJSNumberOfRetriesExceeded`, marked non-retriable).
- */
-function isTransientReadError(error: unknown): boolean {
-  return (
-    isTransientBrokerError(error) ||
-    isRetriableKafkaError(error) ||
-    (error as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded'
-  );
+function clientFor(connection: ReadTopicConnection): KafkaClient {
+  const { bootstrapServers, ssl, sasl } = connection;
+  const brokers =
+    typeof bootstrapServers === 'string'
+      ? bootstrapServers.split(',').map((broker) => broker.trim())
+      : [...bootstrapServers];
+  return createKafkaClient({
+    clientId: connection.clientId ?? 'tstreams-read-topic',
+    brokers,
+    // The client's own log stays quiet: failures come back as the call's rejection.
+    logger: pino({ level: 'silent' }),
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl === undefined ? {} : { sasl }),
+  });
 }
 
 function checkOptions(topic: string, limit: number, timeoutMs: number): void {
@@ -98,176 +90,4 @@ function checkOptions(topic: string, limit: number, timeoutMs: number): void {
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new RangeError(`readTopicToEnd(${topic}): timeoutMs must be a number > 0, got ${timeoutMs}`);
   }
-}
-
-async function readOnce(
-  kafka: Kafka,
-  topic: string,
-  options: ReadTopicToEndOptions & { limit: number; timeoutMs: number },
-): Promise<TopicRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return [];
-    const progress = new ReadProgress(await admin.fetchTopicOffsets(topic));
-    if (progress.done) return [];
-    const groupId = `tstreams-read-${randomUUID()}`;
-    const consumer = kafka.consumer({
-      groupId,
-      readUncommitted: options.isolation !== 'read_committed',
-      allowAutoTopicCreation: false,
-    });
-    try {
-      return sortByPartitionAndOffset(await consume(consumer, topic, progress, options));
-    } finally {
-      await consumer.disconnect();
-      // Its member has left; without this the group would stay listed on the cluster. Best effort: an
-      // empty group without offsets (auto-commit is off) harms nothing.
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Runs `consumer` until every partition was read to its end or `limit` records were read. */
-async function consume(
-  consumer: Consumer,
-  topic: string,
-  progress: ReadProgress,
-  options: { limit: number; timeoutMs: number },
-): Promise<TopicRecord[]> {
-  const records: TopicRecord[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = new Promise<void>((resolve, reject) => {
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      progress.batchEnded(payload.partition, payload.lastOffset);
-      if (progress.done) resolve();
-    });
-    // A crash kafkajs does not restart from would otherwise only show as the timeout.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) reject(payload.error);
-    });
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `readTopicToEnd(${topic}): not read to the end in ${options.timeoutMs} ms: ${progress.describeUnread()}`,
-          ),
-        ),
-      options.timeoutMs,
-    );
-    consumer
-      .connect()
-      .then(() => consumer.subscribe({ topic, fromBeginning: true }))
-      .then(() =>
-        consumer.run({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            // Records appended after the call (in a batch that also holds the end) are not read, nor
-            // records read before (see `accept`).
-            if (records.length >= options.limit || !progress.accept(partition, message.offset)) return;
-            records.push({
-              partition,
-              offset: message.offset,
-              timestamp: Number(message.timestamp),
-              key: message.key,
-              value: message.value,
-              headers: message.headers ?? {},
-            });
-            if (records.length >= options.limit) resolve();
-          },
-        }),
-      )
-      .catch(reject);
-  });
-  try {
-    await outcome;
-  } finally {
-    clearTimeout(timer);
-  }
-  return records;
-}
-
-/** The watermarks of one partition, as kafkajs' admin lists them. */
-export interface ListedOffsets {
-  readonly partition: number;
-  readonly low: string;
-  readonly high: string;
-}
-
-/**
- * Which partitions are still to be read to their end. The end of a partition is the offset before its
- * `high` watermark (the last stable offset); a partition without records (`high` = `low`) is read already.
- */
-export class ReadProgress {
-  /** The last offset to read of every partition; records past it are not read. */
-  readonly #lastOffsets = new Map<number, bigint>();
-  /** The partitions not read to their end yet, with the last offset read so far (undefined: none). */
-  readonly #unread = new Map<number, bigint | undefined>();
-
-  constructor(offsets: ReadonlyArray<ListedOffsets>) {
-    for (const { partition, low, high } of offsets) {
-      const last = BigInt(high) - 1n;
-      this.#lastOffsets.set(partition, last);
-      if (last >= BigInt(low)) this.#unread.set(partition, undefined);
-    }
-  }
-
-  /** True once every partition was read to its end. */
-  get done(): boolean {
-    return this.#unread.size === 0;
-  }
-
-  /** The highest offset handed out per partition. */
-  readonly #delivered = new Map<number, bigint>();
-
-  /** True for a record past its partition's end (appended after the ends were listed). */
-  isBeyondEnd(partition: number, offset: string): boolean {
-    const last = this.#lastOffsets.get(partition);
-    return last === undefined || BigInt(offset) > last;
-  }
-
-  /**
-   * Whether to keep a fetched record, and notes it: not past the end and not read before. A throw-away
-   * group that rebalances during the read (a coordinator moving) starts its partitions again from the
-   * beginning, and every record would otherwise be read twice.
-   */
-  accept(partition: number, offset: string): boolean {
-    if (this.isBeyondEnd(partition, offset)) return false;
-    const value = BigInt(offset);
-    const delivered = this.#delivered.get(partition);
-    if (delivered !== undefined && value <= delivered) return false;
-    this.#delivered.set(partition, value);
-    return true;
-  }
-
-  /** A fetched batch of `partition` was processed up to `lastOffset` (null for an empty batch). */
-  batchEnded(partition: number, lastOffset: string | null): void {
-    const last = this.#lastOffsets.get(partition);
-    if (lastOffset === null || last === undefined || !this.#unread.has(partition)) return;
-    const reached = BigInt(lastOffset);
-    if (reached >= last) this.#unread.delete(partition);
-    else this.#unread.set(partition, reached);
-  }
-
-  /** The partitions not read to their end, with how far each got, for an error message. */
-  describeUnread(): string {
-    return [...this.#unread]
-      .sort(([a], [b]) => a - b)
-      .map(
-        ([partition, reached]) =>
-          `partition ${partition} (${reached === undefined ? 'nothing read' : `read to offset ${reached}`} of ${this.#lastOffsets.get(partition)})`,
-      )
-      .join(', ');
-  }
-}
-
-/** Sorts in place by partition, then offset; returns the array. */
-export function sortByPartitionAndOffset<T extends { partition: number; offset: string }>(records: T[]): T[] {
-  return records.sort((a, b) => {
-    if (a.partition !== b.partition) return a.partition - b.partition;
-    const difference = BigInt(a.offset) - BigInt(b.offset);
-    return difference < 0n ? -1 : difference > 0n ? 1 : 0;
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * The runtime's output pipeline: tasks hand records over synchronously, the sender ships them through the
- * producer facade (one request at a time, chunks of ~1,000) while the loop keeps processing, and a commit
+ * producer of the client port (one request at a time, chunks of ~1,000) while the loop keeps processing, and a commit
  * waits for everything sent so far to be acknowledged. Sends are self-clocking: while one is in flight the
  * next records accumulate, and they leave together when it returns.
  */

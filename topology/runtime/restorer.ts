@@ -4,12 +4,11 @@
  * restores only the changelog's tail (from the checkpointed offset + 1); the others from the start.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ChangelogRecord, StateStore } from '../../state/store.js';
-import { KafkaAdmin } from '../internal/kafka/admin.js';
-import { type ReadRange, readToEnd } from '../internal/kafka/changelog-reader.js';
+import type { ReadRange } from '../internal/kafka/changelog-reader.js';
 import type { RecordBatch } from '../internal/kafka/consumer.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import type { ActiveTask } from './active-task.js';
 
 /** What a restoration did. */
@@ -26,7 +25,7 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
  * the changelog offset its stores reached (what a later checkpoint starts from).
  */
 export async function restoreTasks(
-  kafka: Kafka,
+  kafka: KafkaClient,
   applicationId: string,
   tasks: ReadonlyArray<ActiveTask>,
   logger: Logger,
@@ -61,7 +60,7 @@ export async function restoreTasks(
   // gave all partitions to one of them, and the other waited for its partitions for ever.
   const groupId = `${applicationId}-restore-${randomUUID()}`;
   try {
-    await readToEnd(kafka, {
+    await kafka.readToEnd({
       groupId,
       partitions: withEnds,
       onBatch: async (batch) => {
@@ -73,7 +72,7 @@ export async function restoreTasks(
     if (usesGroup) {
       // The throw-away group would otherwise stay listed on the cluster; a fresh admin, because a kafkajs
       // admin that was disconnected does not reconnect cleanly.
-      const cleaner = new KafkaAdmin(kafka);
+      const cleaner = kafka.admin();
       await cleaner
         .connect()
         .then(() => cleaner.deleteGroups([groupId]))
@@ -131,7 +130,7 @@ export async function applyChangelogBatch(
  * members' local state with (`MemberSubscription.offsets`) to tell how far behind each is.
  */
 export async function changelogEndSums(
-  kafka: Kafka,
+  kafka: KafkaClient,
   tasks: ReadonlyArray<{
     readonly id: string;
     readonly partition: number;
@@ -148,8 +147,11 @@ export async function changelogEndSums(
   );
 }
 
-async function highWatermarks(kafka: Kafka, topics: ReadonlyArray<string>): Promise<Map<string, number>> {
-  const admin = new KafkaAdmin(kafka);
+async function highWatermarks(
+  kafka: KafkaClient,
+  topics: ReadonlyArray<string>,
+): Promise<Map<string, number>> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const ends = new Map<string, number>();

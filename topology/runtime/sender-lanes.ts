@@ -3,8 +3,8 @@
  * request is in flight while every partition still has exactly one (its order is kept): a record goes to
  * the lane of its partition (the task collector gives keyed records theirs); the rest use lane 0.
  */
-import type { Kafka } from 'kafkajs';
-import { RecordProducer, type RecordProducerOptions } from '../internal/kafka/producer.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
+import type { RecordProducer, RecordProducerOptions } from '../internal/kafka/producer.js';
 import type { StreamsEventEmitter } from './events.js';
 import { type PendingRecord, RecordSender, type SendFailureHandler } from './record-sender.js';
 
@@ -12,7 +12,7 @@ export class SenderLanes {
   readonly #lanes: ReadonlyArray<{ producer: RecordProducer; sender: RecordSender }>;
 
   constructor(
-    kafka: Kafka,
+    kafka: KafkaClient,
     options: {
       lanes: number;
       chunkSize: number;
@@ -23,7 +23,7 @@ export class SenderLanes {
     },
   ) {
     this.#lanes = Array.from({ length: Math.max(1, options.lanes) }, () => {
-      const producer = new RecordProducer(kafka, {
+      const producer = kafka.producer({
         chunkSize: options.chunkSize,
         onAcknowledged: options.onAcknowledged,
       });

@@ -18,17 +18,17 @@
  * only in-memory stores therefore saves nothing at promotion yet; it still follows, so its lag is known).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type CheckpointEntry, writeCheckpoint } from '../../state/index.js';
 import type { StateStore } from '../../state/store.js';
-import { KafkaAdmin } from '../internal/kafka/admin.js';
+import type { KafkaAdmin } from '../internal/kafka/admin.js';
 import {
-  ChangelogFollower,
+  type ChangelogFollower,
   changelogEndOffsets,
   type FollowRange,
 } from '../internal/kafka/changelog-follower.js';
 import type { RecordBatch } from '../internal/kafka/consumer.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import { Mutex } from '../internal/util/mutex.js';
 import type { ResolvedStreamsConfig } from './config.js';
@@ -42,7 +42,7 @@ export interface StandbyContext {
   readonly config: ResolvedStreamsConfig;
   readonly plan: TopologyPlan;
   readonly layout: TaskLayout;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly logger: Logger;
   readonly events: StreamsEventEmitter;
   /** Look-ahead of a store's value serde before a batch is applied (as `restoreTasks`' `prepareValues`). */
@@ -80,7 +80,7 @@ export class StandbyTasks {
   constructor(ctx: StandbyContext) {
     this.#ctx = ctx;
     const { config, kafka, logger } = ctx;
-    this.#follower = new ChangelogFollower(kafka, {
+    this.#follower = kafka.changelogFollower({
       // Unique per instance: several instances of one application in one process (tests) may start in
       // the same millisecond, and one throw-away group must have one member.
       groupId: `${config.applicationId}-standby-${randomUUID()}`,
@@ -333,7 +333,7 @@ export class StandbyTasks {
     try {
       // One admin connection for the checks every few seconds, replaced after a failure.
       if (this.#admin === undefined) {
-        const admin = new KafkaAdmin(this.#ctx.kafka);
+        const admin = this.#ctx.kafka.admin();
         await admin.connect();
         if (this.#closed) {
           await admin.disconnect();

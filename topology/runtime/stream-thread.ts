@@ -23,7 +23,7 @@
  *   nothing either.
  */
 
-import { type BatchControl, GroupConsumer, type RecordBatch } from '../internal/kafka/consumer.js';
+import type { BatchControl, GroupConsumer, RecordBatch } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import { Mutex } from '../internal/util/mutex.js';
 import { abortableSleep } from '../internal/util/retry.js';
@@ -129,7 +129,7 @@ export class StreamThread {
         config.consumer[name],
       ]),
     );
-    this.#consumer = new GroupConsumer(kafka, {
+    this.#consumer = kafka.groupConsumer({
       groupId: config.applicationId,
       // Exactly-once: never process records of aborted (or still open) transactions upstream.
       readCommitted: config.processingGuarantee === 'exactly_once',

@@ -1,5 +1,5 @@
 /**
- * The runtime's partition assignor, plugged into the consumer through the facade's hook: members announce
+ * The runtime's partition assignor, plugged into the consumer through the client port's hook: members announce
  * the tasks they run and how far their local state of other tasks reaches in the changelogs; the leader
  * assigns active and standby tasks with {@link assignTasks} (sticky, balanced, warm-ups instead of long
  * stalls) and hands each member the topic partitions of its active tasks.
@@ -10,11 +10,9 @@ import type { MemberAssignment, PartitionAssignorHook } from '../internal/kafka/
 import type { TopicPartition } from '../internal/kafka/types.js';
 import {
   decodeSubscription,
-  encodeHostsMarker,
-  encodeStandbyMarker,
+  encodeAssignmentInfo,
   encodeSubscription,
   type MemberSubscription,
-  SHUTDOWN_APPLICATION_MARKER,
 } from './assignment-info.js';
 import { assignTasks, type MemberTasks } from './task-assignor.js';
 import type { TaskLayout } from './task-layout.js';
@@ -49,8 +47,8 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Partitio
         subscription: decodeSubscription(member.userData),
       }));
       if (subscriptions.some(({ subscription }) => subscription.shutdown === true)) {
-        const marker = { partitions: [{ topic: SHUTDOWN_APPLICATION_MARKER, partition: 0 }] };
-        return new Map(members.map((member) => [member.memberId, marker]));
+        const shutdown = { partitions: [], userData: encodeAssignmentInfo({ shutdown: true }) };
+        return new Map(members.map((member) => [member.memberId, shutdown]));
       }
       const workers = subscriptions.filter(({ subscription }) => subscription.probe !== true);
       const ends = options.changelogEnds === undefined ? undefined : await options.changelogEnds();
@@ -76,27 +74,21 @@ export function createStreamsAssignor(options: StreamsAssignorOptions): Partitio
         entry.a.push(...(plan.active.get(member.memberId) ?? []));
         entry.s.push(...(plan.standby.get(member.memberId) ?? []));
       }
-      const hostsMarker = Object.keys(hosts).length === 0 ? undefined : encodeHostsMarker(hosts);
       const specs = new Map(layout.tasks.map((task) => [task.id, task]));
       const result = new Map<string, MemberAssignment>();
       for (const { member } of subscriptions) {
         const partitions: TopicPartition[] = [];
-        if (hostsMarker !== undefined) partitions.push({ topic: hostsMarker, partition: 0 });
         const standby = plan.standby.get(member.memberId) ?? [];
         const warmups = plan.warmups.get(member.memberId) ?? [];
-        if (standby.length > 0) {
-          const marker = encodeStandbyMarker({
-            standby,
-            warmups,
-            probingRebalance: warmups.length > 0 && plan.probingRebalanceNeeded,
-          });
-          partitions.push({ topic: marker, partition: 0 });
-        }
+        const userData = encodeAssignmentInfo({
+          hosts,
+          standby: { standby, warmups, probingRebalance: warmups.length > 0 && plan.probingRebalanceNeeded },
+        });
         for (const id of plan.active.get(member.memberId) ?? []) {
           const task = specs.get(id)!;
           for (const topic of task.sourceTopics) partitions.push({ topic, partition: task.partition });
         }
-        result.set(member.memberId, { partitions });
+        result.set(member.memberId, { partitions, userData });
       }
       return result;
     },

@@ -1,6 +1,6 @@
 /**
  * The rebalance callbacks of a stream thread (Kafka Streams' `StreamsRebalanceListener`), which kafkajs
- * does not have: it is eager and has no revoke callback. The batch handler's heartbeat notices a
+ * (the client adapter today) does not have: it is eager and has no revoke callback. The batch handler's heartbeat notices a
  * rebalance (or kafkajs notices it between batches and calls `beforeRejoin`): every task is committed
  * with the generation that still owns it before the member rejoins. A member that lost its generation
  * closes its tasks without committing. The new assignment, with what the leader said besides partitions
@@ -11,13 +11,7 @@ import type { Logger } from 'pino';
 import type { GroupConsumer } from '../internal/kafka/consumer.js';
 import { KafkaFacadeError } from '../internal/kafka/errors.js';
 import type { TopicPartition } from '../internal/kafka/types.js';
-import {
-  decodeHostsMarker,
-  decodeStandbyMarker,
-  type HostTasks,
-  SHUTDOWN_APPLICATION_MARKER,
-  type StandbyAssignment,
-} from './assignment-info.js';
+import { decodeAssignmentInfo, type HostTasks, type StandbyAssignment } from './assignment-info.js';
 import type { StreamsEventEmitter } from './events.js';
 import type { ProbingRebalance } from './probing-rebalance.js';
 import type { TaskManager } from './task-manager.js';
@@ -47,8 +41,6 @@ export class StreamsRebalanceListener {
   /** Assignments applied so far (tells whether a rebalance happened in between). */
   #assignmentsApplied = 0;
   #hosts: ReadonlyMap<string, HostTasks> = new Map();
-  #nextHosts: Map<string, HostTasks> | undefined;
-  #nextStandby: StandbyAssignment | undefined;
 
   constructor(ctx: StreamsRebalanceListenerContext) {
     this.#ctx = ctx;
@@ -57,23 +49,15 @@ export class StreamsRebalanceListener {
   /** Listens to the group member's rebalance events. */
   attach(consumer: GroupConsumer): void {
     consumer.on('rebalancing', () => this.rebalanceStarted());
-    consumer.on('assigned', (partitions) => {
-      // The markers (if any) arrived with this assignment, just before it.
-      this.#hosts = this.#nextHosts ?? new Map();
-      this.#nextHosts = undefined;
-      const standby = this.#nextStandby ?? { standby: [], warmups: [], probingRebalance: false };
-      this.#nextStandby = undefined;
+    consumer.on('assigned', (partitions, { userData }) => {
+      const info = decodeAssignmentInfo(userData);
+      if (info.shutdown) setImmediate(() => this.#ctx.onApplicationShutdown());
+      this.#hosts = info.hosts;
+      const standby = info.standby;
       // Never rejects: a failure to apply the assignment fails the thread instead.
       this.#settling = this.#ctx
         .exclusive('applying an assignment', () => this.#applyAssignment(partitions, standby))
         .catch((error: unknown) => this.#ctx.fail(error as Error));
-    });
-    consumer.on('foreignTopicsAssigned', (topics) => {
-      if (topics.includes(SHUTDOWN_APPLICATION_MARKER)) setImmediate(() => this.#ctx.onApplicationShutdown());
-      for (const topic of topics) {
-        this.#nextHosts = decodeHostsMarker(topic) ?? this.#nextHosts;
-        this.#nextStandby = decodeStandbyMarker(topic) ?? this.#nextStandby;
-      }
     });
   }
 

@@ -4,10 +4,10 @@
  * `<applicationId>-<taskId>` fences an older owner of the task when the producer connects; a task's commit
  * is its transaction's commit, with its input positions.
  */
-import type { Kafka } from 'kafkajs';
+
 import type { Logger } from 'pino';
-import { KafkaAdmin } from '../internal/kafka/admin.js';
-import { isFencedError, TransactionalProducer } from '../internal/kafka/transactional-producer.js';
+import type { KafkaClient } from '../internal/kafka/kafka-client.js';
+import { isFencedError } from '../internal/kafka/transactional-producer.js';
 import type { TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { ActiveTask, TaskTransaction } from './active-task.js';
 import type { ResolvedStreamsConfig } from './config.js';
@@ -19,7 +19,7 @@ import type { TaskSpec } from './task-layout.js';
 /** What the task producers need from their thread. */
 export interface TaskProducersContext {
   readonly config: ResolvedStreamsConfig;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly events: StreamsEventEmitter;
   readonly logger: Logger;
   /** The brokers acknowledged records up to `lastOffset` (checkpoints vouch for changelog records). */
@@ -41,7 +41,7 @@ export class TaskProducers {
    */
   async open(spec: TaskSpec): Promise<TaskTransaction> {
     const { config, kafka, events, logger } = this.#ctx;
-    const producer = new TransactionalProducer(kafka, {
+    const producer = kafka.transactionalProducer({
       transactionalId: `${config.applicationId}-${spec.id}`,
       chunkSize: config.producer.chunkSize ?? 1000,
       initialRetryTimeMs: config.producer.transactionRetryMs ?? 10,
@@ -78,7 +78,7 @@ export class TaskProducers {
    * offsets are read again here and the tasks skip what is already committed.
    */
   async startFromCommitted(tasks: ReadonlyArray<ActiveTask>): Promise<void> {
-    const admin = new KafkaAdmin(this.#ctx.kafka);
+    const admin = this.#ctx.kafka.admin();
     await admin.connect();
     try {
       const topics = [...new Set(tasks.flatMap((task) => task.spec.sourceTopics))];

@@ -1,5 +1,3 @@
-// Before kafkajs loads: the output is read read_committed and must drop aborted records (see the patch).
-import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';

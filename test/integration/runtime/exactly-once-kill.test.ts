@@ -1,4 +1,3 @@
-import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';

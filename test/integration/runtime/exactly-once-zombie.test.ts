@@ -1,4 +1,3 @@
-import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';

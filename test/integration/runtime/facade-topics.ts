@@ -4,14 +4,13 @@
  * kafkajs' `waitForLeaders`, which gives up on UNKNOWN_TOPIC_OR_PARTITION from a busy new broker.
  */
 import pino from 'pino';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import type { TopicSpec } from '../../../topology/internal/kafka/types.js';
 
 /** Creates the topics (or accepts them) on `brokers` and returns their names, in order. */
 export async function ensureTopicsOn(brokers: string[], specs: ReadonlyArray<TopicSpec>): Promise<string[]> {
   const logger = pino({ level: 'silent' });
-  const admin = new KafkaAdmin(createKafkaClient({ clientId: 'test-topics', brokers, logger }));
+  const admin = createKafkaClient({ clientId: 'test-topics', brokers, logger }).admin();
   await admin.connect();
   try {
     await admin.ensureTopics(specs);

@@ -1,17 +1,14 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
-import { GroupConsumer } from '../../../topology/internal/kafka/consumer.js';
-import { RecordProducer } from '../../../topology/internal/kafka/producer.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import type { IncomingRecord } from '../../../topology/internal/kafka/types.js';
-import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+import { endpoints, kafka as kafkajsClient, uniqueName, waitFor } from '../../support/index.js';
 
 describe('kafka facade on the real broker', () => {
   const logger = pino({ level: 'silent' });
   const kafka = () =>
     createKafkaClient({ clientId: 'facade-test', brokers: endpoints().kafkaBrokers, logger });
-  const admin = new KafkaAdmin(kafka());
+  const admin = kafka().admin();
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
 
@@ -40,7 +37,7 @@ describe('kafka facade on the real broker', () => {
     expect((await admin.partitionCounts([created])).get(created)).toBe(3);
 
     // Without a partition the producer's partitioner picks among the topic's real partitions.
-    const producer = new RecordProducer(kafka());
+    const producer = kafka().producer();
     await producer.connect();
     const failures = await producer.send(
       ['a', 'b', 'c'].map((key, sourcePartition) => ({
@@ -57,7 +54,7 @@ describe('kafka facade on the real broker', () => {
   });
 
   it('reads the watermarks of partitions created a moment ago (no leader serving them yet)', async () => {
-    const raw = kafka().admin();
+    const raw = kafkajsClient().admin();
     await raw.connect();
     try {
       for (let round = 0; round < 5; round++) {
@@ -76,7 +73,7 @@ describe('kafka facade on the real broker', () => {
   it('produces in order, isolates a record the broker refuses, and a group member reads and commits', async () => {
     const topic = uniqueName('facade-records');
     await admin.ensureTopics([{ name: topic, partitions: 2 }]);
-    const producer = new RecordProducer(kafka(), { chunkSize: 100 });
+    const producer = kafka().producer({ chunkSize: 100 });
     await producer.connect();
     const records = Array.from({ length: 450 }, (_, i) => ({
       topic,
@@ -97,7 +94,7 @@ describe('kafka facade on the real broker', () => {
     expect((await admin.watermarks(topic)).map((w) => w.high).sort()).toEqual([225, 225]);
 
     const groupId = uniqueName('facade-group');
-    const consumer = new GroupConsumer(kafka(), { groupId });
+    const consumer = kafka().groupConsumer({ groupId });
     const seen: IncomingRecord[] = [];
     const assigned: number[] = [];
     consumer.on('assigned', (partitions) => assigned.push(partitions.length));

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readTopicToEnd } from '../../../topology/runtime/index.js';
-import { createTopics, inputProducer, kafka, uniqueName } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, kafka, uniqueName } from '../../support/index.js';
+
+/** The cluster as a user names it: brokers (and security), no client object. */
+const cluster = () => ({ bootstrapServers: endpoints().kafkaBrokers });
 
 describe('readTopicToEnd on the real broker', () => {
   it('reads a topic that does not exist as empty', async () => {
-    expect(await readTopicToEnd(kafka(), uniqueName('read-to-end-missing'))).toEqual([]);
+    expect(await readTopicToEnd(cluster(), uniqueName('read-to-end-missing'))).toEqual([]);
   });
 
   it('reads to the last stable offset: committed records, not an aborted or a still open transaction', async () => {
@@ -33,7 +36,7 @@ describe('readTopicToEnd on the real broker', () => {
       const open = await producer.transaction();
       await open.send({ topic: topic!, messages: [{ partition: 0, value: 'open' }] });
       try {
-        const read = await readTopicToEnd(kafka(), topic!, {
+        const read = await readTopicToEnd(cluster(), topic!, {
           isolation: 'read_committed',
           timeoutMs: 20_000,
         });
@@ -46,14 +49,14 @@ describe('readTopicToEnd on the real broker', () => {
         expect(read[0]!.headers.origin?.toString()).toBe('test');
         expect(read[0]!.timestamp).toBeGreaterThan(Date.now() - 60_000);
 
-        const everything = await readTopicToEnd(kafka(), topic!, { timeoutMs: 20_000 });
+        const everything = await readTopicToEnd(cluster(), topic!, { timeoutMs: 20_000 });
         expect(everything.map((record) => record.value?.toString())).toEqual([
           'committed-0',
           'committed-2',
           'committed-1',
           'aborted',
         ]);
-        expect(await readTopicToEnd(kafka(), topic!, { limit: 1 })).toHaveLength(1);
+        expect(await readTopicToEnd(cluster(), topic!, { limit: 1 })).toHaveLength(1);
       } finally {
         await open.abort();
       }
@@ -75,7 +78,7 @@ describe('readTopicToEnd on the real broker', () => {
       ],
     });
     await producer.disconnect();
-    await expect(readTopicToEnd(kafka(), topic!, { timeoutMs: 1 })).rejects.toThrow(
+    await expect(readTopicToEnd(cluster(), topic!, { timeoutMs: 1 })).rejects.toThrow(
       /not read to the end in 1 ms: partition 0 \(nothing read of 0\), partition 1 \(nothing read of 0\)/,
     );
   });

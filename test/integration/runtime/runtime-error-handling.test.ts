@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import type { ProcessorContext } from '../../../topology/processor.js';
 import type { UncaughtExceptionResponse } from '../../../topology/runtime/config.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
@@ -108,13 +107,11 @@ describe('KafkaStreams: production errors and the uncaught-exception handler', (
     expect(errors[0]).toMatchObject({ code: 'STRM_ERR_RUNTIME_PRODUCTION' });
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'ERROR']);
     // The input offsets past the refused record were never committed: a restart processes it again.
-    const admin = new KafkaAdmin(
-      createKafkaClient({
-        clientId: 'test-admin',
-        brokers: endpoints().kafkaBrokers,
-        logger: pino({ level: 'silent' }),
-      }),
-    );
+    const admin = createKafkaClient({
+      clientId: 'test-admin',
+      brokers: endpoints().kafkaBrokers,
+      logger: pino({ level: 'silent' }),
+    }).admin();
     await admin.connect();
     const committed = await admin
       .committedOffsets(streams.applicationId, [input!])

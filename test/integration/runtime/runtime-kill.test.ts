@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { createTopics, endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { spawnTestApp } from './child-app.js';
@@ -85,9 +84,11 @@ describe('KafkaStreams: an instance is killed (SIGKILL)', () => {
     expect([...last.keys()].sort()).toEqual([...expected.keys()].sort());
 
     // And the survivor committed the whole input.
-    const admin = new KafkaAdmin(
-      createKafkaClient({ clientId: 'test-admin', brokers, logger: pino({ level: 'silent' }) }),
-    );
+    const admin = createKafkaClient({
+      clientId: 'test-admin',
+      brokers,
+      logger: pino({ level: 'silent' }),
+    }).admin();
     await admin.connect();
     try {
       await waitFor(

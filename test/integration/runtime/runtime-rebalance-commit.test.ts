@@ -2,7 +2,7 @@
  * A rebalance while input flows commits every task before the member rejoins, however the member notices
  * it: in its batch handler's heartbeat, or in a heartbeat kafkajs sends on its own between batches (after
  * an empty fetch, for a partition without new records in a fetch), where the rejoin hook
- * (topology/internal/kafka/kafkajs-rejoin-hook.ts) commits before kafkajs rejoins (`RT_LOG=debug` shows
+ * (topology/internal/kafka/kafkajs/rejoin-hook.ts) commits before kafkajs rejoins (`RT_LOG=debug` shows
  * "committing before the rejoin" when it did). The commit interval here is a minute, so that nothing but
  * the rebalances commits, and the input never pauses long enough for the idle commit: every order must
  * still be counted exactly once.

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { createTopics, endpoints, uniqueName } from '../../support/index.js';
 import { makeOrders, regionTotalsTopology } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
@@ -39,9 +38,11 @@ describe('KafkaStreams: graceful shutdown and restart', () => {
     expect(a.state).toBe('NOT_RUNNING');
 
     // Nothing in flight was lost: the group's committed offsets are the ends of the input partitions.
-    const admin = new KafkaAdmin(
-      createKafkaClient({ clientId: 'test-admin', brokers: endpoints().kafkaBrokers, logger }),
-    );
+    const admin = createKafkaClient({
+      clientId: 'test-admin',
+      brokers: endpoints().kafkaBrokers,
+      logger,
+    }).admin();
     await admin.connect();
     try {
       const ends = await admin.watermarks(input!);

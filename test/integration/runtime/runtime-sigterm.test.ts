@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 describe('KafkaStreams shutdown handler', () => {
@@ -52,13 +51,11 @@ describe('KafkaStreams shutdown handler', () => {
     const [code] = await exited;
     expect(code).toBe(0);
 
-    const admin = new KafkaAdmin(
-      createKafkaClient({
-        clientId: 'test-admin',
-        brokers: endpoints().kafkaBrokers,
-        logger: pino({ level: 'silent' }),
-      }),
-    );
+    const admin = createKafkaClient({
+      clientId: 'test-admin',
+      brokers: endpoints().kafkaBrokers,
+      logger: pino({ level: 'silent' }),
+    }).admin();
     await admin.connect();
     try {
       const ends = await admin.watermarks(input!);

@@ -6,7 +6,6 @@
  * the totals must be exact; what it restores for the moved tasks shows what a standby buys: without one
  * the whole changelog, with one (numStandbyReplicas 1, its warm copy promoted) only a short tail.
  */
-import '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';

@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareTaskDirectory } from '../../../state/index.js';
 import type { KeyValueStore } from '../../../state/store.js';
 import { Stores } from '../../../state/stores.js';
-import { ChangelogFollower } from '../../../topology/internal/kafka/changelog-follower.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { StreamTask } from '../../../topology/internal/task/stream-task.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
 import { resolveConfig } from '../../../topology/runtime/config.js';
@@ -268,7 +267,7 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
     const seen: number[] = [];
     let failures = 0;
     const groupPrefix = uniqueName('follower');
-    const follower = new ChangelogFollower(client, {
+    const follower = client.changelogFollower({
       groupId: groupPrefix,
       logger,
       onBatch: (batch) => {

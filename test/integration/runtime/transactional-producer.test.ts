@@ -1,9 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
-import { readToEnd } from '../../../topology/internal/kafka/changelog-reader.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/client.js';
-import { TransactionalProducer } from '../../../topology/internal/kafka/transactional-producer.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import type { OutgoingRecord } from '../../../topology/internal/kafka/types.js';
 import { endpoints, readAll, uniqueName, waitFor } from '../../support/index.js';
 
@@ -35,14 +32,14 @@ function readAtLeast(topic: string, isolation: 'read_committed' | 'read_uncommit
 }
 
 describe('transactional producer (exactly-once) on the real broker', () => {
-  const admin = new KafkaAdmin(kafka());
+  const admin = kafka().admin();
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
 
   it('never shows an aborted transaction to read_committed readers; the changelog reader skips it and its markers', async () => {
     const topic = uniqueName('txn-out');
     await admin.ensureTopics([{ name: topic, partitions: 1 }]);
-    const producer = new TransactionalProducer(kafka(), { transactionalId: uniqueName('txn-a') });
+    const producer = kafka().transactionalProducer({ transactionalId: uniqueName('txn-a') });
     await producer.connect();
     try {
       expect(await producer.send(records(topic, 0, 5))).toEqual([]);
@@ -63,7 +60,7 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     // The restore path: reading up to the last stable offset ends although the log ends in a marker.
     const [mark] = await admin.watermarks(topic);
     const restored: number[] = [];
-    await readToEnd(kafka(), {
+    await kafka().readToEnd({
       groupId: uniqueName('txn-restore'),
       partitions: [{ topic, partition: 0, endOffset: mark!.high }],
       onBatch: (batch) => {
@@ -78,7 +75,7 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     // partition batch) was refused as MESSAGE_TOO_LARGE, and a task catching up aborted again and again.
     const topic = uniqueName('txn-large');
     await admin.ensureTopics([{ name: topic, partitions: 1 }]);
-    const producer = new TransactionalProducer(kafka(), { transactionalId: uniqueName('txn-large') });
+    const producer = kafka().transactionalProducer({ transactionalId: uniqueName('txn-large') });
     await producer.connect();
     const large = records(topic, 0, 1_000).map((record) => ({
       ...record,
@@ -100,10 +97,10 @@ describe('transactional producer (exactly-once) on the real broker', () => {
     const topic = uniqueName('txn-zombie');
     await admin.ensureTopics([{ name: topic, partitions: 1 }]);
     const transactionalId = uniqueName('txn-task');
-    const zombie = new TransactionalProducer(kafka(), { transactionalId });
+    const zombie = kafka().transactionalProducer({ transactionalId });
     await zombie.connect();
     await zombie.send(records(topic, 0, 4));
-    const successor = new TransactionalProducer(kafka(), { transactionalId });
+    const successor = kafka().transactionalProducer({ transactionalId });
     await successor.connect();
     try {
       await expect(zombie.commit([], 'unused-group')).rejects.toMatchObject({

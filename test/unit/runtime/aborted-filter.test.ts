@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterAbortedMessages } from '../../../topology/internal/kafka/kafkajs-aborted-filter.js';
+import { filterAbortedMessages } from '../../../topology/internal/kafka/kafkajs/aborted-filter.js';
 
 const record = (offset: number, producerId: string, inTransaction = true) => ({
   offset: String(offset),

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BROKER_RETRY_DELAYS_MS, retryTransient } from '../../../topology/internal/kafka/broker-retry.js';
-import { translateGroupError } from '../../../topology/internal/kafka/consumer.js';
-import { isTransientBrokerError, KafkaFacadeError } from '../../../topology/internal/kafka/errors.js';
+import { KafkaFacadeError } from '../../../topology/internal/kafka/errors.js';
+import {
+  BROKER_RETRY_DELAYS_MS,
+  retryTransient,
+} from '../../../topology/internal/kafka/kafkajs/broker-retry.js';
+import { translateGroupError } from '../../../topology/internal/kafka/kafkajs/consumer.js';
+import { isTransientBrokerError } from '../../../topology/internal/kafka/kafkajs/errors.js';
 
 /** The shape of a kafkajs protocol error: only `type` matters to the facade. */
 const protocolError = (type: string) =>

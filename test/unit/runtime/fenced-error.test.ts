@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KafkaFacadeError } from '../../../topology/internal/kafka/errors.js';
-import { isFencedError } from '../../../topology/internal/kafka/transactional-producer.js';
+import { isFencedError } from '../../../topology/internal/kafka/kafkajs/errors.js';
 import { RuntimeError } from '../../../topology/runtime/errors.js';
 
 /** The shape of a kafkajs protocol error: only `type` matters to the facade. */

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { GroupConsumer } from '../../../topology/internal/kafka/consumer.js';
+import { KafkajsGroupConsumer } from '../../../topology/internal/kafka/kafkajs/consumer.js';
 
 /** A kafkajs stand-in that keeps the retry options the member was created with, and its logger's warnings. */
 function fakeKafka() {
@@ -29,10 +29,10 @@ function coordinatorLoading(): Error {
   });
 }
 
-describe('GroupConsumer: a first join the cluster is not ready for', () => {
+describe('KafkajsGroupConsumer: a first join the cluster is not ready for', () => {
   it('is restarted with one warning that says it joins again, at most five times', async () => {
     const { kafka, warnings, crash } = fakeKafka();
-    new GroupConsumer(kafka, { groupId: 'g' });
+    new KafkajsGroupConsumer(kafka, { groupId: 'g' });
     const restarts: boolean[] = [];
     for (let i = 0; i < 6; i++) restarts.push(await crash(coordinatorLoading()));
     expect(restarts).toEqual([true, true, true, true, true, false]);
@@ -44,7 +44,7 @@ describe('GroupConsumer: a first join the cluster is not ready for', () => {
 
   it('is not restarted, and not warned about, for an error that needs a person', async () => {
     const { kafka, warnings, crash } = fakeKafka();
-    new GroupConsumer(kafka, { groupId: 'g' });
+    new KafkajsGroupConsumer(kafka, { groupId: 'g' });
     const denied = Object.assign(new Error('Not authorized to access group'), {
       name: 'KafkaJSProtocolError',
       type: 'GROUP_AUTHORIZATION_FAILED',

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { logLevel } from 'kafkajs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { PASSING_CRASH_TEXTS, pinoLogCreator } from '../../../topology/internal/kafka/log-bridge.js';
+import { PASSING_CRASH_TEXTS, pinoLogCreator } from '../../../topology/internal/kafka/kafkajs/log-bridge.js';
 
 /** The kafkajs log lines a pino logger at `debug` receives through the bridge, as [pino level, message]. */
 function bridged(

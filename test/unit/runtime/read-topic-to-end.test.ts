@@ -1,10 +1,11 @@
-import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { KafkaFacadeError } from '../../../topology/internal/kafka/errors.js';
+import type { KafkaClient } from '../../../topology/internal/kafka/kafka-client.js';
 import {
   ReadProgress,
-  readTopicToEnd,
   sortByPartitionAndOffset,
-} from '../../../topology/runtime/read-topic-to-end.js';
+} from '../../../topology/internal/kafka/kafkajs/topic-reader.js';
+import { readTopicToEnd } from '../../../topology/runtime/read-topic-to-end.js';
 
 describe('ReadProgress: when a topic was read to its end', () => {
   it('is done at once when every partition is empty', () => {
@@ -92,8 +93,8 @@ describe('sortByPartitionAndOffset', () => {
 });
 
 describe('readTopicToEnd: bad options', () => {
-  // Refused before any call to Kafka, so no client is needed.
-  const noKafka = {} as Kafka;
+  // Refused before any call to Kafka, so no broker is needed.
+  const noKafka = { bootstrapServers: '127.0.0.1:1' };
 
   it('refuses an empty topic name, a negative or fractional limit and a timeout that is not positive', async () => {
     await expect(readTopicToEnd(noKafka, '')).rejects.toThrow(/topic must be a non-empty string/);
@@ -109,5 +110,24 @@ describe('readTopicToEnd: bad options', () => {
 
   it('reads nothing for a limit of 0', async () => {
     expect(await readTopicToEnd(noKafka, 't', { limit: 0 })).toEqual([]);
+  });
+});
+
+describe('readTopicToEnd: read_committed the client cannot do correctly', () => {
+  it("is refused with the client's coded error, before any read", async () => {
+    const refusal = new KafkaFacadeError('STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE', 'kafkajs was loaded first');
+    let reads = 0;
+    const client = {
+      requireReadCommitted: () => {
+        throw refusal;
+      },
+      readTopic: async () => {
+        reads++;
+        return [];
+      },
+    } as unknown as KafkaClient;
+    await expect(readTopicToEnd(client, 't', { isolation: 'read_committed' })).rejects.toBe(refusal);
+    expect(await readTopicToEnd(client, 't')).toEqual([]);
+    expect(reads).toBe(1);
   });
 });

@@ -1,9 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import {
-  type RejoinHookPayload,
-  rejoinHookInstalled,
-} from '../../../topology/internal/kafka/kafkajs-rejoin-hook.js';
+import { rejoinHookInstalled } from '../../../topology/internal/kafka/kafkajs/kafkajs-module.js';
+import type { RejoinHookPayload } from '../../../topology/internal/kafka/kafkajs/rejoin-hook.js';
 
 const require = createRequire(import.meta.url);
 const Runner = require('kafkajs/src/consumer/runner.js') as {

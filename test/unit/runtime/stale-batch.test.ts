@@ -1,6 +1,7 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { type BatchControl, GroupConsumer } from '../../../topology/internal/kafka/consumer.js';
+import type { BatchControl } from '../../../topology/internal/kafka/consumer.js';
+import { KafkajsGroupConsumer } from '../../../topology/internal/kafka/kafkajs/consumer.js';
 
 /**
  * A kafkajs stand-in with its seek semantics: `seek` is only applied at the next fetch, and until then
@@ -45,10 +46,10 @@ function fakeKafka() {
   return { kafka, deliver, fetchAgain };
 }
 
-describe('GroupConsumer: batches fetched before a seek', () => {
+describe('KafkajsGroupConsumer: batches fetched before a seek', () => {
   it('are reported stale to the handler until the seek is applied, for the sought partition only', async () => {
     const { kafka, deliver, fetchAgain } = fakeKafka();
-    const consumer = new GroupConsumer(kafka, { groupId: 'g' });
+    const consumer = new KafkajsGroupConsumer(kafka, { groupId: 'g' });
     const seen: Array<{ partition: number; first: number; stale: boolean }> = [];
     await consumer.run(['orders'], async (batch, control: BatchControl) => {
       seen.push({ partition: batch.partition, first: batch.records[0]!.offset, stale: control.isStale() });

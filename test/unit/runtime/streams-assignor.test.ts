@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Stores } from '../../../state/stores.js';
 import {
-  decodeHostsMarker,
-  decodeStandbyMarker,
-  HOSTS_MARKER_PREFIX,
+  decodeAssignmentInfo,
+  encodeAssignmentInfo,
   type MemberSubscription,
-  SHUTDOWN_APPLICATION_MARKER,
-  STANDBY_MARKER_PREFIX,
 } from '../../../topology/runtime/assignment-info.js';
 import { createStreamsAssignor } from '../../../topology/runtime/streams-assignor.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
@@ -80,7 +77,7 @@ describe('the streams assignor', () => {
     ).toEqual([2, 3]);
   });
 
-  it('gives every member the shutdown marker when one member asks for SHUTDOWN_APPLICATION', async () => {
+  it('tells every member, in its assignment info, to shut down when one asks for SHUTDOWN_APPLICATION', async () => {
     const hook = assignor({ tasks: [], shutdown: true });
     expect(JSON.parse(hook.userData().toString())).toMatchObject({ shutdown: true });
     const plan = await hook.assign({
@@ -88,11 +85,12 @@ describe('the streams assignor', () => {
       partitionCounts: new Map(),
     });
     for (const id of ['a', 'b']) {
-      expect(plan.get(id)!.partitions).toEqual([{ topic: SHUTDOWN_APPLICATION_MARKER, partition: 0 }]);
+      expect(plan.get(id)!.partitions).toEqual([]);
+      expect(decodeAssignmentInfo(plan.get(id)!.userData!).shutdown).toBe(true);
     }
   });
 
-  it('shares which server runs which tasks through a hosts marker topic in every assignment', async () => {
+  it('shares which server runs which tasks through the assignment info of every member', async () => {
     const hook = assignor({ tasks: [], server: 'a.local:1' });
     expect(JSON.parse(hook.userData().toString())).toMatchObject({ server: 'a.local:1' });
     const withServer = (memberId: string, server: string) => ({
@@ -103,18 +101,18 @@ describe('the streams assignor', () => {
       members: [withServer('m1', 'a.local:1'), withServer('m2', 'b.local:2')],
       partitionCounts: new Map(),
     });
-    const markers = [...plan.values()].map(
-      (a) => a.partitions.find((p) => p.topic.startsWith(HOSTS_MARKER_PREFIX))!.topic,
-    );
-    expect(new Set(markers).size).toBe(1);
-    const hosts = decodeHostsMarker(markers[0]!)!;
+    const infos = [...plan.values()].map((a) => decodeAssignmentInfo(a.userData!));
+    expect(infos[0]!.hosts).toEqual(infos[1]!.hosts);
+    expect(infos.map((info) => info.shutdown)).toEqual([false, false]);
+    const hosts = infos[0]!.hosts;
     expect([...hosts.keys()].sort()).toEqual(['a.local:1', 'b.local:2']);
     expect([...hosts.values()].flatMap((host) => host.active).sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
     expect([...hosts.values()].flatMap((host) => host.standby)).toEqual([]);
-    expect(decodeHostsMarker('orders')).toBeUndefined();
+    expect(decodeAssignmentInfo(Buffer.from('not json')).hosts.size).toBe(0);
+    expect(decodeAssignmentInfo(Buffer.alloc(0)).shutdown).toBe(false);
   });
 
-  it('places a standby of every stateful task on another member and tells it through its standby marker', async () => {
+  it('places a standby of every stateful task on another member and tells it through its assignment info', async () => {
     const hook = createStreamsAssignor({
       layout: statefulLayout,
       subscription: () => ({ tasks: [] }),
@@ -128,15 +126,10 @@ describe('the streams assignor', () => {
       members: [withServer('a', ['0_0', '0_1']), withServer('b', ['0_2', '0_3'])],
       partitionCounts: new Map(),
     });
-    const standbyOf = (memberId: string) =>
-      decodeStandbyMarker(
-        plan.get(memberId)!.partitions.find((p) => p.topic.startsWith(STANDBY_MARKER_PREFIX))!.topic,
-      )!;
+    const standbyOf = (memberId: string) => decodeAssignmentInfo(plan.get(memberId)!.userData!).standby;
     expect(standbyOf('a')).toEqual({ standby: ['0_2', '0_3'], warmups: [], probingRebalance: false });
     expect(standbyOf('b').standby).toEqual(['0_0', '0_1']);
-    const hosts = decodeHostsMarker(
-      plan.get('a')!.partitions.find((p) => p.topic.startsWith(HOSTS_MARKER_PREFIX))!.topic,
-    )!;
+    const hosts = decodeAssignmentInfo(plan.get('a')!.userData!).hosts;
     expect(hosts.get('a:1')).toEqual({ active: ['0_0', '0_1'], standby: ['0_2', '0_3'] });
   });
 
@@ -153,9 +146,9 @@ describe('the streams assignor', () => {
     const inputs = (memberId: string) => plan.get(memberId)!.partitions.filter((p) => p.topic === 'in');
     expect(inputs('old')).toHaveLength(4);
     expect(inputs('new')).toHaveLength(0);
-    const marker = plan.get('new')!.partitions.find((p) => p.topic.startsWith(STANDBY_MARKER_PREFIX))!;
-    expect(decodeStandbyMarker(marker.topic)).toMatchObject({ probingRebalance: true });
-    expect(decodeStandbyMarker(marker.topic)!.warmups.length).toBeGreaterThan(0);
+    const { standby } = decodeAssignmentInfo(plan.get('new')!.userData!);
+    expect(standby).toMatchObject({ probingRebalance: true });
+    expect(standby.warmups.length).toBeGreaterThan(0);
   });
 
   it('gives a probing member no tasks', async () => {
@@ -167,5 +160,25 @@ describe('the streams assignor', () => {
     const plan = await hook.assign({ members: [member('a', []), probe], partitionCounts: new Map() });
     expect(plan.get('probe')!.partitions).toEqual([]);
     expect(plan.get('a')!.partitions.filter((p) => p.topic === 'left')).toHaveLength(4);
+  });
+});
+
+describe('assignment info: what the leader tells a member besides its partitions', () => {
+  it('round-trips hosts, standbys with warm-ups and the shutdown request, and is empty when there is nothing to say', () => {
+    expect(
+      encodeAssignmentInfo({ hosts: {}, standby: { standby: [], warmups: [], probingRebalance: false } }),
+    ).toEqual(Buffer.alloc(0));
+    const info = decodeAssignmentInfo(
+      encodeAssignmentInfo({
+        hosts: { 'a:1': { a: ['0_0'], s: ['0_1'] } },
+        standby: { standby: ['0_1', '0_2'], warmups: ['0_2'], probingRebalance: true },
+        shutdown: true,
+      }),
+    );
+    expect(info).toEqual({
+      hosts: new Map([['a:1', { active: ['0_0'], standby: ['0_1'] }]]),
+      standby: { standby: ['0_1', '0_2'], warmups: ['0_2'], probingRebalance: true },
+      shutdown: true,
+    });
   });
 });

@@ -1,222 +1,33 @@
-import type { Admin, Kafka } from 'kafkajs';
-import { retry } from '../util/retry.js';
-import { retryTransient } from './broker-retry.js';
-import { isTransientBrokerError, KafkaFacadeError } from './errors.js';
+/** The port's admin calls; kafkajs: `kafkajs/admin.ts`. */
 import type { PartitionWatermarks, TopicPartitionOffset, TopicSpec } from './types.js';
 
 /**
  * The admin calls the runtime needs: create its internal topics, read partition counts, watermarks and a
- * group's committed offsets. Creating is idempotent: an existing topic with the requested partition count
- * is accepted, one with another count is an error (a repartition or changelog topic with the wrong count
- * would silently send keys to the wrong task) unless its spec says any count will do (dead-letter topics).
- *
- * Every call is retried on transient broker errors (see `broker-retry.ts`): right after a topic or a group
- * is first used the broker answers "no leader yet" or "coordinator loading" for a moment. A call that
- * still fails rejects with a {@link KafkaFacadeError} `STRM_ERR_KAFKA_ADMIN`, `retriable` when it was
- * such an error.
+ * group's committed offsets. Every call is retried on transient broker errors; one that still fails
+ * rejects with a {@link KafkaFacadeError} `STRM_ERR_KAFKA_ADMIN`, `retriable` when it was such an error.
  */
-export class KafkaAdmin {
-  readonly #admin: Admin;
-  #connected = false;
-
-  constructor(kafka: Kafka) {
-    this.#admin = kafka.admin();
-  }
-
-  async connect(): Promise<void> {
-    if (this.#connected) return;
-    await this.#admin.connect();
-    this.#connected = true;
-  }
-
-  async disconnect(): Promise<void> {
-    if (!this.#connected) return;
-    this.#connected = false;
-    await this.#admin.disconnect();
-  }
-
+export interface KafkaAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
   /** The names of every topic on the cluster (for topic-pattern sources). */
-  async listTopics(): Promise<string[]> {
-    return this.#call('Listing the topics', () => this.#admin.listTopics());
-  }
-
+  listTopics(): Promise<string[]>;
   /** Partition counts of the topics that exist; a missing topic is absent from the map. */
-  async partitionCounts(topics: ReadonlyArray<string>): Promise<Map<string, number>> {
-    return this.#call(`Reading the partition counts of ${topics.join(', ')}`, async () => {
-      const existing = new Set(await this.#admin.listTopics());
-      const present = [...new Set(topics)].filter((topic) => existing.has(topic));
-      const counts = new Map<string, number>();
-      if (present.length === 0) return counts;
-      const metadata = await this.#admin.fetchTopicMetadata({ topics: present });
-      for (const topic of metadata.topics) counts.set(topic.name, topic.partitions.length);
-      return counts;
-    });
-  }
-
+  partitionCounts(topics: ReadonlyArray<string>): Promise<Map<string, number>>;
   /**
    * Creates the topics that do not exist yet, waits until every partition has a leader that serves it,
-   * and checks the partition count of those that existed. Safe to call from several instances at once: a
-   * topic created by another instance in between is accepted. A busy broker may take a while to show a
-   * new topic in its metadata, and names a new partition's leader in its metadata before that leader
-   * answers for it (NOT_LEADER_OR_FOLLOWER for seconds), so creation and the checks are retried for up
-   * to `timeoutMs` (default 60 s).
+   * and checks the partition count of those that existed (`STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH`).
+   * Safe to call from several instances at once. Default `timeoutMs` 60 s.
    */
-  async ensureTopics(specs: ReadonlyArray<TopicSpec>, options: { timeoutMs?: number } = {}): Promise<void> {
-    if (specs.length === 0) return;
-    const names = specs.map((spec) => spec.name);
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    let lastError: unknown;
-    let missing: ReadonlyArray<TopicSpec> = [];
-    try {
-      // Pauses of 100 ms doubling to 2 s between rounds, within `timeoutMs`.
-      await retry(
-        async () => {
-          const counts = await this.partitionCounts(names);
-          missing = specs.filter((spec) => !counts.has(spec.name));
-          if (missing.length === 0 && (await this.#allHaveLeaders(names))) {
-            const notServed = await this.#notServed(names);
-            if (notServed === undefined) return this.#checkCounts(specs, counts);
-            lastError = notServed;
-          }
-          if (missing.length > 0) {
-            try {
-              await this.#createTopics(missing);
-            } catch (error) {
-              // Created meanwhile by another instance, or not visible yet: the next round looks again.
-              lastError = error;
-            }
-          }
-          throw NOT_READY;
-        },
-        {
-          retries: Number.POSITIVE_INFINITY,
-          maxDelayMs: 2_000,
-          maxTimeMs: timeoutMs,
-          retriable: (error) => error === NOT_READY,
-        },
-      );
-    } catch (error) {
-      if (error !== NOT_READY) throw error;
-      throw new KafkaFacadeError(
-        'STRM_ERR_KAFKA_ADMIN',
-        `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
-          `(created, with a leader serving every partition) after ${timeoutMs} ms` +
-          `${lastError === undefined ? '' : `: ${(lastError as Error).message}`}. ` +
-          'Check that the principal may create topics and the broker log, or create them beforehand.',
-        { cause: lastError, retriable: true },
-      );
-    }
-  }
-
-  #createTopics(specs: ReadonlyArray<TopicSpec>): Promise<boolean> {
-    return this.#admin.createTopics({
-      waitForLeaders: false,
-      topics: specs.map((spec) => ({
-        topic: spec.name,
-        numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor ?? -1,
-        configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
-  }
-
-  async #allHaveLeaders(topics: ReadonlyArray<string>): Promise<boolean> {
-    try {
-      const metadata = await this.#admin.fetchTopicMetadata({ topics: [...topics] });
-      return metadata.topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
-    } catch {
-      return false;
-    }
-  }
-
-  /** Undefined when every partition's leader answers a ListOffsets (serves it), else the first refusal. */
-  async #notServed(topics: ReadonlyArray<string>): Promise<unknown> {
-    try {
-      for (const topic of topics) await this.#admin.fetchTopicOffsets(topic);
-      return undefined;
-    } catch (error) {
-      return error ?? new Error('ListOffsets failed');
-    }
-  }
-
-  #checkCounts(specs: ReadonlyArray<TopicSpec>, counts: ReadonlyMap<string, number>): void {
-    for (const spec of specs) {
-      const actual = counts.get(spec.name);
-      if (actual !== undefined && actual !== spec.partitions && !spec.anyPartitionCount) {
-        throw new KafkaFacadeError(
-          'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
-          `Topic ${spec.name} has ${actual} partitions but ${spec.partitions} are required; ` +
-            'delete it (an internal topic is recreated) or reset the application.',
-        );
-      }
-    }
-  }
-
-  /** Low and high watermarks of every partition of a topic. */
-  async watermarks(topic: string): Promise<PartitionWatermarks[]> {
-    const offsets = await this.#call(`Reading the watermarks of ${topic}`, () =>
-      this.#admin.fetchTopicOffsets(topic),
-    );
-    return offsets.map((entry) => ({
-      partition: entry.partition,
-      low: Number(entry.low),
-      high: Number(entry.high),
-    }));
-  }
-
+  ensureTopics(specs: ReadonlyArray<TopicSpec>, options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Low and high watermarks of every partition of a topic; `high` is the last stable offset (what a
+   * read_committed reader can reach; without transactions the high watermark).
+   */
+  watermarks(topic: string): Promise<PartitionWatermarks[]>;
   /** The offsets a consumer group committed for the given topics; partitions never committed are left out. */
-  async committedOffsets(groupId: string, topics: ReadonlyArray<string>): Promise<TopicPartitionOffset[]> {
-    const result = await this.#call(`Reading the offsets group ${groupId} committed`, () =>
-      this.#admin.fetchOffsets({ groupId, topics: [...topics] }),
-    );
-    const committed: TopicPartitionOffset[] = [];
-    for (const { topic, partitions } of result) {
-      for (const { partition, offset } of partitions) {
-        const value = Number(offset);
-        if (value >= 0) committed.push({ topic, partition, offset: value });
-      }
-    }
-    return committed;
-  }
-
-  /** Deletes consumer groups (e.g. the throw-away groups of store restoration); a missing group is fine. */
-  async deleteGroups(groupIds: ReadonlyArray<string>): Promise<void> {
-    if (groupIds.length === 0) return;
-    await this.#call(`Deleting groups ${groupIds.join(', ')}`, async () => {
-      try {
-        await this.#admin.deleteGroups([...groupIds]);
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'KafkaJSDeleteGroupsError') throw error;
-        // Groups that never existed or were already deleted are reported per group: nothing to do.
-      }
-    });
-  }
-
+  committedOffsets(groupId: string, topics: ReadonlyArray<string>): Promise<TopicPartitionOffset[]>;
+  /** Deletes consumer groups; a missing group is fine. */
+  deleteGroups(groupIds: ReadonlyArray<string>): Promise<void>;
   /** Deletes topics that exist; used to reset an application and by tests to clean up. */
-  async deleteTopics(topics: ReadonlyArray<string>): Promise<void> {
-    await this.#call(`Deleting topics ${topics.join(', ')}`, async () => {
-      const existing = new Set(await this.#admin.listTopics());
-      const present = topics.filter((topic) => existing.has(topic));
-      if (present.length > 0) await this.#admin.deleteTopics({ topics: present });
-    });
-  }
-
-  /** Runs an admin request with the transient-error retries, and codes what still fails. */
-  async #call<T>(action: string, request: () => Promise<T>): Promise<T> {
-    try {
-      return await retryTransient(request);
-    } catch (error) {
-      if (error instanceof KafkaFacadeError) throw error;
-      const retriable = isTransientBrokerError(error);
-      throw new KafkaFacadeError(
-        'STRM_ERR_KAFKA_ADMIN',
-        `${action} failed: ${(error as Error).message}` +
-          (retriable ? ' (the cluster was not ready: retried with backoff; it may succeed later)' : ''),
-        { cause: error, retriable },
-      );
-    }
-  }
+  deleteTopics(topics: ReadonlyArray<string>): Promise<void>;
 }
-
-/** Thrown by a round of `ensureTopics` that found the topics not ready yet: the next round looks again. */
-const NOT_READY = new Error('topics not ready yet');

@@ -1,10 +1,8 @@
 /**
- * How clients authenticate and encrypt: the library's own shapes of TLS and SASL settings, mapped to
- * kafkajs' here so the runtime's configuration does not depend on the client library.
+ * How clients authenticate and encrypt: the library's own shapes of TLS and SASL settings. Each client
+ * adapter maps them to its client's options (`kafkajs/security.ts`), so the runtime's configuration does
+ * not depend on the client library.
  */
-
-import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from 'kafkajs';
 
 /** PEM text or bytes; a list for a chain or several CAs. */
 export type Pem = string | Buffer | ReadonlyArray<string | Buffer>;
@@ -44,31 +42,3 @@ export type SaslConfig =
       /** Returns a current token (`value`: the compact JWT or other bearer token). */
       readonly tokenProvider: () => Promise<{ readonly value: string }>;
     };
-
-/** kafkajs' `ssl` option from ours. */
-export function kafkajsTls(ssl: boolean | TlsConfig | undefined): boolean | ConnectionOptions | undefined {
-  if (ssl === undefined || typeof ssl === 'boolean') return ssl;
-  const list = (pem: Pem | undefined) =>
-    pem === undefined ? undefined : Array.isArray(pem) ? [...pem] : (pem as string | Buffer);
-  const options: ConnectionOptions = {};
-  if (ssl.ca !== undefined) options.ca = list(ssl.ca);
-  if (ssl.cert !== undefined) options.cert = list(ssl.cert);
-  if (ssl.key !== undefined) options.key = list(ssl.key);
-  if (ssl.passphrase !== undefined) options.passphrase = ssl.passphrase;
-  if (ssl.servername !== undefined) options.servername = ssl.servername;
-  if (ssl.rejectUnauthorized !== undefined) options.rejectUnauthorized = ssl.rejectUnauthorized;
-  return options;
-}
-
-/** kafkajs' `sasl` option from ours. */
-export function kafkajsSasl(sasl: SaslConfig | undefined): SASLOptions | undefined {
-  if (sasl === undefined) return undefined;
-  if (sasl.mechanism === 'oauthbearer') {
-    const provider = sasl.tokenProvider;
-    return {
-      mechanism: 'oauthbearer',
-      oauthBearerProvider: async () => ({ value: (await provider()).value }),
-    };
-  }
-  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
-}

@@ -1,6 +1,6 @@
 /**
- * The record and offset shapes that cross the kafka facade. They are plain data (numbers, Buffers) so the
- * runtime never sees kafkajs' string offsets, Long values or message classes.
+ * The record, offset and header shapes that cross the Kafka client port. They are plain data (numbers, Buffers) so the
+ * runtime never sees a client's own shapes (kafkajs' string offsets, Long values or message classes).
  */
 
 /** Header values as they travel on the wire: a string is UTF-8 encoded when sent. */
@@ -59,4 +59,27 @@ export interface PartitionWatermarks {
   readonly partition: number;
   readonly low: number;
   readonly high: number;
+}
+
+/** A record read back from a topic, with its coordinates ({@link KafkaClient.readTopic}). */
+export interface TopicRecord {
+  readonly partition: number;
+  /** The record's offset, as a decimal string (Kafka offsets are 64-bit). */
+  readonly offset: string;
+  /** Create time or log-append time, epoch milliseconds. */
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** A header repeated in the record comes with its last value (as Java's `lastHeader`). */
+  readonly headers: WireHeaders;
+}
+
+/** How {@link KafkaClient.readTopic} reads. */
+export interface TopicReadOptions {
+  /** Leave out records of aborted transactions. */
+  readonly readCommitted: boolean;
+  /** Stop after this many records (the first fetched: in offset order within each partition). */
+  readonly limit: number;
+  /** How long reading up to the ends may take, milliseconds. */
+  readonly timeoutMs: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROKER_RETRY_DELAYS_MS } from '../../../../topology/internal/kafka/broker-retry.js';
+import { BROKER_RETRY_DELAYS_MS } from '../../../../topology/internal/kafka/kafkajs/broker-retry.js';
 import { backoffDelayMs, DEFAULT_RETRY, retry } from '../../../../topology/internal/util/retry.js';
 
 /** A sleep that only records its pauses, and a clock that moves by them. */

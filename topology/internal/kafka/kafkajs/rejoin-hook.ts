@@ -16,12 +16,11 @@
  * `consumer.rebalancing` instrumentation event with a `waitFor` in the payload, and wait for what the
  * listeners hand it (the runtime's commit) before the error reaches kafkajs' rejoin. The group coordinator
  * accepts commits of the current generation until this member joins again, so that commit lands.
- * Patching the prototype works whenever this module loads: kafkajs looks the method up at each call.
+ * Patching the prototype works whenever it is done: kafkajs looks the method up at each call
+ * (`kafkajs-module.ts` installs it when it loads kafkajs).
  */
-import { createRequire } from 'node:module';
+import type { createRequire } from 'node:module';
 import { isRebalanceError } from './errors.js';
-
-const require = createRequire(import.meta.url);
 
 /** The payload field a listener of `consumer.rebalancing` finds when it may delay the rejoin. */
 export interface RejoinHookPayload {
@@ -37,7 +36,8 @@ interface KafkajsRunner {
   readonly instrumentationEmitter: { emit(event: string, payload: RejoinHookPayload): void };
 }
 
-function install(): boolean {
+/** Patches kafkajs' `Runner.prototype.heartbeat` (once) in the kafkajs that `require` loads. */
+export function installRejoinHook(require: ReturnType<typeof createRequire>): boolean {
   const Runner = require('kafkajs/src/consumer/runner.js') as { prototype: KafkajsRunner };
   const { REBALANCING } = require('kafkajs/src/consumer/instrumentationEvents.js').events as {
     REBALANCING: string;
@@ -63,6 +63,3 @@ function install(): boolean {
   Runner.prototype.heartbeat = Object.assign(heartbeat, { rejoinHook: true });
   return true;
 }
-
-/** True once kafkajs' heartbeats announce a rebalance before the rejoin (see the module). */
-export const rejoinHookInstalled: boolean = install();

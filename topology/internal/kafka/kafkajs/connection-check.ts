@@ -4,10 +4,11 @@
  * its whole retry budget, and a rejected password surfaces from whichever client connects first. Here a
  * bad credential or certificate fails at once, and an unreachable listener within `timeoutMs`.
  */
-import { Kafka, logLevel } from 'kafkajs';
-import { retry } from '../util/retry.js';
-import { type KafkaClientOptions, kafkaClientConfig } from './client.js';
-import { KafkaFacadeError } from './errors.js';
+import { retry } from '../../util/retry.js';
+import { KafkaFacadeError } from '../errors.js';
+import type { KafkaClientOptions } from '../kafka-client.js';
+import { kafkaClientConfig } from './client-config.js';
+import { kafkajs } from './kafkajs-module.js';
 
 /** Node's TLS verification failures: the broker's certificate is not one the client trusts. */
 const TLS_CODES = new Set([
@@ -71,9 +72,9 @@ export async function checkConnection(options: KafkaClientOptions, timeoutMs: nu
   const attempt = async () => {
     // Each attempt's own timeouts end with the deadline, so the check as a whole keeps to `timeoutMs`.
     const remaining = deadline - Date.now();
-    const admin = new Kafka({
+    const admin = new kafkajs.Kafka({
       ...kafkaClientConfig(options),
-      logLevel: logLevel.NOTHING,
+      logLevel: kafkajs.logLevel.NOTHING,
       logCreator: undefined,
       connectionTimeout: Math.max(100, Math.min(remaining, options.connectionTimeoutMs ?? 3_000)),
       authenticationTimeout: Math.max(100, Math.min(remaining, 10_000)),

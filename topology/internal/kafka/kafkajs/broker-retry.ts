@@ -6,7 +6,7 @@
  * in ListOffsets and on a loading coordinator in OffsetFetch, which is how a brand-new application failed
  * its first start.
  */
-import { DEFAULT_RETRY, retry } from '../util/retry.js';
+import { DEFAULT_RETRY, retry } from '../../util/retry.js';
 import { isTransientBrokerError } from './errors.js';
 
 /**

@@ -10,13 +10,12 @@
  * transaction whose first offset is at or before the record is active (sorted first), until its abort
  * marker.
  *
- * kafkajs captures the filter when `consumer/batch.js` is first loaded, so this module replaces it in
- * the CommonJS module cache before that: import it before anything that loads kafkajs (the facade's
- * client does). {@link abortedFilterInstalled} says whether that worked.
+ * kafkajs captures the filter when `consumer/batch.js` is first loaded, so {@link installAbortedFilter}
+ * replaces it in the CommonJS module cache before that: `kafkajs-module.ts` calls it and only then loads
+ * kafkajs. When the application loaded kafkajs first it is too late, and the adapter refuses the uses that
+ * depend on the filter (`STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE`).
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import type { createRequire } from 'node:module';
 
 interface FetchedMessage {
   readonly offset: string;
@@ -74,7 +73,11 @@ export function filterAbortedMessages({
 const MARK = Symbol.for('tstreams.kafkajsAbortedFilter');
 Object.defineProperty(filterAbortedMessages, MARK, { value: true });
 
-function install(): boolean {
+/**
+ * Puts {@link filterAbortedMessages} in kafkajs' place in the CommonJS module cache of `require`; true when
+ * kafkajs uses it (now or since an earlier evaluation of this module), false when kafkajs was loaded first.
+ */
+export function installAbortedFilter(require: ReturnType<typeof createRequire>): boolean {
   const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
   const batchPath = require.resolve('kafkajs/src/consumer/batch.js');
   // Too late once batch.js is loaded: it holds the original function.
@@ -85,19 +88,4 @@ function install(): boolean {
   if (cached === undefined) return false;
   cached.exports = filterAbortedMessages;
   return true;
-}
-
-/** True when kafkajs uses the corrected filter in this process. */
-export const abortedFilterInstalled: boolean = install();
-
-/**
- * Warns an exactly-once application whose process loaded kafkajs before this library. Not refused: a
- * single transactional writer per partition is still read correctly; several (tasks writing one output
- * partition, or fenced zombies) can leak aborted records to read_committed readers.
- */
-export function warnUnlessAbortedFilterInstalled(logger: { warn(message: string): void }): void {
-  if (abortedFilterInstalled) return;
-  logger.warn(
-    'exactly_once: kafkajs was loaded before this library, so its read_committed filter (which can let aborted records through, see kafkajs-aborted-filter.ts) could not be corrected; import the library before kafkajs',
-  );
 }

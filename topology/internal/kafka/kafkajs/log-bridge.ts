@@ -1,7 +1,8 @@
-// Must load before kafkajs: it corrects kafkajs' read_committed filter (see the module).
-import './kafkajs-aborted-filter.js';
-import { type logCreator, logLevel } from 'kafkajs';
+import type { logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkajs } from './kafkajs-module.js';
+
+const { logLevel } = kafkajs;
 
 /** kafkajs' warning about bounded retries on an idempotent producer (see below why it is demoted). */
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';

@@ -1,8 +1,8 @@
-/** Turning the runtime's outgoing records into kafkajs messages, shared by both producers. */
+/** Turning the runtime's outgoing records into kafkajs messages and requests, shared by both producers. */
 import type { Message } from 'kafkajs';
-import { KafkaFacadeError } from './errors.js';
-import type { SendFailure } from './producer.js';
-import type { OutgoingRecord } from './types.js';
+import { KafkaFacadeError } from '../errors.js';
+import type { SendFailure } from '../producer.js';
+import type { OutgoingRecord } from '../types.js';
 
 /** The kafkajs message for a record; headers whose value is `undefined` are left out. */
 export function toMessage(record: OutgoingRecord): Message {

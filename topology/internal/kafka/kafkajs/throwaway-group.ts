@@ -6,9 +6,9 @@
  * standby replicas (`changelog-follower.ts`).
  */
 import type { Kafka } from 'kafkajs';
-import { KafkaAdmin } from './admin.js';
-import type { PartitionAssignorHook } from './assignor.js';
-import type { TopicPartition } from './types.js';
+import type { PartitionAssignorHook } from '../assignor.js';
+import type { TopicPartition } from '../types.js';
+import { KafkajsAdmin } from './admin.js';
 
 /** A partition to read from `startOffset` (0, the default, reads from the earliest offset kept). */
 export interface StartPosition extends TopicPartition {
@@ -39,7 +39,7 @@ export async function commitStartOffsets(
     allowAutoTopicCreation: false,
     retry: { retries: 5, initialRetryTime: 100, restartOnFailure: async () => false },
   });
-  const admin = new KafkaAdmin(kafka);
+  const admin = new KafkajsAdmin(kafka);
   await Promise.all([consumer.connect(), admin.connect()]);
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -83,7 +83,7 @@ export async function commitStartOffsets(
 const SEEK_FETCH_WAIT_MS = 10;
 
 async function allCommitted(
-  admin: KafkaAdmin,
+  admin: KafkajsAdmin,
   groupId: string,
   topics: ReadonlyArray<string>,
   starts: ReadonlyArray<StartPosition>,
@@ -121,7 +121,7 @@ export function singleMemberAssignor(
  * reconnect cleanly.
  */
 export async function deleteThrowawayGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = new KafkaAdmin(kafka);
+  const admin = new KafkajsAdmin(kafka);
   await admin.connect();
   try {
     await admin.deleteGroups([groupId]);

@@ -1,0 +1,25 @@
+/**
+ * The one place that loads kafkajs, after installing what the library needs in it: every other file of
+ * the adapter takes kafkajs' values (`Kafka`, `logLevel`, `Partitioners`, ...) from here and imports only
+ * its types, so no import order inside or outside the library can load kafkajs before the patches.
+ *
+ * - the corrected `read_committed` filter of aborted records (`aborted-filter.ts`): swapped into the
+ *   CommonJS module cache before kafkajs' `consumer/batch.js` captures the original. An application that
+ *   loaded kafkajs before the library is too late for it: {@link abortedFilterInstalled} is then false and
+ *   the client refuses exactly-once and `read_committed` reads (`STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE`).
+ * - the rejoin hook (`rejoin-hook.ts`): kafkajs' heartbeats announce a rebalance before the rejoin.
+ */
+import { createRequire } from 'node:module';
+import { installAbortedFilter } from './aborted-filter.js';
+import { installRejoinHook } from './rejoin-hook.js';
+
+const require = createRequire(import.meta.url);
+
+/** True when kafkajs filters aborted records with the library's filter in this process. */
+export const abortedFilterInstalled: boolean = installAbortedFilter(require);
+
+/** kafkajs itself, loaded after the filter was installed. */
+export const kafkajs = require('kafkajs') as typeof import('kafkajs');
+
+/** True once kafkajs' heartbeats announce a rebalance before the rejoin (see `rejoin-hook.ts`). */
+export const rejoinHookInstalled: boolean = installRejoinHook(require);
