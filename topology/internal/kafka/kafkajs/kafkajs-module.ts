@@ -8,9 +8,11 @@
  *   loaded kafkajs before the library is too late for it: {@link abortedFilterInstalled} is then false and
  *   the client refuses exactly-once and `read_committed` reads (`STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE`).
  * - the rejoin hook (`rejoin-hook.ts`): kafkajs' heartbeats announce a rebalance before the rejoin.
+ * - the idle request-queue timer (`idle-queue-timer.ts`): no 1 ms loop per connection with nothing to send.
  */
 import { createRequire } from 'node:module';
 import { installAbortedFilter } from './aborted-filter.js';
+import { installIdleQueueTimerFix } from './idle-queue-timer.js';
 import { installRejoinHook } from './rejoin-hook.js';
 
 const require = createRequire(import.meta.url);
@@ -23,3 +25,6 @@ export const kafkajs = require('kafkajs') as typeof import('kafkajs');
 
 /** True once kafkajs' heartbeats announce a rebalance before the rejoin (see `rejoin-hook.ts`). */
 export const rejoinHookInstalled: boolean = installRejoinHook(require);
+
+/** True once kafkajs' request queues stop arming a 1 ms timer while idle (see `idle-queue-timer.ts`). */
+export const idleQueueTimerFixInstalled: boolean = installIdleQueueTimerFix(require);
