@@ -31,11 +31,11 @@ import type { HostTasks } from './assignment-info.js';
 import { productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { ProbingRebalance } from './probing-rebalance.js';
-import { changelogEndSums } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
 import { SerdePreparation } from './serde-preparation.js';
 import { warnWhileSlow } from './slow-operation.js';
 import { StateDirectory } from './state-directory.js';
+import { changelogEndSums } from './store-changelogs.js';
 import { createStreamsAssignor, type StreamsAssignorOptions } from './streams-assignor.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
 import { TaskManager } from './task-manager.js';
@@ -109,6 +109,10 @@ export class StreamThread {
       onFatal: fail,
       onFenced: () => this.#probing.requestUnlessOneComes('a task was fenced'),
       failed: () => this.#failed !== undefined,
+      exclusive: (operation, fn) => this.#exclusive(operation, fn),
+      pause: (partitions) => this.#consumer.pause(partitions),
+      resume: (partitions) => this.#consumer.resume(partitions),
+      onRestored: () => this.#rebalances.taskRestored(),
     });
     this.#tasks = tasks;
     this.#probing = new ProbingRebalance({
