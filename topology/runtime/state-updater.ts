@@ -18,8 +18,9 @@
  *   closed, their lag against the changelog ends read every 2 s.
  *
  * Everything runs on the one Node thread, so the records of a restore are applied between the batches of
- * the running tasks: the follower fetches at most 256 KiB per partition, so one batch (decoded and
- * applied in one go) holds the event loop for milliseconds, not for the whole restore.
+ * the running tasks: the follower fetches at most 16 KiB per partition, so one batch (decoded and applied
+ * in one go) holds the event loop for milliseconds, and after each batch the updater lets the I/O that
+ * waited (the running tasks' fetches and acknowledgements) go first.
  *
  * Limitation: a standby promoted to active hands its persistent (RocksDB) stores over through its
  * checkpoint (only the remainder is restored); in-memory stores are rebuilt from the changelog.
@@ -86,8 +87,12 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** How often restoring tasks are checked for the end (a changelog may end in markers no batch shows). */
 const RESTORE_CHECK_MS = 100;
-/** Bytes per partition per fetch: small batches keep the event loop free for the running tasks. */
-const FETCH_BYTES = 256 * 1024;
+/**
+ * Bytes per partition per fetch. kafkajs decodes a whole fetch in one go, and the running tasks wait for
+ * the event loop meanwhile: 16 KiB (one producer batch of up to 1,000 small records: a broker always
+ * returns at least one whole batch) holds it for a few milliseconds.
+ */
+const FETCH_BYTES = 16 * 1024;
 
 export class StateUpdater {
   readonly #ctx: StateUpdaterContext;
@@ -286,6 +291,8 @@ export class StateUpdater {
       ...{ batchEndOffset: target.applied - 1, records: applied },
     });
     this.#finishIfRestored(restoring);
+    // The running tasks' fetched batches and acknowledgements waited for this one: they go first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Hands a task whose changelogs are all read back to its owner; runs under the mutex. */
