@@ -62,6 +62,8 @@ export class ActiveTaskCreator {
     let directory: Awaited<ReturnType<StateDirectory['prepare']>>;
     try {
       directory = await this.#ctx.stateDirectory.prepare(spec.id, persistent);
+      for (const topic of changelogs.values())
+        this.#ctx.stateDirectory.forgetAcknowledged(topic, spec.partition);
       await this.#ctx.serdes.forTask(spec.subtopologyId);
       await engine.initStores();
     } catch (error) {

@@ -39,7 +39,7 @@ import type { ResolvedStreamsConfig } from './config.js';
 import type { StreamsEventEmitter } from './events.js';
 import { StandbyUpdates } from './standby-updates.js';
 import { applyChangelogBatch, type PrepareStoreValues } from './store-changelogs.js';
-import type { TaskLayout, TaskSpec } from './task-layout.js';
+import type { TaskLayout } from './task-layout.js';
 
 /** What the state updater of a thread needs. */
 export interface StateUpdaterContext {
@@ -80,6 +80,8 @@ interface Restoring {
   readonly targets: ChangelogTarget[];
   readonly startedAt: number;
   records: number;
+  /** False while its changelog ends are read: no target yet. */
+  ready: boolean;
   readonly done: (restored: boolean) => void;
 }
 
@@ -148,15 +150,22 @@ export class StateUpdater {
       if (store !== undefined) wanted.push({ storeName, topic, store });
     }
     if (wanted.length === 0 || this.#closed) return !this.#closed;
-    const ends = await this.#endOffsets(wanted.map((entry) => entry.topic));
-    return new Promise<boolean>((resolve) => {
-      const restoring: Restoring = {
-        task,
-        targets: [],
-        startedAt: Date.now(),
-        records: 0,
-        done: (restored) => resolve(restored),
-      };
+    let done: (restored: boolean) => void = () => undefined;
+    const finished = new Promise<boolean>((resolve) => {
+      done = resolve;
+    });
+    // Known at once, so that a {@link remove} while the ends are read finds it; no target until then.
+    const restoring: Restoring = { task, targets: [], startedAt: Date.now(), records: 0, ready: false, done };
+    this.#restoring.set(task.id, restoring);
+    let ends: Map<string, number>;
+    try {
+      ends = await this.#endOffsets(wanted.map((entry) => entry.topic));
+    } catch (error) {
+      if (this.#restoring.get(task.id) === restoring) this.#restoring.delete(task.id);
+      throw error;
+    }
+    await this.#exclusive(async () => {
+      if (this.#restoring.get(task.id) !== restoring) return; // removed meanwhile: done(false) was called
       for (const { storeName, topic, store } of wanted) {
         const startOffset = task.restoreStartOffset(storeName);
         const endOffset = ends.get(key(topic, task.spec.partition)) ?? 0;
@@ -169,12 +178,12 @@ export class StateUpdater {
           ...{ startOffset, endOffset },
         });
       }
-      void this.#exclusive(async () => {
-        this.#restoring.set(task.id, restoring);
-        this.#register(restoring.targets.filter((target) => target.startOffset < target.endOffset!));
-        if (!this.#finishIfRestored(restoring)) this.#restoreTimer ??= this.#startRestoreTimer();
-      }).then(() => this.#sync());
+      restoring.ready = true;
+      this.#register(restoring.targets.filter((target) => target.startOffset < target.endOffset!));
+      if (!this.#finishIfRestored(restoring)) this.#restoreTimer ??= this.#startRestoreTimer();
     });
+    void this.#sync();
+    return finished;
   }
 
   /**
@@ -205,40 +214,11 @@ export class StateUpdater {
   }
 
   /**
-   * Makes the standby set exactly `specs` (tasks without changelogged stores ignored): closes the others
-   * with a checkpoint, opens the new ones from theirs (see `standby-updates.ts`).
+   * The standby tasks this updater keeps current (`standby-updates.ts`): `update(specs)` makes the set
+   * exactly `specs`, with their offset sums, lags and stores.
    */
-  updateStandbys(specs: ReadonlyArray<TaskSpec>): Promise<void> {
-    return this.#closed ? Promise.resolve() : this.#standbys.update(specs);
-  }
-
-  /** Closes one standby with a checkpoint (its directory can be opened by an active task now). */
-  releaseStandby(taskId: string): Promise<void> {
-    return this.#standbys.release(taskId);
-  }
-
-  standbyTaskIds(): string[] {
-    return this.#standbys.taskIds();
-  }
-
-  /** Per standby task: the sum over its changelog partitions of the next offset to read. */
-  standbyOffsetSums(): Map<string, number> {
-    return this.#standbys.offsetSums();
-  }
-
-  /** Per standby task: records behind the changelog ends as last read (left out until read once). */
-  standbyLags(): Map<string, number> {
-    return this.#standbys.lags();
-  }
-
-  /** Changelog records applied to a standby since it was opened here (tests, metrics). */
-  standbyAppliedRecords(taskId: string): number {
-    return this.#standbys.appliedRecords(taskId);
-  }
-
-  /** A store of a standby task, for reads of possibly stale state. */
-  standbyStore(taskId: string, storeName: string): StateStore | undefined {
-    return this.#standbys.store(taskId, storeName);
+  get standbys(): StandbyUpdates {
+    return this.#standbys;
   }
 
   /** Stops reading; standbys close with a checkpoint, restoring tasks are given back unfinished. Idempotent. */
@@ -298,6 +278,7 @@ export class StateUpdater {
   /** Hands a task whose changelogs are all read back to its owner; runs under the mutex. */
   #finishIfRestored(restoring: Restoring): boolean {
     if (this.#restoring.get(restoring.task.id) !== restoring) return true;
+    if (!restoring.ready) return false;
     if (restoring.targets.some((target) => this.#nextOffset(target) < target.endOffset!)) return false;
     this.#restoring.delete(restoring.task.id);
     this.#unregister(restoring.targets);

@@ -47,6 +47,11 @@ export class TaskManager {
    * fencing done) but not processing; their input partitions are paused until they join `#tasks`.
    */
   readonly #restoring = new Map<string, ActiveTask>();
+  /**
+   * The tasks the last assignment created, in its order: they join `#tasks` as they finish restoring, in
+   * any order, but `taskIds()` lists them in this one (after the kept ones), as when they started together.
+   */
+  #createdOrder: string[] = [];
   readonly #creator: ActiveTaskCreator;
   /** Exactly-once only: the tasks' transactional producers. */
   readonly #producers: TaskProducers | undefined;
@@ -111,7 +116,7 @@ export class TaskManager {
 
   /** The lag of each standby task (warm-ups included), as last read. */
   standbyLags(): ReadonlyMap<string, number> {
-    return this.#updater.standbyLags();
+    return this.#updater.standbys.lags();
   }
 
   /** The ids of the assigned tasks still restoring (not processing yet). */
@@ -141,7 +146,7 @@ export class TaskManager {
 
   /** The ids of the standby tasks (warm-ups included) kept now. */
   standbyTaskIds(): string[] {
-    return this.#updater.standbyTaskIds();
+    return this.#updater.standbys.taskIds();
   }
 
   /**
@@ -152,14 +157,14 @@ export class TaskManager {
     taskId: string,
     storeName: string,
   ): { store: StateStore; lag: number | undefined } | undefined {
-    const store = this.#updater.standbyStore(taskId, storeName);
-    return store === undefined ? undefined : { store, lag: this.#updater.standbyLags().get(taskId) };
+    const store = this.#updater.standbys.store(taskId, storeName);
+    return store === undefined ? undefined : { store, lag: this.#updater.standbys.lags().get(taskId) };
   }
 
   /** What this member tells the leader at every join: its tasks, and how far its other local state reaches. */
   subscription(): MemberSubscription {
     const offsets: Record<string, number> = Object.fromEntries(this.#ctx.stateDirectory.diskOffsets());
-    for (const [taskId, offset] of this.#updater.standbyOffsetSums()) offsets[taskId] = offset;
+    for (const [taskId, offset] of this.#updater.standbys.offsetSums()) offsets[taskId] = offset;
     return {
       // Restoring tasks are owned too: announced, they stay here (stickiness) and keep their progress.
       tasks: [...this.taskIds(), ...this.restoringTaskIds()],
@@ -206,6 +211,7 @@ export class TaskManager {
       for (const task of created) await this.closeTask(task, false);
       throw error;
     }
+    this.#createdOrder = created.map((task) => task.id);
     // Tasks without changelogs have nothing to restore: they process at once.
     const stateless = created.filter((task) => task.engine.changelogTopics().size === 0);
     for (const task of stateless) this.#restoring.set(task.id, task);
@@ -244,9 +250,12 @@ export class TaskManager {
       this.#ctx.onFatal(error as Error);
       return;
     }
+    const rank = (id: string) => this.#createdOrder.indexOf(id);
+    const running = [...this.#tasks.values(), ...tasks].sort((x, y) => rank(x.id) - rank(y.id));
+    this.#tasks.clear();
+    for (const task of running) this.#tasks.set(task.id, task);
     for (const task of tasks) {
       this.#restoring.delete(task.id);
-      this.#tasks.set(task.id, task);
       this.#ctx.resume(task.spec.sourceTopics.map((topic) => ({ topic, partition: task.spec.partition })));
       this.#ctx.events.emit('taskCreated', task.id);
     }
@@ -335,11 +344,11 @@ export class TaskManager {
       .filter((id) => !active.has(id))
       .map((id) => layout.tasks.find((task) => task.id === id))
       .filter((spec): spec is TaskSpec => spec !== undefined);
-    const before = new Set(updater.standbyTaskIds());
+    const before = new Set(updater.standbys.taskIds());
     for (const spec of specs) await serdes.forTask(spec.subtopologyId);
-    await updater.updateStandbys(specs);
+    await updater.standbys.update(specs);
     // A standby dropped here leaves its checkpointed (persistent) state on disk: announce it at the next join.
-    const kept = new Set(updater.standbyTaskIds());
+    const kept = new Set(updater.standbys.taskIds());
     for (const taskId of before) {
       if (!kept.has(taskId) && !active.has(taskId)) await stateDirectory.noteCheckpointOnDisk(taskId);
     }

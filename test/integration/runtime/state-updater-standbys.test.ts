@@ -129,7 +129,7 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
     const first = Array.from({ length: 40 }, (_, i): [string, Value] => [`k${i % 8}`, { n: i }]);
     await appendChangelog(changelog, 1, first);
 
-    const standbys = new StateUpdater({
+    const updater = new StateUpdater({
       config,
       plan,
       layout,
@@ -139,27 +139,26 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
       checkpointIntervalMs: 300,
       lagCheckIntervalMs: 200,
     });
-    cleanups.push(() => standbys.close());
-    await standbys.updateStandbys(layout.tasks);
-    expect(standbys.standbyTaskIds().sort()).toEqual(['0_0', '0_1']);
+    cleanups.push(() => updater.close());
+    const standbys = updater.standbys;
+    await standbys.update(layout.tasks);
+    expect(standbys.taskIds().sort()).toEqual(['0_0', '0_1']);
 
     const caughtUp = (expected: number) =>
       waitFor(
         () => {
-          const lags = standbys.standbyLags();
-          return lags.get('0_0') === 0 &&
-            lags.get('0_1') === 0 &&
-            standbys.standbyAppliedRecords('0_1') === expected
+          const lags = standbys.lags();
+          return lags.get('0_0') === 0 && lags.get('0_1') === 0 && standbys.appliedRecords('0_1') === expected
             ? true
             : undefined;
         },
         { timeoutMs: 20_000, description: `standbys caught up with ${expected} records applied` },
       );
     await caughtUp(40);
-    const store = () => standbys.standbyStore('0_1', STORE) as KeyValueStore<string, Value>;
+    const store = () => standbys.store('0_1', STORE) as KeyValueStore<string, Value>;
     for (let k = 0; k < 8; k++) expect(store().get(`k${k}`)).toEqual({ n: 32 + k });
-    expect(standbys.standbyAppliedRecords('0_0')).toBe(0);
-    expect(standbys.standbyOffsetSums()).toEqual(
+    expect(standbys.appliedRecords('0_0')).toBe(0);
+    expect(standbys.offsetSums()).toEqual(
       new Map([
         ['0_0', 0],
         ['0_1', 40],
@@ -189,7 +188,7 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
     expect(store().get('k9')).toEqual({ n: 109 });
     // 40 + 2 aborted + abort marker + 2 + 1 committed + commit marker: the follower is past the markers.
     const end = 47;
-    expect(standbys.standbyOffsetSums().get('0_1')).toBe(end);
+    expect(standbys.offsetSums().get('0_1')).toBe(end);
 
     // The periodic checkpoint vouches for everything applied, so a crash here would keep the warmth.
     const taskDirectory = join(stateDir, applicationId, '0_1');
@@ -204,15 +203,15 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
     });
 
     // The same standbys again (a rebalance that changed nothing here): the follower keeps its group.
-    await standbys.updateStandbys(layout.tasks);
+    await standbys.update(layout.tasks);
 
     // Release: the task's directory is closed and checkpointed; an active opens it and trusts the checkpoint.
     const groupsBefore = (await listGroups()).filter((group) =>
       group.startsWith(`${applicationId}-state-updater-`),
     );
     expect(groupsBefore).toHaveLength(1);
-    await standbys.releaseStandby('0_1');
-    expect(standbys.standbyTaskIds()).toEqual(['0_0']);
+    await standbys.release('0_1');
+    expect(standbys.taskIds()).toEqual(['0_0']);
     expect(await checkpointOffset()).toEqual([
       { store: STORE, topic: changelog, partition: 1, offset: end - 1 },
     ]);
@@ -236,21 +235,21 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
 
     // The follower went on for 0_0 with a new group; update([]) stops it and no standby group is left.
     await appendChangelog(changelog, 0, [['p0', { n: 1 }]]);
-    await waitFor(() => (standbys.standbyAppliedRecords('0_0') === 1 ? true : undefined), {
+    await waitFor(() => (standbys.appliedRecords('0_0') === 1 ? true : undefined), {
       timeoutMs: 20_000,
       description: 'record on partition 0 applied after the release',
     });
 
     // 0_1 becomes a standby here again: it reopens from its checkpoint and applies only what follows it.
-    await standbys.updateStandbys(layout.tasks);
-    expect(standbys.standbyOffsetSums().get('0_1')).toBe(end);
+    await standbys.update(layout.tasks);
+    expect(standbys.offsetSums().get('0_1')).toBe(end);
     await appendChangelog(changelog, 1, [['k4', { n: 104 }]]);
     await caughtUp(44);
     expect(store().get('k4')).toEqual({ n: 104 });
     expect(store().get('k5')).toEqual({ n: 37 });
 
-    await standbys.updateStandbys([]);
-    expect(standbys.standbyTaskIds()).toEqual([]);
+    await standbys.update([]);
+    expect(standbys.taskIds()).toEqual([]);
     expect(
       (await listGroups()).filter((group) => group.startsWith(`${applicationId}-state-updater-`)),
     ).toEqual([]);
