@@ -2,7 +2,6 @@ import { StreamTask } from '../internal/task/stream-task.js';
 import { ActiveTask } from './active-task.js';
 import { inputFailureHandlerFor } from './error-handlers.js';
 import { InputQueues } from './input-queues.js';
-import { restoreTasks } from './restorer.js';
 import type { SenderLanes } from './sender-lanes.js';
 import type { SerdePreparation } from './serde-preparation.js';
 import type { StateDirectory } from './state-directory.js';
@@ -28,7 +27,7 @@ export class ActiveTaskCreator {
     this.#ctx = ctx;
   }
 
-  /** Builds a task and opens its stores; the caller restores them and starts the processors. */
+  /** Builds a task and opens its stores; the state updater restores them, then its processors start. */
   async create(spec: TaskSpec): Promise<ActiveTask> {
     const { config, plan, layout, events, logger } = this.#ctx;
     const transaction = await this.#ctx.producers?.open(spec);
@@ -62,6 +61,8 @@ export class ActiveTaskCreator {
     let directory: Awaited<ReturnType<StateDirectory['prepare']>>;
     try {
       directory = await this.#ctx.stateDirectory.prepare(spec.id, persistent);
+      for (const topic of changelogs.values())
+        this.#ctx.stateDirectory.forgetAcknowledged(topic, spec.partition);
       await this.#ctx.serdes.forTask(spec.subtopologyId);
       await engine.initStores();
     } catch (error) {
@@ -80,20 +81,6 @@ export class ActiveTaskCreator {
         ? new InputQueues(spec.sourceTopics, config.maxTaskIdleMs, Date.now())
         : undefined,
     );
-  }
-
-  /** Restores the stores of new tasks from their changelogs (`restoreCompleted` when any were read). */
-  async restore(tasks: ReadonlyArray<ActiveTask>): Promise<void> {
-    const { kafka, config, logger, events, serdes } = this.#ctx;
-    const restored = await restoreTasks(
-      kafka,
-      config.applicationId,
-      tasks,
-      logger,
-      (storeName, topic, values) => serdes.prepareStoreValues(storeName, topic, values),
-    );
-    if (restored.partitions > 0)
-      events.emit('restoreCompleted', { taskIds: tasks.map((task) => task.id), ...restored });
   }
 
   /**

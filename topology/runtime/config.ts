@@ -131,7 +131,7 @@ export interface StreamsConfig {
   /**
    * TLS to the brokers (Kafka's SSL / SASL_SSL): `true` trusts Node's public CAs, an object names the CA,
    * client certificate and key. Default off, or on when `sasl` is set. Used by every client the runtime
-   * creates (consumers, producers, admin, restore and standby readers).
+   * creates (consumers, producers, admin, the state updater's changelog reader).
    */
   readonly ssl?: boolean | TlsConfig;
   /** SASL authentication: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, or OAUTHBEARER with a token provider. */

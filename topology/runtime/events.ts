@@ -46,6 +46,14 @@ export interface DeadLetterEvent {
   readonly sourceOffset: number;
 }
 
+/** One changelog partition of a restoring task's store. */
+export interface RestorePartitionEvent {
+  readonly taskId: string;
+  readonly store: string;
+  readonly topic: string;
+  readonly partition: number;
+}
+
 /** Named, typed events; see each payload's doc. */
 export interface StreamsEvents {
   /** The lifecycle state changed. */
@@ -54,7 +62,22 @@ export interface StreamsEvents {
   rebalanceStarted: [];
   /** The group handed out a new assignment; `tasks` are this instance's tasks now. */
   rebalanceCompleted: [event: { readonly tasks: ReadonlyArray<string>; readonly durationMs: number }];
-  /** Newly assigned tasks' stores were restored from their changelogs, before they processed. */
+  /**
+   * The state updater began restoring one changelog partition of a newly assigned task's store (Kafka
+   * Streams' `onRestoreStart`): from `startOffset` (after the checkpoint, or 0) to `endOffset` (exclusive,
+   * the end when the task was assigned). The instance's running tasks go on processing meanwhile.
+   */
+  restoreStarted: [
+    event: RestorePartitionEvent & { readonly startOffset: number; readonly endOffset: number },
+  ];
+  /** A batch of a restoring changelog partition was applied (`onBatchRestored`): `records` in it. */
+  restoreProgress: [
+    event: RestorePartitionEvent & { readonly batchEndOffset: number; readonly records: number },
+  ];
+  /**
+   * A newly assigned task's stores were restored from their changelogs (`onRestoreEnd`, per task); it
+   * processes from now on.
+   */
   restoreCompleted: [
     event: {
       readonly taskIds: ReadonlyArray<string>;

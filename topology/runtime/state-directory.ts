@@ -52,6 +52,14 @@ export class StateDirectory {
     if (lastOffset > (this.#acknowledged.get(key) ?? -1)) this.#acknowledged.set(key, lastOffset);
   }
 
+  /**
+   * A new incarnation of a task opens its stores: what an earlier one here had acknowledged on its changelog
+   * partitions says nothing about these stores (a checkpoint must vouch only for what they hold).
+   */
+  forgetAcknowledged(topic: string, partition: number): void {
+    this.#acknowledged.delete(`${topic}\u0000${partition}`);
+  }
+
   /** Changelog offset sums of the state kept on disk for tasks this instance does not run. */
   diskOffsets(): ReadonlyMap<string, number> {
     return this.#diskOffsets;

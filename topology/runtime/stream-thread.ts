@@ -5,7 +5,8 @@
  *
  * - the tasks and their changes (`task-manager.ts`), built by `active-task-creator.ts`, committed by
  *   `task-executor.ts` (both guarantees), with exactly-once producers (`task-producers.ts`) and revival
- *   of a task whose transaction failed (`task-reviver.ts`); their files and checkpoints
+ *   of a task whose transaction failed (`task-reviver.ts`); new tasks restored and standbys kept current
+ *   off the processing path by the state updater (`state-updater.ts`); their files and checkpoints
  *   (`state-directory.ts`); rebalances a member asks for (`probing-rebalance.ts`).
  *
  * What it does itself:
@@ -18,7 +19,8 @@
  *   and at shutdown. Wall-clock punctuation on a timer.
  * - Rebalances (kafkajs is eager and has no revoke callback): the handler's heartbeat notices the
  *   rebalance, every task is committed before the member rejoins, and the new assignment closes the tasks
- *   that moved away and creates (initialises) the new ones before they process. When input is idle the
+ *   that moved away and creates the new ones; those with changelogs process once the state updater
+ *   restored them (their input paused meanwhile), the others at once. When input is idle the
  *   idle commit has already committed everything, so a rebalance noticed by kafkajs' own heartbeat loses
  *   nothing either.
  */
@@ -31,11 +33,11 @@ import type { HostTasks } from './assignment-info.js';
 import { productionHandlerFor } from './error-handlers.js';
 import { RuntimeError } from './errors.js';
 import { ProbingRebalance } from './probing-rebalance.js';
-import { changelogEndSums } from './restorer.js';
 import { SenderLanes } from './sender-lanes.js';
 import { SerdePreparation } from './serde-preparation.js';
 import { warnWhileSlow } from './slow-operation.js';
 import { StateDirectory } from './state-directory.js';
+import { changelogEndSums } from './store-changelogs.js';
 import { createStreamsAssignor, type StreamsAssignorOptions } from './streams-assignor.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
 import { TaskManager } from './task-manager.js';
@@ -109,6 +111,10 @@ export class StreamThread {
       onFatal: fail,
       onFenced: () => this.#probing.requestUnlessOneComes('a task was fenced'),
       failed: () => this.#failed !== undefined,
+      exclusive: (operation, fn) => this.#exclusive(operation, fn),
+      pause: (partitions) => this.#consumer.pause(partitions),
+      resume: (partitions) => this.#consumer.resume(partitions),
+      onRestored: () => this.#rebalances.taskRestored(),
     });
     this.#tasks = tasks;
     this.#probing = new ProbingRebalance({
@@ -340,7 +346,7 @@ export class StreamThread {
     });
   }
 
-  /** Waits for `promise` while keeping the membership alive (a slow store initialisation or restore). */
+  /** Waits for `promise` while keeping the membership alive (a slow assignment: stores opening, producers fencing). */
   async #waitWithHeartbeats(promise: Promise<unknown>, control: BatchControl): Promise<void> {
     let done = false;
     const settle = () => {

@@ -41,6 +41,8 @@ export class StreamsRebalanceListener {
   /** Assignments applied so far (tells whether a rebalance happened in between). */
   #assignmentsApplied = 0;
   #hosts: ReadonlyMap<string, HostTasks> = new Map();
+  /** The applied assignment still has tasks restoring: the rebalance completes when the last one runs. */
+  #completionPending = false;
 
   constructor(ctx: StreamsRebalanceListenerContext) {
     this.#ctx = ctx;
@@ -145,11 +147,20 @@ export class StreamsRebalanceListener {
     await this.#ctx.tasks.handleLostAll();
   }
 
+  /**
+   * A restored task started processing. The rebalance completes (`rebalanceCompleted`, the instance
+   * `RUNNING`) once no assigned task restores any more, as Kafka Streams' thread stays
+   * `PARTITIONS_ASSIGNED` until its tasks are restored; the running tasks process all along.
+   */
+  taskRestored(): void {
+    if (this.#completionPending && this.#ctx.tasks.restoringTaskIds().length === 0) this.#complete();
+  }
+
   async #applyAssignment(
     partitions: ReadonlyArray<TopicPartition>,
     standby: StandbyAssignment,
   ): Promise<void> {
-    const { events, logger, tasks, probing } = this.#ctx;
+    const { logger, tasks, probing } = this.#ctx;
     probing.cancel();
     try {
       await tasks.handleAssignment(partitions, standby);
@@ -157,12 +168,20 @@ export class StreamsRebalanceListener {
       this.#ctx.fail(error as Error);
       return;
     }
+    this.#assignmentsApplied++;
+    const restoring = tasks.restoringTaskIds();
+    logger.info({ tasks: tasks.taskIds(), restoring }, 'assignment applied');
+    this.#completionPending = true;
+    if (restoring.length === 0) this.#complete();
+    if (standby.probingRebalance && standby.warmups.length > 0) probing.probeWhenWarm(standby.warmups);
+  }
+
+  #complete(): void {
+    const { events, tasks } = this.#ctx;
+    this.#completionPending = false;
     const durationMs = this.#rebalanceStartedAt === 0 ? 0 : Date.now() - this.#rebalanceStartedAt;
     this.#rebalanceStartedAt = 0;
-    this.#assignmentsApplied++;
-    logger.info({ tasks: tasks.taskIds(), durationMs }, 'assignment applied');
     events.emit('rebalanceCompleted', { tasks: tasks.taskIds(), durationMs });
     this.#ctx.onRebalance('completed');
-    if (standby.probingRebalance && standby.warmups.length > 0) probing.probeWhenWarm(standby.warmups);
   }
 }

@@ -6,8 +6,8 @@ import type { MemberSubscription, StandbyAssignment } from './assignment-info.js
 import type { CommitEvent } from './events.js';
 import type { SenderLanes } from './sender-lanes.js';
 import type { SerdePreparation } from './serde-preparation.js';
-import { StandbyTasks } from './standby-tasks.js';
 import type { StateDirectory } from './state-directory.js';
+import { StateUpdater } from './state-updater.js';
 import { TaskExecutor } from './task-executor.js';
 import type { TaskSpec } from './task-layout.js';
 import { TaskProducers } from './task-producers.js';
@@ -30,16 +30,33 @@ export interface TaskManagerContext extends ThreadResources {
   readonly onFenced: () => void;
   /** True once the thread failed. */
   readonly failed: () => boolean;
+  /** Runs `fn` in the thread's mutex (no batch, commit or assignment interleaves). */
+  readonly exclusive: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+  /** Stops / resumes fetching input partitions (a task's input waits while its stores restore). */
+  readonly pause: (partitions: ReadonlyArray<TopicPartition>) => void;
+  readonly resume: (partitions: ReadonlyArray<TopicPartition>) => void;
+  /** A restored task joined processing (the rebalance completes once none restores). */
+  readonly onRestored: () => void;
 }
 
 export class TaskManager {
   readonly #ctx: TaskManagerContext;
   readonly #tasks = new Map<string, ActiveTask>();
+  /**
+   * Assigned tasks whose stores the state updater restores: created (stores open, exactly-once producer
+   * fencing done) but not processing; their input partitions are paused until they join `#tasks`.
+   */
+  readonly #restoring = new Map<string, ActiveTask>();
+  /**
+   * The tasks the last assignment created, in its order: they join `#tasks` as they finish restoring, in
+   * any order, but `taskIds()` lists them in this one (after the kept ones), as when they started together.
+   */
+  #createdOrder: string[] = [];
   readonly #creator: ActiveTaskCreator;
   /** Exactly-once only: the tasks' transactional producers. */
   readonly #producers: TaskProducers | undefined;
-  /** Warm copies of tasks active on other instances (standby replicas and warm-ups). */
-  readonly #standbys: StandbyTasks;
+  /** Restores new tasks and keeps the standbys (warm copies of tasks active elsewhere) current. */
+  readonly #updater: StateUpdater;
   readonly #executor: TaskExecutor;
 
   constructor(ctx: TaskManagerContext) {
@@ -60,7 +77,7 @@ export class TaskManager {
       ...{ sender, serdes, stateDirectory, producers },
     });
     this.#creator = creator;
-    this.#standbys = new StandbyTasks({
+    this.#updater = new StateUpdater({
       ...{ config, plan, layout, kafka, logger, events },
       prepareValues: (storeName, topic, values) => serdes.prepareStoreValues(storeName, topic, values),
     });
@@ -69,6 +86,7 @@ export class TaskManager {
         ? undefined
         : new TaskReviver({
             ...{ logger, events, creator, producers, seek: ctx.seek },
+            restore: (task) => this.#updater.restore(task),
             add: (task) => this.#tasks.set(task.id, task),
             close: (task, clean) => this.closeTask(task, clean),
           });
@@ -98,7 +116,12 @@ export class TaskManager {
 
   /** The lag of each standby task (warm-ups included), as last read. */
   standbyLags(): ReadonlyMap<string, number> {
-    return this.#standbys.lags();
+    return this.#updater.standbys.lags();
+  }
+
+  /** The ids of the assigned tasks still restoring (not processing yet). */
+  restoringTaskIds(): string[] {
+    return [...this.#restoring.keys()];
   }
 
   /** The ids of the running active tasks. */
@@ -123,7 +146,7 @@ export class TaskManager {
 
   /** The ids of the standby tasks (warm-ups included) kept now. */
   standbyTaskIds(): string[] {
-    return this.#standbys.taskIds();
+    return this.#updater.standbys.taskIds();
   }
 
   /**
@@ -134,16 +157,17 @@ export class TaskManager {
     taskId: string,
     storeName: string,
   ): { store: StateStore; lag: number | undefined } | undefined {
-    const store = this.#standbys.store(taskId, storeName);
-    return store === undefined ? undefined : { store, lag: this.#standbys.lags().get(taskId) };
+    const store = this.#updater.standbys.store(taskId, storeName);
+    return store === undefined ? undefined : { store, lag: this.#updater.standbys.lags().get(taskId) };
   }
 
   /** What this member tells the leader at every join: its tasks, and how far its other local state reaches. */
   subscription(): MemberSubscription {
     const offsets: Record<string, number> = Object.fromEntries(this.#ctx.stateDirectory.diskOffsets());
-    for (const [taskId, offset] of this.#standbys.offsetSums()) offsets[taskId] = offset;
+    for (const [taskId, offset] of this.#updater.standbys.offsetSums()) offsets[taskId] = offset;
     return {
-      tasks: this.taskIds(),
+      // Restoring tasks are owned too: announced, they stay here (stickiness) and keep their progress.
+      tasks: [...this.taskIds(), ...this.restoringTaskIds()],
       offsets,
       ...(this.#ctx.config.applicationServer === undefined
         ? {}
@@ -152,46 +176,104 @@ export class TaskManager {
   }
 
   /**
-   * Applies an assignment: tasks no longer assigned are closed (committed first when they can be), the
-   * standbys updated, new tasks created, restored and started. Throws when a step fails, after closing the
-   * tasks it created (the thread fails).
+   * Applies an assignment: tasks no longer assigned are closed (committed first when they can be; a
+   * restoring one with a checkpoint of how far it got), the standbys updated, new tasks created and handed
+   * to the state updater. Returns without waiting for their restoration: the running tasks go on
+   * processing, and each new task joins them once restored (`#activate`); until then its input
+   * partitions are paused (a batch fetched before the pause is dropped unresolved, so it is fetched again
+   * from the same offset after the resume). Throws when a step fails, after closing the tasks it created
+   * (the thread fails).
    */
   async handleAssignment(
     partitions: ReadonlyArray<TopicPartition>,
     standby: StandbyAssignment,
   ): Promise<void> {
-    const { layout, events } = this.#ctx;
-    const creator = this.#creator;
-    const producers = this.#producers;
     const wanted = new Map<string, TaskSpec>();
-    // Created here but not running yet: closed again if a later step fails (their producers and stores).
+    // Created here but not handed over yet: closed again if a later step fails (their producers and stores).
     const created: ActiveTask[] = [];
     for (const { topic, partition } of partitions) {
-      const spec = layout.taskOf(topic, partition);
+      const spec = this.#ctx.layout.taskOf(topic, partition);
       if (spec !== undefined) wanted.set(spec.id, spec);
     }
     try {
       for (const task of this.tasks()) if (!wanted.has(task.id)) await this.#closeMovedTask(task);
-      // Standbys first, in one go (one follower restart): promoted ones close their stores with a
+      for (const task of [...this.#restoring.values()])
+        if (!wanted.has(task.id)) await this.#closeRestoringTask(task);
+      // Standbys first, in one go (one reader restart): promoted ones close their stores with a
       // checkpoint, so their actives restore only the tail; new ones may open directories just closed.
       await this.#updateStandbys(standby, wanted);
       for (const spec of wanted.values()) {
-        if (this.#tasks.has(spec.id)) continue;
+        if (this.#tasks.has(spec.id) || this.#restoring.has(spec.id)) continue;
         this.#ctx.stateDirectory.forgetDiskState(spec.id);
-        created.push(await creator.create(spec));
-      }
-      await creator.restore(created);
-      if (producers !== undefined && created.length > 0) await producers.startFromCommitted(created);
-      await creator.primeInputQueues(created);
-      for (const task of created) {
-        task.engine.initProcessors();
-        this.#tasks.set(task.id, task);
-        events.emit('taskCreated', task.id);
+        created.push(await this.#creator.create(spec));
       }
     } catch (error) {
-      for (const task of created) if (!this.#tasks.has(task.id)) await this.closeTask(task, false);
+      for (const task of created) await this.closeTask(task, false);
       throw error;
     }
+    this.#createdOrder = created.map((task) => task.id);
+    // Tasks without changelogs have nothing to restore: they process at once.
+    const stateless = created.filter((task) => task.engine.changelogTopics().size === 0);
+    for (const task of stateless) this.#restoring.set(task.id, task);
+    await this.#activate(stateless);
+    for (const task of created) if (!stateless.includes(task)) this.#startRestoring(task);
+    // kafkajs keeps a pause across rejoins: every assignment says again which inputs wait.
+    const inputs = (tasks: Iterable<ActiveTask>) =>
+      [...tasks].flatMap((task) =>
+        task.spec.sourceTopics.map((topic) => ({ topic, partition: task.spec.partition })),
+      );
+    this.#ctx.resume(inputs(this.#tasks.values()));
+    this.#ctx.pause(inputs(this.#restoring.values()));
+  }
+
+  /** Hands a created task to the state updater; it joins the running tasks once restored. */
+  #startRestoring(task: ActiveTask): void {
+    this.#restoring.set(task.id, task);
+    this.#updater.restore(task).then(
+      (restored) => {
+        if (restored) void this.#ctx.exclusive('starting a restored task', () => this.#activate([task]));
+      },
+      (error: unknown) => this.#ctx.onFatal(error as Error),
+    );
+  }
+
+  /** Restored tasks start processing (those not closed meanwhile); runs in the thread's mutex. */
+  async #activate(candidates: ReadonlyArray<ActiveTask>): Promise<void> {
+    const tasks = candidates.filter((task) => this.#restoring.get(task.id) === task);
+    if (tasks.length === 0 || this.#ctx.failed()) return;
+    try {
+      // Exactly-once: this owner's producers fenced the older ones before the restore; re-read what they committed.
+      if (this.#producers !== undefined) await this.#producers.startFromCommitted(tasks);
+      await this.#creator.primeInputQueues(tasks);
+      for (const task of tasks) task.engine.initProcessors();
+    } catch (error) {
+      this.#ctx.onFatal(error as Error);
+      return;
+    }
+    const rank = (id: string) => this.#createdOrder.indexOf(id);
+    const running = [...this.#tasks.values(), ...tasks].sort((x, y) => rank(x.id) - rank(y.id));
+    this.#tasks.clear();
+    for (const task of running) this.#tasks.set(task.id, task);
+    for (const task of tasks) {
+      this.#restoring.delete(task.id);
+      this.#ctx.resume(task.spec.sourceTopics.map((topic) => ({ topic, partition: task.spec.partition })));
+      this.#ctx.events.emit('taskCreated', task.id);
+    }
+    this.#ctx.onRestored();
+  }
+
+  /** A task that is no longer assigned while it restores: it keeps what it restored, with a checkpoint. */
+  async #closeRestoringTask(task: ActiveTask): Promise<void> {
+    await this.#updater.remove(task.id);
+    let clean = true;
+    try {
+      // Its stores hold committed changelog records only (read_committed): a checkpoint may vouch for them.
+      await task.engine.flush();
+    } catch (error) {
+      this.#ctx.logger.warn({ err: error, taskId: task.id }, 'flushing a restoring task failed');
+      clean = false;
+    }
+    await this.closeTask(task, clean);
   }
 
   /**
@@ -201,17 +283,20 @@ export class TaskManager {
   async handleLostAll(): Promise<void> {
     this.#ctx.sender.discard();
     for (const task of this.tasks()) await this.closeTask(task, false);
+    for (const task of [...this.#restoring.values()]) await this.#closeRestoringTask(task);
   }
 
   /** Closes every task (at shutdown), `clean` with checkpoints or dropping uncommitted work. */
   async closeAll(clean: boolean): Promise<void> {
     for (const task of this.tasks()) await this.closeTask(task, clean);
+    for (const task of [...this.#restoring.values()]) await this.#closeRestoringTask(task);
   }
 
   /** Closes a task: `clean` writes its checkpoint; otherwise its unsent outputs are dropped. */
   async closeTask(task: ActiveTask, clean: boolean): Promise<void> {
     const { stateDirectory, logger, events } = this.#ctx;
     this.#tasks.delete(task.id);
+    this.#restoring.delete(task.id);
     if (!clean) task.transaction?.sender.discard();
     await stateDirectory.closeTask(task, clean);
     try {
@@ -254,24 +339,24 @@ export class TaskManager {
   /** Keeps exactly the standby tasks the leader gave this member (never one of its own active tasks). */
   async #updateStandbys(standby: StandbyAssignment, active: ReadonlyMap<string, TaskSpec>): Promise<void> {
     const { layout, serdes, stateDirectory } = this.#ctx;
-    const standbys = this.#standbys;
+    const updater = this.#updater;
     const specs = standby.standby
       .filter((id) => !active.has(id))
       .map((id) => layout.tasks.find((task) => task.id === id))
       .filter((spec): spec is TaskSpec => spec !== undefined);
-    const before = new Set(standbys.taskIds());
+    const before = new Set(updater.standbys.taskIds());
     for (const spec of specs) await serdes.forTask(spec.subtopologyId);
-    await standbys.update(specs);
+    await updater.standbys.update(specs);
     // A standby dropped here leaves its checkpointed (persistent) state on disk: announce it at the next join.
-    const kept = new Set(standbys.taskIds());
+    const kept = new Set(updater.standbys.taskIds());
     for (const taskId of before) {
       if (!kept.has(taskId) && !active.has(taskId)) await stateDirectory.noteCheckpointOnDisk(taskId);
     }
     for (const taskId of kept) stateDirectory.forgetDiskState(taskId);
   }
 
-  /** Closes every standby task (at shutdown). */
+  /** Closes the state updater: every standby task, with checkpoints (at shutdown). */
   closeStandbys(): Promise<void> {
-    return this.#standbys.close();
+    return this.#updater.close();
   }
 }

@@ -27,6 +27,8 @@ export interface TaskReviverContext {
   readonly logger: Logger;
   readonly events: StreamsEventEmitter;
   readonly creator: ActiveTaskCreator;
+  /** Restores the task's stores (the state updater); false when it was closed meanwhile. */
+  readonly restore: (task: ActiveTask) => Promise<boolean>;
   readonly producers: TaskProducers;
   /** Sends the consumer back to `offset` (applied at its next fetch). */
   readonly seek: (topic: string, partition: number, offset: number) => void;
@@ -110,7 +112,8 @@ export class TaskReviver {
     let task: ActiveTask | undefined;
     try {
       task = await creator.create(spec);
-      await creator.restore([task]);
+      // Awaited here, in the thread's operation: a revival redoes the task's input from its last commit.
+      if (!(await this.#ctx.restore(task))) throw new Error(`task ${spec.id} was closed while it restored`);
       await producers.startFromCommitted([task]);
       await creator.primeInputQueues([task]);
       for (const topic of spec.sourceTopics)

@@ -10,7 +10,7 @@ import { StreamTask } from '../../../topology/internal/task/stream-task.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
 import { resolveConfig } from '../../../topology/runtime/config.js';
 import { createStreamsEventEmitter } from '../../../topology/runtime/events.js';
-import { StandbyTasks } from '../../../topology/runtime/standby-tasks.js';
+import { StateUpdater } from '../../../topology/runtime/state-updater.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
@@ -97,7 +97,7 @@ async function listGroups(): Promise<string[]> {
   }
 }
 
-describe('StandbyTasks: warm replicas that follow changelogs', () => {
+describe('StateUpdater: standby replicas that follow changelogs', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -128,7 +128,7 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
     const first = Array.from({ length: 40 }, (_, i): [string, Value] => [`k${i % 8}`, { n: i }]);
     await appendChangelog(changelog, 1, first);
 
-    const standbys = new StandbyTasks({
+    const updater = new StateUpdater({
       config,
       plan,
       layout,
@@ -138,7 +138,8 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
       checkpointIntervalMs: 300,
       lagCheckIntervalMs: 200,
     });
-    cleanups.push(() => standbys.close());
+    cleanups.push(() => updater.close());
+    const standbys = updater.standbys;
     await standbys.update(layout.tasks);
     expect(standbys.taskIds().sort()).toEqual(['0_0', '0_1']);
 
@@ -205,7 +206,7 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
 
     // Release: the task's directory is closed and checkpointed; an active opens it and trusts the checkpoint.
     const groupsBefore = (await listGroups()).filter((group) =>
-      group.startsWith(`${applicationId}-standby-`),
+      group.startsWith(`${applicationId}-state-updater-`),
     );
     expect(groupsBefore).toHaveLength(1);
     await standbys.release('0_1');
@@ -248,7 +249,9 @@ describe('StandbyTasks: warm replicas that follow changelogs', () => {
 
     await standbys.update([]);
     expect(standbys.taskIds()).toEqual([]);
-    expect((await listGroups()).filter((group) => group.startsWith(`${applicationId}-standby-`))).toEqual([]);
+    expect(
+      (await listGroups()).filter((group) => group.startsWith(`${applicationId}-state-updater-`)),
+    ).toEqual([]);
   }, 60_000);
 
   it('a follower whose handler throws starts again from its position with a new group, skipping nothing and repeating nothing', async () => {
