@@ -38,6 +38,7 @@ import { inventoryProcessor } from './inventory-processor.js';
 import { paymentProcessor } from './payment-processor.js';
 import { PAYMENT_REQUESTS_TOPIC } from './payment-request.js';
 import { PACE_STORE_RETENTION_MS, pricingProcessor } from './pricing-processor.js';
+import { closedStoreBuilder } from './rolled-up-kpis.js';
 import { SETTLEMENT_STORES, type SettlementBatch, settlementProcessor } from './settlement-processor.js';
 import { STATUS_STORES, statusProcessor } from './status-processor.js';
 
@@ -272,4 +273,8 @@ function addStores(builder: StreamsBuilder, resolved: ResolvedConfig): void {
     )
     .addStateStore(cachedKeyValue(SETTLEMENT_STORES.batches, Serdes.json<SettlementBatch>()))
     .addStateStore(cachedKeyValue(SETTLEMENT_STORES.closed, Serdes.string()));
+  // The KPI families summed from others keep the end of the last window they published.
+  for (const spec of resolved.kpiWindows.filter((w) => w.sumOf !== undefined && w.published !== false)) {
+    builder.addStateStore(closedStoreBuilder(spec, resolved.persistentStores));
+  }
 }

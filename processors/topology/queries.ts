@@ -4,8 +4,9 @@
  * read-only store the runtime hands out for the instance that owns the property, so the API never needs
  * to know how keys are laid out.
  */
+import { fetchRolledUp, type RollUp } from '../../state/index.js';
 import type { ReadOnlyKeyValueStore, ReadOnlyWindowStore } from '../../state/store.js';
-import type { KpiTotals } from '../domain/kpis.js';
+import { type KpiTotals, mergeKpis } from '../domain/kpis.js';
 import { daysBetween, type LocalDate } from '../domain/local-date.js';
 import { type Money, money } from '../domain/money.js';
 import { overbookingAllowance, type PropertyCatalog } from '../domain/reference-data.js';
@@ -99,6 +100,27 @@ export function queryKpis(
   } finally {
     iterator.close();
   }
+}
+
+/**
+ * KPI totals of `propertyId` for the windows of a family summed from finer windows (`sumOf`), starting in
+ * `[fromMs, toMs]`, oldest first: each the sum of the parts in `parts` it covers.
+ */
+export function queryRolledUpKpis(
+  parts: ReadOnlyWindowStore<string, KpiTotals>,
+  propertyId: string,
+  rollUp: RollUp,
+  fromMs: number,
+  toMs: number,
+): Array<{ readonly windowStart: number; readonly totals: KpiTotals }> {
+  return fetchRolledUp<string, KpiTotals, KpiTotals>(
+    parts,
+    propertyId,
+    rollUp,
+    fromMs,
+    toMs,
+    (total, part) => (total === undefined ? part : mergeKpis(total, part)),
+  ).map(({ key, value }) => ({ windowStart: key, totals: value }));
 }
 
 function checkedNights(from: LocalDate, to: LocalDate): LocalDate[] {

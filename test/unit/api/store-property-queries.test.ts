@@ -137,4 +137,24 @@ describe('StorePropertyQueries', () => {
     expect(items[1]).toMatchObject({ roomNights: 6, revenue: '600.00', adr: '100.00', currency: 'EUR' });
     expect(items[1]!.revpar).toBe((600 / catalog.totalCapacity('LIS-ALFAMA')).toFixed(2));
   });
+
+  it('answers the hourly windows as sums of the 5-minute windows of kpis-5m (they have no store of their own)', async () => {
+    const FIVE = 5 * MINUTE;
+    const store = new Map<number, KpiTotals>([
+      [T0, totals(1, 10_000)],
+      [T0 + 55 * MINUTE, totals(2, 20_000)],
+      [T0 + 60 * MINUTE, totals(4, 40_000)],
+    ]);
+    const { q, asked } = queries({ 'kpis-5m': windows('LIS-ALFAMA', store) });
+    const items = await q.kpis('LIS-ALFAMA', 60 * MINUTE, T0 - FIVE, T0 + 2 * FIVE);
+    expect(asked).toEqual(['kpis-5m LIS-ALFAMA']);
+    // Hours starting every 5 minutes: [T0-5m, T0+55m) holds parts T0 and T0+50m..; [T0, T0+1h) the first
+    // two; [T0+5m, T0+65m) the last two.
+    expect(items.map((w) => [w.windowStart, w.windowSizeMs, w.final, w.bookings])).toEqual([
+      [new Date(T0 - FIVE).toISOString(), 60 * MINUTE, false, 1],
+      [new Date(T0).toISOString(), 60 * MINUTE, false, 3],
+      [new Date(T0 + FIVE).toISOString(), 60 * MINUTE, false, 6],
+    ]);
+    expect(items[1]).toMatchObject({ roomNights: 6, revenue: '300.00', adr: '50.00' });
+  });
 });
