@@ -20,6 +20,7 @@ import {
   STORES,
 } from '../../processors/topology/config.js';
 import { basisPointsToDecimal, toEventMoney } from '../../processors/topology/event-values.js';
+import type { SoldPerDay } from '../../processors/topology/inventory-store.js';
 import {
   queryAvailability,
   queryKpis,
@@ -56,7 +57,10 @@ export class StorePropertyQueries implements PropertyQueries {
 
   async availability(propertyId: string, from: string, to: string): Promise<AvailabilityNight[]> {
     const { stores, catalog } = this.#options;
-    const inventory = stores.localStore<ReadOnlyKeyValueStore<string, number>>(STORES.inventory, propertyId);
+    const inventory = stores.localStore<ReadOnlyKeyValueStore<string, SoldPerDay>>(
+      STORES.inventory,
+      propertyId,
+    );
     return queryAvailability(inventory, catalog, propertyId, from, to).map((n) => ({
       roomType: n.roomType,
       date: n.night,

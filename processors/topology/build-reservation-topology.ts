@@ -35,6 +35,7 @@ import { type ReservationTopologyConfig, type ResolvedConfig, resolveConfig, STO
 import { type Command, NODES, type Routed, routedSerde, routedTo } from './flow.js';
 import { intakeProcessor } from './intake-processor.js';
 import { inventoryProcessor } from './inventory-processor.js';
+import { soldPerDaySerde } from './inventory-store.js';
 import { paymentProcessor } from './payment-processor.js';
 import { PAYMENT_REQUESTS_TOPIC } from './payment-request.js';
 import { PACE_STORE_RETENTION_MS, pricingProcessor } from './pricing-processor.js';
@@ -265,7 +266,7 @@ function addStores(builder: StreamsBuilder, resolved: ResolvedConfig): void {
   builder
     .addStateStore(cachedKeyValue(STORES.reservations, serdes.reservationState))
     .addStateStore(cachedKeyValue(STATUS_STORES.expiry, Serdes.string()))
-    .addStateStore(cachedKeyValue(STORES.inventory, Serdes.int32()))
+    .addStateStore(cachedKeyValue(STORES.inventory, soldPerDaySerde()))
     .addStateStore(cachedKeyValue(STORES.rates, Serdes.number()))
     // One record per booking at its event time: the pace is a count over a time range, no list rewritten.
     .addStateStore(

@@ -137,7 +137,7 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
 
 /** Names of the topology's state stores (their changelogs are `<applicationId>-<name>-changelog`). */
 export const STORES = {
-  /** `<propertyId>|<roomType>|<night>` → rooms sold. */
+  /** `<propertyId>|<roomType>|<YYYY-MM>` → rooms sold on each day of the month (see `inventory-store.ts`). */
   inventory: 'inventory',
   /** confirmation number → {@link ReservationState}. */
   reservations: 'reservations',
@@ -152,7 +152,7 @@ export const STORES = {
   pace: 'booking-pace',
 } as const;
 
-/** The key of a (property, room type, night) in the inventory and rate stores; sorts by property, type, night. */
+/** The key of a (property, room type, night) in the rate store; sorts by property, type, night. */
 export function nightKey(propertyId: string, roomType: string, night: string): string {
   return `${propertyId}|${roomType}|${night}`;
 }

@@ -18,6 +18,7 @@ import { nightsOf } from '../domain/stay.js';
 import { nightKey, type ResolvedConfig, STORES } from './config.js';
 import { basisPointsToDecimal, fromEventMoney, toEventMoney } from './event-values.js';
 import { emit, NODES, next, type Step } from './flow.js';
+import { type SoldPerDay, soldOn } from './inventory-store.js';
 import type { AppliedPrice } from './reservation-state.js';
 
 /** Retention of the `booking-pace` store when the pricing config has no pace factor (nothing is written). */
@@ -26,7 +27,7 @@ export const PACE_STORE_RETENTION_MS = 60_000;
 /** Creates the pricing processor. */
 export function pricingProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
-  let inventory: KeyValueStore<string, number>;
+  let inventory: KeyValueStore<string, SoldPerDay>;
   let rates: KeyValueStore<string, number>;
   let pace: WindowStore<string, number>;
   return {
@@ -49,7 +50,7 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
           command.kind === 'CREATE',
         );
         const price = applyPrice(property, stay, command.event.pricingDetails, recent, (night) => {
-          const sold = inventory.get(nightKey(property.propertyId, stay.roomType, night)) ?? 0;
+          const sold = soldOn(inventory, property.propertyId, stay.roomType, night);
           return Math.max(0, sold - stay.rooms); // rooms held by others: this guest's own do not raise their price
         });
         emit(

@@ -12,6 +12,7 @@ import { type Money, money } from '../domain/money.js';
 import { overbookingAllowance, type PropertyCatalog } from '../domain/reference-data.js';
 import { nightsOf } from '../domain/stay.js';
 import { nightKey } from './config.js';
+import { type SoldPerDay, soldOn } from './inventory-store.js';
 import type { ReservationState } from './reservation-state.js';
 
 /** Availability of one room type on one night. */
@@ -32,7 +33,7 @@ export const MAX_QUERY_NIGHTS = 366;
 
 /** Availability of every room type of `propertyId` for each night in `[from, to)`, by room type then night. */
 export function queryAvailability(
-  inventory: ReadOnlyKeyValueStore<string, number>,
+  inventory: ReadOnlyKeyValueStore<string, SoldPerDay>,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -43,7 +44,7 @@ export function queryAvailability(
   return property.roomTypes.flatMap((roomType) => {
     const allowance = overbookingAllowance(property, roomType);
     return nights.map((night) => {
-      const reserved = inventory.get(nightKey(propertyId, roomType.code, night)) ?? 0;
+      const reserved = soldOn(inventory, propertyId, roomType.code, night);
       return {
         roomType: roomType.code,
         night,

@@ -9,6 +9,7 @@ import { StorePropertyQueries } from '../../../api/queries/store-property-querie
 import type { KpiTotals } from '../../../processors/domain/kpis.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
 import { nightKey } from '../../../processors/topology/config.js';
+import { monthKey } from '../../../processors/topology/inventory-store.js';
 
 const catalog = loadPropertyCatalog();
 const MINUTE = 60_000;
@@ -67,8 +68,13 @@ function queries(stores: Record<string, unknown>, archive: KpiWindow[] = []) {
 
 describe('StorePropertyQueries', () => {
   it('answers availability per room type and night from the inventory store', async () => {
+    // One entry per month of a room type: 72 rooms sold on April 1st.
+    const april = new Int32Array(31);
+    april[0] = 72;
     const { q, asked } = queries({
-      inventory: keyValue({ [nightKey('LIS-ALFAMA', 'STD', '2026-04-01')]: 72 }),
+      inventory: {
+        get: (key: string) => (key === monthKey('LIS-ALFAMA', 'STD', '2026-04-01') ? april : undefined),
+      },
     });
     const items = await q.availability('LIS-ALFAMA', '2026-04-01', '2026-04-03');
     expect(asked).toEqual(['inventory LIS-ALFAMA']);

@@ -21,6 +21,7 @@ import {
   type SETTLEMENT_INPUT_TOPICS,
 } from '../../../../processors/topology/build-reservation-topology.js';
 import type { ReservationTopologyConfig } from '../../../../processors/topology/config.js';
+import { type SoldPerDay, soldOn } from '../../../../processors/topology/inventory-store.js';
 import {
   PAYMENT_REQUESTS_TOPIC,
   type PaymentRequest,
@@ -168,9 +169,7 @@ export async function startPipeline(
       return driver.getKeyValueStore<string, ReservationState>('reservations').get(confirmationNumber);
     },
     sold(propertyId, roomType, night) {
-      return (
-        driver.getKeyValueStore<string, number>('inventory').get(`${propertyId}|${roomType}|${night}`) ?? 0
-      );
+      return soldOn(driver.getKeyValueStore<string, SoldPerDay>('inventory'), propertyId, roomType, night);
     },
     async close() {
       resilient.close();
@@ -318,6 +317,6 @@ export function checkedOut(of: ReservationCreated): TopicValue<'reservation.chec
 }
 
 /** The inventory store, for tests that read it directly. */
-export function inventoryStore(pipeline: Pipeline): KeyValueStore<string, number> {
-  return pipeline.driver.getKeyValueStore<string, number>('inventory');
+export function inventoryStore(pipeline: Pipeline): KeyValueStore<string, SoldPerDay> {
+  return pipeline.driver.getKeyValueStore<string, SoldPerDay>('inventory');
 }
