@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type KpiTotals, summarizeKpis } from '../../../../processors/domain/kpis.js';
 import { windowStartsOf } from '../../../../processors/topology/booking-kpis.js';
@@ -198,5 +201,31 @@ describe('booking KPIs (test driver)', () => {
     expect(hourly.map((k) => [(k.windowStart - T) / 60_000, k.bookings])).toEqual(
       [-55, -50, -45, -40, -35, -30, -25, -20, -15, -10, -5, 0].map((m) => [m, 1]),
     );
+  });
+
+  it('publishes each hourly window once across a restart (the end of the last one published is kept)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kpis-restart-'));
+    try {
+      const hourly = (p: Pipeline) =>
+        p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
+      const first = await startPipeline({ persistentStores: true }, {}, { stateDir });
+      await book(first, 1, T + 10 * S);
+      advanceStreamTime(first, T + 30 * 60 * S); // the hours ending by T+25 min have closed
+      const before = hourly(first);
+      await first.close(); // a clean close commits
+      const second = await startPipeline({ persistentStores: true }, {}, { stateDir });
+      await book(second, 2, T + 40 * 60 * S, '2026-08-20', '2026-08-21'); // in the hours ending T+45 min on
+      advanceStreamTime(second, T + 2 * 3_600 * S);
+      const after = hourly(second);
+      await second.close();
+      expect(before.map((k) => (k.windowStart - T) / 60_000)).toEqual([-55, -50, -45, -40, -35]);
+      // Then every later hour once: the first booking alone, both (starts -15 to 0), the second alone.
+      const starts = Array.from({ length: 15 }, (_, i) => -30 + 5 * i);
+      expect(after.map((k) => [(k.windowStart - T) / 60_000, k.bookings])).toEqual(
+        starts.map((m) => [m, m >= -15 && m <= 0 ? 2 : 1]),
+      );
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

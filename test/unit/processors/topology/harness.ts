@@ -39,7 +39,7 @@ import type {
   StayDetails,
 } from '../../../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../../../state/store.js';
-import { TopologyTestDriver } from '../../../../topology/test-driver.js';
+import { TopologyTestDriver, type TopologyTestDriverOptions } from '../../../../topology/test-driver.js';
 import type { TestInputTopic, TestOutputTopic } from '../../../../topology/test-driver-topics.js';
 
 /**
@@ -97,6 +97,8 @@ export interface WorkerRecords {
 export async function startPipeline(
   overrides: Partial<ReservationTopologyConfig> = {},
   gatewayOptions: ConstructorParameters<typeof SimulatedPaymentGateway>[0] = {},
+  /** A state folder of the caller's, kept after `close()`: a second pipeline on it restarts the first. */
+  driverOptions: Pick<TopologyTestDriverOptions, 'stateDir'> = {},
 ): Promise<Pipeline> {
   const serdes = overrides.serdes ?? jsonSerdes;
   const kpiStats: KpiStats = { droppedLate: 0 };
@@ -104,7 +106,7 @@ export async function startPipeline(
     { catalog, serdes, persistentStores: false, ...overrides },
     { kpiStats },
   );
-  const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });
+  const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0, ...driverOptions });
   const inputs = new Map<string, TestInputTopic<string, unknown>>();
   const outputs = new Map<string, TestOutputTopic<string, unknown>>();
   const input = (topic: TopicName) => {
