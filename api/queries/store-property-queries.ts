@@ -73,7 +73,7 @@ export class StorePropertyQueries implements PropertyQueries {
 
   async rates(propertyId: string, from: string, to: string): Promise<NightRate[]> {
     const { stores, catalog } = this.#options;
-    const rates = stores.localStore<ReadOnlyKeyValueStore<string, number>>(STORES.rates, propertyId);
+    const rates = stores.localStore<ReadOnlyKeyValueStore<string, SoldPerDay>>(STORES.rates, propertyId);
     const property = catalog.property(propertyId);
     const baseOf = new Map(property.roomTypes.map((r) => [r.code, r.baseRate.minor]));
     return queryRates(rates, catalog, propertyId, from, to).map((n) => {

@@ -267,7 +267,7 @@ function addStores(builder: StreamsBuilder, resolved: ResolvedConfig): void {
     .addStateStore(cachedKeyValue(STORES.reservations, serdes.reservationState))
     .addStateStore(cachedKeyValue(STATUS_STORES.expiry, Serdes.string()))
     .addStateStore(cachedKeyValue(STORES.inventory, soldPerDaySerde()))
-    .addStateStore(cachedKeyValue(STORES.rates, Serdes.number()))
+    .addStateStore(cachedKeyValue(STORES.rates, soldPerDaySerde()))
     // One record per booking at its event time: the pace is a count over a time range, no list rewritten.
     .addStateStore(
       Stores.windowStoreBuilder(window(STORES.pace, paceRetention, 1), Serdes.string(), Serdes.number()),

@@ -141,7 +141,7 @@ export const STORES = {
   inventory: 'inventory',
   /** confirmation number → {@link ReservationState}. */
   reservations: 'reservations',
-  /** `<propertyId>|<roomType>|<night>` → current nightly rate in minor units. */
+  /** `<propertyId>|<roomType>|<YYYY-MM>` → the nightly rate of each day set, minor units (`inventory-store.ts`). */
   rates: 'rates',
   /**
    * Window store: `<propertyId>|<roomType>` → one entry per booking at its event time, for the pricing pace.
@@ -152,7 +152,7 @@ export const STORES = {
   pace: 'booking-pace',
 } as const;
 
-/** The key of a (property, room type, night) in the rate store; sorts by property, type, night. */
+/** The key of a (property, room type, night), as `on-the-books` keys its stay nights; sorts by property, type, night. */
 export function nightKey(propertyId: string, roomType: string, night: string): string {
   return `${propertyId}|${roomType}|${night}`;
 }

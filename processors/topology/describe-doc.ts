@@ -104,16 +104,17 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   nights writes n availability events. What the record cache can cut is the changelog behind them
   (several bookings of one night within a commit interval), not the events, which are facts each reader
   applies.
-- **\`inventory\` holds a month of a room type per entry.** Keyed \`<property>|<room type>|<YYYY-MM>\`, its
-  value is the rooms sold on each day of the month (4 bytes a day, \`inventory-store.ts\`). A stay's nights
-  are nearly always in one month, so a command writes one entry and the record cache one changelog record
-  per commit, where one entry per night wrote one per night (3.46 → 1.00 changelog records per reservation
-  in \`bench/records\`' count, 28.3 → 19.8 records per reservation with the hourly KPI cut). Reads stay by
-  key: a night is one \`get\` of its month and an index (\`soldOn\`), and tests list a store's nights with
-  \`storedNights\`. The events keep their grain: \`availability.updated\` is still one record per night
-  changed (see below). \`rates\` is still per night; counted the same way, the same layout would take its
-  changelog from 1.60 to 0.60 records per reservation (a next cut), and \`on-the-books\` (per stay night,
-  3.39) to 0.98.
+- **\`inventory\` and \`rates\` hold a month of a room type per entry.** Keyed
+  \`<property>|<room type>|<YYYY-MM>\`, the value is a number per day of the month (rooms sold; the rate in
+  minor units, 0 where none is set and the base rate applies), 4 bytes a day (\`inventory-store.ts\`). A
+  stay's nights are nearly always in one month, so a command writes one entry per store and the record
+  cache one changelog record per commit, where one entry per night wrote one per night: in
+  \`bench/records\`' count, \`inventory\` 3.46 → 1.00 and \`rates\` 1.60 → 0.60 changelog records per
+  reservation (28.3 → 18.8 records per reservation with the hourly KPI cut). Reads stay by key: a night is
+  one \`get\` of its month and an index (\`soldOn\`, \`rateOn\`), and tests list a store's nights with
+  \`storedNights\`. The events keep their grain: \`availability.updated\` and \`rate.updated\` are still one
+  record per night changed (see below). \`on-the-books\` (per stay night, 3.39) would go to 0.98 the same
+  way.
 - **State is read by key or by a short range, never scanned whole.** Windows close from the suppression
   buffer of the task's own windows, or, for the hourly windows, from one range read of the task's own
   5-minute windows per closing (no scan over every property of the catalog); the booking pace is one

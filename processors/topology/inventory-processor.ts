@@ -31,7 +31,7 @@ import { overbookingAllowance } from '../domain/reference-data.js';
 import { checkStay, nightsOf } from '../domain/stay.js';
 import { type ResolvedConfig, STORES } from './config.js';
 import { emit, NODES, next, type Step } from './flow.js';
-import { type SoldPerDay, soldOn, writeSold } from './inventory-store.js';
+import { type SoldPerDay, soldOn, writeNights } from './inventory-store.js';
 import { quoteProblem } from './quote-validation.js';
 
 /** Creates the inventory processor. */
@@ -107,7 +107,11 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
         cause = 'OTHER';
       }
 
-      writeSold(inventory, propertyId, changes);
+      writeNights(
+        inventory,
+        propertyId,
+        changes.map((c) => ({ roomTypeCode: c.roomTypeCode, night: c.night, value: c.soldAfter })),
+      );
       for (const c of changes) {
         const allowance = limitsOf(c.roomTypeCode).allowance;
         emit(

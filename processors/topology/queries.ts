@@ -11,8 +11,7 @@ import { daysBetween, type LocalDate } from '../domain/local-date.js';
 import { type Money, money } from '../domain/money.js';
 import { overbookingAllowance, type PropertyCatalog } from '../domain/reference-data.js';
 import { nightsOf } from '../domain/stay.js';
-import { nightKey } from './config.js';
-import { type SoldPerDay, soldOn } from './inventory-store.js';
+import { rateOn, type SoldPerDay, soldOn } from './inventory-store.js';
 import type { ReservationState } from './reservation-state.js';
 
 /** Availability of one room type on one night. */
@@ -60,7 +59,7 @@ export function queryAvailability(
 
 /** The nightly rate on offer for each room type and night in `[from, to)`: the last `rate.updated`, or the base rate. */
 export function queryRates(
-  rates: ReadOnlyKeyValueStore<string, number>,
+  rates: ReadOnlyKeyValueStore<string, SoldPerDay>,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -73,7 +72,7 @@ export function queryRates(
       roomType: roomType.code,
       night,
       rate: money(
-        rates.get(nightKey(propertyId, roomType.code, night)) ?? roomType.baseRate.minor,
+        rateOn(rates, propertyId, roomType.code, night) ?? roomType.baseRate.minor,
         property.currency,
       ),
     })),

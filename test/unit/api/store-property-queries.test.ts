@@ -19,6 +19,18 @@ const T0 = Date.UTC(2026, 3, 1, 10);
 function keyValue(entries: Record<string, number>) {
   return { get: (key: string) => entries[key] };
 }
+/** A read-only store of the month layout (`inventory-store.ts`) holding the given nights' values. */
+function byMonth(nights: Record<string, number>) {
+  const months = new Map<string, Int32Array>();
+  for (const [key, value] of Object.entries(nights)) {
+    const [propertyId, roomType, night] = key.split('|') as [string, string, string];
+    const month = monthKey(propertyId, roomType, night);
+    const days = months.get(month) ?? new Int32Array(31);
+    days[Number(night.slice(8)) - 1] = value;
+    months.set(month, days);
+  }
+  return { get: (key: string) => months.get(key) };
+}
 function windows(propertyId: string, byStart: Map<number, KpiTotals>) {
   return {
     fetchRange: (key: string, from: number, to: number) => {
@@ -92,7 +104,7 @@ describe('StorePropertyQueries', () => {
 
   it('answers rates as the sink writes them (scale-2 decimals), with the multiplier rate / base', async () => {
     const { q } = queries({
-      rates: keyValue({
+      rates: byMonth({
         [nightKey('LIS-ALFAMA', 'STD', '2026-04-01')]: 15_480,
         [nightKey('TYO-GINZA', 'SGL', '2026-04-01')]: 17_760,
       }),

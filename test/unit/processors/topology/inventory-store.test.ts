@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   monthKey,
+  rateOn,
   soldOn,
   soldPerDaySerde,
   storedNights,
-  writeSold,
+  writeNights,
 } from '../../../../processors/topology/inventory-store.js';
 import type { KeyValue, KeyValueStore } from '../../../../state/store.js';
 
@@ -28,10 +29,10 @@ function mapStore() {
 describe('the inventory store layout (one entry per room type and month)', () => {
   it('keeps the nights of a month in one entry and a stay across months in two', () => {
     const { store, entries, writes } = mapStore();
-    writeSold(store, 'P', [
-      { roomTypeCode: 'STD', night: '2026-08-30', soldAfter: 2 },
-      { roomTypeCode: 'STD', night: '2026-08-31', soldAfter: 3 },
-      { roomTypeCode: 'STD', night: '2026-09-01', soldAfter: 1 },
+    writeNights(store, 'P', [
+      { roomTypeCode: 'STD', night: '2026-08-30', value: 2 },
+      { roomTypeCode: 'STD', night: '2026-08-31', value: 3 },
+      { roomTypeCode: 'STD', night: '2026-09-01', value: 1 },
     ]);
     expect(writes()).toBe(2);
     expect([...entries.keys()].sort()).toEqual(['P|STD|2026-08', 'P|STD|2026-09']);
@@ -40,7 +41,7 @@ describe('the inventory store layout (one entry per room type and month)', () =>
     expect(soldOn(store, 'P', 'STD', '2026-09-02')).toBe(0);
     expect(soldOn(store, 'P', 'STE', '2026-08-31')).toBe(0);
     const before = entries.get(monthKey('P', 'STD', '2026-08-01'))!;
-    writeSold(store, 'P', [{ roomTypeCode: 'STD', night: '2026-08-30', soldAfter: 0 }]);
+    writeNights(store, 'P', [{ roomTypeCode: 'STD', night: '2026-08-30', value: 0 }]);
     expect(before[29]).toBe(2); // a stored value is never changed in place
     expect(soldOn(store, 'P', 'STD', '2026-08-30')).toBe(0);
     expect(soldOn(store, 'P', 'STD', '2026-08-31')).toBe(3);
@@ -68,5 +69,13 @@ describe('the inventory store layout (one entry per room type and month)', () =>
     expect([...serde.deserialize(serde.serialize(new Int32Array(31), context), context)]).toEqual(
       Array(31).fill(0),
     );
+  });
+
+  it('reads a rate of the month layout, undefined where none was set (the base rate applies)', () => {
+    const { store } = mapStore();
+    writeNights(store, 'P', [{ roomTypeCode: 'STD', night: '2026-08-10', value: 15_480 }]);
+    expect(rateOn(store, 'P', 'STD', '2026-08-10')).toBe(15_480);
+    expect(rateOn(store, 'P', 'STD', '2026-08-11')).toBeUndefined();
+    expect(rateOn(store, 'P', 'STD', '2026-09-10')).toBeUndefined();
   });
 });
