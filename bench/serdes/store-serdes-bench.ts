@@ -4,10 +4,8 @@
  * of interleaved runs in one process after a warm-up.
  *
  * - `KpiTotals` (the KPI window stores): `Serdes.json` against `kpiTotalsSerde` (fixed binary layout).
- * - `ReservationState` (the `reservations` store): `Serdes.json` against plain avsc with a schema inferred
- *   from the sample (`Type.forValue`; no registry, no wire header). This only prices what a compact
- *   encoding could save: a real store serde would need a maintained schema with nullable fields and its
- *   evolution rules.
+ * - `ReservationState` (the `reservations` store): `Serdes.json` against `reservationStateSerde` (Avro
+ *   binary from a maintained schema, no registry, a version byte).
  *
  * Micro numbers are relative: the candidates run interleaved (A, B, A, B, ...) in one process, so a busy
  * machine slows both alike; the ratio is what to read, not the nanoseconds.
@@ -15,10 +13,10 @@
  * Run: `npm run bench:store-serdes` (options: `--ops 200000 --runs 5`).
  */
 import { parseArgs } from 'node:util';
-import avro from 'avsc';
 import type { KpiTotals } from '../../processors/domain/kpis.js';
 import { kpiTotalsSerde } from '../../processors/topology/kpi-totals-serde.js';
 import type { ReservationState } from '../../processors/topology/reservation-state.js';
+import { reservationStateSerde } from '../../processors/topology/reservation-state-serde.js';
 import type { Serde, SerdeContext } from '../../schemas/serde.js';
 import { Serdes } from '../../topology/serdes/index.js';
 
@@ -84,16 +82,6 @@ export function sampleReservationState(sequence = 1): ReservationState {
   };
 }
 
-/** A serde from a plain avsc type (no wire header), for pricing a compact encoding. */
-function avscSerde<T>(sample: T): Serde<T> {
-  const type = avro.Type.forValue(sample as object);
-  return {
-    name: 'avsc (inferred)',
-    serialize: (value) => type.toBuffer(value),
-    deserialize: (data) => type.fromBuffer(data!) as T,
-  };
-}
-
 interface Candidate {
   readonly name: string;
   readonly serde: Serde<unknown>;
@@ -140,7 +128,11 @@ export function storeSerdeCandidates(): Candidate[] {
     { name: 'KpiTotals: JSON', serde: Serdes.json<unknown>(), sample: totals },
     { name: 'KpiTotals: binary layout', serde: kpiTotalsSerde() as Serde<unknown>, sample: totals },
     { name: 'ReservationState: JSON', serde: Serdes.json<unknown>(), sample: state },
-    { name: 'ReservationState: avsc', serde: avscSerde<unknown>(state), sample: state },
+    {
+      name: 'ReservationState: Avro layout',
+      serde: reservationStateSerde() as Serde<unknown>,
+      sample: state,
+    },
   ];
 }
 

@@ -36,7 +36,7 @@ describe('kpiTotalsSerde (the KPI window stores’ fixed binary layout)', () => 
       'KpiTotals: JSON',
       'KpiTotals: binary layout',
       'ReservationState: JSON',
-      'ReservationState: avsc',
+      'ReservationState: Avro layout',
     ]);
     expect(rows.every((r) => r.medianNsPerOp > 0 && r.bytes > 0)).toBe(true);
   });
