@@ -126,6 +126,10 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   too: a key written several times between two commits (a reservation created then confirmed, a window
   updated by several bookings) writes its changelog once. Reads see the latest write at once; only the
   changelog waits for the commit.
+- **The hot stores' values are binary, not JSON.** The KPI window stores hold \`KpiTotals\` in a fixed
+  36-byte layout, \`reservations\` its state in an Avro layout of its own (no registry: only this
+  application reads it), \`inventory\` and \`rates\` 4 bytes a day: each is serialized on every write and
+  read on every command, and JSON cost several times the CPU (\`npm run bench:store-serdes\`).
 
 ## The grain of each event
 
