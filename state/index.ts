@@ -45,3 +45,4 @@ export { MeteredSessionStore } from './session/metered-session-store.js';
 export * from './store.js';
 export { Stores } from './stores.js';
 export { MeteredWindowStore } from './window/metered-window-store.js';
+export { fetchRolledUp, type RollUp, validateRollUp } from './window/rolled-up-windows.js';

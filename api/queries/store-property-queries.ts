@@ -7,14 +7,26 @@
  * The stores are ahead of Postgres (the sink writes after the topology), so these answers are the
  * freshest the application has. KPI window stores keep a window only until shortly after it closes: older
  * windows come from the system of record (`archive`), where the sink keeps every window's final result.
+ * The hourly windows have no store of their own: they are the sums of the 5-minute windows of `kpis-5m`.
  */
 import { type KpiTotals, summarizeKpis } from '../../processors/domain/kpis.js';
 import { money } from '../../processors/domain/money.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import { kpiStoreName } from '../../processors/topology/booking-kpis.js';
-import { DEFAULT_KPI_WINDOWS, type KpiWindowSpec, STORES } from '../../processors/topology/config.js';
+import {
+  DEFAULT_KPI_WINDOWS,
+  type KpiWindowSpec,
+  partsOf,
+  STORES,
+} from '../../processors/topology/config.js';
 import { basisPointsToDecimal, toEventMoney } from '../../processors/topology/event-values.js';
-import { queryAvailability, queryKpis, queryRates } from '../../processors/topology/queries.js';
+import type { SoldPerDay } from '../../processors/topology/inventory-store.js';
+import {
+  queryAvailability,
+  queryKpis,
+  queryRates,
+  queryRolledUpKpis,
+} from '../../processors/topology/queries.js';
 import type { ReadOnlyKeyValueStore, ReadOnlyWindowStore } from '../../state/store.js';
 import type { AvailabilityNight, KpiWindow, NightRate, PropertyQueries } from './property-queries.js';
 
@@ -45,7 +57,10 @@ export class StorePropertyQueries implements PropertyQueries {
 
   async availability(propertyId: string, from: string, to: string): Promise<AvailabilityNight[]> {
     const { stores, catalog } = this.#options;
-    const inventory = stores.localStore<ReadOnlyKeyValueStore<string, number>>(STORES.inventory, propertyId);
+    const inventory = stores.localStore<ReadOnlyKeyValueStore<string, SoldPerDay>>(
+      STORES.inventory,
+      propertyId,
+    );
     return queryAvailability(inventory, catalog, propertyId, from, to).map((n) => ({
       roomType: n.roomType,
       date: n.night,
@@ -58,7 +73,7 @@ export class StorePropertyQueries implements PropertyQueries {
 
   async rates(propertyId: string, from: string, to: string): Promise<NightRate[]> {
     const { stores, catalog } = this.#options;
-    const rates = stores.localStore<ReadOnlyKeyValueStore<string, number>>(STORES.rates, propertyId);
+    const rates = stores.localStore<ReadOnlyKeyValueStore<string, SoldPerDay>>(STORES.rates, propertyId);
     const property = catalog.property(propertyId);
     const baseOf = new Map(property.roomTypes.map((r) => [r.code, r.baseRate.minor]));
     return queryRates(rates, catalog, propertyId, from, to).map((n) => {
@@ -78,10 +93,19 @@ export class StorePropertyQueries implements PropertyQueries {
 
   async kpis(propertyId: string, windowSizeMs: number, from: number, to: number): Promise<KpiWindow[]> {
     const { stores, archive } = this.#options;
-    const spec = (this.#options.kpiWindows ?? DEFAULT_KPI_WINDOWS).find((w) => w.sizeMs === windowSizeMs);
+    const families = this.#options.kpiWindows ?? DEFAULT_KPI_WINDOWS;
+    const spec = families.find((w) => w.sizeMs === windowSizeMs && w.published !== false);
     if (spec === undefined) return archive.kpis(propertyId, windowSizeMs, from, to);
-    const store = stores.localStore<ReadOnlyWindowStore<string, KpiTotals>>(kpiStoreName(spec), propertyId);
-    const open = queryKpis(store, propertyId, from, to - 1);
+    // A family summed from another has no store of its own: its windows are sums of the other's.
+    const parts = spec.sumOf === undefined ? undefined : families.find((w) => w.name === spec.sumOf)!;
+    const store = stores.localStore<ReadOnlyWindowStore<string, KpiTotals>>(
+      kpiStoreName(parts ?? spec),
+      propertyId,
+    );
+    const open =
+      parts === undefined
+        ? queryKpis(store, propertyId, from, to - 1)
+        : queryRolledUpKpis(store, propertyId, partsOf(spec, parts), from, to - 1);
     const byStart = new Map<number, KpiWindow>();
     for (const window of await archive.kpis(propertyId, windowSizeMs, from, to)) {
       byStart.set(Date.parse(window.windowStart), window);

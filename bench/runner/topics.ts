@@ -7,6 +7,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { pipelineTopics } from '../../api/kafka/ensure-topics.js';
 import { kpiStoreName } from '../../processors/topology/booking-kpis.js';
 import { DEFAULT_KPI_WINDOWS, STORES } from '../../processors/topology/config.js';
+import { closedStoreName } from '../../processors/topology/rolled-up-kpis.js';
 import { SETTLEMENT_STORES } from '../../processors/topology/settlement-processor.js';
 import { STATUS_STORES } from '../../processors/topology/status-processor.js';
 
@@ -55,7 +56,10 @@ export async function precreateChangelogs(
   applicationId: string,
   partitions: number,
 ): Promise<void> {
-  const kpis = DEFAULT_KPI_WINDOWS.map(kpiStoreName);
+  // The KPI families that are aggregated keep a window store; those summed from them only the end of the
+  // last window they published.
+  const stored = DEFAULT_KPI_WINDOWS.filter((spec) => spec.sumOf === undefined);
+  const kpis = stored.map(kpiStoreName);
   const windows = [...kpis, STORES.pace];
   const keyValue = [
     STORES.inventory,
@@ -63,8 +67,9 @@ export async function precreateChangelogs(
     STORES.rates,
     ...Object.values(STATUS_STORES),
     ...Object.values(SETTLEMENT_STORES),
-    // The suppression buffers that hold each KPI window until it closes.
-    ...kpis.map((store) => `${store}-final-store`),
+    // The suppression buffers that hold each published KPI window until it closes.
+    ...stored.filter((spec) => spec.published !== false).map((spec) => `${kpiStoreName(spec)}-final-store`),
+    ...DEFAULT_KPI_WINDOWS.filter((spec) => spec.sumOf !== undefined).map(closedStoreName),
   ];
   const topics = [
     ...keyValue.map((store) => ({ store, policy: 'compact' })),

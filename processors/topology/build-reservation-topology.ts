@@ -38,9 +38,11 @@ import { type ReservationTopologyConfig, type ResolvedConfig, resolveConfig, STO
 import { type Command, NODES, type Routed, routedSerde, routedTo } from './flow.js';
 import { intakeProcessor } from './intake-processor.js';
 import { inventoryProcessor } from './inventory-processor.js';
+import { soldPerDaySerde } from './inventory-store.js';
 import { paymentProcessor } from './payment-processor.js';
 import { PAYMENT_REQUESTS_TOPIC } from './payment-request.js';
 import { PACE_STORE_RETENTION_MS, pricingProcessor } from './pricing-processor.js';
+import { closedStoreBuilder } from './rolled-up-kpis.js';
 import { SETTLEMENT_STORES, type SettlementBatch, settlementProcessor } from './settlement-processor.js';
 import { STATUS_STORES, statusProcessor } from './status-processor.js';
 
@@ -271,12 +273,16 @@ function addStores(builder: StreamsBuilder, resolved: ResolvedConfig): void {
   builder
     .addStateStore(cachedKeyValue(STORES.reservations, serdes.reservationState))
     .addStateStore(cachedKeyValue(STATUS_STORES.expiry, Serdes.string()))
-    .addStateStore(cachedKeyValue(STORES.inventory, Serdes.int32()))
-    .addStateStore(cachedKeyValue(STORES.rates, Serdes.number()))
+    .addStateStore(cachedKeyValue(STORES.inventory, soldPerDaySerde()))
+    .addStateStore(cachedKeyValue(STORES.rates, soldPerDaySerde()))
     // One record per booking at its event time: the pace is a count over a time range, no list rewritten.
     .addStateStore(
       Stores.windowStoreBuilder(window(STORES.pace, paceRetention, 1), Serdes.string(), Serdes.number()),
     )
     .addStateStore(cachedKeyValue(SETTLEMENT_STORES.batches, Serdes.json<SettlementBatch>()))
     .addStateStore(cachedKeyValue(SETTLEMENT_STORES.closed, Serdes.string()));
+  // The KPI families summed from others keep the end of the last window they published.
+  for (const spec of resolved.kpiWindows.filter((w) => w.sumOf !== undefined && w.published !== false)) {
+    builder.addStateStore(closedStoreBuilder(spec, resolved.persistentStores));
+  }
 }

@@ -5,6 +5,7 @@
 
 import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
 import type { Serde } from '../../schemas/serde.js';
+import { type RollUp, validateRollUp } from '../../state/index.js';
 import { DEFAULT_PRICING, type PricingConfig, validatePricingConfig } from '../domain/pricing.js';
 import type { PropertyCatalog } from '../domain/reference-data.js';
 import { DEFAULT_STAY_LIMITS, type StayLimits } from '../domain/stay.js';
@@ -18,6 +19,15 @@ export interface KpiWindowSpec {
   readonly sizeMs: number;
   /** Equal to `sizeMs` for tumbling windows. */
   readonly advanceMs: number;
+  /**
+   * Not aggregated itself: each window is the sum of the windows of the tumbling family named here, which
+   * must tile it (that family's size divides this one's size and advance). Its final results are
+   * published when stream time closes it, as an aggregated family's are; its open windows are read by
+   * summing the other family's store. One store update per fact instead of one per window containing it.
+   */
+  readonly sumOf?: string;
+  /** Final results go to `analytics.booking-kpis` (default true; false for a family kept only to be summed). */
+  readonly published?: boolean;
 }
 
 /** Serdes of every topic the topology reads or writes, and of its stores' values. */
@@ -36,7 +46,10 @@ export interface ReservationTopologyConfig {
   readonly serdes: ReservationSerdes;
   readonly pricing?: PricingConfig;
   readonly stayLimits?: StayLimits;
-  /** Default: a 1-minute tumbling and a 1-hour window advancing every 5 minutes. */
+  /**
+   * Default: a 1-minute tumbling window, and a 1-hour window advancing every 5 minutes summed from a
+   * 5-minute tumbling window (kept, not published).
+   */
   readonly kpiWindows?: readonly KpiWindowSpec[];
   /** How long after a window ends late events are still counted (default 60 s). */
   readonly kpiGraceMs?: number;
@@ -71,11 +84,40 @@ export interface ResolvedConfig {
   readonly persistentStores: boolean;
 }
 
-/** The default KPI windows: tumbling 1 minute, hopping 1 hour every 5 minutes. */
+/**
+ * The default KPI windows: tumbling 1 minute; hopping 1 hour every 5 minutes, summed from tumbling 5-minute
+ * windows (which are stored and queryable, not published).
+ */
 export const DEFAULT_KPI_WINDOWS: readonly KpiWindowSpec[] = Object.freeze([
   { name: '1m', sizeMs: 60_000, advanceMs: 60_000 },
-  { name: '1h', sizeMs: 3_600_000, advanceMs: 300_000 },
+  { name: '5m', sizeMs: 300_000, advanceMs: 300_000, published: false },
+  { name: '1h', sizeMs: 3_600_000, advanceMs: 300_000, sumOf: '5m' },
 ]);
+
+/**
+ * Throws unless every family summed from another names a tumbling, aggregated family of the list whose
+ * windows tile it, and names are unique.
+ */
+export function validateKpiWindows(specs: readonly KpiWindowSpec[]): readonly KpiWindowSpec[] {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  if (byName.size !== specs.length) throw new RangeError('KPI window families need unique names');
+  for (const spec of specs) {
+    if (spec.sumOf === undefined) continue;
+    const parts = byName.get(spec.sumOf);
+    if (parts === undefined || parts.sumOf !== undefined || parts.advanceMs !== parts.sizeMs) {
+      throw new RangeError(
+        `the KPI window family "${spec.name}" sums "${spec.sumOf}", which must be a tumbling family of the list that is aggregated, not summed`,
+      );
+    }
+    validateRollUp(partsOf(spec, parts));
+  }
+  return specs;
+}
+
+/** The roll-up shape of a family summed from `parts`. */
+export function partsOf(spec: KpiWindowSpec, parts: KpiWindowSpec): RollUp {
+  return { partSizeMs: parts.sizeMs, sizeMs: spec.sizeMs, advanceMs: spec.advanceMs };
+}
 
 /** Fills in defaults and validates the pricing config. */
 export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig {
@@ -84,7 +126,7 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
     serdes: config.serdes,
     pricing: validatePricingConfig(config.pricing ?? DEFAULT_PRICING),
     stayLimits: config.stayLimits ?? DEFAULT_STAY_LIMITS,
-    kpiWindows: config.kpiWindows ?? DEFAULT_KPI_WINDOWS,
+    kpiWindows: validateKpiWindows(config.kpiWindows ?? DEFAULT_KPI_WINDOWS),
     kpiGraceMs: config.kpiGraceMs ?? 60_000,
     settlementDelayMs: config.settlementDelayMs ?? 3_600_000,
     reservationRetentionMs: config.reservationRetentionMs ?? 30 * 86_400_000,
@@ -95,20 +137,22 @@ export function resolveConfig(config: ReservationTopologyConfig): ResolvedConfig
 
 /** Names of the topology's state stores (their changelogs are `<applicationId>-<name>-changelog`). */
 export const STORES = {
-  /** `<propertyId>|<roomType>|<night>` → rooms sold. */
+  /** `<propertyId>|<roomType>|<YYYY-MM>` → rooms sold on each day of the month (see `inventory-store.ts`). */
   inventory: 'inventory',
   /** confirmation number → {@link ReservationState}. */
   reservations: 'reservations',
-  /** `<propertyId>|<roomType>|<night>` → current nightly rate in minor units. */
+  /** `<propertyId>|<roomType>|<YYYY-MM>` → the nightly rate of each day set, minor units (`inventory-store.ts`). */
   rates: 'rates',
   /**
    * Window store: `<propertyId>|<roomType>` → one entry per booking at its event time, for the pricing pace.
-   * (KPI window stores are `kpis-<window name>`, with their final-result buffers `kpis-<name>-final-store`.)
+   * (KPI window stores are `kpis-<window name>`, with their final-result buffers `kpis-<name>-final-store`;
+   * a family summed from another has no store of its own but `kpis-<name>-closed`, the end of the last window
+   * it published.)
    */
   pace: 'booking-pace',
 } as const;
 
-/** The key of a (property, room type, night) in the inventory and rate stores; sorts by property, type, night. */
+/** The key of a (property, room type, night), as `on-the-books` keys its stay nights; sorts by property, type, night. */
 export function nightKey(propertyId: string, roomType: string, night: string): string {
   return `${propertyId}|${roomType}|${night}`;
 }

@@ -6,6 +6,7 @@ export * from './booking-kpis.js';
 export * from './build-reservation-topology.js';
 export * from './config.js';
 export * from './event-values.js';
+export * from './inventory-store.js';
 export * from './payment-request.js';
 export * from './payment-worker.js';
 export * from './queries.js';

@@ -1,5 +1,6 @@
 /**
- * Inventory and overbooking: rooms sold per (property, room type, night) in the `inventory` store.
+ * Inventory and overbooking: rooms sold per (property, room type, night) in the `inventory` store (one
+ * entry per month of a room type, see `inventory-store.ts`).
  * A creation takes rooms (or is refused SOLD_OUT with the full nights, taking nothing); a modification
  * moves them all or nothing; a cancellation, a failed payment or an early departure gives them back.
  * Every changed night is announced on `availability.updated` (which also carries the night's occupancy:
@@ -28,14 +29,15 @@ import {
 } from '../domain/inventory.js';
 import { overbookingAllowance } from '../domain/reference-data.js';
 import { checkStay, nightsOf } from '../domain/stay.js';
-import { nightKey, type ResolvedConfig, STORES } from './config.js';
+import { type ResolvedConfig, STORES } from './config.js';
 import { emit, NODES, next, type Step } from './flow.js';
+import { type SoldPerDay, soldOn, writeNights } from './inventory-store.js';
 import { quoteProblem } from './quote-validation.js';
 
 /** Creates the inventory processor. */
 export function inventoryProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
-  let inventory: KeyValueStore<string, number>;
+  let inventory: KeyValueStore<string, SoldPerDay>;
   return {
     init(ctx) {
       context = ctx;
@@ -50,7 +52,7 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
         return { capacity: roomType.capacity, allowance: overbookingAllowance(property, roomType) };
       };
       const reader: InventoryReader = {
-        sold: (code, night) => inventory.get(nightKey(propertyId, code, night)) ?? 0,
+        sold: (code, night) => soldOn(inventory, propertyId, code, night),
       };
       const { command } = step;
       const previousStay = step.previous?.stay;
@@ -105,8 +107,10 @@ export function inventoryProcessor(config: ResolvedConfig): Processor<string, St
         cause = 'OTHER';
       }
 
-      inventory.putAll(
-        changes.map((c) => ({ key: nightKey(propertyId, c.roomTypeCode, c.night), value: c.soldAfter })),
+      writeNights(
+        inventory,
+        propertyId,
+        changes.map((c) => ({ roomTypeCode: c.roomTypeCode, night: c.night, value: c.soldAfter })),
       );
       for (const c of changes) {
         const allowance = limitsOf(c.roomTypeCode).allowance;

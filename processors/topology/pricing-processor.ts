@@ -15,9 +15,10 @@ import { money } from '../domain/money.js';
 import { multiplierBp, nightlyRate, priceStay } from '../domain/pricing.js';
 import type { Property } from '../domain/reference-data.js';
 import { nightsOf } from '../domain/stay.js';
-import { nightKey, type ResolvedConfig, STORES } from './config.js';
+import { type ResolvedConfig, STORES } from './config.js';
 import { basisPointsToDecimal, fromEventMoney, toEventMoney } from './event-values.js';
 import { emit, NODES, next, type Step } from './flow.js';
+import { type NightValue, rateOn, type SoldPerDay, soldOn, writeNights } from './inventory-store.js';
 import type { AppliedPrice } from './reservation-state.js';
 
 /** Retention of the `booking-pace` store when the pricing config has no pace factor (nothing is written). */
@@ -26,8 +27,8 @@ export const PACE_STORE_RETENTION_MS = 60_000;
 /** Creates the pricing processor. */
 export function pricingProcessor(config: ResolvedConfig): Processor<string, Step, string, unknown> {
   let context: ProcessorContext<string, unknown>;
-  let inventory: KeyValueStore<string, number>;
-  let rates: KeyValueStore<string, number>;
+  let inventory: KeyValueStore<string, SoldPerDay>;
+  let rates: KeyValueStore<string, SoldPerDay>;
   let pace: WindowStore<string, number>;
   return {
     init(ctx) {
@@ -49,7 +50,7 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
           command.kind === 'CREATE',
         );
         const price = applyPrice(property, stay, command.event.pricingDetails, recent, (night) => {
-          const sold = inventory.get(nightKey(property.propertyId, stay.roomType, night)) ?? 0;
+          const sold = soldOn(inventory, property.propertyId, stay.roomType, night);
           return Math.max(0, sold - stay.rooms); // rooms held by others: this guest's own do not raise their price
         });
         emit(
@@ -61,14 +62,19 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
         );
         step = { ...step, state: { ...step.state, price } };
       }
+      // Rates that changed are written after the loop: one write per month of a room type.
+      const changed: NightValue[] = [];
       for (const change of step.inventoryChanges) {
-        publishRate(
+        const rate = publishRate(
           property,
           change,
           step,
           recentBookings(property.propertyId, change.roomTypeCode, step.timestamp, false),
         );
+        if (rate !== undefined)
+          changed.push({ roomTypeCode: change.roomTypeCode, night: change.night, value: rate });
       }
+      writeNights(rates, property.propertyId, changed);
       next(context, NODES.payment, step);
     },
   };
@@ -131,14 +137,18 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
     return within;
   }
 
-  function publishRate(property: Property, change: NightChange, step: Step, recent: number): void {
+  /** Announces the night's rate when it changed, and returns it (minor units) to store; else undefined. */
+  function publishRate(
+    property: Property,
+    change: NightChange,
+    step: Step,
+    recent: number,
+  ): number | undefined {
     const roomType = config.catalog.roomType(property.propertyId, change.roomTypeCode);
-    const key = nightKey(property.propertyId, change.roomTypeCode, change.night);
     const multiplier = multiplierBp(config.pricing, change.soldAfter, roomType.capacity, recent);
     const rate = nightlyRate(roomType.baseRate, multiplier);
-    const previous = rates.get(key);
-    if (previous === rate.minor) return;
-    rates.put(key, rate.minor);
+    const previous = rateOn(rates, property.propertyId, change.roomTypeCode, change.night);
+    if (previous === rate.minor) return undefined;
     const event: RateUpdated = {
       eventId: `${step.eventId}:rate:${change.roomTypeCode}:${change.night}`,
       eventType: 'RateUpdated',
@@ -153,6 +163,7 @@ export function pricingProcessor(config: ResolvedConfig): Processor<string, Step
       occupancy: basisPointsToDecimal(occupancyBp(change.soldAfter, roomType.capacity) ?? 0),
     };
     emit(context, 'rate.updated', property.propertyId, event, step.timestamp);
+    return rate.minor;
   }
 }
 

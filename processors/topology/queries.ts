@@ -4,13 +4,14 @@
  * read-only store the runtime hands out for the instance that owns the property, so the API never needs
  * to know how keys are laid out.
  */
+import { fetchRolledUp, type RollUp } from '../../state/index.js';
 import type { ReadOnlyKeyValueStore, ReadOnlyWindowStore } from '../../state/store.js';
-import type { KpiTotals } from '../domain/kpis.js';
+import { type KpiTotals, mergeKpis } from '../domain/kpis.js';
 import { daysBetween, type LocalDate } from '../domain/local-date.js';
 import { type Money, money } from '../domain/money.js';
 import { overbookingAllowance, type PropertyCatalog } from '../domain/reference-data.js';
 import { nightsOf } from '../domain/stay.js';
-import { nightKey } from './config.js';
+import { rateOn, type SoldPerDay, soldOn } from './inventory-store.js';
 import type { ReservationState } from './reservation-state.js';
 
 /** Availability of one room type on one night. */
@@ -31,7 +32,7 @@ export const MAX_QUERY_NIGHTS = 366;
 
 /** Availability of every room type of `propertyId` for each night in `[from, to)`, by room type then night. */
 export function queryAvailability(
-  inventory: ReadOnlyKeyValueStore<string, number>,
+  inventory: ReadOnlyKeyValueStore<string, SoldPerDay>,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -42,7 +43,7 @@ export function queryAvailability(
   return property.roomTypes.flatMap((roomType) => {
     const allowance = overbookingAllowance(property, roomType);
     return nights.map((night) => {
-      const reserved = inventory.get(nightKey(propertyId, roomType.code, night)) ?? 0;
+      const reserved = soldOn(inventory, propertyId, roomType.code, night);
       return {
         roomType: roomType.code,
         night,
@@ -58,7 +59,7 @@ export function queryAvailability(
 
 /** The nightly rate on offer for each room type and night in `[from, to)`: the last `rate.updated`, or the base rate. */
 export function queryRates(
-  rates: ReadOnlyKeyValueStore<string, number>,
+  rates: ReadOnlyKeyValueStore<string, SoldPerDay>,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -71,7 +72,7 @@ export function queryRates(
       roomType: roomType.code,
       night,
       rate: money(
-        rates.get(nightKey(propertyId, roomType.code, night)) ?? roomType.baseRate.minor,
+        rateOn(rates, propertyId, roomType.code, night) ?? roomType.baseRate.minor,
         property.currency,
       ),
     })),
@@ -99,6 +100,27 @@ export function queryKpis(
   } finally {
     iterator.close();
   }
+}
+
+/**
+ * KPI totals of `propertyId` for the windows of a family summed from finer windows (`sumOf`), starting in
+ * `[fromMs, toMs]`, oldest first: each the sum of the parts in `parts` it covers.
+ */
+export function queryRolledUpKpis(
+  parts: ReadOnlyWindowStore<string, KpiTotals>,
+  propertyId: string,
+  rollUp: RollUp,
+  fromMs: number,
+  toMs: number,
+): Array<{ readonly windowStart: number; readonly totals: KpiTotals }> {
+  return fetchRolledUp<string, KpiTotals, KpiTotals>(
+    parts,
+    propertyId,
+    rollUp,
+    fromMs,
+    toMs,
+    (total, part) => (total === undefined ? part : mergeKpis(total, part)),
+  ).map(({ key, value }) => ({ windowStart: key, totals: value }));
 }
 
 function checkedNights(from: LocalDate, to: LocalDate): LocalDate[] {

@@ -1,7 +1,9 @@
 /**
  * Ready-made {@link ReservationSerdes}: Avro through a schema registry for every event topic (production),
  * or JSON everywhere (unit tests with the TopologyTestDriver, where no registry is needed). Internal
- * values (payment requests, reservation state) are JSON in both: they are read only by this application.
+ * values are read only by this application, so need no registry: payment requests are JSON in both, the
+ * `reservations` store's state its own Avro layout in both (`reservation-state-serde.ts`: the status step
+ * reads and writes it on every command, and the unit tests run the layout production runs).
  */
 import { avroSerde } from '../../schemas/avro-serde.js';
 import { TOPIC_SCHEMAS, type TopicName, type TopicValue } from '../../schemas/generated/topics.js';
@@ -10,7 +12,7 @@ import type { Serde } from '../../schemas/serde.js';
 import { Serdes } from '../../topology/serdes/index.js';
 import type { ReservationSerdes } from './config.js';
 import type { PaymentRequest } from './payment-request.js';
-import type { ReservationState } from './reservation-state.js';
+import { reservationStateSerde } from './reservation-state-serde.js';
 
 /** JSON for every value, string keys: for unit tests and local experiments. */
 export function jsonReservationSerdes(): ReservationSerdes {
@@ -19,7 +21,7 @@ export function jsonReservationSerdes(): ReservationSerdes {
     key: Serdes.string(),
     value: <T extends TopicName>(_topic: T) => json as Serde<TopicValue<T>>,
     paymentRequest: Serdes.json<PaymentRequest>(),
-    reservationState: Serdes.json<ReservationState>(),
+    reservationState: reservationStateSerde(),
   };
 }
 
@@ -37,6 +39,6 @@ export function avroReservationSerdes(registry: SchemaRegistryClient): Reservati
       return serde as Serde<TopicValue<T>>;
     },
     paymentRequest: Serdes.json<PaymentRequest>(),
-    reservationState: Serdes.json<ReservationState>(),
+    reservationState: reservationStateSerde(),
   };
 }

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, utcDateOf } from '../../../processors/domain/local-date.js';
+import { type SoldPerDay, storedNights } from '../../../processors/topology/inventory-store.js';
 import { queryAvailability } from '../../../processors/topology/queries.js';
 import type { ReservationState } from '../../../processors/topology/reservation-state.js';
 import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
@@ -182,15 +183,16 @@ describe('the reservation pipeline running on the real stack', () => {
       1,
     );
     const problems = availabilityProblems(testCatalog, TEST_PROPERTY_IDS, held, (propertyId) =>
-      queryAvailability(storeOf<number>('inventory', propertyId), testCatalog, propertyId, from, to),
+      queryAvailability(storeOf<SoldPerDay>('inventory', propertyId), testCatalog, propertyId, from, to),
     );
     // Nothing held outside the queried range either: every counter in every local store is accounted for.
-    for (const { store } of pipeline.streams.localStores<ReadOnlyKeyValueStore<string, number>>(
+    // (One entry per month of a room type: every night of it is checked.)
+    for (const { store } of pipeline.streams.localStores<ReadOnlyKeyValueStore<string, SoldPerDay>>(
       'inventory',
     )) {
       const iterator = store.all();
       try {
-        for (const { key, value } of iterator) {
+        for (const [key, value] of storedNights(iterator)) {
           if (value !== (held.get(key) ?? 0))
             problems.push(`${key}: the store holds ${value}, expected ${held.get(key) ?? 0}`);
         }

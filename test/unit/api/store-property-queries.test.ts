@@ -9,6 +9,7 @@ import { StorePropertyQueries } from '../../../api/queries/store-property-querie
 import type { KpiTotals } from '../../../processors/domain/kpis.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
 import { nightKey } from '../../../processors/topology/config.js';
+import { monthKey } from '../../../processors/topology/inventory-store.js';
 
 const catalog = loadPropertyCatalog();
 const MINUTE = 60_000;
@@ -17,6 +18,18 @@ const T0 = Date.UTC(2026, 3, 1, 10);
 /** A read-only store over a map, with the two reads the queries use. */
 function keyValue(entries: Record<string, number>) {
   return { get: (key: string) => entries[key] };
+}
+/** A read-only store of the month layout (`inventory-store.ts`) holding the given nights' values. */
+function byMonth(nights: Record<string, number>) {
+  const months = new Map<string, Int32Array>();
+  for (const [key, value] of Object.entries(nights)) {
+    const [propertyId, roomType, night] = key.split('|') as [string, string, string];
+    const month = monthKey(propertyId, roomType, night);
+    const days = months.get(month) ?? new Int32Array(31);
+    days[Number(night.slice(8)) - 1] = value;
+    months.set(month, days);
+  }
+  return { get: (key: string) => months.get(key) };
 }
 function windows(propertyId: string, byStart: Map<number, KpiTotals>) {
   return {
@@ -67,8 +80,13 @@ function queries(stores: Record<string, unknown>, archive: KpiWindow[] = []) {
 
 describe('StorePropertyQueries', () => {
   it('answers availability per room type and night from the inventory store', async () => {
+    // One entry per month of a room type: 72 rooms sold on April 1st.
+    const april = new Int32Array(31);
+    april[0] = 72;
     const { q, asked } = queries({
-      inventory: keyValue({ [nightKey('LIS-ALFAMA', 'STD', '2026-04-01')]: 72 }),
+      inventory: {
+        get: (key: string) => (key === monthKey('LIS-ALFAMA', 'STD', '2026-04-01') ? april : undefined),
+      },
     });
     const items = await q.availability('LIS-ALFAMA', '2026-04-01', '2026-04-03');
     expect(asked).toEqual(['inventory LIS-ALFAMA']);
@@ -86,7 +104,7 @@ describe('StorePropertyQueries', () => {
 
   it('answers rates as the sink writes them (scale-2 decimals), with the multiplier rate / base', async () => {
     const { q } = queries({
-      rates: keyValue({
+      rates: byMonth({
         [nightKey('LIS-ALFAMA', 'STD', '2026-04-01')]: 15_480,
         [nightKey('TYO-GINZA', 'SGL', '2026-04-01')]: 17_760,
       }),
@@ -136,5 +154,25 @@ describe('StorePropertyQueries', () => {
     // 3 bookings of 2 room-nights for 600.00: ADR 100.00; LIS-ALFAMA has 120 rooms for the one day.
     expect(items[1]).toMatchObject({ roomNights: 6, revenue: '600.00', adr: '100.00', currency: 'EUR' });
     expect(items[1]!.revpar).toBe((600 / catalog.totalCapacity('LIS-ALFAMA')).toFixed(2));
+  });
+
+  it('answers the hourly windows as sums of the 5-minute windows of kpis-5m (they have no store of their own)', async () => {
+    const FIVE = 5 * MINUTE;
+    const store = new Map<number, KpiTotals>([
+      [T0, totals(1, 10_000)],
+      [T0 + 55 * MINUTE, totals(2, 20_000)],
+      [T0 + 60 * MINUTE, totals(4, 40_000)],
+    ]);
+    const { q, asked } = queries({ 'kpis-5m': windows('LIS-ALFAMA', store) });
+    const items = await q.kpis('LIS-ALFAMA', 60 * MINUTE, T0 - FIVE, T0 + 2 * FIVE);
+    expect(asked).toEqual(['kpis-5m LIS-ALFAMA']);
+    // Hours starting every 5 minutes: [T0-5m, T0+55m) holds parts T0 and T0+50m..; [T0, T0+1h) the first
+    // two; [T0+5m, T0+65m) the last two.
+    expect(items.map((w) => [w.windowStart, w.windowSizeMs, w.final, w.bookings])).toEqual([
+      [new Date(T0 - FIVE).toISOString(), 60 * MINUTE, false, 1],
+      [new Date(T0).toISOString(), 60 * MINUTE, false, 3],
+      [new Date(T0 + FIVE).toISOString(), 60 * MINUTE, false, 6],
+    ]);
+    expect(items[1]).toMatchObject({ roomNights: 6, revenue: '300.00', adr: '50.00' });
   });
 });

@@ -213,6 +213,38 @@ describe('stream aggregations', () => {
   });
 });
 
+describe('process() with the store of a later step', () => {
+  it('connects a processor to a store an aggregation after it materializes, and runs before that step', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    const bookings = builder.stream('bookings', Consumed.with(str, bookingSerde));
+    // Added first, so it sees each record before the count below stores it.
+    bookings
+      .process<string, string>(() => {
+        let context: ProcessorContext<string, string>;
+        let counts: KeyValueStore<string, number>;
+        return {
+          init(c) {
+            context = c;
+            counts = c.getStateStore<KeyValueStore<string, number>>('counts');
+          },
+          process(record: StreamRecord<string, Booking>) {
+            context.forward({ ...record, value: `${record.key} before: ${counts.get(record.key) ?? 0}` });
+          },
+        };
+      }, 'counts')
+      .to('seen', Produced.with(str, str));
+    bookings.groupByKey().count(Materialized.as('counts'));
+    const driver = await drive(builder.build());
+    const input = driver.createInputTopic('bookings', str, bookingSerde);
+    input.pipeInput('h1', { hotel: 'h1', nights: 1 });
+    input.pipeInput('h1', { hotel: 'h1', nights: 2 });
+    expect(driver.createOutputTopic('seen', str, str).readValuesToList()).toEqual([
+      'h1 before: 0',
+      'h1 before: 1',
+    ]);
+  });
+});
+
 describe('tables', () => {
   interface Room {
     readonly hotel: string;

@@ -13,6 +13,11 @@ import type { StreamPartitioner, TimestampExtractor, TopicNameExtractor } from '
 export interface GraphNode {
   readonly name: string;
   writeTo(topology: Topology): void;
+  /**
+   * Connects the node to stores other steps own, once every node is written: a step may read a store a
+   * later step materializes (e.g. a processor before a windowed aggregation, reading its window store).
+   */
+  connectStores?(topology: Topology): void;
 }
 
 /** A source of a stream or table. */
@@ -47,6 +52,8 @@ export class ProcessorGraphNode implements GraphNode {
   writeTo(topology: Topology): void {
     topology.addProcessor(this.name, this.supplier, ...this.parents);
     for (const store of this.ownStores) topology.addStateStore(store, this.name);
+  }
+  connectStores(topology: Topology): void {
     if (this.connectedStores.length > 0)
       topology.connectProcessorAndStateStores(this.name, ...this.connectedStores);
   }

@@ -123,6 +123,7 @@ export class InternalStreamsBuilder {
     const topology = new Topology();
     for (const node of this.storeNodes) node.writeTo(topology);
     for (const node of this.nodes) node.writeTo(topology);
+    for (const node of this.nodes) node.connectStores?.(topology);
     // Plan now so that whole-graph errors (unused stores, co-partitioning) surface at build time.
     topology.plan();
     return topology;

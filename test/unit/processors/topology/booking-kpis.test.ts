@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type KpiTotals, summarizeKpis } from '../../../../processors/domain/kpis.js';
 import { windowStartsOf } from '../../../../processors/topology/booking-kpis.js';
@@ -134,5 +137,95 @@ describe('booking KPIs (test driver)', () => {
     expect(p.kpiStats.droppedLate).toBe(1);
     advanceStreamTime(p, T + 400 * S);
     expect(oneMinute(p).filter((k) => k.windowStart === T)).toEqual([]); // final only once
+  });
+
+  it('publishes each hourly window as the sum of its 5-minute windows, with no hourly store', async () => {
+    const p = await start();
+    await book(p, 1, T + 10 * S); // part [T, T+5 min)
+    await book(p, 2, T + 7 * 60 * S); // part [T+5 min, T+10 min)
+    await book(p, 1, T + 62 * 60 * S); // part [T+60 min, T+65 min)
+    expect(() => p.driver.getWindowStore('kpis-1h')).toThrow();
+    const parts = queryKpis(
+      p.driver.getWindowStore<string, KpiTotals>('kpis-5m'),
+      'TST-INN',
+      T,
+      T + 3_600 * S,
+    );
+    expect(parts.map((w) => [(w.windowStart - T) / 60_000, w.totals.bookings])).toEqual([
+      [0, 1],
+      [5, 1],
+      [60, 1],
+    ]);
+    advanceStreamTime(p, T + 2 * 3_600 * S + 60 * S); // the last hour holding a booking ends at T+2 h
+    const hourly = p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
+    const byStart = new Map(hourly.map((k) => [(k.windowStart - T) / 60_000, k]));
+    expect(hourly.length).toBe(byStart.size); // each window once
+    // [T-55 min, T+5 min) holds the first booking; [T, T+1 h) the first two; [T+5 min, T+65 min) the last two.
+    expect([-55, 0, 5, 10, 60].map((m) => [m, byStart.get(m)?.bookings, byStart.get(m)?.roomNights])).toEqual(
+      [
+        [-55, 1, 2],
+        [0, 2, 6],
+        [5, 2, 6],
+        [10, 1, 2],
+        [60, 1, 2],
+      ],
+    );
+    expect(byStart.get(0)).toMatchObject({
+      windowEnd: T + 3_600 * S,
+      windowAdvanceMs: 300_000,
+      final: true,
+      availableRoomNights: 6,
+      eventId: `kpis:TST-INN:1h:${T}:final`,
+    });
+  });
+
+  it('counts a late fact in every hourly window or in none, as its 5-minute window was open or closed', async () => {
+    const p = await start({ kpiGraceMs: 60 * S });
+    await book(p, 1, T + 10 * S);
+    advanceStreamTime(p, T + 350 * S); // part [T, T+5 min) ends at T+300 s; grace until T+360 s
+    await book(p, 1, T + 20 * S); // late, inside the part's grace: counted
+    advanceStreamTime(p, T + 400 * S); // the part has closed, its hourly windows have not
+    await book(p, 1, T + 30 * S); // after the part's grace: in no hourly window, though they are open
+    advanceStreamTime(p, T + 3_600 * S + 400 * S);
+    const hourly = p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
+    expect(hourly.map((k) => k.bookings)).toEqual(Array(12).fill(2));
+  });
+
+  it('publishes the hourly windows whole when a fact moves stream time hours ahead', async () => {
+    const p = await start();
+    await book(p, 1, T + 10 * S);
+    // The next fact comes five hours later: storing it expires the old parts, so the windows holding the
+    // first booking are closed before it is stored.
+    await book(p, 1, T + 5 * 3_600 * S, '2026-08-20', '2026-08-21');
+    const hourly = p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
+    expect(hourly.map((k) => [(k.windowStart - T) / 60_000, k.bookings])).toEqual(
+      [-55, -50, -45, -40, -35, -30, -25, -20, -15, -10, -5, 0].map((m) => [m, 1]),
+    );
+  });
+
+  it('publishes each hourly window once across a restart (the end of the last one published is kept)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kpis-restart-'));
+    try {
+      const hourly = (p: Pipeline) =>
+        p.read('analytics.booking-kpis').filter((k) => k.windowSizeMs === 3_600_000);
+      const first = await startPipeline({ persistentStores: true }, {}, {}, { stateDir });
+      await book(first, 1, T + 10 * S);
+      advanceStreamTime(first, T + 30 * 60 * S); // the hours ending by T+25 min have closed
+      const before = hourly(first);
+      await first.close(); // a clean close commits
+      const second = await startPipeline({ persistentStores: true }, {}, {}, { stateDir });
+      await book(second, 2, T + 40 * 60 * S, '2026-08-20', '2026-08-21'); // in the hours ending T+45 min on
+      advanceStreamTime(second, T + 2 * 3_600 * S);
+      const after = hourly(second);
+      await second.close();
+      expect(before.map((k) => (k.windowStart - T) / 60_000)).toEqual([-55, -50, -45, -40, -35]);
+      // Then every later hour once: the first booking alone, both (starts -15 to 0), the second alone.
+      const starts = Array.from({ length: 15 }, (_, i) => -30 + 5 * i);
+      expect(after.map((k) => [(k.windowStart - T) / 60_000, k.bookings])).toEqual(
+        starts.map((m) => [m, m >= -15 && m <= 0 ? 2 : 1]),
+      );
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

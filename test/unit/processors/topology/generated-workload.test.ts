@@ -9,6 +9,7 @@ import { addDays } from '../../../../processors/domain/local-date.js';
 import { seededRandom } from '../../../../processors/domain/payment/seeded-random.js';
 import { overbookingAllowance } from '../../../../processors/domain/reference-data.js';
 import { nightsOf } from '../../../../processors/domain/stay.js';
+import { type SoldPerDay, storedNights } from '../../../../processors/topology/inventory-store.js';
 import type { ReservationState } from '../../../../processors/topology/reservation-state.js';
 import type { ReservationCreated } from '../../../../schemas/generated/types.js';
 import {
@@ -142,8 +143,8 @@ describe('a generated workload through the reservation topology', () => {
       }
     }
     const actual = new Map<string, number>();
-    const iterator = p.driver.getKeyValueStore<string, number>('inventory').all();
-    for (const { key, value } of iterator) if (value !== 0) actual.set(key, value);
+    const iterator = p.driver.getKeyValueStore<string, SoldPerDay>('inventory').all();
+    for (const [key, value] of storedNights(iterator)) if (value !== 0) actual.set(key, value);
     iterator.close();
     expect(actual).toEqual(expected);
   });

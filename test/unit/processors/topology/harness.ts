@@ -22,6 +22,7 @@ import {
   type SETTLEMENT_INPUT_TOPICS,
 } from '../../../../processors/topology/build-reservation-topology.js';
 import type { ReservationTopologyConfig } from '../../../../processors/topology/config.js';
+import { type SoldPerDay, soldOn } from '../../../../processors/topology/inventory-store.js';
 import {
   PAYMENT_REQUESTS_TOPIC,
   type PaymentRequest,
@@ -39,7 +40,7 @@ import type {
   StayDetails,
 } from '../../../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../../../state/store.js';
-import { TopologyTestDriver } from '../../../../topology/test-driver.js';
+import { TopologyTestDriver, type TopologyTestDriverOptions } from '../../../../topology/test-driver.js';
 import type { TestInputTopic, TestOutputTopic } from '../../../../topology/test-driver-topics.js';
 
 /**
@@ -98,6 +99,8 @@ export async function startPipeline(
   overrides: Partial<ReservationTopologyConfig> = {},
   gatewayOptions: ConstructorParameters<typeof SimulatedPaymentGateway>[0] = {},
   buildOptions: Omit<BuildOptions, 'kpiStats'> = {},
+  /** A state folder of the caller's, kept after `close()`: a second pipeline on it restarts the first. */
+  driverOptions: Pick<TopologyTestDriverOptions, 'stateDir'> = {},
 ): Promise<Pipeline> {
   const serdes = overrides.serdes ?? jsonSerdes;
   const kpiStats: KpiStats = { droppedLate: 0 };
@@ -105,7 +108,7 @@ export async function startPipeline(
     { catalog, serdes, persistentStores: false, ...overrides },
     { ...buildOptions, kpiStats },
   );
-  const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0 });
+  const driver = await TopologyTestDriver.create(topology, { initialWallClockTimeMs: 0, ...driverOptions });
   const inputs = new Map<string, TestInputTopic<string, unknown>>();
   const outputs = new Map<string, TestOutputTopic<string, unknown>>();
   const input = (topic: TopicName) => {
@@ -170,9 +173,7 @@ export async function startPipeline(
       return driver.getKeyValueStore<string, ReservationState>('reservations').get(confirmationNumber);
     },
     sold(propertyId, roomType, night) {
-      return (
-        driver.getKeyValueStore<string, number>('inventory').get(`${propertyId}|${roomType}|${night}`) ?? 0
-      );
+      return soldOn(driver.getKeyValueStore<string, SoldPerDay>('inventory'), propertyId, roomType, night);
     },
     async close() {
       resilient.close();
@@ -320,6 +321,6 @@ export function checkedOut(of: ReservationCreated): TopicValue<'reservation.chec
 }
 
 /** The inventory store, for tests that read it directly. */
-export function inventoryStore(pipeline: Pipeline): KeyValueStore<string, number> {
-  return pipeline.driver.getKeyValueStore<string, number>('inventory');
+export function inventoryStore(pipeline: Pipeline): KeyValueStore<string, SoldPerDay> {
+  return pipeline.driver.getKeyValueStore<string, SoldPerDay>('inventory');
 }
