@@ -6,9 +6,9 @@
  * `KAFKA_BROKERS=... npm start` runs against another cluster. The stack keeps running after the
  * application stops; `npm run stack:stop` ends it.
  */
-// The library before kafkajs (which this application also uses itself): the library's kafkajs adapter
-// installs its correction of kafkajs' read_committed filter before it loads kafkajs, and refuses
-// read_committed reads (the dead-letter listing) and exactly-once when kafkajs was loaded first.
+// The library first: its kafkajs adapter installs its correction of kafkajs' read_committed filter
+// before it loads kafkajs, and refuses read_committed reads (the dead-letter listing) and exactly-once
+// when something else (here: the stack's tooling) loaded kafkajs first.
 import '../topology/runtime/index.js';
 import { StackError } from '../stack/errors.js';
 import { describeEndpoints, startStack } from '../stack/stack.js';

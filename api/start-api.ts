@@ -4,13 +4,12 @@
  * worker, the system-of-record sink and the HTTP server. `close()` stops them in reverse order. Used by
  * `main.ts` and by the integration tests (which run instances with their own topic prefix and database).
  */
-// The library before kafkajs (which this application also uses itself): the library's kafkajs adapter
-// installs its correction of kafkajs' read_committed filter before it loads kafkajs, and refuses
-// read_committed reads (the dead-letter listing) and exactly-once when kafkajs was loaded first.
+// The library first: its kafkajs adapter installs its correction of kafkajs' read_committed filter
+// before it loads kafkajs, and refuses read_committed reads (the dead-letter listing) and exactly-once
+// when something else loaded kafkajs first.
 import '../topology/runtime/index.js';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, register as defaultRegistry, type Registry } from 'prom-client';
@@ -30,7 +29,8 @@ import { PaymentWorker } from '../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../schemas/registry/http-schema-registry.js';
 import type { ReadOnlyKeyValueStore } from '../state/store.js';
-import { pinoLogCreator } from '../topology/internal/kafka/kafkajs/log-bridge.js';
+import { createKafkaClient } from '../topology/internal/kafka/default-client.js';
+import type { KafkaClient } from '../topology/internal/kafka/kafka-client.js';
 import { KafkaStreams } from '../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../topology/runtime/metrics.js';
 import { buildApp } from './app.js';
@@ -77,7 +77,7 @@ export interface RunningApi {
   /** The sink's and the payment simulator ledger's Postgres pool. */
   readonly backgroundPool: pg.Pool;
   readonly redis: Redis;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly apiKeys: PostgresApiKeyStore;
   readonly streams: KafkaStreams | undefined;
   readonly sink: SystemOfRecordSink | undefined;
@@ -145,13 +145,15 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
     }
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     closers.push(() => redis.quit());
-    const kafka = new Kafka({
+    // One client of the library's Kafka client port for the publisher, the side consumers, the
+    // dead-letter service, topic creation and the dashboard. Its log goes into the process's pino log,
+    // with the runtime's demotions: kafkajs' own logger wrote about 100 ERROR lines per instance
+    // ('Response Heartbeat ... The group is rebalancing') at every rebalance.
+    const kafka = createKafkaClient({
       clientId: `${config.applicationId}-api`,
       brokers: config.kafkaBrokers,
-      // Into the process's pino log, with the runtime's demotions: kafkajs' own logger wrote about 100
-      // ERROR lines per instance ('Response Heartbeat ... The group is rebalancing') at every rebalance.
-      logLevel: logLevel.WARN,
-      logCreator: pinoLogCreator(logger),
+      logger,
+      clientLogLevel: 'warn',
     });
     const registryClient = new HttpSchemaRegistryClient({ url: config.schemaRegistryUrl });
     const names = topicNamer(config.topicPrefix);
@@ -328,12 +330,7 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         ops: { registry, readiness, lagAlerts },
         properties: reads?.properties ?? { catalog, queries: postgresQueries },
         dlq: {
-          service: new KafkaDeadLetterService(
-            { bootstrapServers: config.kafkaBrokers, clientId: `${config.applicationId}-dlq` },
-            pool,
-            publisher,
-            registryClient,
-          ),
+          service: new KafkaDeadLetterService(kafka, pool, publisher, registryClient),
         },
         dashboard: dashboard.options,
       },

@@ -2,12 +2,14 @@
  * What the command-line tools share: the configuration from the environment (same variables as
  * `main.ts`), with the connections they need opened on demand and closed at the end.
  */
-// The library before kafkajs (which this application also uses itself): the library's kafkajs adapter
-// installs its correction of kafkajs' read_committed filter before it loads kafkajs, and refuses
-// read_committed reads (the dead-letter listing) and exactly-once when kafkajs was loaded first.
+// The library first: its kafkajs adapter installs its correction of kafkajs' read_committed filter
+// before it loads kafkajs, and refuses read_committed reads (the dead-letter listing) and exactly-once
+// when something else loaded kafkajs first.
 import '../../topology/runtime/index.js';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import pino from 'pino';
+import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { type ApiConfig, loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 
@@ -23,11 +25,12 @@ export async function withDatabase<T>(work: (pool: pg.Pool, config: ApiConfig) =
   }
 }
 
-/** A quiet kafkajs client on the configured brokers. */
-export function kafkaClient(config: ApiConfig): Kafka {
-  return new Kafka({
+/** A quiet Kafka client (errors only) on the configured brokers. */
+export function kafkaClient(config: ApiConfig): KafkaClient {
+  return createKafkaClient({
     clientId: `${config.applicationId}-cli`,
     brokers: config.kafkaBrokers,
-    logLevel: logLevel.ERROR,
+    logger: pino({ name: `${config.applicationId}-cli`, level: 'error' }),
+    clientLogLevel: 'error',
   });
 }

@@ -21,14 +21,7 @@ async function withService<T>(work: (service: DeadLetterService) => Promise<T>):
     const publisher = new KafkaEventPublisher(kafka, registry, topicNamer(config.topicPrefix));
     await publisher.connect();
     try {
-      return await work(
-        new KafkaDeadLetterService(
-          { bootstrapServers: config.kafkaBrokers, clientId: `${config.applicationId}-cli` },
-          pool,
-          publisher,
-          registry,
-        ),
-      );
+      return await work(new KafkaDeadLetterService(kafka, pool, publisher, registry));
     } finally {
       await publisher.close();
     }

@@ -3,8 +3,8 @@
  * the pipeline view, and the decision feed as its change signal. Kept here so `start-api.ts` changes by a
  * few lines only.
  */
-import type { Kafka } from 'kafkajs';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import type { ApiKeyStore } from '../auth/api-keys.js';
 import type { DecisionWaiters } from '../reservations/decision-waiters.js';
 import type { DashboardOptions } from './dashboard-routes.js';
@@ -12,7 +12,7 @@ import { PipelineView, type PlacementSource } from './pipeline-view.js';
 
 /** What {@link dashboardOptions} needs. */
 export interface DashboardWiring {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly applicationId: string;
   readonly topicPrefix: string;
   readonly advertisedServer: string;
@@ -49,10 +49,7 @@ export async function dashboardOptions(
       return Promise.all(
         topics.map(async (topic) => ({
           topic,
-          records: (await admin.fetchTopicOffsets(topic)).reduce(
-            (sum, p) => sum + (Number(p.high) - Number(p.low)),
-            0,
-          ),
+          records: (await admin.watermarks(topic)).reduce((sum, p) => sum + (p.high - p.low), 0),
         })),
       );
     },

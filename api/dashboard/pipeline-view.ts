@@ -5,7 +5,7 @@
  * every instance, where the runtime's lag gauge covers only this one). Read at most once a second,
  * however many dashboards are open.
  */
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
 import type { PipelineEvent } from './dashboard-events.js';
 
 /** What the view needs of the streams runtime (`KafkaStreams` has it). */
@@ -21,7 +21,7 @@ export interface PipelineViewOptions {
   /** Absent when this process runs no topology. */
   readonly streams?: PlacementSource;
   /** A connected admin client, and the streams' consumer group (the application id). */
-  readonly admin: Admin;
+  readonly admin: KafkaAdmin;
   readonly groupId: string;
   /** How long one reading is reused (default 1 s). */
   readonly maxAgeMs?: number;
@@ -67,18 +67,19 @@ export class PipelineView {
 
   async #lag(): Promise<PipelineEvent['lag']> {
     const { admin, groupId } = this.#options;
-    const committed = await admin.fetchOffsets({ groupId });
+    const committed = await admin.groupCommittedOffsets(groupId);
     const lag: Array<{ topic: string; partition: number; lag: number }> = [];
-    for (const { topic, partitions } of committed) {
-      const ends = new Map(
-        (await admin.fetchTopicOffsets(topic)).map((entry) => [entry.partition, BigInt(entry.high)]),
-      );
-      for (const { partition, offset } of partitions) {
-        const end = ends.get(partition) ?? 0n;
-        // -1: nothing committed yet, so everything up to the end is still to be read.
-        const position = offset === '-1' ? 0n : BigInt(offset);
-        lag.push({ topic, partition, lag: Number(end > position ? end - position : 0n) });
+    const ends = new Map<string, Map<number, number>>();
+    for (const { topic, partition, offset } of committed) {
+      let topicEnds = ends.get(topic);
+      if (topicEnds === undefined) {
+        topicEnds = new Map((await admin.watermarks(topic)).map((entry) => [entry.partition, entry.high]));
+        ends.set(topic, topicEnds);
       }
+      const end = topicEnds.get(partition) ?? 0;
+      // -1: nothing committed yet, so everything up to the end is still to be read.
+      const position = offset === -1 ? 0 : offset;
+      lag.push({ topic, partition, lag: end > position ? end - position : 0 });
     }
     return lag.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }

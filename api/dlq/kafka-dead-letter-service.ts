@@ -10,6 +10,7 @@ import { avroSerde } from '../../schemas/avro-serde.js';
 import { DeadLetterSchema } from '../../schemas/generated/schemas.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
 import { DLQ_HEADERS } from '../../topology/dead-letter.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { type ReadTopicConnection, readTopicToEnd, type TopicRecord } from '../../topology/runtime/index.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
 import type { DeadLetterEntry, DeadLetterService, ReplayResult, ReplaySelection } from './dead-letters.js';
@@ -26,13 +27,13 @@ const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
 
 /** Dead letters in Kafka, replays recorded in Postgres. */
 export class KafkaDeadLetterService implements DeadLetterService {
-  readonly #cluster: ReadTopicConnection;
+  readonly #cluster: ReadTopicConnection | KafkaClient;
   readonly #pool: Pool;
   readonly #publisher: EventPublisher;
   readonly #envelopes;
 
   constructor(
-    cluster: ReadTopicConnection,
+    cluster: ReadTopicConnection | KafkaClient,
     pool: Pool,
     publisher: EventPublisher,
     registry: SchemaRegistryClient,

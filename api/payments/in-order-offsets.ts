@@ -12,7 +12,7 @@ export class InOrderOffsets {
   readonly #done: boolean[];
   #next = 0;
 
-  /** `offsets` in batch order; `resolve` is kafkajs' `resolveOffset` of the batch. */
+  /** `offsets` in batch order; `resolve` is the consumer's `resolveOffset` of the batch. */
   constructor(offsets: readonly string[], resolve: (offset: string) => void) {
     this.#offsets = offsets;
     this.#resolve = resolve;
@@ -27,7 +27,7 @@ export class InOrderOffsets {
       last = this.#offsets[this.#next];
       this.#next++;
     }
-    // kafkajs keeps only the highest resolved offset per partition: resolving the last one is enough.
+    // The consumer keeps only the highest resolved offset per partition: resolving the last one is enough.
     if (last !== undefined) this.#resolve(last);
   }
 

@@ -5,31 +5,31 @@
  * A record that is not a readable request gets a queue of its own and is dead-lettered, never retried
  * forever (the topic is written by the topology only, so such a record is a bug to look at, not to block on).
  */
-import type { KafkaMessage } from 'kafkajs';
 import type { PaymentRequest } from '../../processors/topology/payment-request.js';
+import type { IncomingRecord } from '../../topology/internal/kafka/types.js';
 
 /** One record of the batch and what it holds. */
 export type BatchEntry =
   | {
       readonly kind: 'request';
       readonly index: number;
-      readonly message: KafkaMessage;
+      readonly message: IncomingRecord;
       readonly request: PaymentRequest;
     }
   | {
       readonly kind: 'unreadable';
       readonly index: number;
-      readonly message: KafkaMessage;
+      readonly message: IncomingRecord;
       readonly reason: string;
     }
   /** A tombstone: nothing to perform. */
-  | { readonly kind: 'empty'; readonly index: number; readonly message: KafkaMessage };
+  | { readonly kind: 'empty'; readonly index: number; readonly message: IncomingRecord };
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set(['AUTHORIZE', 'CAPTURE', 'REFUND']);
 const REQUIRED_TEXT = ['requestId', 'paymentId', 'confirmationNumber', 'propertyId'] as const;
 
 /** Reads one record; never throws. */
-export function readEntry(message: KafkaMessage, index: number): BatchEntry {
+export function readEntry(message: IncomingRecord, index: number): BatchEntry {
   if (message.value === null) return { kind: 'empty', index, message };
   let parsed: unknown;
   try {

@@ -12,13 +12,12 @@
  *   publisher together, in that order, so they share one produce request; the topology reads only the
  *   outcome and the sink records both as facts, so no reader depends on one being acknowledged first;
  * - an offset is resolved only when its request and every earlier one of the batch are answered
- *   ({@link InOrderOffsets}), so a commit never covers an unanswered request; kafkajs commits after each
+ *   ({@link InOrderOffsets}), so a commit never covers an unanswered request; the consumer commits after each
  *   batch, and a partition's next batch is only fetched once this one is done.
  * A crash re-performs at most the uncommitted requests; the gateway is called with the request's
  * deterministic id as its idempotency key and the answers carry deterministic event ids, so nothing is
  * paid or recorded twice.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ReservationError } from '../../processors/errors.js';
 import type { PaymentWorker, WorkerOutput } from '../../processors/topology/payment-worker.js';
@@ -27,6 +26,9 @@ import { DeadLetterSchema } from '../../schemas/generated/schemas.js';
 import type { TopicName, TopicValue } from '../../schemas/generated/topics.js';
 import type { DeadLetter } from '../../schemas/generated/types.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import type { BatchControl, GroupConsumer, RecordBatch } from '../../topology/internal/kafka/consumer.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import type { IncomingRecord } from '../../topology/internal/kafka/types.js';
 import type { EventPublisher } from '../kafka/event-publisher.js';
 import { sideConsumer } from '../kafka/side-consumer.js';
 import { PAYMENT_REQUESTS, type TopicNamer } from '../kafka/topics.js';
@@ -40,7 +42,7 @@ export const DEFAULT_PAYMENT_CONCURRENCY = 64;
 
 /** What the loop needs. */
 export interface PaymentWorkerLoopOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly worker: PaymentWorker;
   readonly publisher: EventPublisher;
   readonly registry: SchemaRegistryClient;
@@ -54,35 +56,36 @@ export interface PaymentWorkerLoopOptions {
   readonly concurrency?: number;
   /** Named in the dead letters of unreadable requests (default `reservations`, as the worker's). */
   readonly applicationId?: string;
-  /** The consumer group's session timeout (default kafkajs' 30 s). */
+  /** The consumer group's session timeout (default 30 s). */
   readonly sessionTimeoutMs?: number;
 }
 
 /** Consumes payment requests and produces the answers. */
 export class PaymentWorkerLoop {
   readonly #options: PaymentWorkerLoopOptions;
-  readonly #consumer: Consumer;
+  readonly #consumer: GroupConsumer;
   readonly #deadLetters;
   readonly #pool: BoundedPool;
 
   constructor(options: PaymentWorkerLoopOptions) {
     this.#options = options;
     this.#pool = new BoundedPool(options.concurrency ?? DEFAULT_PAYMENT_CONCURRENCY);
-    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs);
+    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs, {
+      // The resolved prefix is committed after each batch, and after a failed one before it is retried.
+      autoCommitResolved: true,
+      // The consumer hands one partition's batches over one at a time whatever this is; more lets the
+      // batches of other partitions share the pool instead of waiting behind a small one.
+      partitionsConsumedConcurrently: this.#pool.limit,
+    });
     this.#deadLetters = avroSerde(DeadLetterSchema, { registry: options.registry });
   }
 
   /** Joins the group and starts performing requests. */
   async start(): Promise<void> {
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.#options.names(PAYMENT_REQUESTS), fromBeginning: true });
-    await this.#consumer.run({
-      eachBatchAutoResolve: false,
-      // kafkajs hands one partition's batches over one at a time whatever this is; more lets the batches
-      // of other partitions share the pool instead of waiting behind a small one.
-      partitionsConsumedConcurrently: this.#pool.limit,
-      eachBatch: (payload) => this.#handle(payload),
-    });
+    await this.#consumer.run([this.#options.names(PAYMENT_REQUESTS)], (batch, control) =>
+      this.#handle(batch, control),
+    );
   }
 
   /** Stops after the requests in progress (those not started stay uncommitted for the next owner). */
@@ -90,11 +93,12 @@ export class PaymentWorkerLoop {
     await this.#consumer.disconnect();
   }
 
-  async #handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const entries = batch.messages.map((message, index) => readEntry(message, index));
+  async #handle(batch: RecordBatch, control: BatchControl): Promise<void> {
+    const { heartbeat, isRunning, isStale } = control;
+    const entries = batch.records.map((message, index) => readEntry(message, index));
     const progress = new InOrderOffsets(
-      batch.messages.map((message) => message.offset),
-      resolveOffset,
+      batch.records.map((message) => String(message.offset)),
+      (offset) => control.resolveOffset(Number(offset)),
     );
     for (const entry of entries) if (entry.kind === 'empty') progress.done(entry.index);
 
@@ -114,7 +118,7 @@ export class PaymentWorkerLoop {
             });
             if (!performed) return;
             progress.done(entry.index);
-            // kafkajs only sends a heartbeat when its interval has passed; it throws if the group rebalances.
+            // Sent only when its interval has passed; it throws if the group rebalances.
             await heartbeat();
           } catch (error) {
             failure ??= { error };
@@ -123,7 +127,7 @@ export class PaymentWorkerLoop {
         }
       }),
     );
-    // kafkajs commits the resolved prefix and retries the batch from there.
+    // The consumer commits the resolved prefix and fetches the batch again from there.
     if (failure !== undefined) throw failure.error;
   }
 
@@ -170,7 +174,7 @@ export class PaymentWorkerLoop {
   }
 
   async #rejected(
-    message: KafkaMessage,
+    message: IncomingRecord,
     partition: number,
     stage: 'DESERIALIZATION' | 'PROCESSING',
     errorCode: string,

@@ -5,15 +5,15 @@
  * unchanged for a replay; the event id is derived from the record's coordinates, so a re-run after a
  * crash produces the same dead letter, not a second one.
  */
-import type { KafkaMessage } from 'kafkajs';
 import { PAYMENT_REQUESTS_TOPIC } from '../../processors/topology/payment-request.js';
 import type { DeadLetter, FailureStage } from '../../schemas/generated/types.js';
+import type { IncomingRecord } from '../../topology/internal/kafka/types.js';
 
 /** Where the record was read and why it was rejected. */
 export interface RejectedRecord {
   readonly applicationId: string;
   readonly partition: number;
-  readonly message: KafkaMessage;
+  readonly message: IncomingRecord;
   readonly stage: FailureStage;
   readonly errorCode: string;
   readonly error: unknown;

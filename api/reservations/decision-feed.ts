@@ -9,18 +9,19 @@
  * starts the feed before it serves requests, so no decision a waiter needs falls before the feed's start.
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { avroReservationSerdes } from '../../processors/topology/serdes.js';
 import type { ReservationConfirmed, ReservationRejected } from '../../schemas/generated/types.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import type { BatchControl, GroupConsumer, RecordBatch } from '../../topology/internal/kafka/consumer.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { sideConsumer } from '../kafka/side-consumer.js';
 import type { TopicNamer } from '../kafka/topics.js';
 import type { Decision, DecisionWaiters } from './decision-waiters.js';
 
 /** What the feed needs. */
 export interface DecisionFeedOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly registry: SchemaRegistryClient;
   readonly names: TopicNamer;
   readonly applicationId: string;
@@ -47,7 +48,7 @@ export function decisionOf(
 /** Feeds {@link DecisionWaiters} from the decision topics. */
 export class DecisionFeed {
   readonly #options: DecisionFeedOptions;
-  readonly #consumer: Consumer;
+  readonly #consumer: GroupConsumer;
   readonly #byName = new Map<string, (typeof DECISION_TOPICS)[number]>();
   readonly #serdes: ReturnType<typeof avroReservationSerdes>;
 
@@ -61,12 +62,10 @@ export class DecisionFeed {
   /** Joins the instance's own group at the topics' ends and starts handing decisions over. */
   async start(): Promise<void> {
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topics: [...this.#byName.keys()], fromBeginning: false });
-    // kafkajs' run() returns once the member joined and synced: decisions from here on reach the waiters.
-    await this.#consumer.run({
-      autoCommit: false,
-      eachBatch: (payload) => this.#decide(payload),
-    });
+    const topics = [...this.#byName.keys()];
+    // run() returns once the member joined and synced: decisions from here on reach the waiters. Nothing
+    // is committed (the group's default); a new member starts at the topics' ends.
+    await this.#consumer.run(topics, (batch, control) => this.#decide(batch, control), new Set(topics));
   }
 
   /** Leaves the group. */
@@ -74,16 +73,24 @@ export class DecisionFeed {
     await this.#consumer.disconnect();
   }
 
-  async #decide({ batch }: EachBatchPayload): Promise<void> {
+  async #decide(batch: RecordBatch, control: BatchControl): Promise<void> {
+    await this.#decideBatch(batch);
+    // Once handled, the fetch position moves past the batch (a plain consumer's auto-resolve); a batch
+    // whose handling threw is fetched again.
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined) control.resolveOffset(last.offset);
+  }
+
+  async #decideBatch(batch: RecordBatch): Promise<void> {
     const topic = this.#byName.get(batch.topic);
-    if (topic === undefined || batch.messages.length === 0) return;
+    if (topic === undefined || batch.records.length === 0) return;
     const serde = this.#serdes.value(topic);
     const context = { topic: batch.topic, isKey: false } as const;
     await serde.prepareBatch?.(
-      batch.messages.map((m) => m.value),
+      batch.records.map((m) => m.value),
       context,
     );
-    for (const message of batch.messages) {
+    for (const message of batch.records) {
       let value: ReservationConfirmed | ReservationRejected | null;
       try {
         value = serde.deserialize(message.value, context) as typeof value;

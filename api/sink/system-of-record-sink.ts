@@ -6,7 +6,6 @@
  * With `stateChangelog`, it also reads the `reservations` store's changelog, from which a reservation's
  * status, stay and total are written in the store's own order (`reservation-state-upsert.ts`).
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
@@ -14,6 +13,8 @@ import type { ReservationState } from '../../processors/topology/reservation-sta
 import { avroReservationSerdes } from '../../processors/topology/serdes.js';
 import type { TopicName } from '../../schemas/generated/topics.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import type { BatchControl, GroupConsumer, RecordBatch } from '../../topology/internal/kafka/consumer.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { sideConsumer } from '../kafka/side-consumer.js';
 import { SINK_TOPICS, type TopicNamer } from '../kafka/topics.js';
 import { applyDomainEvent } from './domain-upserts.js';
@@ -22,7 +23,7 @@ import { applyReservationEvent } from './reservation-upserts.js';
 
 /** What the sink needs. */
 export interface SinkOptions {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly pool: Pool;
   readonly registry: SchemaRegistryClient;
   readonly names: TopicNamer;
@@ -37,14 +38,14 @@ export interface SinkOptions {
    * rows follow the event topics alone.
    */
   readonly stateChangelog?: string;
-  /** The consumer group's session timeout (default kafkajs' 30 s). */
+  /** The consumer group's session timeout (default 30 s). */
   readonly sessionTimeoutMs?: number;
 }
 
 /** Writes the pipeline's events into Postgres. */
 export class SystemOfRecordSink {
   readonly #options: SinkOptions;
-  readonly #consumer: Consumer;
+  readonly #consumer: GroupConsumer;
   readonly #byName = new Map<string, TopicName>();
   readonly #serdes: ReturnType<typeof avroReservationSerdes>;
   readonly #applied: Counter | undefined;
@@ -53,7 +54,10 @@ export class SystemOfRecordSink {
 
   constructor(options: SinkOptions) {
     this.#options = options;
-    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs);
+    // The resolved offsets are committed after each batch, i.e. after its Postgres transaction committed.
+    this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs, {
+      autoCommitResolved: true,
+    });
     this.#serdes = avroReservationSerdes(options.registry);
     for (const topic of SINK_TOPICS) this.#byName.set(options.names(topic), topic);
     const registry = options.metrics;
@@ -78,14 +82,15 @@ export class SystemOfRecordSink {
   async start(): Promise<void> {
     await this.#consumer.connect();
     this.#stateChangelog = await this.#existing(this.#options.stateChangelog);
-    await this.#consumer.subscribe({
-      topics: [...this.#byName.keys(), ...(this.#stateChangelog === undefined ? [] : [this.#stateChangelog])],
-      fromBeginning: this.#options.fromBeginning ?? true,
-    });
-    await this.#consumer.run({
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#applyBatch(payload),
-    });
+    const topics = [
+      ...this.#byName.keys(),
+      ...(this.#stateChangelog === undefined ? [] : [this.#stateChangelog]),
+    ];
+    await this.#consumer.run(
+      topics,
+      (batch, control) => this.#applyBatch(batch, control),
+      (this.#options.fromBeginning ?? true) ? new Set() : new Set(topics),
+    );
     this.#running = true;
   }
 
@@ -112,19 +117,18 @@ export class SystemOfRecordSink {
     return undefined;
   }
 
-  async #applyBatch(payload: EachBatchPayload) {
-    if (payload.batch.topic === this.#stateChangelog) return this.#applyStateBatch(payload);
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+  async #applyBatch(batch: RecordBatch, control: BatchControl) {
+    if (batch.topic === this.#stateChangelog) return this.#applyStateBatch(batch, control);
     const topic = this.#byName.get(batch.topic);
-    if (topic === undefined || batch.messages.length === 0) return;
+    if (topic === undefined || batch.records.length === 0) return;
     const serde = this.#serdes.value(topic);
     const context = { topic: batch.topic, isKey: false } as const;
     await serde.prepareBatch?.(
-      batch.messages.map((m) => m.value),
+      batch.records.map((m) => m.value),
       context,
     );
     await this.#inTransaction(async (client) => {
-      for (const message of batch.messages) {
+      for (const message of batch.records) {
         let value: unknown;
         try {
           value = serde.deserialize(message.value, context);
@@ -140,22 +144,21 @@ export class SystemOfRecordSink {
         if (value === null) continue;
         const applied =
           (await applyReservationEvent(client, topic, value)) ||
-          (await applyDomainEvent(client, topic, value, message.offset));
+          (await applyDomainEvent(client, topic, value, String(message.offset)));
         if (applied) this.#applied?.inc({ topic, outcome: 'applied' });
       }
     });
-    const last = batch.messages[batch.messages.length - 1];
-    if (last !== undefined) resolveOffset(last.offset);
-    await commitOffsetsIfNecessary();
-    await heartbeat();
+    // Committed (autoCommitResolved) as soon as this returns, then the consumer heartbeats.
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined) control.resolveOffset(last.offset);
   }
 
   /** A batch of the `reservations` store's changelog: each reservation's state, in the store's order. */
-  async #applyStateBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload) {
+  async #applyStateBatch(batch: RecordBatch, control: BatchControl) {
     const serde = this.#serdes.reservationState;
     const context = { topic: batch.topic, isKey: false } as const;
     await this.#inTransaction(async (client) => {
-      for (const message of batch.messages) {
+      for (const message of batch.records) {
         // A tombstone is the store purging a final reservation past its retention: Postgres keeps it.
         if (message.value === null) continue;
         let state: ReservationState | null;
@@ -170,17 +173,16 @@ export class SystemOfRecordSink {
           continue;
         }
         if (state === null) continue;
-        await upsertReservationState(client, state, message.offset);
+        await upsertReservationState(client, state, String(message.offset));
         this.#applied?.inc({ topic: STATE_TOPIC_LABEL, outcome: 'applied' });
       }
     });
-    const last = batch.messages[batch.messages.length - 1];
-    if (last !== undefined) resolveOffset(last.offset);
-    await commitOffsetsIfNecessary();
-    await heartbeat();
+    // Committed (autoCommitResolved) as soon as this returns, then the consumer heartbeats.
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined) control.resolveOffset(last.offset);
   }
 
-  /** Runs `work` in one Postgres transaction; a failure rolls back and is thrown for kafkajs to retry. */
+  /** Runs `work` in one Postgres transaction; a failure rolls back and is thrown for the consumer to retry. */
   async #inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.#options.pool.connect();
     try {
@@ -189,7 +191,7 @@ export class SystemOfRecordSink {
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error; // kafkajs retries the batch; the upserts make that safe
+      throw error; // the consumer fetches the batch again; the upserts make that safe
     } finally {
       client.release();
     }

@@ -22,6 +22,8 @@ import type { PaymentRequest } from '../../processors/topology/payment-request.j
 import { PaymentWorker } from '../../processors/topology/payment-worker.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
 import { acquireStack } from '../../stack/stack.js';
+import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { paymentRequests } from './payment-requests.js';
 
 const PARTITIONS = 12;
@@ -85,6 +87,8 @@ interface Measurement {
 
 async function measure(
   kafka: Kafka,
+  /** The publisher's and the loop's client (the library's port, as in `start-api.ts`). */
+  app: KafkaClient,
   registryUrl: string,
   concurrency: number,
   latencyMs: number,
@@ -112,13 +116,13 @@ async function measure(
     }
   }
   const registry = new HttpSchemaRegistryClient({ url: registryUrl });
-  const kafkaPublisher = new KafkaEventPublisher(kafka, registry, names);
+  const kafkaPublisher = new KafkaEventPublisher(app, registry, names);
   await kafkaPublisher.connect();
   const publisher = new CountingPublisher(kafkaPublisher);
   const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway({ latencyMs }));
   const groupId = `${run}-payments`;
   const loop = new PaymentWorkerLoop({
-    kafka,
+    kafka: app,
     worker: new PaymentWorker(gateway, { applicationId: run }),
     publisher,
     registry,
@@ -186,6 +190,12 @@ const kafka = new Kafka({
   brokers: result.endpoints.kafkaBrokers,
   logLevel: logLevel.NOTHING,
 });
+const app = createKafkaClient({
+  clientId: 'bench-payments',
+  brokers: result.endpoints.kafkaBrokers,
+  logger: pino({ level: 'error' }),
+  clientLogLevel: 'error',
+});
 const loadBefore = loadavg()[0]!;
 const measurements: Measurement[] = [];
 try {
@@ -196,6 +206,7 @@ try {
       const reservations = Math.min(5_000, Math.max(100, Math.round((rate * TARGET_SECONDS) / 3)));
       const m = await measure(
         kafka,
+        app,
         result.endpoints.schemaRegistryUrl,
         concurrency,
         latencyMs,

@@ -6,10 +6,9 @@
  * JSON in `BENCH_PIPELINE` ({@link PipelineProcessConfig}); tells the parent `ready` over IPC once
  * RUNNING, and closes cleanly on SIGTERM.
  */
-// The library before kafkajs (used below as well), as an application imports it: its kafkajs adapter
-// corrects kafkajs' read_committed filter before it loads kafkajs; exactly-once refuses to start otherwise.
+// The library first, as an application imports it: its kafkajs adapter corrects kafkajs' read_committed
+// filter before it loads kafkajs; exactly-once refuses to start otherwise.
 import '../../topology/runtime/index.js';
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { KafkaEventPublisher } from '../../api/kafka/kafka-event-publisher.js';
 import { topicNamer } from '../../api/kafka/topics.js';
@@ -22,6 +21,7 @@ import { buildReservationTopology } from '../../processors/topology/build-reserv
 import { PaymentWorker } from '../../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../../processors/topology/serdes.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
+import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
 import { KafkaStreams } from '../../topology/runtime/kafka-streams.js';
 
@@ -59,10 +59,11 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.BENCH_PIPELINE ?? '') as PipelineProcessConfig;
   const logger = pino({ name: config.applicationId, level: process.env.LOG_LEVEL ?? 'warn' });
   const registry = new HttpSchemaRegistryClient({ url: config.registryUrl });
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     clientId: `${config.applicationId}-worker`,
     brokers: config.brokers,
-    logLevel: logLevel.ERROR,
+    logger,
+    clientLogLevel: 'error',
   });
   const names = topicNamer('');
   const publisher = new KafkaEventPublisher(kafka, registry, names);

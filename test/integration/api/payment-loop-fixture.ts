@@ -29,6 +29,7 @@ import { DeadLetterSchema } from '../../../schemas/generated/schemas.js';
 import type { TopicName } from '../../../schemas/generated/topics.js';
 import type { DeadLetter } from '../../../schemas/generated/types.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 const PROPERTIES = 8;
@@ -154,6 +155,12 @@ export async function startPaymentLoop(options: {
   const names = topicNamer(`${applicationId}.`);
   const groupId = `${applicationId}-payments`;
   const client = kafka({ clientId: applicationId });
+  // The loop and its publisher on the library's client port, as in `start-api.ts`.
+  const appClient = createKafkaClient({
+    clientId: applicationId,
+    brokers: endpoints().kafkaBrokers,
+    logger: pino({ level: 'silent' }),
+  });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const serdes = avroReservationSerdes(registry);
   const probe = new InFlightProbe(new SimulatedPaymentGateway({ seed: 7, latencyMs: 5, jitterMs: 20 }));
@@ -165,13 +172,13 @@ export async function startPaymentLoop(options: {
     names(`${PAYMENT_REQUESTS}.dlq`),
     ...ANSWER_TOPICS.map((topic) => ({ topic: names(topic), partitions: PARTITIONS })),
   ]);
-  const kafkaPublisher = new KafkaEventPublisher(client, registry, names);
+  const kafkaPublisher = new KafkaEventPublisher(appClient, registry, names);
   await kafkaPublisher.connect();
   const publisher = options.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher;
   await producer.connect();
   const newLoop = () =>
     new PaymentWorkerLoop({
-      kafka: client,
+      kafka: appClient,
       worker: new PaymentWorker(gateway, { applicationId }),
       publisher,
       registry,

@@ -25,6 +25,7 @@ import { PaymentWorker } from '../../../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
 import { TOPIC_SCHEMAS, type TopicName } from '../../../schemas/generated/topics.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { endpoints, kafka, uniqueName, waitFor } from '../../support/index.js';
 import { OutputCollector } from './output-collector.js';
@@ -69,6 +70,8 @@ export async function startReservationPipeline(
   const client = kafka({ clientId: applicationId });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const logger = pino({ name: applicationId, level: 'warn' });
+  // The application's loops run on the library's client port, as in `start-api.ts`.
+  const appClient = createKafkaClient({ clientId: applicationId, brokers: endpoints().kafkaBrokers, logger });
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     const failures: unknown[] = [];
@@ -77,7 +80,7 @@ export async function startReservationPipeline(
   };
 
   try {
-    await ensureTopics(client, names, partitions);
+    await ensureTopics(appClient, names, partitions);
     closers.push(() => deleteRunResources(client, [applicationId]));
 
     // The runtime serializes with the prefixed topic as context and does not prepare serdes itself:
@@ -111,14 +114,14 @@ export async function startReservationPipeline(
       { timeoutMs: 60_000, description: `the streams instance ${applicationId} to reach RUNNING` },
     );
 
-    const publisher = new KafkaEventPublisher(client, registry, names);
+    const publisher = new KafkaEventPublisher(appClient, registry, names);
     await publisher.connect();
     closers.push(() => publisher.close());
 
     const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway());
     closers.push(async () => gateway.close());
     const loop = new PaymentWorkerLoop({
-      kafka: client,
+      kafka: appClient,
       worker: new PaymentWorker(gateway, { applicationId }),
       publisher,
       registry,

@@ -6,23 +6,19 @@ import { PipelineView } from '../../../api/dashboard/pipeline-view.js';
 import type { DeadLetterService, ReplaySelection } from '../../../api/dlq/dead-letters.js';
 import { DecisionWaiters } from '../../../api/reservations/decision-waiters.js';
 import { loadPropertyCatalog } from '../../../processors/domain/reference-data-loader.js';
+import type { KafkaAdmin } from '../../../topology/internal/kafka/admin.js';
 import { testApp } from './test-app.js';
 
 /** A pipeline view over a fake admin: the group committed 5 of 9 on partition 0 and nothing on 1. */
 function fakePipeline(): PipelineView {
-  const admin = {
-    fetchOffsets: async () => [
-      {
-        topic: 'in',
-        partitions: [
-          { partition: 0, offset: '5' },
-          { partition: 1, offset: '-1' },
-        ],
-      },
+  const admin: Pick<KafkaAdmin, 'groupCommittedOffsets' | 'watermarks'> = {
+    groupCommittedOffsets: async () => [
+      { topic: 'in', partition: 0, offset: 5 },
+      { topic: 'in', partition: 1, offset: -1 },
     ],
-    fetchTopicOffsets: async () => [
-      { partition: 0, offset: '9', high: '9', low: '0' },
-      { partition: 1, offset: '3', high: '3', low: '0' },
+    watermarks: async () => [
+      { partition: 0, high: 9, low: 0 },
+      { partition: 1, high: 3, low: 0 },
     ],
   };
   return new PipelineView({

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { topicNamer } from '../../../api/kafka/topics.js';
 import { SystemOfRecordSink } from '../../../api/sink/system-of-record-sink.js';
 import { InMemorySchemaRegistry } from '../../../schemas/registry/in-memory-schema-registry.js';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { createStreamsEventEmitter } from '../../../topology/runtime/events.js';
 import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
 import { testApp } from './test-app.js';
@@ -30,7 +30,11 @@ describe('alert rules and dashboard', () => {
       );
       // Constructing the sink registers its counter; nothing connects.
       new SystemOfRecordSink({
-        kafka: new Kafka({ brokers: ['127.0.0.1:1'] }),
+        kafka: createKafkaClient({
+          clientId: 'check',
+          brokers: ['127.0.0.1:1'],
+          logger: pino({ level: 'silent' }),
+        }),
         pool: {} as Pool,
         registry: new InMemorySchemaRegistry(),
         names: topicNamer(''),

@@ -26,6 +26,11 @@ export interface KafkaAdmin {
   watermarks(topic: string): Promise<PartitionWatermarks[]>;
   /** The offsets a consumer group committed for the given topics; partitions never committed are left out. */
   committedOffsets(groupId: string, topics: ReadonlyArray<string>): Promise<TopicPartitionOffset[]>;
+  /**
+   * Every offset a consumer group committed, on every topic it committed for (a dashboard's lag), in the
+   * broker's order; a partition listed without a committed offset comes with offset -1.
+   */
+  groupCommittedOffsets(groupId: string): Promise<TopicPartitionOffset[]>;
   /** Deletes consumer groups; a missing group is fine. */
   deleteGroups(groupIds: ReadonlyArray<string>): Promise<void>;
   /** Deletes topics that exist; used to reset an application and by tests to clean up. */

@@ -21,6 +21,20 @@ export interface GroupConsumerOptions {
    * `onPartitionsRevoked`. The rejoin waits for it; it must not reject.
    */
   readonly beforeRejoin?: () => Promise<void>;
+  /**
+   * For an application's own consumer loops (`api/`), not the runtime: commit the resolved offsets after
+   * every batch, after a batch whose handler threw (its resolved prefix, before the batch is fetched
+   * again), and past batches that held only transaction markers or aborted records, as a plain kafkajs
+   * consumer (`autoCommit`) does. Default false: offsets are committed only through {@link GroupConsumer.commit}.
+   */
+  readonly autoCommitResolved?: boolean;
+  /** For application loops: batches of this many partitions handled at once (default 1). */
+  readonly partitionsConsumedConcurrently?: number;
+  /**
+   * For application loops: after a crash the consumer rejoins by itself (kafkajs' default for a plain
+   * consumer) instead of emitting `crashed`. Default false: a crash is the runtime's to handle.
+   */
+  readonly restartOnCrash?: boolean;
 }
 
 /** One partition's worth of fetched records, in offset order. */

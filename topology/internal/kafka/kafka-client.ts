@@ -27,6 +27,12 @@ export interface KafkaClientOptions {
   /** TLS to the brokers; `true` with the system's CAs. */
   readonly ssl?: boolean | TlsConfig;
   readonly sasl?: SaslConfig;
+  /**
+   * The least severe of the client's own log lines passed to `logger` (default `info`). Applications'
+   * clients (`api/`) pass `warn`, or `error` for command-line tools, to keep the client's join and
+   * connection lines out of their logs.
+   */
+  readonly clientLogLevel?: 'error' | 'warn' | 'info';
 }
 
 /** A Kafka client: the factory of the admin, producers, consumers and readers the runtime uses. */

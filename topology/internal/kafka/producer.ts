@@ -40,4 +40,17 @@ export interface RecordProducer {
   send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]>;
   /** Resolves when every queued send has finished. */
   flush(): Promise<void>;
+  /**
+   * Queues one record behind every earlier send and resolves with where the broker wrote it: for callers
+   * that report the record's coordinates (a dead letter's replay). Rejects with a {@link KafkaFacadeError}
+   * `STRM_ERR_KAFKA_PRODUCE` when it could not be written, `retriable` when the cluster was unreachable.
+   */
+  sendOne(record: OutgoingRecord): Promise<ProducedRecord>;
+}
+
+/** Where {@link RecordProducer.sendOne} wrote its record. */
+export interface ProducedRecord {
+  readonly partition: number;
+  /** The record's offset, as a decimal string (Kafka offsets are 64-bit). */
+  readonly offset: string;
 }

@@ -1,14 +1,15 @@
-import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { queuesByReservation, readEntry } from '../../../../api/payments/payment-request-batch.js';
+import type { IncomingRecord } from '../../../../topology/internal/kafka/types.js';
 
-function message(offset: number, value: unknown): KafkaMessage {
+function message(offset: number, value: unknown): IncomingRecord {
   return {
+    topic: 'payment.requests',
+    partition: 0,
     key: Buffer.from('LIS-ALFAMA'),
     value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
-    timestamp: '1',
-    attributes: 0,
-    offset: String(offset),
+    timestamp: 1,
+    offset,
     headers: {},
   };
 }

@@ -181,6 +181,16 @@ export class KafkajsAdmin implements KafkaAdmin {
     return committed;
   }
 
+  /** Every offset the group committed, on every topic (kafkajs' `fetchOffsets` without topics); -1 kept. */
+  async groupCommittedOffsets(groupId: string): Promise<TopicPartitionOffset[]> {
+    const result = await this.#call(`Reading the offsets group ${groupId} committed`, () =>
+      this.#admin.fetchOffsets({ groupId }),
+    );
+    return result.flatMap(({ topic, partitions }) =>
+      partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) })),
+    );
+  }
+
   /** Deletes consumer groups (e.g. the throw-away groups of store restoration); a missing group is fine. */
   async deleteGroups(groupIds: ReadonlyArray<string>): Promise<void> {
     if (groupIds.length === 0) return;

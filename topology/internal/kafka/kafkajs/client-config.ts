@@ -13,7 +13,7 @@ export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
   return {
     clientId: options.clientId,
     brokers: [...options.brokers],
-    logLevel: kafkajs.logLevel.INFO,
+    logLevel: KAFKAJS_LOG_LEVELS[options.clientLogLevel ?? 'info'],
     logCreator: pinoLogCreator(options.logger),
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
@@ -24,3 +24,9 @@ export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
     ...(sasl !== undefined ? { sasl } : {}),
   };
 }
+
+const KAFKAJS_LOG_LEVELS = {
+  error: kafkajs.logLevel.ERROR,
+  warn: kafkajs.logLevel.WARN,
+  info: kafkajs.logLevel.INFO,
+} as const;

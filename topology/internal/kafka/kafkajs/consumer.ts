@@ -37,6 +37,9 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
   #assignment: TopicPartition[] = [];
   #connected = false;
   readonly #heartbeatIntervalMs: number;
+  /** kafkajs' `autoCommit` (application loops only, see {@link GroupConsumerOptions.autoCommitResolved}). */
+  readonly #autoCommitResolved: boolean;
+  readonly #partitionsConsumedConcurrently: number;
   /** When kafkajs last sent a heartbeat (its own `lastRequest`, mirrored from the HEARTBEAT event). */
   #lastHeartbeatAt = 0;
   /** Set by the first join: from then on a crash is the runtime's to handle (it owns tasks). */
@@ -51,6 +54,8 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
   constructor(kafka: Kafka, options: GroupConsumerOptions) {
     super();
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
+    this.#autoCommitResolved = options.autoCommitResolved ?? false;
+    this.#partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 64 * 1024,
@@ -75,7 +80,7 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
         initialRetryTime: 100,
         maxRetryTime: 5_000,
         ...KAFKAJS_RETRY_GROWTH,
-        restartOnFailure: async (error) => this.#restartFirstJoin(error),
+        restartOnFailure: async (error) => options.restartOnCrash === true || this.#restartFirstJoin(error),
       },
     });
     const { GROUP_JOIN, REBALANCING, CRASH, HEARTBEAT, RECEIVED_UNSUBSCRIBED_TOPICS, END_BATCH_PROCESS } =
@@ -168,9 +173,9 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
     if (earliest.length > 0) await this.#consumer.subscribe({ topics: earliest, fromBeginning: true });
     if (latest.length > 0) await this.#consumer.subscribe({ topics: latest, fromBeginning: false });
     await this.#consumer.run({
-      autoCommit: false,
+      autoCommit: this.#autoCommitResolved,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.#partitionsConsumedConcurrently,
       eachBatch: async (payload) => {
         try {
           await handler(toBatch(payload), this.#control(payload));

@@ -2,7 +2,7 @@
 import type { CompressionTypes, Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { Mutex } from '../../util/mutex.js';
 import { KafkaFacadeError } from '../errors.js';
-import type { RecordProducer, RecordProducerOptions, SendFailure } from '../producer.js';
+import type { ProducedRecord, RecordProducer, RecordProducerOptions, SendFailure } from '../producer.js';
 import type { OutgoingRecord } from '../types.js';
 import { isRetriableKafkaError, isTransientBrokerError } from './errors.js';
 import { kafkajs } from './kafkajs-module.js';
@@ -98,6 +98,25 @@ export class KafkajsRecordProducer implements RecordProducer {
   /** Resolves when every queued send has finished. */
   async flush(): Promise<void> {
     await this.#sends.settled();
+  }
+
+  /** One record alone (kafkajs' `send`), behind earlier sends; resolves with its partition and offset. */
+  sendOne(record: OutgoingRecord): Promise<ProducedRecord> {
+    return this.#sends.runExclusive(async () => {
+      try {
+        const [meta] = await this.#producer.send({
+          topic: record.topic,
+          acks: -1,
+          compression: this.#compression,
+          messages: [toMessage(record)],
+        });
+        return { partition: meta?.partition ?? 0, offset: meta?.baseOffset ?? meta?.offset ?? '0' };
+      } catch (error) {
+        // As in `#sendAll`: after a refusal the idempotent sequence numbers no longer match the broker's.
+        if (!isUnavailable(error)) await this.#resetProducer();
+        throw wrap(error, 1);
+      }
+    });
   }
 
   async #sendAll(all: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]> {
