@@ -29,7 +29,16 @@ import { DeadLetterSchema } from '../../../schemas/generated/schemas.js';
 import type { TopicName } from '../../../schemas/generated/topics.js';
 import type { DeadLetter } from '../../../schemas/generated/types.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  inputProducer,
+  kafka,
+  readAll,
+  uniqueName,
+  waitFor,
+} from '../../support/index.js';
+import { kafkajsForApi } from './kafkajs-for-api.js';
 
 const PROPERTIES = 8;
 const PARTITIONS = 4;
@@ -153,12 +162,13 @@ export async function startPaymentLoop(options: {
   const applicationId = uniqueName('it-payments');
   const names = topicNamer(`${applicationId}.`);
   const groupId = `${applicationId}-payments`;
-  const client = kafka({ clientId: applicationId });
+  const client = kafkajsForApi(applicationId);
+  const portClient = kafka({ clientId: applicationId });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const serdes = avroReservationSerdes(registry);
   const probe = new InFlightProbe(new SimulatedPaymentGateway({ seed: 7, latencyMs: 5, jitterMs: 20 }));
   const gateway = new ResilientPaymentGateway(probe);
-  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = inputProducer({ clientId: applicationId });
 
   await createTopics([
     { topic: names(PAYMENT_REQUESTS), partitions: options.partitions ?? PARTITIONS },
@@ -210,17 +220,15 @@ export async function startPaymentLoop(options: {
     produceRequests: (requests) =>
       produce(requests.map((request) => ({ key: request.propertyId, value: JSON.stringify(request) }))),
     async waitUntilCommitted() {
-      const admin = client.admin();
+      const admin = portClient.admin();
       await admin.connect();
       try {
         await waitFor(
           async () => {
-            const ends = await admin.fetchTopicOffsets(names(PAYMENT_REQUESTS));
-            const [committed] = await admin.fetchOffsets({ groupId, topics: [names(PAYMENT_REQUESTS)] });
+            const ends = await admin.watermarks(names(PAYMENT_REQUESTS));
+            const committed = await admin.committedOffsets(groupId, [names(PAYMENT_REQUESTS)]);
             return ends.every(
-              (end) =>
-                Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) ===
-                Number(end.high),
+              (end) => (committed.find((p) => p.partition === end.partition)?.offset ?? -1) === end.high,
             );
           },
           { timeoutMs: 90_000, intervalMs: 250, description: 'every payment request committed' },
@@ -255,11 +263,11 @@ export async function startPaymentLoop(options: {
       gateway.close();
       await publisher.close();
       await producer.disconnect();
-      const admin = client.admin();
+      const admin = portClient.admin();
       await admin.connect();
       try {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(applicationId));
-        await admin.deleteTopics({ topics, timeout: 30_000 });
+        await admin.deleteTopics(topics, { timeoutMs: 30_000 });
         await admin.deleteGroups([groupId]).catch(() => undefined);
       } finally {
         await admin.disconnect();

@@ -27,6 +27,7 @@ import { TOPIC_SCHEMAS, type TopicName } from '../../../schemas/generated/topics
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { endpoints, kafka, uniqueName, waitFor } from '../../support/index.js';
+import { kafkajsForApi } from '../api/kafkajs-for-api.js';
 import { OutputCollector } from './output-collector.js';
 import type { ReservationCommand } from './reservation-commands.js';
 
@@ -66,7 +67,8 @@ export async function startReservationPipeline(
   const applicationId = uniqueName('it-reservations');
   const prefix = `${applicationId}.`;
   const names = topicNamer(prefix);
-  const client = kafka({ clientId: applicationId });
+  const client = kafkajsForApi(applicationId);
+  const portClient = kafka({ clientId: applicationId });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const logger = pino({ name: applicationId, level: 'warn' });
   const closers: Array<() => Promise<unknown>> = [];
@@ -78,7 +80,7 @@ export async function startReservationPipeline(
 
   try {
     await ensureTopics(client, names, partitions);
-    closers.push(() => deleteRunResources(client, [applicationId]));
+    closers.push(() => deleteRunResources(portClient, [applicationId]));
 
     // The runtime serializes with the prefixed topic as context and does not prepare serdes itself:
     // register every topic's schema under its prefixed subject first (the app's warm-up does the same
@@ -130,13 +132,13 @@ export async function startReservationPipeline(
     await loop.start();
 
     const deadLetterTopics = [...TOPOLOGY_INPUTS.map((t) => `${t}.dlq`), `${PAYMENT_REQUESTS}.dlq`];
-    const collector = new OutputCollector(client, registry, prefix, deadLetterTopics);
+    const collector = new OutputCollector(portClient, registry, prefix, deadLetterTopics);
     closers.push(() => collector.stop());
     await collector.start();
 
     /** The high watermarks when everything is processed and read, else throws what is still behind. */
     const drainState = async (): Promise<string> => {
-      const admin = client.admin();
+      const admin = portClient.admin();
       await admin.connect();
       try {
         const highs = new Map<string, number>();
@@ -146,20 +148,22 @@ export async function startReservationPipeline(
           ...collector.topics(),
         ]);
         for (const topic of topics) {
-          for (const p of await admin.fetchTopicOffsets(topic))
-            highs.set(`${topic}:${p.partition}`, Number(p.high));
+          for (const p of await admin.watermarks(topic)) highs.set(`${topic}:${p.partition}`, p.high);
         }
         const behind: string[] = [];
         const committedUpTo = async (groupId: string, groupTopics: string[]) => {
-          for (const { topic, partitions: committed } of await admin.fetchOffsets({
-            groupId,
-            topics: groupTopics,
-          })) {
-            for (const { partition, offset } of committed) {
-              const high = highs.get(`${topic}:${partition}`) ?? 0;
-              if (Math.max(0, Number(offset)) < high)
-                behind.push(`${groupId} on ${topic}/${partition}: ${offset} of ${high}`);
-            }
+          const committed = new Map(
+            (await admin.committedOffsets(groupId, groupTopics)).map((c) => [
+              `${c.topic}:${c.partition}`,
+              c.offset,
+            ]),
+          );
+          for (const [topicPartition, high] of highs) {
+            if (!groupTopics.includes(topicPartition.slice(0, topicPartition.lastIndexOf(':')))) continue;
+            // A partition never committed counts as 0.
+            const offset = committed.get(topicPartition) ?? 0;
+            if (offset < high)
+              behind.push(`${groupId} on ${topicPartition.replace(/:(\d+)$/, '/$1')}: ${offset} of ${high}`);
           }
         };
         await committedUpTo(applicationId, TOPOLOGY_INPUTS.map(names));
@@ -218,8 +222,8 @@ async function deleteRunResources(
   const ours = (name: string) => prefixes.some((p) => name.startsWith(p));
   try {
     const topics = (await admin.listTopics()).filter(ours);
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(ours);
+    if (topics.length > 0) await admin.deleteTopics(topics, { timeoutMs: 30_000 });
+    const groups = (await admin.listGroupIds()).filter(ours);
     if (groups.length > 0) await admin.deleteGroups(groups);
   } finally {
     await admin.disconnect();
