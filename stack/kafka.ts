@@ -134,20 +134,23 @@ export async function waitForKafka(
 /** Number of brokers a cluster reports through `describeCluster`; throws when it does not answer. */
 export async function describeBrokerCount(brokers: string[], timeoutMs: number): Promise<number> {
   // Loaded on first use, not with this module: a process that starts the stack and then runs the library
-  // (npm start, the benchmarks) must let the library load kafkajs first, with its read_committed fix.
-  const { Kafka, logLevel } = await import('kafkajs');
-  const admin = new Kafka({
+  // (npm start, the benchmarks) must not load the client before it needs it.
+  const [{ createKafkaClient }, { default: pino }] = await Promise.all([
+    import('../topology/internal/kafka/default-client.js'),
+    import('pino'),
+  ]);
+  // No retries: a probe answers within `timeoutMs`; the caller asks again.
+  const admin = createKafkaClient({
     clientId: 'stack-probe',
     brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: timeoutMs,
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
+    logger: pino({ level: 'silent' }),
+    connectionTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
   }).admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length;
+    return (await admin.brokerIds()).length;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -13,8 +13,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
+import { benchKafka } from '../runner/bench-client.js';
 import { type BenchCluster, openBenchCluster } from '../runner/cluster.js';
 import { machineInfo, RESULTS_DIR } from '../runner/results.js';
 import { median } from '../runner/stats.js';
@@ -70,11 +70,7 @@ function summarise(results: ReadonlyArray<FailoverRunResult>) {
 async function main(): Promise<void> {
   const machine = machineInfo();
   const cluster = await openBenchCluster({ sharedBroker: !options.privateBroker, log });
-  const kafka = new Kafka({
-    clientId: 'failover-bench',
-    brokers: cluster.brokers,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = benchKafka('failover-bench', cluster.brokers, 'silent');
   const settings: FailoverSettings = { ...settingsWithoutBrokers, brokers: cluster.brokers };
   const results: FailoverRunResult[] = [];
   const file = join(

@@ -15,7 +15,10 @@
 import { rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import type { RecordProducer } from '../../topology/internal/kafka/producer.js';
+import type { OutgoingRecord } from '../../topology/internal/kafka/types.js';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
 import { BALANCES_STORE } from './balances-topology.js';
 import { InstanceProcess } from './instance-process.js';
@@ -59,7 +62,7 @@ export interface FailoverRunResult {
 const CHUNK = 1_000;
 
 export async function runFailover(
-  kafka: Kafka,
+  kafka: KafkaClient,
   settings: FailoverSettings,
   standbys: number,
   run: number,
@@ -88,9 +91,10 @@ export async function runFailover(
     return instance;
   };
   try {
-    await createTopicsWithLeaders(admin, [
-      { topic: input, numPartitions: settings.partitions },
-      { topic: output, numPartitions: 1 },
+    // Waits until a leader serves every partition (a busy broker is slow to report a new topic).
+    await admin.ensureTopics([
+      { name: input, partitions: settings.partitions },
+      { name: output, partitions: 1 },
     ]);
     const all = settings.partitions;
     // One after the other: members joining at the same instant can exhaust kafkajs' join retries.
@@ -122,23 +126,25 @@ export async function runFailover(
 
     const movedTasks = b.tasks();
     const movedPartitions = movedTasks.map((task) => Number(task.split('_')[1]));
-    const changelogOffsets = await admin.fetchTopicOffsets(changelog);
+    const changelogOffsets = await admin.watermarks(changelog);
     const movedChangelogRecords = changelogOffsets
       .filter((o) => movedPartitions.includes(o.partition))
-      .reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+      .reduce((sum, o) => sum + o.high - o.low, 0);
     const outputBefore = await readableEnd(admin, output);
     const loadAverage = Number(loadavg()[0]!.toFixed(1));
 
     const killedAt = await b.kill();
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({
-      topic: input,
-      acks: -1,
-      messages: [
-        { key: `marker-${run}`, value: JSON.stringify({ amount: 1 }), partition: movedPartitions[0]! },
-      ],
-    });
+    await sendAll(producer, [
+      {
+        topic: input,
+        key: Buffer.from(`marker-${run}`),
+        value: Buffer.from(JSON.stringify({ amount: 1 })),
+        partition: movedPartitions[0]!,
+        timestamp: Date.now(),
+      },
+    ]);
     await producer.disconnect();
     const markerAt = await waitUntil(
       async () => ((await readableEnd(admin, output)) > outputBefore ? Date.now() : undefined),
@@ -166,7 +172,7 @@ export async function runFailover(
     };
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
-    await admin.deleteTopics({ topics: [input, output, changelog] }).catch(() => undefined);
+    await admin.deleteTopics([input, output, changelog]).catch(() => undefined);
     await admin.deleteGroups([applicationId]).catch(() => undefined);
     await admin.disconnect();
     await rm(stateRoot, { recursive: true, force: true });
@@ -186,73 +192,62 @@ function describe(report: InstanceReport): string {
   }
 }
 
-/** Payments over `keys` accounts, keyed by account (so spread over the partitions), four chunks in flight. */
-async function producePayments(kafka: Kafka, topic: string, records: number, keys: number): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
+/** Sends `records`; rejects with the first one the broker refused. */
+async function sendAll(producer: RecordProducer, records: OutgoingRecord[]): Promise<void> {
+  const failures = await producer.send(records);
+  if (failures.length > 0) throw failures[0]!.error;
+}
+
+/**
+ * Payments over `keys` accounts, keyed by account (so spread over the partitions), four chunks in flight:
+ * four producers, as each sends one request at a time.
+ */
+async function producePayments(
+  kafka: KafkaClient,
+  topic: string,
+  records: number,
+  keys: number,
+): Promise<void> {
+  const producers = Array.from({ length: 4 }, () => kafka.producer());
+  await Promise.all(producers.map((producer) => producer.connect()));
   try {
     const chunks: number[] = [];
     for (let first = 0; first < records; first += CHUNK) chunks.push(first);
     for (let i = 0; i < chunks.length; i += 4) {
+      const now = Date.now();
       await Promise.all(
-        chunks.slice(i, i + 4).map((first) =>
-          producer.send({
-            topic,
-            acks: -1,
-            messages: Array.from({ length: Math.min(CHUNK, records - first) }, (_, j) => {
+        chunks.slice(i, i + 4).map((first, k) =>
+          sendAll(
+            producers[k]!,
+            Array.from({ length: Math.min(CHUNK, records - first) }, (_, j) => {
               const n = first + j;
-              return { key: `account-${n % keys}`, value: JSON.stringify({ amount: (n % 97) + 1 }) };
+              return {
+                topic,
+                key: Buffer.from(`account-${n % keys}`),
+                value: Buffer.from(JSON.stringify({ amount: (n % 97) + 1 })),
+                timestamp: now,
+              };
             }),
-          }),
+          ),
         ),
       );
     }
   } finally {
-    await producer.disconnect();
+    await Promise.all(producers.map((producer) => producer.disconnect()));
   }
 }
 
-/**
- * Creates the topics and waits until every partition has a leader. kafkajs' own wait (`waitForLeaders`)
- * gives up with UNKNOWN_TOPIC_OR_PARTITION when a busy broker is slow to report a new topic; that lost a
- * whole benchmark once, so the wait here polls the metadata itself.
- */
-async function createTopicsWithLeaders(
-  admin: Admin,
-  topics: ReadonlyArray<{ topic: string; numPartitions: number }>,
-): Promise<void> {
-  await admin.createTopics({ topics: [...topics] });
-  await waitUntil(
-    async () => {
-      try {
-        const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-        return metadata.topics.every(
-          (t) =>
-            t.partitions.length === topics.find((spec) => spec.topic === t.name)!.numPartitions &&
-            t.partitions.every((p) => p.leader >= 0),
-        );
-      } catch {
-        return false; // not known to the broker yet
-      }
-    },
-    60_000,
-    `leaders for ${topics.map((t) => t.topic).join(', ')}`,
-  );
-}
-
 /** True once the group's committed offsets reached the input's end on every partition. */
-async function inputCommitted(admin: Admin, groupId: string, topic: string): Promise<boolean> {
-  const [ends, [committed]] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
+async function inputCommitted(admin: KafkaAdmin, groupId: string, topic: string): Promise<boolean> {
+  const [ends, committed] = await Promise.all([
+    admin.watermarks(topic),
+    admin.committedOffsets(groupId, [topic]),
   ]);
-  return ends.every((end) =>
-    committed?.partitions.some((c) => c.partition === end.partition && c.offset === end.offset),
-  );
+  return ends.every((end) => committed.some((c) => c.partition === end.partition && c.offset === end.high));
 }
 
 /** The output's readable end (last stable offset: committed transactions only), over its partitions. */
-async function readableEnd(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, o) => sum + Number(o.offset), 0);
+async function readableEnd(admin: KafkaAdmin, topic: string): Promise<number> {
+  const offsets = await admin.watermarks(topic);
+  return offsets.reduce((sum, o) => sum + o.high, 0);
 }

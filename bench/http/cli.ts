@@ -21,9 +21,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { PostgresApiKeyStore } from '../../api/auth/api-keys.js';
+import { benchKafka } from '../runner/bench-client.js';
 import { openBenchCluster } from '../runner/cluster.js';
 import { readProcStat } from '../runner/proc-stat.js';
 import { machineInfo, RESULTS_DIR } from '../runner/results.js';
@@ -268,11 +268,11 @@ async function runOnce(
 
 /** Deletes a run's topics, so many runs do not pile partitions onto the benchmark's broker. */
 async function dropTopics(brokers: string[], prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'bench-http-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = benchKafka('bench-http-cleanup', brokers, 'silent').admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
+    if (topics.length > 0) await admin.deleteTopics(topics);
   } finally {
     await admin.disconnect();
   }

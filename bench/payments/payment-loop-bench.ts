@@ -10,7 +10,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { EventPublisher } from '../../api/kafka/event-publisher.js';
 import { KafkaEventPublisher } from '../../api/kafka/kafka-event-publisher.js';
@@ -22,8 +21,8 @@ import type { PaymentRequest } from '../../processors/topology/payment-request.j
 import { PaymentWorker } from '../../processors/topology/payment-worker.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
 import { acquireStack } from '../../stack/stack.js';
-import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
 import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import { benchKafka } from '../runner/bench-client.js';
 import { paymentRequests } from './payment-requests.js';
 
 const PARTITIONS = 12;
@@ -86,9 +85,7 @@ interface Measurement {
 }
 
 async function measure(
-  kafka: Kafka,
-  /** The publisher's and the loop's client (the library's port, as in `start-api.ts`). */
-  app: KafkaClient,
+  port: KafkaClient,
   registryUrl: string,
   concurrency: number,
   latencyMs: number,
@@ -97,32 +94,22 @@ async function measure(
   const run = `bench-payments-${Date.now().toString(36)}`;
   const names = topicNamer(`${run}.`);
   const topic = names(PAYMENT_REQUESTS);
-  const admin = kafka.admin();
+  const admin = port.admin();
   await admin.connect();
   const topics = [PAYMENT_REQUESTS, `${PAYMENT_REQUESTS}.dlq`, 'payment.initiated', 'payment.authorized']
     .concat(['payment.failed', 'payment.captured', 'payment.refunded'])
     .map(names);
-  // Right after a create, a broker may briefly answer that it does not host the new partitions yet.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.map((name) => ({ topic: name, numPartitions: PARTITIONS })),
-      });
-      break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+  // Waits until a leader serves every new partition (a broker may briefly answer that it does not host
+  // them yet).
+  await admin.ensureTopics(topics.map((name) => ({ name, partitions: PARTITIONS })));
   const registry = new HttpSchemaRegistryClient({ url: registryUrl });
-  const kafkaPublisher = new KafkaEventPublisher(app, registry, names);
+  const kafkaPublisher = new KafkaEventPublisher(port, registry, names);
   await kafkaPublisher.connect();
   const publisher = new CountingPublisher(kafkaPublisher);
   const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway({ latencyMs }));
   const groupId = `${run}-payments`;
   const loop = new PaymentWorkerLoop({
-    kafka: app,
+    kafka: port,
     worker: new PaymentWorker(gateway, { applicationId: run }),
     publisher,
     registry,
@@ -134,18 +121,20 @@ async function measure(
   });
   try {
     // The backlog as the topology writes it: a reservation's requests in order, reservations interleaved.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = port.producer();
     await producer.connect();
     const all = Array.from({ length: reservations }, (_, r) => requestsOf(run, r));
     for (let step = 0; step < 3; step++) {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: all.map((requests) => ({
-          key: requests[step]!.propertyId,
-          value: JSON.stringify(requests[step]),
+      const now = Date.now();
+      const failures = await producer.send(
+        all.map((requests) => ({
+          topic,
+          key: Buffer.from(requests[step]!.propertyId),
+          value: Buffer.from(JSON.stringify(requests[step])),
+          timestamp: now,
         })),
-      });
+      );
+      if (failures.length > 0) throw failures[0]!.error;
     }
     await producer.disconnect();
     const requests = reservations * 3;
@@ -153,12 +142,10 @@ async function measure(
     const started = performance.now();
     await loop.start();
     for (;;) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await admin.watermarks(topic);
+      const committed = await admin.committedOffsets(groupId, [topic]);
       const done = ends.every(
-        (end) =>
-          Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) ===
-          Number(end.high),
+        (end) => (committed.find((p) => p.partition === end.partition)?.offset ?? -1) === end.high,
       );
       if (done) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -178,24 +165,14 @@ async function measure(
     await loop.stop();
     gateway.close();
     await publisher.close();
-    await admin.deleteTopics({ topics, timeout: 30_000 }).catch(() => undefined);
+    await admin.deleteTopics(topics, { timeoutMs: 30_000 }).catch(() => undefined);
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
 }
 
 const { result, release } = await acquireStack({ log: (line) => console.error(`[stack] ${line}`) });
-const kafka = new Kafka({
-  clientId: 'bench-payments',
-  brokers: result.endpoints.kafkaBrokers,
-  logLevel: logLevel.NOTHING,
-});
-const app = createKafkaClient({
-  clientId: 'bench-payments',
-  brokers: result.endpoints.kafkaBrokers,
-  logger: pino({ level: 'error' }),
-  clientLogLevel: 'error',
-});
+const port = benchKafka('bench-payments', result.endpoints.kafkaBrokers, 'silent');
 const loadBefore = loadavg()[0]!;
 const measurements: Measurement[] = [];
 try {
@@ -204,14 +181,7 @@ try {
     for (const concurrency of CONCURRENCIES) {
       // Aim each run at about TARGET_SECONDS at the rate expected from the previous one.
       const reservations = Math.min(5_000, Math.max(100, Math.round((rate * TARGET_SECONDS) / 3)));
-      const m = await measure(
-        kafka,
-        app,
-        result.endpoints.schemaRegistryUrl,
-        concurrency,
-        latencyMs,
-        reservations,
-      );
+      const m = await measure(port, result.endpoints.schemaRegistryUrl, concurrency, latencyMs, reservations);
       console.error(JSON.stringify(m));
       measurements.push(m);
       rate = m.requestsPerSecond * 4;

@@ -10,13 +10,15 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { Stores } from '../../state/stores.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import type { OutgoingRecord } from '../../topology/internal/kafka/types.js';
 import { KafkaStreams } from '../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../topology/serdes/index.js';
 import { Topology } from '../../topology/topology.js';
 import { machineDescription } from '../rocksdb-bindings/machine.js';
+import { benchKafka } from '../runner/bench-client.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
@@ -49,19 +51,31 @@ function topology(input: string, kind: StoreKind): Topology {
     .addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.string(), Serdes.string()), 'noop');
 }
 
-/** Produces the changelog in batches of 5,000 (a batch must stay under the broker's 1 MB message limit) with acks=all; values are a fixed 100-byte pattern plus the sequence number. */
-async function produceChangelog(kafka: Kafka, topic: string): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+/**
+ * Produces the changelog in sends of 5,000 records (the port's producer cuts them into requests under the
+ * broker's 1 MB message limit) with acks=all; values are a fixed 100-byte pattern plus the sequence number.
+ */
+async function produceChangelog(kafka: KafkaClient, topic: string): Promise<void> {
+  const producer = kafka.producer();
   await producer.connect();
   const filler = 'x'.repeat(VALUE_BYTES);
   try {
     for (let first = 0; first < RECORDS; first += BATCH) {
-      const messages = [];
+      const records: OutgoingRecord[] = [];
+      const now = Date.now();
       for (let n = first; n < Math.min(first + BATCH, RECORDS); n++) {
         const value = `${n}:${filler}`.slice(0, VALUE_BYTES);
-        messages.push({ key: `key-${String(n % KEYS).padStart(6, '0')}`, value, partition: 0 });
+        const key = `key-${String(n % KEYS).padStart(6, '0')}`;
+        records.push({
+          topic,
+          key: Buffer.from(key),
+          value: Buffer.from(value),
+          partition: 0,
+          timestamp: now,
+        });
       }
-      await producer.send({ topic, acks: -1, messages });
+      const failures = await producer.send(records);
+      if (failures.length > 0) throw failures[0]!.error;
     }
   } finally {
     await producer.disconnect();
@@ -110,19 +124,16 @@ async function runOnce(
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const kafka = new Kafka({ clientId: 'restore-bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = benchKafka('restore-bench', BROKERS, 'silent');
   const applicationId = `restore-bench-${Date.now()}`;
   const input = `${applicationId}-input`;
   const changelog = `${applicationId}-${STORE}-changelog`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic: input, numPartitions: 1 },
-      { topic: changelog, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-    ],
-  });
+  await admin.ensureTopics([
+    { name: input, partitions: 1 },
+    { name: changelog, partitions: 1, configs: { 'cleanup.policy': 'compact' } },
+  ]);
   const results: RunResult[] = [];
   try {
     const producing = performance.now();
@@ -136,7 +147,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await admin.deleteTopics({ topics: [input, changelog] }).catch(() => undefined);
+    await admin.deleteTopics([input, changelog]).catch(() => undefined);
     await admin.deleteGroups([applicationId]).catch(() => undefined);
     await admin.disconnect();
     await rm(`/tmp/${applicationId}`, { recursive: true, force: true });

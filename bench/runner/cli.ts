@@ -8,8 +8,8 @@
  *
  * Each writes bench/results/<timestamp>-<scenario>.json and .svg and prints a summary.
  */
-// The library before kafkajs (used below as well), as an application imports it: its kafkajs adapter
-// corrects kafkajs' read_committed filter before it loads kafkajs; exactly-once refuses to start otherwise.
+// The library first, as an application imports it: its kafkajs adapter corrects kafkajs' read_committed
+// filter before anything loads kafkajs; exactly-once refuses to start otherwise.
 import '../../topology/runtime/index.js';
 import { join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';

@@ -5,9 +5,9 @@
  * uses the shared or named cluster instead; then the pipeline topics on it are deleted and recreated.
  */
 
-import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaCluster } from '../../stack/private-cluster.js';
 import { acquireStack } from '../../stack/stack.js';
+import { benchKafka } from './bench-client.js';
 
 /** Brokers and registry of one benchmark invocation. */
 export interface BenchCluster {
@@ -52,35 +52,29 @@ export async function openBenchCluster(options: {
 
 /**
  * A fresh broker answers "the coordinator is loading" to the first group and transactional requests
- * while it creates `__consumer_offsets` and `__transaction_state`. kafkajs clients retry that, but the
+ * while it creates `__consumer_offsets` and `__transaction_state`. Clients retry that, but the
  * streams runtime currently treats it as fatal in its first join; so a throw-away group joins (and a
  * transactional producer initialises) here first, until the coordinators answer.
  */
 async function warmUpCoordinators(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench-warm-up', brokers, logLevel: logLevel.NOTHING });
+  const kafka = benchKafka('bench-warm-up', brokers, 'silent');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic: '__bench-warm-up', numPartitions: 1 }],
-    waitForLeaders: true,
-  });
+  await admin.ensureTopics([{ name: '__bench-warm-up', partitions: 1 }]);
   await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: 'bench-warm-up' });
+  const consumer = kafka.groupConsumer({ groupId: 'bench-warm-up' });
   await consumer.connect();
-  await consumer.subscribe({ topic: '__bench-warm-up' });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.run({ eachMessage: async () => undefined });
+  const joined = new Promise<void>((resolve) => consumer.on('assigned', () => resolve()));
+  await consumer.run(['__bench-warm-up'], async () => undefined);
   await joined;
   await consumer.disconnect();
-  const producer = kafka.producer({
-    transactionalId: 'bench-warm-up',
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const producer = kafka.transactionalProducer({ transactionalId: 'bench-warm-up' });
   await producer.connect();
-  const transaction = await producer.transaction();
-  await transaction.send({ topic: '__bench-warm-up', messages: [{ value: 'warm' }] });
-  await transaction.commit();
+  await producer.send([
+    { topic: '__bench-warm-up', key: null, value: Buffer.from('warm'), timestamp: Date.now() },
+  ]);
+  // No input offsets: the transaction carries only the record (the group id is not used).
+  await producer.commit([], 'bench-warm-up');
   await producer.disconnect();
 }
 

@@ -4,21 +4,23 @@
  * publisher. Each record's timestamp (and `occurredAt`) is the moment it was built: the acceptance time
  * from which end-to-end latency counts. Remembers when each new reservation was accepted.
  */
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import { avroReservationSerdes } from '../../processors/topology/serdes.js';
 import type { SchemaRegistryClient } from '../../schemas/registry/schema-registry-client.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import type { RecordProducer } from '../../topology/internal/kafka/producer.js';
+import type { OutgoingRecord } from '../../topology/internal/kafka/types.js';
 import type { BookingWorkload } from '../workload/booking-workload.js';
 import { toWorkloadRecord } from '../workload/workload-events.js';
 
 const INPUT_TOPICS = ['reservation.created', 'reservation.cancelled', 'reservation.modified'] as const;
-/** kafkajs groups a batch in time that grows with the square of its size: keep batches near 1,000. */
+/** One produce request per batch: the port's producer cuts larger sends into requests of 1,000 records. */
 const MAX_BATCH = 1000;
 
 /** Sends workload records and remembers acceptance times. */
 export class LoadDriver {
-  readonly #kafka: Kafka;
-  #producer: Producer;
+  readonly #kafka: KafkaClient;
+  #producer: RecordProducer;
   readonly #serdes;
   readonly #catalog: PropertyCatalog;
   readonly #workload: BookingWorkload;
@@ -30,7 +32,7 @@ export class LoadDriver {
   #startedAt = 0;
 
   constructor(options: {
-    kafka: Kafka;
+    kafka: KafkaClient;
     registry: SchemaRegistryClient;
     catalog: PropertyCatalog;
     workload: BookingWorkload;
@@ -42,12 +44,9 @@ export class LoadDriver {
     this.#workload = options.workload;
   }
 
-  #newProducer(): Producer {
-    return this.#kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+  /** Idempotent, acks=all, one request in flight, keys partitioned by murmur2 (the port's producer). */
+  #newProducer(): RecordProducer {
+    return this.#kafka.producer();
   }
 
   /** Connects the producer and prepares the serdes (registers the schemas if needed). */
@@ -97,26 +96,24 @@ export class LoadDriver {
   }
 
   async #sendBatch(count: number, now: number): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
+    const records: OutgoingRecord[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const operation = this.#workload.next();
       const record = toWorkloadRecord(this.#catalog, operation, now);
       const context = { topic: record.topic, isKey: false } as const;
       const value = this.#serdes.value(record.topic).serialize(record.value as never, context);
-      const messages = byTopic.get(record.topic) ?? [];
-      byTopic.set(record.topic, messages);
-      messages.push({ key: record.key, value, timestamp: String(now) });
+      records[i] = { topic: record.topic, key: Buffer.from(record.key), value, timestamp: now };
       if (operation.kind === 'create') this.acceptedAt.set(operation.confirmationNumber, now);
     }
-    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#producer.sendBatch({ acks: -1, topicMessages });
+        const failures = await this.#producer.send(records);
+        if (failures.length > 0) throw failures[0]!.error;
         break;
       } catch (error) {
-        // Right after topics are recreated a partition may briefly have no leader. A refused batch leaves
-        // kafkajs' idempotent sequence numbers out of step, so resend with a new producer (the pipeline
-        // ignores a duplicate event by its id).
+        // Right after topics are recreated a partition may briefly have no leader (the send rejects,
+        // retriable). A refused batch leaves the idempotent sequence numbers out of step, so resend with a
+        // new producer (the pipeline ignores a duplicate event by its id).
         if (attempt >= 5 || (error as { retriable?: boolean }).retriable === false) throw error;
         await this.#producer.disconnect().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 1000));

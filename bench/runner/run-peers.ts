@@ -11,12 +11,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { loadPropertyCatalog } from '../../processors/domain/reference-data-loader.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
+import type { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
 import { RAW_PEER_OUTPUT } from '../peers/raw-kafkajs/raw-loop-topics.js';
 import { BookingWorkload } from '../workload/booking-workload.js';
 import { writeBenchCatalog } from '../workload/catalog.js';
+import { benchKafka } from './bench-client.js';
 import type { BenchCluster } from './cluster.js';
 import { peerBuildFailed } from './errors.js';
 import { type Instance, startPipelineInstance, startProcess } from './instances.js';
@@ -73,7 +74,7 @@ export async function runPeers(options: PeerOptions) {
   const stamp = Date.now().toString(36);
   const runDir = join('/tmp/tstreams-bench', `peers-${stamp}`);
   await mkdir(runDir, { recursive: true });
-  const kafka = new Kafka({ clientId: 'bench-peers', brokers: cluster.brokers, logLevel: logLevel.ERROR });
+  const kafka = benchKafka('bench-peers', cluster.brokers);
   await resetTopics(kafka, options.partitions, [...JAVA_OUTPUTS, RAW_PEER_OUTPUT]);
   const catalogPath = join(runDir, 'catalog.json');
   writeBenchCatalog(catalogPath, options.properties);
@@ -176,11 +177,7 @@ async function startContender(
   const { cluster } = options;
   switch (contender) {
     case 'ours':
-      await precreateChangelogs(
-        new Kafka({ clientId: 'bench-peers', brokers: cluster.brokers, logLevel: logLevel.ERROR }),
-        group,
-        options.partitions,
-      );
+      await precreateChangelogs(benchKafka('bench-peers', cluster.brokers), group, options.partitions);
       return startPipelineInstance(
         'ours',
         {
@@ -220,7 +217,7 @@ async function startContender(
  * the rate is what was committed between the first and the last observed commit (startup excluded).
  */
 async function measureDrain(
-  admin: Admin,
+  admin: KafkaAdmin,
   instance: Instance,
   group: string,
   total: number,
@@ -254,9 +251,10 @@ async function measureDrain(
   };
 }
 
-async function committedOf(admin: Admin, group: string): Promise<number> {
-  const offsets = await admin.fetchOffsets({ groupId: group, topics: ['reservation.created'] });
-  return offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+async function committedOf(admin: KafkaAdmin, group: string): Promise<number> {
+  // Partitions never committed are left out (they counted as 0).
+  const offsets = await admin.committedOffsets(group, ['reservation.created']);
+  return offsets.reduce((sum, p) => sum + p.offset, 0);
 }
 
 function round(value: number): number {

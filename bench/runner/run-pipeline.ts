@@ -5,16 +5,17 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { loadPropertyCatalog } from '../../processors/domain/reference-data-loader.js';
 import {
   INPUT_TOPICS,
   SETTLEMENT_INPUT_TOPICS,
 } from '../../processors/topology/build-reservation-topology.js';
 import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-registry.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
 import { BookingWorkload } from '../workload/booking-workload.js';
 import { writeBenchCatalog } from '../workload/catalog.js';
+import { benchKafka } from './bench-client.js';
 import type { BenchCluster } from './cluster.js';
 import { instanceFailed } from './errors.js';
 import { type Instance, startPipelineInstance } from './instances.js';
@@ -134,7 +135,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const stamp = Date.now().toString(36);
   const applicationId = `bench-${options.label.replace(/[^a-z0-9-]/gi, '-')}-${stamp}`;
   await mkdir(options.runDir, { recursive: true });
-  const kafka = new Kafka({ clientId: 'bench-runner', brokers: cluster.brokers, logLevel: logLevel.ERROR });
+  const kafka = benchKafka('bench-runner', cluster.brokers);
   log(`resetting topics (${options.partitions} partitions)`);
   await resetTopics(kafka, options.partitions);
   const catalogPath = join(options.runDir, 'catalog.json');
@@ -243,7 +244,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   }
 }
 
-async function listTopics(kafka: Kafka): Promise<string[]> {
+async function listTopics(kafka: KafkaClient): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -3,7 +3,8 @@
  * (end offsets minus committed offsets, from the admin API, as an operator's lag exporter sees it) and
  * CPU and RSS of every measured process.
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin } from '../../topology/internal/kafka/admin.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
 import { readProcStat } from './proc-stat.js';
 
 /** A consumer group and the topics whose lag is summed for it. */
@@ -31,7 +32,7 @@ export interface Sample {
 
 /** Samples until stopped. */
 export class Sampler {
-  readonly #admin: Admin;
+  readonly #admin: KafkaAdmin;
   readonly #lagTargets: readonly LagTarget[];
   readonly #procs: ProcTarget[] = [];
   readonly #previous = new Map<number, { at: number; cpuSeconds: number }>();
@@ -43,7 +44,11 @@ export class Sampler {
   readonly #extraLag: Record<string, () => number>;
 
   /** `extraLag`: lag series read from elsewhere (e.g. what the instances report), sampled by name. */
-  constructor(kafka: Kafka, lagTargets: readonly LagTarget[], extraLag: Record<string, () => number> = {}) {
+  constructor(
+    kafka: KafkaClient,
+    lagTargets: readonly LagTarget[],
+    extraLag: Record<string, () => number> = {},
+  ) {
     this.#admin = kafka.admin();
     this.#lagTargets = lagTargets;
     this.#extraLag = extraLag;
@@ -101,15 +106,14 @@ export class Sampler {
   }
 
   async #lag(target: LagTarget): Promise<number> {
-    const committed = await this.#admin.fetchOffsets({ groupId: target.groupId, topics: [...target.topics] });
+    const committed = await this.#admin.committedOffsets(target.groupId, target.topics);
     let total = 0;
     for (const topic of target.topics) {
-      const ends = await this.#admin.fetchTopicOffsets(topic);
-      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      const ends = await this.#admin.watermarks(topic);
       for (const end of ends) {
-        const offset = Number(done.find((p) => p.partition === end.partition)?.offset ?? -1);
+        const offset = committed.find((c) => c.topic === topic && c.partition === end.partition)?.offset;
         // No commit yet: everything since the start of the (fresh) topic is lag.
-        total += Number(end.high) - (offset < 0 ? Number(end.low) : offset);
+        total += end.high - (offset ?? end.low);
       }
     }
     return total;

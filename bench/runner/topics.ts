@@ -3,17 +3,25 @@
  * topic left by the previous one (pipeline, changelog and peer topics; never Kafka's own `__*` topics)
  * and creates the pipeline's topics again with the partition count of the scenario.
  */
-import type { Admin, Kafka } from 'kafkajs';
 import { pipelineTopics } from '../../api/kafka/ensure-topics.js';
 import { kpiStoreName } from '../../processors/topology/booking-kpis.js';
 import { DEFAULT_KPI_WINDOWS, STORES } from '../../processors/topology/config.js';
 import { closedStoreName } from '../../processors/topology/rolled-up-kpis.js';
 import { SETTLEMENT_STORES } from '../../processors/topology/settlement-processor.js';
 import { STATUS_STORES } from '../../processors/topology/status-processor.js';
+import type { KafkaClient } from '../../topology/internal/kafka/kafka-client.js';
+import type { TopicSpec } from '../../topology/internal/kafka/types.js';
+
+/**
+ * How long topic creation may take until a leader serves every partition: a busy broker reports a new
+ * partition's leader in its metadata before the leader serves it (produce answers NOT_LEADER_FOR_PARTITION
+ * for seconds), and a deleted topic's name is refused until the deletion finished.
+ */
+const READY_TIMEOUT_MS = 180_000;
 
 /** Deletes every non-internal topic and creates `pipelineTopics()` (plus `extra`) with `partitions` each. */
 export async function resetTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   partitions: number,
   extra: readonly string[] = [],
 ): Promise<void> {
@@ -21,25 +29,18 @@ export async function resetTopics(
   await admin.connect();
   try {
     const stale = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
-    if (stale.length > 0) await admin.deleteTopics({ topics: stale, timeout: 60_000 });
+    if (stale.length > 0) await admin.deleteTopics(stale, { timeoutMs: 60_000 });
+    // A deleted topic disappears asynchronously: still listed, it would count as existing.
+    const deadline = Date.now() + 60_000;
+    while ((await admin.listTopics()).some((topic) => stale.includes(topic)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    // Dead-letter topics too: the runtime requires them co-partitioned with their source topics.
+    // The broker may refuse a deleted topic's name for a moment more; ensureTopics retries the creation.
     const wanted = [...pipelineTopics(), ...extra];
-    // A deleted topic disappears asynchronously; creating its name again too early is refused, so retry.
-    for (let attempt = 0; ; attempt++) {
-      const existing = new Set(await admin.listTopics());
-      const missing = wanted.filter((topic) => !existing.has(topic));
-      if (missing.length === 0) break;
-      try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          // Dead-letter topics too: the runtime requires them co-partitioned with their source topics.
-          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
-        });
-      } catch (error) {
-        if (attempt >= 30) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-    await waitUntilServed(admin, wanted);
+    await admin.ensureTopics(
+      wanted.map((name) => ({ name, partitions, replicationFactor: -1 })),
+      { timeoutMs: READY_TIMEOUT_MS },
+    );
   } finally {
     await admin.disconnect();
   }
@@ -47,12 +48,10 @@ export async function resetTopics(
 
 /**
  * Creates the reservation application's changelog topics before its instances start. The runtime creates
- * missing ones itself, but on a busy broker its first ListOffsets on a just-created changelog can answer
- * NOT_LEADER_FOR_PARTITION, which the runtime currently treats as fatal; created and served here first,
- * the runtime finds them ready.
+ * missing ones itself; created and served here first, the instances find them ready and start alike.
  */
 export async function precreateChangelogs(
-  kafka: Kafka,
+  kafka: KafkaClient,
   applicationId: string,
   partitions: number,
 ): Promise<void> {
@@ -71,56 +70,36 @@ export async function precreateChangelogs(
     ...stored.filter((spec) => spec.published !== false).map((spec) => `${kpiStoreName(spec)}-final-store`),
     ...DEFAULT_KPI_WINDOWS.filter((spec) => spec.sumOf !== undefined).map(closedStoreName),
   ];
-  const topics = [
+  const topics: TopicSpec[] = [
     ...keyValue.map((store) => ({ store, policy: 'compact' })),
     ...windows.map((store) => ({ store, policy: 'compact,delete' })),
   ].map(({ store, policy }) => ({
-    topic: `${applicationId}-${store}-changelog`,
-    numPartitions: partitions,
+    name: `${applicationId}-${store}-changelog`,
+    partitions,
     replicationFactor: -1,
-    configEntries: [{ name: 'cleanup.policy', value: policy }],
+    configs: { 'cleanup.policy': policy },
   }));
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics });
-    await waitUntilServed(
-      admin,
-      topics.map((t) => t.topic),
-    );
+    await admin.ensureTopics(topics, { timeoutMs: READY_TIMEOUT_MS });
   } finally {
     await admin.disconnect();
   }
 }
 
-/**
- * A busy broker reports a new partition's leader in its metadata before the leader serves it (produce
- * answers NOT_LEADER_FOR_PARTITION for seconds). Waits until every partition answers a ListOffsets.
- */
-async function waitUntilServed(admin: Admin, topics: readonly string[]): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (const topic of topics) {
-    for (;;) {
-      try {
-        await admin.fetchTopicOffsets(topic);
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-  }
-}
-
 /** The high watermarks of `topics`, summed per topic (records written when the topics started empty). */
-export async function topicTotals(kafka: Kafka, topics: readonly string[]): Promise<Record<string, number>> {
+export async function topicTotals(
+  kafka: KafkaClient,
+  topics: readonly string[],
+): Promise<Record<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const totals: Record<string, number> = {};
     for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      totals[topic] = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      const offsets = await admin.watermarks(topic);
+      totals[topic] = offsets.reduce((sum, p) => sum + p.high, 0);
     }
     return totals;
   } finally {

@@ -29,8 +29,15 @@ import { DeadLetterSchema } from '../../../schemas/generated/schemas.js';
 import type { TopicName } from '../../../schemas/generated/topics.js';
 import type { DeadLetter } from '../../../schemas/generated/types.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  inputProducer,
+  kafka,
+  readAll,
+  uniqueName,
+  waitFor,
+} from '../../support/index.js';
 
 const PROPERTIES = 8;
 const PARTITIONS = 4;
@@ -155,30 +162,24 @@ export async function startPaymentLoop(options: {
   const names = topicNamer(`${applicationId}.`);
   const groupId = `${applicationId}-payments`;
   const client = kafka({ clientId: applicationId });
-  // The loop and its publisher on the library's client port, as in `start-api.ts`.
-  const appClient = createKafkaClient({
-    clientId: applicationId,
-    brokers: endpoints().kafkaBrokers,
-    logger: pino({ level: 'silent' }),
-  });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const serdes = avroReservationSerdes(registry);
   const probe = new InFlightProbe(new SimulatedPaymentGateway({ seed: 7, latencyMs: 5, jitterMs: 20 }));
   const gateway = new ResilientPaymentGateway(probe);
-  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = inputProducer({ clientId: applicationId });
 
   await createTopics([
     { topic: names(PAYMENT_REQUESTS), partitions: options.partitions ?? PARTITIONS },
     names(`${PAYMENT_REQUESTS}.dlq`),
     ...ANSWER_TOPICS.map((topic) => ({ topic: names(topic), partitions: PARTITIONS })),
   ]);
-  const kafkaPublisher = new KafkaEventPublisher(appClient, registry, names);
+  const kafkaPublisher = new KafkaEventPublisher(client, registry, names);
   await kafkaPublisher.connect();
   const publisher = options.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher;
   await producer.connect();
   const newLoop = () =>
     new PaymentWorkerLoop({
-      kafka: appClient,
+      kafka: client,
       worker: new PaymentWorker(gateway, { applicationId }),
       publisher,
       registry,
@@ -222,12 +223,10 @@ export async function startPaymentLoop(options: {
       try {
         await waitFor(
           async () => {
-            const ends = await admin.fetchTopicOffsets(names(PAYMENT_REQUESTS));
-            const [committed] = await admin.fetchOffsets({ groupId, topics: [names(PAYMENT_REQUESTS)] });
+            const ends = await admin.watermarks(names(PAYMENT_REQUESTS));
+            const committed = await admin.committedOffsets(groupId, [names(PAYMENT_REQUESTS)]);
             return ends.every(
-              (end) =>
-                Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) ===
-                Number(end.high),
+              (end) => (committed.find((p) => p.partition === end.partition)?.offset ?? -1) === end.high,
             );
           },
           { timeoutMs: 90_000, intervalMs: 250, description: 'every payment request committed' },
@@ -266,7 +265,7 @@ export async function startPaymentLoop(options: {
       await admin.connect();
       try {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(applicationId));
-        await admin.deleteTopics({ topics, timeout: 30_000 });
+        await admin.deleteTopics(topics, { timeoutMs: 30_000 });
         await admin.deleteGroups([groupId]).catch(() => undefined);
       } finally {
         await admin.disconnect();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, inputProducer, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { privateClusterForSuite } from '../../support/private-cluster.js';
 
 // Proves the three-broker mode is a real replicated cluster: a crashed partition leader loses no
@@ -24,14 +24,13 @@ describe('Three-broker Kafka cluster', () => {
       ],
       { brokers },
     );
-    const client = kafka({ brokers });
-    const admin = client.admin();
-    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const admin = kafka({ brokers }).admin();
+    const producer = inputProducer({ brokers });
     await Promise.all([admin.connect(), producer.connect()]);
     try {
       const leaderOf = async () => {
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic!] });
-        return metadata.topics[0]!.partitions[0]!;
+        const replicas = await admin.partitionReplicas([topic!]);
+        return replicas[0]!;
       };
       const before = await leaderOf();
       expect(before.replicas).toHaveLength(3);

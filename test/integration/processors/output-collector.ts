@@ -4,11 +4,13 @@
  * dead-letter topic. Values are decoded with the pipeline's own Avro serdes against the real registry.
  * The test steers its workload by what was handled and checks the final state from what was collected.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { PaymentRequest } from '../../../processors/topology/payment-request.js';
 import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
 import type { TopicName, TopicValue } from '../../../schemas/generated/topics.js';
 import type { SchemaRegistryClient } from '../../../schemas/registry/schema-registry-client.js';
+import type { BatchControl, GroupConsumer, RecordBatch } from '../../../topology/internal/kafka/consumer.js';
+import type { KafkaClient } from '../../../topology/internal/kafka/kafka-client.js';
+import type { IncomingRecord } from '../../../topology/internal/kafka/types.js';
 import { uniqueName } from '../../support/index.js';
 
 /** A record read back, with where it was in its topic. */
@@ -56,7 +58,7 @@ export class OutputCollector {
   readonly settled = new Set<string>();
 
   readonly #prefix: string;
-  readonly #consumer: Consumer;
+  readonly #consumer: GroupConsumer;
   readonly #serdes;
   readonly #deadLetterTopics: readonly string[];
   /** Next offset to read per `topic:partition`. */
@@ -66,7 +68,7 @@ export class OutputCollector {
    * @param deadLetterTopics unprefixed dead-letter topics to watch (their records are not decoded).
    */
   constructor(
-    kafka: Kafka,
+    kafka: KafkaClient,
     registry: SchemaRegistryClient,
     prefix: string,
     deadLetterTopics: readonly string[],
@@ -74,9 +76,8 @@ export class OutputCollector {
     this.#prefix = prefix;
     this.#serdes = avroReservationSerdes(registry);
     this.#deadLetterTopics = deadLetterTopics;
-    this.#consumer = kafka.consumer({
+    this.#consumer = kafka.groupConsumer({
       groupId: uniqueName(`${prefix}collector`),
-      allowAutoTopicCreation: false,
       // Small fetches keep the collector from competing with the pipeline for the two cores.
       maxBytesPerPartition: 256 * 1024,
     });
@@ -94,8 +95,8 @@ export class OutputCollector {
       await this.#serdes.value(topic).prepare?.({ topic: this.#prefix + topic, isKey: false });
     }
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topics: this.topics(), fromBeginning: true });
-    await this.#consumer.run({ eachBatch: (payload) => this.#onBatch(payload) });
+    // Partitions never committed start at their earliest offset; the collector commits nothing.
+    await this.#consumer.run(this.topics(), (batch, control) => this.#onBatch(batch, control));
   }
 
   /** The partitions of its topics not read up to `highs` (`topic:partition` → high watermark). */
@@ -113,11 +114,11 @@ export class OutputCollector {
     await this.#consumer.disconnect();
   }
 
-  async #onBatch({ batch }: EachBatchPayload): Promise<void> {
+  async #onBatch(batch: RecordBatch, control: BatchControl): Promise<void> {
     const topic = batch.topic.slice(this.#prefix.length);
     const { partition } = batch;
     if (this.#deadLetterTopics.includes(topic)) {
-      for (const m of batch.messages) {
+      for (const m of batch.records) {
         const headers = Object.entries(m.headers ?? {})
           .filter(([name]) => name.startsWith('x-dlq'))
           .map(([name, value]) => `${name}=${String(value)}`)
@@ -125,29 +126,33 @@ export class OutputCollector {
         this.deadLetters.push({
           topic,
           partition,
-          offset: Number(m.offset),
+          offset: m.offset,
           summary: `${headers} ${m.value?.toString('utf8').slice(0, 300) ?? ''}`,
         });
       }
     } else if (topic === 'payment.requests') {
-      for (const m of batch.messages) {
+      for (const m of batch.records) {
         if (m.value === null) continue;
         const request = JSON.parse(m.value.toString('utf8')) as PaymentRequest;
-        this.paymentRequests.push({ partition, offset: Number(m.offset), value: request });
+        this.paymentRequests.push({ partition, offset: m.offset, value: request });
         if (request.type === 'AUTHORIZE') this.handled.add(request.confirmationNumber);
       }
     } else {
-      await this.#decode(topic as EventTopic, batch.topic, partition, batch.messages);
+      await this.#decode(topic as EventTopic, batch.topic, partition, batch.records);
     }
-    const last = batch.messages.at(-1);
-    if (last !== undefined) this.#next.set(`${batch.topic}:${partition}`, Number(last.offset) + 1);
+    const last = batch.records.at(-1);
+    if (last !== undefined) {
+      this.#next.set(`${batch.topic}:${partition}`, last.offset + 1);
+      // The next fetch starts after it (the consumer moves its position only on resolved offsets).
+      control.resolveOffset(last.offset);
+    }
   }
 
   async #decode(
     topic: EventTopic,
     fullName: string,
     partition: number,
-    messages: EachBatchPayload['batch']['messages'],
+    messages: ReadonlyArray<IncomingRecord>,
   ): Promise<void> {
     const serde = this.#serdes.value(topic);
     const context = { topic: fullName, isKey: false } as const;
@@ -156,7 +161,7 @@ export class OutputCollector {
       context,
     );
     for (const m of messages) {
-      const offset = Number(m.offset);
+      const offset = m.offset;
       let value: unknown;
       try {
         value = serde.deserialize(m.value, context);

@@ -25,7 +25,6 @@ import { PaymentWorker } from '../../../processors/topology/payment-worker.js';
 import { avroReservationSerdes } from '../../../processors/topology/serdes.js';
 import { TOPIC_SCHEMAS, type TopicName } from '../../../schemas/generated/topics.js';
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { endpoints, kafka, uniqueName, waitFor } from '../../support/index.js';
 import { OutputCollector } from './output-collector.js';
@@ -70,8 +69,6 @@ export async function startReservationPipeline(
   const client = kafka({ clientId: applicationId });
   const registry = new HttpSchemaRegistryClient({ url: endpoints().schemaRegistryUrl });
   const logger = pino({ name: applicationId, level: 'warn' });
-  // The application's loops run on the library's client port, as in `start-api.ts`.
-  const appClient = createKafkaClient({ clientId: applicationId, brokers: endpoints().kafkaBrokers, logger });
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     const failures: unknown[] = [];
@@ -80,7 +77,7 @@ export async function startReservationPipeline(
   };
 
   try {
-    await ensureTopics(appClient, names, partitions);
+    await ensureTopics(client, names, partitions);
     closers.push(() => deleteRunResources(client, [applicationId]));
 
     // The runtime serializes with the prefixed topic as context and does not prepare serdes itself:
@@ -114,14 +111,14 @@ export async function startReservationPipeline(
       { timeoutMs: 60_000, description: `the streams instance ${applicationId} to reach RUNNING` },
     );
 
-    const publisher = new KafkaEventPublisher(appClient, registry, names);
+    const publisher = new KafkaEventPublisher(client, registry, names);
     await publisher.connect();
     closers.push(() => publisher.close());
 
     const gateway = new ResilientPaymentGateway(new SimulatedPaymentGateway());
     closers.push(async () => gateway.close());
     const loop = new PaymentWorkerLoop({
-      kafka: appClient,
+      kafka: client,
       worker: new PaymentWorker(gateway, { applicationId }),
       publisher,
       registry,
@@ -149,20 +146,22 @@ export async function startReservationPipeline(
           ...collector.topics(),
         ]);
         for (const topic of topics) {
-          for (const p of await admin.fetchTopicOffsets(topic))
-            highs.set(`${topic}:${p.partition}`, Number(p.high));
+          for (const p of await admin.watermarks(topic)) highs.set(`${topic}:${p.partition}`, p.high);
         }
         const behind: string[] = [];
         const committedUpTo = async (groupId: string, groupTopics: string[]) => {
-          for (const { topic, partitions: committed } of await admin.fetchOffsets({
-            groupId,
-            topics: groupTopics,
-          })) {
-            for (const { partition, offset } of committed) {
-              const high = highs.get(`${topic}:${partition}`) ?? 0;
-              if (Math.max(0, Number(offset)) < high)
-                behind.push(`${groupId} on ${topic}/${partition}: ${offset} of ${high}`);
-            }
+          const committed = new Map(
+            (await admin.committedOffsets(groupId, groupTopics)).map((c) => [
+              `${c.topic}:${c.partition}`,
+              c.offset,
+            ]),
+          );
+          for (const [topicPartition, high] of highs) {
+            if (!groupTopics.includes(topicPartition.slice(0, topicPartition.lastIndexOf(':')))) continue;
+            // A partition never committed counts as 0.
+            const offset = committed.get(topicPartition) ?? 0;
+            if (offset < high)
+              behind.push(`${groupId} on ${topicPartition.replace(/:(\d+)$/, '/$1')}: ${offset} of ${high}`);
           }
         };
         await committedUpTo(applicationId, TOPOLOGY_INPUTS.map(names));
@@ -221,8 +220,8 @@ async function deleteRunResources(
   const ours = (name: string) => prefixes.some((p) => name.startsWith(p));
   try {
     const topics = (await admin.listTopics()).filter(ours);
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(ours);
+    if (topics.length > 0) await admin.deleteTopics(topics, { timeoutMs: 30_000 });
+    const groups = (await admin.listGroupIds()).filter(ours);
     if (groups.length > 0) await admin.deleteGroups(groups);
   } finally {
     await admin.disconnect();

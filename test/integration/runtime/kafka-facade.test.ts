@@ -1,8 +1,10 @@
+// A test of the kafkajs adapter itself: a plain kafkajs admin creates topics the port would wait for.
+import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import type { IncomingRecord } from '../../../topology/internal/kafka/types.js';
-import { endpoints, kafka as kafkajsClient, uniqueName, waitFor } from '../../support/index.js';
+import { endpoints, uniqueName, waitFor } from '../../support/index.js';
 
 describe('kafka facade on the real broker', () => {
   const logger = pino({ level: 'silent' });
@@ -54,7 +56,11 @@ describe('kafka facade on the real broker', () => {
   });
 
   it('reads the watermarks of partitions created a moment ago (no leader serving them yet)', async () => {
-    const raw = kafkajsClient().admin();
+    const raw = new Kafka({
+      clientId: 'facade-test-raw',
+      brokers: endpoints().kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await raw.connect();
     try {
       for (let round = 0; round < 5; round++) {
@@ -121,5 +127,27 @@ describe('kafka facade on the real broker', () => {
     expect(first.headers.seq?.toString()).toBe('0');
     const committed = await admin.committedOffsets(groupId, [topic]);
     expect(committed.map((c) => c.offset)).toEqual([225, 225]);
+    expect(await admin.listGroupIds()).toContain(groupId);
+  });
+
+  it('inspects the cluster: broker ids, partition replicas; deletes topics within a given time', async () => {
+    const topic = uniqueName('facade-inspect');
+    await admin.ensureTopics([{ name: topic, partitions: 2 }]);
+    const brokers = await admin.brokerIds();
+    expect(brokers.length).toBeGreaterThan(0);
+    const replicas = await admin.partitionReplicas([topic]);
+    expect(replicas.map((r) => [r.topic, r.partition]).sort()).toEqual([
+      [topic, 0],
+      [topic, 1],
+    ]);
+    for (const replica of replicas) {
+      expect(brokers).toContain(replica.leader);
+      expect(replica.replicas).toContain(replica.leader);
+      expect(replica.isr).toContain(replica.leader);
+    }
+    await admin.deleteTopics([topic], { timeoutMs: 30_000 });
+    await waitFor(async () => !(await admin.listTopics()).includes(topic), {
+      description: `${topic} deleted`,
+    });
   });
 });

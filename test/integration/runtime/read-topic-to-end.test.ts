@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readTopicToEnd } from '../../../topology/runtime/index.js';
-import { createTopics, endpoints, inputProducer, kafka, uniqueName } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  inputProducer,
+  kafka,
+  outgoingRecords,
+  uniqueName,
+} from '../../support/index.js';
 
 /** The cluster as a user names it: brokers (and security), no client object. */
 const cluster = () => ({ bootstrapServers: endpoints().kafkaBrokers });
@@ -12,29 +19,22 @@ describe('readTopicToEnd on the real broker', () => {
 
   it('reads to the last stable offset: committed records, not an aborted or a still open transaction', async () => {
     const [topic] = await createTopics([{ topic: uniqueName('read-to-end'), partitions: 2 }]);
-    const producer = kafka().producer({
-      transactionalId: uniqueName('read-to-end-producer'),
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    // One transaction after the other on one transactional producer: each opens on its first send.
+    const producer = kafka().transactionalProducer({ transactionalId: uniqueName('read-to-end-producer') });
     await producer.connect();
     try {
-      const committed = await producer.transaction();
-      await committed.send({
-        topic: topic!,
-        messages: [
+      await producer.send(
+        outgoingRecords(topic!, [
           { partition: 0, key: 'a', value: 'committed-0', headers: { origin: 'test' } },
           { partition: 1, key: 'b', value: 'committed-1' },
           { partition: 0, key: 'c', value: 'committed-2' },
-        ],
-      });
-      await committed.commit();
-      const aborted = await producer.transaction();
-      await aborted.send({ topic: topic!, messages: [{ partition: 1, value: 'aborted' }] });
-      await aborted.abort();
+        ]),
+      );
+      await producer.commit([], 'unused-no-offsets');
+      await producer.send(outgoingRecords(topic!, [{ partition: 1, value: 'aborted' }]));
+      await producer.abort();
       // Left open while reading: the read must end before it instead of waiting for it.
-      const open = await producer.transaction();
-      await open.send({ topic: topic!, messages: [{ partition: 0, value: 'open' }] });
+      await producer.send(outgoingRecords(topic!, [{ partition: 0, value: 'open' }]));
       try {
         const read = await readTopicToEnd(cluster(), topic!, {
           isolation: 'read_committed',
@@ -58,7 +58,7 @@ describe('readTopicToEnd on the real broker', () => {
         ]);
         expect(await readTopicToEnd(cluster(), topic!, { limit: 1 })).toHaveLength(1);
       } finally {
-        await open.abort();
+        await producer.abort();
       }
     } finally {
       await producer.disconnect();

@@ -28,7 +28,15 @@ import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.
 import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  type InputProducer,
+  inputProducer,
+  readAll,
+  uniqueName,
+  waitFor,
+} from '../../support/index.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
 
 const STORE = 'big';
@@ -66,26 +74,29 @@ function topology(steadyIn: string, bigIn: string, out: string): Topology {
     );
 }
 
-/** Fills partition 0 of `topic` with `count` small records as fast as kafkajs goes: 1,000 per request, 8 in flight. */
+/**
+ * Fills partition 0 of `topic` with `count` small records as fast as the client goes: 1,000 per request,
+ * 8 in flight (8 producers, as each sends one request at a time).
+ */
 async function fillChangelog(topic: string, count: number): Promise<void> {
-  const producer = kafka({ clientId: 'restore-test-filler' }).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producers = Array.from({ length: 8 }, () => inputProducer({ clientId: 'restore-test-filler' }));
+  await Promise.all(producers.map((producer) => producer.connect()));
   try {
     const value = Buffer.from('v'.repeat(8));
     let next = 0;
-    const worker = async () => {
+    const worker = async (producer: InputProducer) => {
       while (next < count) {
         const first = next;
         next = Math.min(count, next + 1_000);
         const messages = [];
         // 10,000 keys: the store stays small, every record is still restored.
         for (let i = first; i < next; i++) messages.push({ key: `k${i % 10_000}`, value, partition: 0 });
-        await producer.send({ topic, acks: 1, messages });
+        await producer.send({ topic, messages });
       }
     };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await Promise.all(producers.map(worker));
   } finally {
-    await producer.disconnect();
+    await Promise.all(producers.map((producer) => producer.disconnect()));
   }
 }
 

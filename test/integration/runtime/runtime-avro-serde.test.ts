@@ -7,7 +7,7 @@ import type { ProcessorContext } from '../../../topology/processor.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 
 interface StayV1 {
   readonly guest: string;
@@ -48,7 +48,7 @@ describe('KafkaStreams with Avro serdes on the real schema registry', () => {
     const context = { topic: input!, isKey: false } as const;
     await oldWriter.prepare(context);
     const stays = Array.from({ length: 40 }, (_, i) => ({ guest: `guest-${i}`, nights: (i % 7) + 1 }));
-    const producer = kafka({ clientId: 'test-old-writer' }).producer({ idempotent: true });
+    const producer = inputProducer({ clientId: 'test-old-writer' });
     await producer.connect();
     await producer.send({
       topic: input!,

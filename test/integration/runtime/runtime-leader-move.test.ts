@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import {
+  inputProducer,
   type KafkaClusterHandle,
   kafka,
   readAll,
@@ -33,12 +34,8 @@ describe('KafkaStreams while a partition leader moves', () => {
       { name: uniqueName('moving-orders'), partitions: 3, replicationFactor: 3 },
       { name: uniqueName('moving-totals'), partitions: 3, replicationFactor: 3 },
     ]);
-    // Retries that outlast the election after the kill (kafkajs' test defaults give up after ~10 s).
-    const retry = { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000, multiplier: 2 };
-    const producer = kafka({ brokers, clientId: 'moving-orders', retry }).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    // Retries that outlast the election after the kill (delays doubling from 100 ms to 5 s).
+    const producer = inputProducer({ brokers, clientId: 'moving-orders', retries: 10 });
     await producer.connect();
     const produce = (orders: ReadonlyArray<{ id: string; order: Order }>) =>
       producer.send({
@@ -73,9 +70,9 @@ describe('KafkaStreams while a partition leader moves', () => {
       const admin = kafka({ brokers }).admin();
       await admin.connect();
       const changelog = `${applicationId}-${STORE}-changelog`;
-      const metadata = await admin.fetchTopicMetadata({ topics: [changelog] });
+      const replicas = await admin.partitionReplicas([changelog]);
       await admin.disconnect();
-      const victim = metadata.topics[0]!.partitions[0]!.leader;
+      const victim = replicas.find((entry) => entry.partition === 0)!.leader;
       await cluster.stopNode(victim, 'SIGKILL');
       const survivors = cluster.nodes
         .filter((node) => node.id !== victim)
@@ -89,18 +86,16 @@ describe('KafkaStreams while a partition leader moves', () => {
       await probe.connect();
       await waitFor(
         async () => {
-          const moved = await probe.fetchTopicMetadata({ topics: [input!, output!, changelog] });
-          return moved.topics.every((topic) =>
-            topic.partitions.every((partition) => partition.leader >= 0 && partition.leader !== victim),
-          );
+          const moved = await probe.partitionReplicas([input!, output!, changelog]);
+          return moved.every((partition) => partition.leader >= 0 && partition.leader !== victim);
         },
         { timeoutMs: 60_000, description: 'new leaders for the partitions the killed broker led' },
       );
       const after = makeOrders(before.length, 300);
       await produce(after);
-      const inputEnds = await probe.fetchTopicOffsets(input!);
+      const inputEnds = await probe.watermarks(input!);
       await probe.disconnect();
-      expect(inputEnds.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(600);
+      expect(inputEnds.reduce((sum, partition) => sum + partition.high, 0)).toBe(600);
       const all = [...before, ...after];
       // At least once: every order counted. A rebalance while the group coordinator moved may replay
       // uncommitted input, so some totals can repeat; the highest count per region must reach its orders.

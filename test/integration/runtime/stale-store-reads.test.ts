@@ -12,7 +12,7 @@ import { Stores } from '../../../state/stores.js';
 import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, kafka, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, inputProducer, uniqueName, waitFor } from '../../support/index.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
 
 const STORE = 'latest';
@@ -45,7 +45,7 @@ function latestTopology(input: string): Topology {
 }
 
 async function produce(topic: string, entries: ReadonlyArray<[string, number]>): Promise<void> {
-  const producer = kafka({ clientId: 'stale-store-writer' }).producer({ idempotent: true });
+  const producer = inputProducer({ clientId: 'stale-store-writer' });
   await producer.connect();
   try {
     await producer.send({

@@ -14,7 +14,7 @@ import type { TaskCollector } from '../../../topology/runtime/task-collector.js'
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, uniqueName } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, uniqueName } from '../../support/index.js';
 
 const STORE = 'latest';
 
@@ -43,7 +43,7 @@ function latestTopology(input: string): Topology {
 
 /** `count` records `k<i % keys>` -> `v<i>` on one changelog partition, 1,000 per request. */
 async function appendChangelog(topic: string, partition: number, count: number, keys: number): Promise<void> {
-  const producer = kafka({ clientId: 'restore-test-writer' }).producer();
+  const producer = inputProducer({ clientId: 'restore-test-writer' });
   await producer.connect();
   try {
     for (let first = 0; first < count; first += 1_000) {

@@ -14,7 +14,15 @@ import { StateUpdater } from '../../../topology/runtime/state-updater.js';
 import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
-import { createTopics, endpoints, kafka, uniqueName, waitFor } from '../../support/index.js';
+import {
+  createTopics,
+  endpoints,
+  inputProducer,
+  kafka,
+  outgoingRecords,
+  uniqueName,
+  waitFor,
+} from '../../support/index.js';
 
 const STORE = 'latest';
 
@@ -62,26 +70,23 @@ async function appendChangelog(
     partition,
   }));
   if (options.transaction === undefined) {
-    const producer = kafka({ clientId: 'standby-test-writer' }).producer({ idempotent: true });
+    const producer = inputProducer({ clientId: 'standby-test-writer' });
     await producer.connect();
     try {
-      await producer.send({ topic, acks: -1, messages });
+      await producer.send({ topic, messages });
     } finally {
       await producer.disconnect();
     }
     return;
   }
-  const producer = kafka({ clientId: 'standby-test-tx' }).producer({
-    idempotent: true,
+  const producer = kafka({ clientId: 'standby-test-tx' }).transactionalProducer({
     transactionalId: uniqueName('standby-tx'),
-    maxInFlightRequests: 1,
   });
   await producer.connect();
   try {
-    const transaction = await producer.transaction();
-    await transaction.send({ topic, acks: -1, messages });
-    if (options.transaction === 'commit') await transaction.commit();
-    else await transaction.abort();
+    await producer.send(outgoingRecords(topic, messages));
+    if (options.transaction === 'commit') await producer.commit([], 'unused-no-offsets');
+    else await producer.abort();
   } finally {
     await producer.disconnect();
   }
@@ -91,7 +96,7 @@ async function listGroups(): Promise<string[]> {
   const admin = kafka({ clientId: 'standby-test-admin' }).admin();
   await admin.connect();
   try {
-    return (await admin.listGroups()).groups.map((group) => group.groupId);
+    return await admin.listGroupIds();
   } finally {
     await admin.disconnect();
   }

@@ -4,16 +4,18 @@
  * its value `{ seq, sentAt }` stamped just before the send. On SIGTERM it finishes the send under way,
  * prints `SENT <count>` and exits.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 
 const topic = process.env.INPUT!;
 const everyMs = Number(process.env.EVERY_MS ?? 10);
-// As the tests' `inputProducer` (test/support imports vitest, which a plain process cannot load).
-const producer = new Kafka({
+// As the tests' `inputProducer`, the port's idempotent producer (test/support imports vitest, which a
+// plain process cannot load).
+const producer = createKafkaClient({
   clientId: 'steady-producer',
   brokers: process.env.KAFKA_BROKERS!.split(','),
-  logLevel: logLevel.NOTHING,
-}).producer({ idempotent: true, maxInFlightRequests: 1 });
+  logger: pino({ level: 'silent' }),
+}).producer();
 let flowing = true;
 process.on('SIGTERM', () => {
   flowing = false;
@@ -23,10 +25,15 @@ console.log('PRODUCING');
 let sent = 0;
 while (flowing) {
   const sentAt = Date.now();
-  await producer.send({
-    topic,
-    messages: [{ key: `t${sent % 10}`, value: JSON.stringify({ seq: sent, sentAt }) }],
-  });
+  const failures = await producer.send([
+    {
+      topic,
+      key: Buffer.from(`t${sent % 10}`),
+      value: Buffer.from(JSON.stringify({ seq: sent, sentAt })),
+      timestamp: sentAt,
+    },
+  ]);
+  if (failures.length > 0) throw failures[0]!.error;
   sent++;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (Date.now() - sentAt))));
 }

@@ -9,7 +9,7 @@ import {
 import { HttpSchemaRegistryClient } from '../../../schemas/registry/http-schema-registry.js';
 import { type SerdeContext, SerdeError } from '../../../schemas/serde.js';
 import { encodeWireFormat } from '../../../schemas/wire-format.js';
-import { createTopics, endpoints, kafka, readAll, uniqueName } from '../../support/index.js';
+import { createTopics, endpoints, inputProducer, readAll, uniqueName } from '../../support/index.js';
 
 describe('Avro records through a real topic', () => {
   it('decodes every good record exactly and dead-letters each bad one with the envelope schema', async () => {
@@ -29,7 +29,7 @@ describe('Avro records through a real topic', () => {
       encodeWireFormat(2_000_000_002, good[0]!.subarray(5)),
       good[1]!.subarray(0, good[1]!.length - 40),
     ];
-    const producer = kafka().producer({ idempotent: true });
+    const producer = inputProducer();
     await producer.connect();
     try {
       await producer.send({

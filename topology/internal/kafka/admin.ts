@@ -1,5 +1,5 @@
 /** The port's admin calls; kafkajs: `kafkajs/admin.ts`. */
-import type { PartitionWatermarks, TopicPartitionOffset, TopicSpec } from './types.js';
+import type { PartitionReplicas, PartitionWatermarks, TopicPartitionOffset, TopicSpec } from './types.js';
 
 /**
  * The admin calls the runtime needs: create its internal topics, read partition counts, watermarks and a
@@ -33,6 +33,22 @@ export interface KafkaAdmin {
   groupCommittedOffsets(groupId: string): Promise<TopicPartitionOffset[]>;
   /** Deletes consumer groups; a missing group is fine. */
   deleteGroups(groupIds: ReadonlyArray<string>): Promise<void>;
-  /** Deletes topics that exist; used to reset an application and by tests to clean up. */
-  deleteTopics(topics: ReadonlyArray<string>): Promise<void>;
+  /**
+   * Deletes topics that exist; used to reset an application and by tests to clean up. `timeoutMs`: how
+   * long the broker may take to delete them before it answers (default 5 s).
+   */
+  deleteTopics(topics: ReadonlyArray<string>, options?: { timeoutMs?: number }): Promise<void>;
+
+  // Inspection of the cluster for the test helpers, the local stack and the benchmarks (the runtime does
+  // not use these).
+
+  /**
+   * The ids of the brokers the cluster reports. A probe: not retried here, so a client with `retries: 0`
+   * answers within its timeouts (the local stack's readiness check).
+   */
+  brokerIds(): Promise<number[]>;
+  /** Leader, replicas and in-sync replicas of every partition of the topics (all of which must exist). */
+  partitionReplicas(topics: ReadonlyArray<string>): Promise<PartitionReplicas[]>;
+  /** The ids of every consumer group on the cluster. */
+  listGroupIds(): Promise<string[]>;
 }

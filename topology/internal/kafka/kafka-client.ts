@@ -24,6 +24,11 @@ export interface KafkaClientOptions {
   /** Per-request timeout; 30 s by default, which hides a dead broker for too long in tests. */
   readonly requestTimeoutMs?: number;
   readonly connectionTimeoutMs?: number;
+  /**
+   * How often the client itself repeats a failed request before it gives up (delays from 100 ms doubling
+   * to 5 s). Default 8; 0 for a probe that must answer within its timeouts.
+   */
+  readonly retries?: number;
   /** TLS to the brokers; `true` with the system's CAs. */
   readonly ssl?: boolean | TlsConfig;
   readonly sasl?: SaslConfig;

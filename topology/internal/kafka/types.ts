@@ -61,6 +61,15 @@ export interface PartitionWatermarks {
   readonly high: number;
 }
 
+/** Where a partition's replicas are: broker ids of its leader (-1: none), replicas and in-sync replicas. */
+export interface PartitionReplicas {
+  readonly topic: string;
+  readonly partition: number;
+  readonly leader: number;
+  readonly replicas: ReadonlyArray<number>;
+  readonly isr: ReadonlyArray<number>;
+}
+
 /** A record read back from a topic, with its coordinates ({@link KafkaClient.readTopic}). */
 export interface TopicRecord {
   readonly partition: number;

@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { retry } from '../../util/retry.js';
 import type { KafkaAdmin } from '../admin.js';
 import { KafkaFacadeError } from '../errors.js';
-import type { PartitionWatermarks, TopicPartitionOffset, TopicSpec } from '../types.js';
+import type { PartitionReplicas, PartitionWatermarks, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { retryTransient } from './broker-retry.js';
 import { isTransientBrokerError } from './errors.js';
 
@@ -27,7 +27,13 @@ export class KafkajsAdmin implements KafkaAdmin {
 
   async connect(): Promise<void> {
     if (this.#connected) return;
-    await this.#admin.connect();
+    try {
+      await this.#admin.connect();
+    } catch (error) {
+      // A failed connect may leave sockets open; the caller's disconnect would skip an unconnected admin.
+      await this.#admin.disconnect().catch(() => undefined);
+      throw error;
+    }
     this.#connected = true;
   }
 
@@ -205,12 +211,44 @@ export class KafkajsAdmin implements KafkaAdmin {
   }
 
   /** Deletes topics that exist; used to reset an application and by tests to clean up. */
-  async deleteTopics(topics: ReadonlyArray<string>): Promise<void> {
+  async deleteTopics(topics: ReadonlyArray<string>, options: { timeoutMs?: number } = {}): Promise<void> {
     await this.#call(`Deleting topics ${topics.join(', ')}`, async () => {
       const existing = new Set(await this.#admin.listTopics());
       const present = topics.filter((topic) => existing.has(topic));
-      if (present.length > 0) await this.#admin.deleteTopics({ topics: present });
+      if (present.length > 0)
+        await this.#admin.deleteTopics({
+          topics: present,
+          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+        });
     });
+  }
+
+  /** The ids of the brokers the cluster reports; a probe, not retried beyond the client's own retries. */
+  async brokerIds(): Promise<number[]> {
+    const cluster = await this.#admin.describeCluster();
+    return cluster.brokers.map((broker) => broker.nodeId);
+  }
+
+  /** Leader, replicas and in-sync replicas of every partition of the topics. */
+  async partitionReplicas(topics: ReadonlyArray<string>): Promise<PartitionReplicas[]> {
+    const metadata = await this.#call(`Reading the replicas of ${topics.join(', ')}`, () =>
+      this.#admin.fetchTopicMetadata({ topics: [...topics] }),
+    );
+    return metadata.topics.flatMap((topic) =>
+      topic.partitions.map((entry) => ({
+        topic: topic.name,
+        partition: entry.partitionId,
+        leader: entry.leader,
+        replicas: entry.replicas,
+        isr: entry.isr,
+      })),
+    );
+  }
+
+  /** The ids of every consumer group on the cluster. */
+  async listGroupIds(): Promise<string[]> {
+    const result = await this.#call('Listing the consumer groups', () => this.#admin.listGroups());
+    return result.groups.map((group) => group.groupId);
   }
 
   /** Runs an admin request with the transient-error retries, and codes what still fails. */

@@ -18,7 +18,12 @@ export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     // The broker side retries leader moves; a few quick retries keep a restart from failing a send.
-    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000, ...KAFKAJS_RETRY_GROWTH },
+    retry: {
+      initialRetryTime: 100,
+      retries: options.retries ?? 8,
+      maxRetryTime: 5_000,
+      ...KAFKAJS_RETRY_GROWTH,
+    },
     // SASL without TLS would send a PLAIN password in clear text: SASL implies TLS unless told otherwise.
     ...(ssl !== undefined ? { ssl } : sasl !== undefined ? { ssl: true } : {}),
     ...(sasl !== undefined ? { sasl } : {}),
