@@ -223,6 +223,15 @@ const holepunch: BenchBinding = {
   },
 };
 
+/**
+ * Bindings the project does not install, and how to add them for a comparison. Level's `rocksdb` is one:
+ * its prebuilt binary aborts on Node 24 (`std::bad_alloc` at load), so installing it compiles RocksDB from
+ * source, which took `npm ci` past 20 minutes on these 2-core machines.
+ */
+const OPTIONAL_INSTALL: Readonly<Record<string, string>> = {
+  rocksdb: ' (to compare it: `npm install --no-save rocksdb@5.2.1`, which compiles RocksDB for about 20 min)',
+};
+
 /** Every binding that loads here; a binding that fails to load is reported and skipped. */
 export function bindings(): BenchBinding[] {
   const all = [level, nxtedition, holepunch];
@@ -231,7 +240,7 @@ export function bindings(): BenchBinding[] {
       require.resolve(binding.name);
       return true;
     } catch {
-      console.warn(`skipping ${binding.name}: not installed`);
+      console.warn(`skipping ${binding.name}: not installed${OPTIONAL_INSTALL[binding.name] ?? ''}`);
       return false;
     }
   });
