@@ -22,8 +22,6 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../../../state/store.js';
-import { Stores } from '../../../state/stores.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
 import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { Serdes } from '../../../topology/serdes/index.js';
@@ -37,6 +35,7 @@ import {
   uniqueName,
   waitFor,
 } from '../../support/index.js';
+import { keepLatest } from './keep-latest.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
 
 const STORE = 'big';
@@ -51,27 +50,11 @@ interface Tick {
 }
 
 function topology(steadyIn: string, bigIn: string, out: string): Topology {
-  return new Topology()
+  const built = new Topology()
     .addSource('steady', steadyIn, { keySerde: Serdes.string(), valueSerde: Serdes.json<Tick>() })
     .addSink('out', out, { keySerde: Serdes.string(), valueSerde: Serdes.json<Tick>() }, 'steady')
-    .addSource('big-in', bigIn, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
-    .addProcessor<string, string, string, string>(
-      'keep',
-      () => {
-        let store: KeyValueStore<string, string>;
-        return {
-          init: (context) => {
-            store = context.getStateStore<KeyValueStore<string, string>>(STORE);
-          },
-          process: (record) => store.put(record.key, record.value),
-        };
-      },
-      'big-in',
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.string(), Serdes.string()),
-      'keep',
-    );
+    .addSource('big-in', bigIn, { keySerde: Serdes.string(), valueSerde: Serdes.string() });
+  return keepLatest(built, 'big-in', STORE);
 }
 
 /**

@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../../../state/store.js';
-import { Stores } from '../../../state/stores.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
 import { StreamTask } from '../../../topology/internal/task/stream-task.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
@@ -15,30 +14,17 @@ import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
 import { createTopics, endpoints, inputProducer, uniqueName } from '../../support/index.js';
+import { keepLatest } from './keep-latest.js';
 
 const STORE = 'latest';
 
 /** input -> a processor keeping the latest value per key in an in-memory, logged store. */
 function latestTopology(input: string): Topology {
-  return new Topology()
-    .addSource('in', input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
-    .addProcessor<string, string, string, string>(
-      'keep',
-      () => {
-        let store: KeyValueStore<string, string>;
-        return {
-          init: (context) => {
-            store = context.getStateStore<KeyValueStore<string, string>>(STORE);
-          },
-          process: (record) => store.put(record.key, record.value),
-        };
-      },
-      'in',
-    )
-    .addStateStore(
-      Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.string(), Serdes.string()),
-      'keep',
-    );
+  const topology = new Topology().addSource('in', input, {
+    keySerde: Serdes.string(),
+    valueSerde: Serdes.string(),
+  });
+  return keepLatest(topology, 'in', STORE);
 }
 
 /** `count` records `k<i % keys>` -> `v<i>` on one changelog partition, 1,000 per request. */
