@@ -6,12 +6,27 @@
  * row ends equal to the store whatever the interleaving of commands, the API instances' clocks or a
  * failover; a replay changes nothing. Once a row has a store state, the event topics no longer move its
  * status, stay or total (see `reservation-upserts.ts`), except the API's own optimistic write of a command
- * the store has not applied yet.
+ * the store has not applied yet; and a state that has not decided such a command yet leaves them as the
+ * API wrote them (`pending_event_ids`), so that a client never reads its accepted command undone.
  */
 import type { PoolClient } from 'pg';
 import { money } from '../../processors/domain/money.js';
 import { toEventMoney } from '../../processors/topology/event-values.js';
 import type { ReservationState } from '../../processors/topology/reservation-state.js';
+
+/** How long the API's optimistic write of an undecided command holds an older store state back. */
+export const PENDING_HOLD_MINUTES = 5;
+
+/**
+ * True when the row shows an optimistic write of a command this state has not decided (and that write is
+ * recent): the state is older than what the API told its client, so status, stay and total stay as written.
+ */
+const HELD = `(r.pending_since > now() - interval '${PENDING_HOLD_MINUTES} minutes' AND EXISTS (
+  SELECT 1 FROM unnest(r.pending_event_ids) AS p(id) WHERE NOT (p.id = ANY(excluded.state_event_ids))))`;
+
+/** `column` from the state, unless {@link HELD}; `value` is the state's value (`excluded.<column>` by default). */
+const follow = (column: string, value = `excluded.${column}`) =>
+  `${column} = CASE WHEN ${HELD} THEN r.${column} ELSE ${value} END`;
 
 const UPSERT_STATE = `
 INSERT INTO reservations.reservation AS r (
@@ -21,28 +36,35 @@ INSERT INTO reservations.reservation AS r (
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $5, $14, $15, $5, $16, $17, $18)
 ON CONFLICT (confirmation_number) DO UPDATE SET
   guest_id = excluded.guest_id,
-  status = excluded.status,
-  status_event_time = excluded.status_event_time,
+  ${follow('status')},
+  ${follow('status_event_time')},
   -- The events' detail (a rejection's reason and message, a cancellation's reason) says more than the
   -- store's rejection reason: kept while the status is the one it explains.
-  detail = CASE WHEN excluded.status IS NOT DISTINCT FROM r.status THEN r.detail ELSE excluded.detail END,
-  room_type = excluded.room_type,
-  check_in_date = excluded.check_in_date,
-  check_out_date = excluded.check_out_date,
-  nights = excluded.nights,
-  rooms = excluded.rooms,
-  adults = excluded.adults,
-  children = excluded.children,
-  stay_event_time = excluded.stay_event_time,
-  total_amount = coalesce(excluded.total_amount, r.total_amount),
-  currency = coalesce(excluded.currency, r.currency),
-  total_event_time = excluded.total_event_time,
+  ${follow('detail', 'CASE WHEN excluded.status IS NOT DISTINCT FROM r.status THEN r.detail ELSE excluded.detail END')},
+  ${[
+    'room_type',
+    'check_in_date',
+    'check_out_date',
+    'nights',
+    'rooms',
+    'adults',
+    'children',
+    'stay_event_time',
+  ]
+    .map((column) => follow(column))
+    .join(',\n  ')},
+  ${follow('total_amount', 'coalesce(excluded.total_amount, r.total_amount)')},
+  ${follow('currency', 'coalesce(excluded.currency, r.currency)')},
+  ${follow('total_event_time')},
   -- The store's stay is already cut short by an early departure.
-  departure_date = NULL,
-  departure_event_id = NULL,
+  ${follow('departure_date', 'NULL')},
+  ${follow('departure_event_id', 'NULL')},
   created_at = least(r.created_at, excluded.created_at),
   state_offset = excluded.state_offset,
-  state_event_ids = excluded.state_event_ids
+  state_event_ids = excluded.state_event_ids,
+  pending_event_ids = CASE WHEN ${HELD} THEN (SELECT array_agg(p.id) FROM unnest(r.pending_event_ids) AS p(id)
+    WHERE NOT (p.id = ANY(excluded.state_event_ids))) END,
+  pending_since = CASE WHEN ${HELD} THEN r.pending_since END
 WHERE r.state_offset IS NULL OR excluded.state_offset > r.state_offset`;
 
 /**

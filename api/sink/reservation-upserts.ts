@@ -44,10 +44,15 @@ const UPSERT = `
 INSERT INTO reservations.reservation AS r (
   confirmation_number, property_id, guest_id, status, status_event_time, status_rank, detail,
   room_type, check_in_date, check_out_date, nights, rooms, adults, children, stay_event_time, stay_rank,
-  total_amount, currency, total_event_time, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $17, $15, $16, $5, $5)
+  total_amount, currency, total_event_time, created_at, pending_event_ids, pending_since)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $5, $17, $15, $16, $5, $5,
+  CASE WHEN $18::text IS NOT NULL THEN ARRAY[$18::text] END, CASE WHEN $18::text IS NOT NULL THEN now() END)
 -- $18: the event id of the API's own write of a command (null for the sink), see beforeStore().
 ON CONFLICT (confirmation_number) DO UPDATE SET
+  -- Undecided by the store: an older store state must not undo it (reservation-state-upsert.ts).
+  pending_event_ids = CASE WHEN ${newlyPending()} THEN array_append(coalesce(r.pending_event_ids, '{}'), $18::text)
+    ELSE r.pending_event_ids END,
+  pending_since = CASE WHEN ${newlyPending()} THEN now() ELSE r.pending_since END,
   guest_id = coalesce(r.guest_id, excluded.guest_id),
   status = CASE WHEN ${newerStatus()} THEN excluded.status ELSE r.status END,
   detail = CASE WHEN ${newerStatus()} THEN excluded.detail ELSE r.detail END,
@@ -74,6 +79,12 @@ ON CONFLICT (confirmation_number) DO UPDATE SET
 function beforeStore(byTime: string): string {
   return `(CASE WHEN r.state_offset IS NULL THEN ${byTime}
     ELSE $18::text IS NOT NULL AND NOT ($18::text = ANY(coalesce(r.state_event_ids, '{}'))) END)`;
+}
+
+/** The API's own write of a command that the store has not decided and that is not pending already. */
+function newlyPending(): string {
+  return `($18::text IS NOT NULL AND NOT ($18::text = ANY(coalesce(r.state_event_ids, '{}')))
+    AND NOT ($18::text = ANY(coalesce(r.pending_event_ids, '{}'))))`;
 }
 
 function newerStatus(): string {

@@ -88,6 +88,14 @@ export function statusProcessor(retentionMs: number): Processor<string, Step, st
           );
         }
       }
+      if (!changed && refusal !== null && step.previous !== null) {
+        // A refused command leaves the reservation as it was but is remembered as decided: a replay of it
+        // is recognised, and the system of record knows the API's optimistic write of it is settled.
+        reservations.put(step.confirmationNumber, {
+          ...step.previous,
+          appliedEventIds: [...step.previous.appliedEventIds, step.eventId].slice(-REMEMBERED_EVENT_IDS),
+        });
+      }
       const rejection = refusal ?? (paymentFailed ? paymentRefusal(step) : null);
       if (rejection !== null) {
         const event: ReservationRejected = {

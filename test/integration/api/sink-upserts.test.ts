@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../api/db/migrate.js';
 import { applyDomainEvent } from '../../../api/sink/domain-upserts.js';
 import { PostgresReservationLedger } from '../../../api/sink/postgres-ledger.js';
-import { upsertReservationState } from '../../../api/sink/reservation-state-upsert.js';
+import { PENDING_HOLD_MINUTES, upsertReservationState } from '../../../api/sink/reservation-state-upsert.js';
 import { applyReservationEvent } from '../../../api/sink/reservation-upserts.js';
 import type { ReservationState } from '../../../processors/topology/reservation-state.js';
 import type {
@@ -116,6 +116,38 @@ function refused(
   };
 }
 
+/** The `reservations` store's value for `n` as its changelog carries it. */
+function storeState(
+  n: string,
+  status: ReservationState['status'],
+  ids: string[],
+  stayOf: StayDetails = stay,
+): ReservationState {
+  return {
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    guestId: 'G1',
+    status,
+    stay: stayOf,
+    price: {
+      currency: 'EUR',
+      ratePlan: 'BAR',
+      nightly: [],
+      roomTotalMinor: 25_800,
+      taxesMinor: 2_200,
+      feesMinor: 0,
+      totalMinor: 28_000,
+    },
+    paymentToken: 'tok_abcdefgh',
+    payment: null,
+    cancellation: null,
+    rejection: null,
+    createdAt: 9_000,
+    updatedAt: 9_500,
+    appliedEventIds: ids,
+  };
+}
+
 describe('system-of-record upserts on Postgres', () => {
   let pool: pg.Pool;
   let drop: () => Promise<void>;
@@ -142,6 +174,24 @@ describe('system-of-record upserts on Postgres', () => {
       client.release();
     }
   }
+  /** Applies the store's changelog record at `offset`, as the sink does. */
+  const writeState = async (value: ReservationState, offset: string) => {
+    const client = await pool.connect();
+    try {
+      await upsertReservationState(client, value, offset);
+    } finally {
+      client.release();
+    }
+  };
+  /** Applies events as the API's own optimistic writes of the commands it accepted. */
+  const record = async (events: Array<[string, unknown]>) => {
+    const client = await pool.connect();
+    try {
+      for (const [topic, value] of events) await applyReservationEvent(client, topic, value, 'api');
+    } finally {
+      client.release();
+    }
+  };
   const reservation = async (n: string) =>
     (
       await pool.query(
@@ -305,37 +355,7 @@ describe('system-of-record upserts on Postgres', () => {
 
   it('follows the reservations store by changelog offset once it has a state, whatever the event times', async () => {
     const n = 'RSV-STATE-1';
-    const state = (status: ReservationState['status'], ids: string[]): ReservationState => ({
-      confirmationNumber: n,
-      propertyId: 'LIS-ALFAMA',
-      guestId: 'G1',
-      status,
-      stay,
-      price: {
-        currency: 'EUR',
-        ratePlan: 'BAR',
-        nightly: [],
-        roomTotalMinor: 25_800,
-        taxesMinor: 2_200,
-        feesMinor: 0,
-        totalMinor: 28_000,
-      },
-      paymentToken: 'tok_abcdefgh',
-      payment: null,
-      cancellation: null,
-      rejection: null,
-      createdAt: 9_000,
-      updatedAt: 9_500,
-      appliedEventIds: ids,
-    });
-    const writeState = async (value: ReservationState, offset: string) => {
-      const client = await pool.connect();
-      try {
-        await upsertReservationState(client, value, offset);
-      } finally {
-        client.release();
-      }
-    };
+    const state = (status: ReservationState['status'], ids: string[]) => storeState(n, status, ids);
     // The booking was stamped by a clock far ahead; the confirmation by one on time.
     await apply([['reservation.created', created(n, 9_000)]]);
     await writeState(state('CONFIRMED', [`${n}:created`, 'auth-1']), '10');
@@ -348,12 +368,7 @@ describe('system-of-record upserts on Postgres', () => {
     await writeState(state('PENDING', [`${n}:created`]), '9');
     expect(await reservation(n)).toMatchObject({ status: 'CONFIRMED' });
     // The API's own write of a cancellation the store has not applied shows at once, whatever its time...
-    const client = await pool.connect();
-    try {
-      await applyReservationEvent(client, 'reservation.cancelled', cancelled(n, 1_000), 'api');
-    } finally {
-      client.release();
-    }
+    await record([['reservation.cancelled', cancelled(n, 1_000)]]);
     expect(await reservation(n)).toMatchObject({ status: 'CANCELLED' });
     // ... and the store's state after it stays, even when the sink then applies the events again.
     await writeState(state('CANCELLED', [`${n}:created`, 'auth-1', `${n}:cancelled`]), '11');
@@ -363,6 +378,83 @@ describe('system-of-record upserts on Postgres', () => {
     ]);
     const afterCancel = await reservation(n);
     expect(afterCancel).toMatchObject({ status: 'CANCELLED', total: '280.00', detail: 'GUEST_REQUEST' });
+  });
+
+  it("never shows the API's accepted commands undone by a store state that has not decided them yet", async () => {
+    const n = 'RSV-PENDING-1';
+    const longer: StayDetails = { ...stay, checkOutDate: '2027-05-04', nights: 3 };
+    const modified: ReservationModified = {
+      eventId: `${n}:modified`,
+      eventType: 'ReservationModified',
+      occurredAt: 3_000,
+      confirmationNumber: n,
+      propertyId: 'LIS-ALFAMA',
+      previousStayDetails: stay,
+      stayDetails: longer,
+      pricingDetails: created(n, 0).pricingDetails,
+      reason: null,
+    };
+    const row = async () =>
+      (
+        await pool.query(
+          `SELECT status, nights, pending_event_ids AS pending FROM reservations.reservation
+           WHERE confirmation_number = $1`,
+          [n],
+        )
+      ).rows[0];
+    await record([['reservation.created', created(n, 1_000)]]);
+    await writeState(storeState(n, 'CONFIRMED', [`${n}:created`]), '20');
+    expect(await row()).toEqual({ status: 'CONFIRMED', nights: 2, pending: null });
+    // The client was told the modification and then the cancellation were accepted; the sink then reads
+    // store states written before the store decided them: the row keeps what the client was told.
+    await record([['reservation.modified', modified]]);
+    await record([['reservation.cancelled', cancelled(n, 4_000)]]);
+    await writeState(storeState(n, 'CONFIRMED', [`${n}:created`, 'auth-1']), '21');
+    expect(await row()).toEqual({
+      status: 'CANCELLED',
+      nights: 3,
+      pending: [`${n}:modified`, `${n}:cancelled`],
+    });
+    // The modification decided, the cancellation not yet: still as told, one command pending.
+    await writeState(storeState(n, 'CONFIRMED', [`${n}:created`, 'auth-1', `${n}:modified`], longer), '22');
+    expect(await row()).toEqual({ status: 'CANCELLED', nights: 3, pending: [`${n}:cancelled`] });
+    // Both decided: the store's state, and nothing pending.
+    const decided = [`${n}:created`, 'auth-1', `${n}:modified`, `${n}:cancelled`];
+    await writeState(storeState(n, 'CANCELLED', decided, longer), '23');
+    expect(await row()).toEqual({ status: 'CANCELLED', nights: 3, pending: null });
+
+    // A refused command is decided too: the store's unchanged state replaces the optimistic write.
+    const m = 'RSV-PENDING-2';
+    await record([['reservation.created', created(m, 1_000)]]);
+    await writeState(storeState(m, 'CONFIRMED', [`${m}:created`]), '30');
+    await record([
+      ['reservation.modified', { ...modified, eventId: `${m}:modified`, confirmationNumber: m }],
+    ]);
+    expect(
+      (await pool.query('SELECT nights FROM reservations.reservation WHERE confirmation_number = $1', [m]))
+        .rows[0],
+    ).toEqual({ nights: 3 });
+    await writeState(storeState(m, 'CONFIRMED', [`${m}:created`, `${m}:modified`]), '31');
+    expect(
+      (
+        await pool.query(
+          'SELECT nights, pending_event_ids FROM reservations.reservation WHERE confirmation_number = $1',
+          [m],
+        )
+      ).rows[0],
+    ).toEqual({ nights: 2, pending_event_ids: null });
+
+    // A command the store never decides holds the row back for a few minutes only.
+    const k = 'RSV-PENDING-3';
+    await record([['reservation.created', created(k, 1_000)]]);
+    await record([['reservation.cancelled', cancelled(k, 2_000)]]);
+    await pool.query(
+      `UPDATE reservations.reservation SET pending_since = now() - interval '${PENDING_HOLD_MINUTES + 1} minutes'
+       WHERE confirmation_number = $1`,
+      [k],
+    );
+    await writeState(storeState(k, 'CONFIRMED', [`${k}:created`]), '40');
+    expect(await reservation(k)).toMatchObject({ status: 'CONFIRMED' });
   });
 
   it('keeps the latest availability of a night by offset, whatever the event times say', async () => {

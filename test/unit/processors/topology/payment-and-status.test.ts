@@ -176,7 +176,8 @@ describe('payment requests and reservation status (test driver)', () => {
     expect(p.reservation(guest.confirmationNumber)?.status).toBe('CHECKED_OUT');
     p.read('availability.updated');
 
-    p.pipe('reservation.cancelled', cancelled(guest), Date.UTC(2026, 7, 12, 11, 0));
+    const late = cancelled(guest);
+    p.pipe('reservation.cancelled', late, Date.UTC(2026, 7, 12, 11, 0));
     expect(p.read('reservation.rejected')).toEqual([
       expect.objectContaining({
         reason: 'INVALID_TRANSITION',
@@ -187,6 +188,11 @@ describe('payment requests and reservation status (test driver)', () => {
     ]);
     expect(p.reservation(guest.confirmationNumber)?.status).toBe('CHECKED_OUT');
     expect(p.read('availability.updated')).toEqual([]); // nothing released by a refused command
+    // The refusal is remembered as decided (the system of record settles the API's optimistic write by
+    // it), and the same command delivered again is recognised: no second refusal.
+    expect(p.reservation(guest.confirmationNumber)?.appliedEventIds).toContain(late.eventId);
+    p.pipe('reservation.cancelled', late, Date.UTC(2026, 7, 12, 11, 0));
+    expect(p.read('reservation.rejected')).toEqual([]);
   });
 
   it('refunds the difference when a modification lowers the price, and records a balance when it raises it', async () => {
