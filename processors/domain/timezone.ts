@@ -8,6 +8,11 @@ import { type LocalDate, parseLocalDate } from './local-date.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Per zone, the UTC hour last asked about and its offset (see `hourOffset`). */
+const lastHours = new Map<string, { hour: number; offset: number | undefined }>();
+/** Per zone, the local day (days since the epoch) last formatted and its date. */
+const lastDays = new Map<string, { day: number; date: LocalDate }>();
 
 /** True when `timeZone` is an IANA zone name Node knows, e.g. `Europe/Lisbon`. */
 export function isValidTimeZone(timeZone: string): boolean {
@@ -49,8 +54,33 @@ export function zonedInstant(date: LocalDate, time: string, timeZone: string): n
 
 /** The calendar date shown by clocks in `timeZone` at instant `epochMs`. */
 export function zonedDate(epochMs: number, timeZone: string): LocalDate {
-  const parts = partsOf(epochMs, timeZone);
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const offset = hourOffset(epochMs, timeZone);
+  if (offset === undefined) {
+    const parts = partsOf(epochMs, timeZone);
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  }
+  const day = Math.floor((epochMs + offset) / DAY_MS);
+  const last = lastDays.get(timeZone);
+  if (last !== undefined && last.day === day) return last.date;
+  const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  lastDays.set(timeZone, { day, date });
+  return date;
+}
+
+/**
+ * The zone's offset throughout the UTC hour of `epochMs`, or undefined when it changes within that hour.
+ * `Intl` formatting costs microseconds and the pipeline asks for the date of nearly every record, so the
+ * last hour's offset is kept per zone: a zone changes its offset at most once in an hour, so equal
+ * offsets at the hour's first and last millisecond hold for the whole hour.
+ */
+function hourOffset(epochMs: number, timeZone: string): number | undefined {
+  const hour = Math.floor(epochMs / HOUR_MS);
+  const cached = lastHours.get(timeZone);
+  if (cached !== undefined && cached.hour === hour) return cached.offset;
+  const start = offsetMs(hour * HOUR_MS, timeZone);
+  const offset = start === offsetMs(hour * HOUR_MS + HOUR_MS - 1, timeZone) ? start : undefined;
+  lastHours.set(timeZone, { hour, offset });
+  return offset;
 }
 
 /** The zone's offset from UTC at `epochMs`, in milliseconds (positive east of Greenwich). */

@@ -41,6 +41,43 @@ describe('property wall-clock time', () => {
     expect(zonedDate(instant, 'America/New_York')).toBe('2026-07-15');
   });
 
+  it('tells the same local date as Intl for every 7 minutes around the clock changes, in any order of calls', () => {
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const intlDate = (epochMs: number, timeZone: string) => {
+      let format = formats.get(timeZone);
+      if (format === undefined) {
+        format = new Intl.DateTimeFormat('en-CA', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        });
+        formats.set(timeZone, format);
+      }
+      return format.format(epochMs);
+    };
+    // Zurich and New York change by an hour, Lord Howe by 30 minutes at 02:00 local; Kathmandu is +5:45.
+    const zones = ['Europe/Zurich', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    const spans = [
+      Date.UTC(2026, 2, 7),
+      Date.UTC(2026, 2, 28),
+      Date.UTC(2026, 3, 4),
+      Date.UTC(2026, 9, 3),
+      Date.UTC(2026, 9, 24),
+      Date.UTC(2026, 10, 1),
+    ];
+    const instants = spans.flatMap((start) =>
+      Array.from({ length: (3 * 24 * 60) / 7 }, (_, i) => start + i * 7 * 60_000),
+    );
+    // Backwards as well: the per-zone memory must not depend on calls moving forward.
+    for (const instant of [...instants, ...instants.reverse()]) {
+      for (const zone of zones)
+        expect(zonedDate(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toBe(
+          intlDate(instant, zone),
+        );
+    }
+  });
+
   it('validates zones and times', () => {
     expect(isValidTimeZone('Europe/Lisbon')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
