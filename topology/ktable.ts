@@ -10,7 +10,9 @@ import type { Grouped } from './grouped.js';
 import { asUnknown, ProcessorGraphNode } from './internal/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internal/graph/internal-streams-builder.js';
 import { tableTableJoin } from './internal/joins/table-table-join-step.js';
+import type { Change } from './internal/operators/change.js';
 import { tableGroupBySupplier } from './internal/operators/table-group-by.js';
+import { tableToChangeStreamSupplier } from './internal/operators/table-to-change-stream.js';
 import { tableToStreamSupplier } from './internal/operators/table-to-stream.js';
 import { type TableValueTransform, tableTransformSupplier } from './internal/operators/table-transform.js';
 import {
@@ -92,6 +94,29 @@ export class KTable<K, V> {
       name,
       this.keySerde,
       this.valueSerde as Serde<V | null> | undefined,
+      undefined,
+      this.sourceNodes,
+    );
+  }
+
+  /**
+   * The table's changes as a stream of `{ newValue, oldValue }` (Kafka Streams' internal `Change`, which
+   * its `toStream()` drops): for a step that needs what changed in a row, not only its new value. After a
+   * record cache the old value is the one the previous change forwarded (the value at the last commit),
+   * so several updates of a key between two commits arrive as one change from the first old value to the
+   * last new one. A deletion has a null `newValue`. The stream has no value serde: give one before a
+   * step that needs it (`to`, a repartition).
+   */
+  toChangeStream(named?: Named): KStream<K, Change<V>> {
+    const name = named?.name ?? this.builder.newName('KTABLE-TOCHANGESTREAM');
+    this.builder.addNode(
+      new ProcessorGraphNode(name, [this.nodeName], asUnknown(tableToChangeStreamSupplier<K, V>())),
+    );
+    return this.builder.dsl.stream<K, Change<V>>(
+      this.builder,
+      name,
+      this.keySerde,
+      undefined,
       undefined,
       this.sourceNodes,
     );

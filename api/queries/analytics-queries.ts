@@ -10,11 +10,10 @@ import { divideRounded, money } from '../../processors/domain/money.js';
 import type { PropertyCatalog } from '../../processors/domain/reference-data.js';
 import { queryAlerts } from '../../processors/topology/analytics/alerts.js';
 import { queryForecast } from '../../processors/topology/analytics/forecast.js';
-import { ANALYTICS_STORES, type StayDateBooks } from '../../processors/topology/analytics/on-the-books.js';
+import { ANALYTICS_STORES, type OnTheBooksStore } from '../../processors/topology/analytics/on-the-books.js';
 import { queryPace, queryPickup } from '../../processors/topology/analytics/pickup-and-pace.js';
 import { toEventMoney } from '../../processors/topology/event-values.js';
 import { formatDecimal } from '../../schemas/decimal.js';
-import type { ReadOnlyKeyValueStore } from '../../state/store.js';
 import type { LocalStores } from './store-property-queries.js';
 
 /** One room type on one stay date in the pickup report. */
@@ -192,11 +191,8 @@ export class StoreAnalyticsQueries implements AnalyticsQueries {
     return { currency, amount: (minor) => toEventMoney(money(minor, currency)).amount };
   }
 
-  #store(propertyId: string): ReadOnlyKeyValueStore<string, StayDateBooks> {
-    return this.#stores.localStore<ReadOnlyKeyValueStore<string, StayDateBooks>>(
-      ANALYTICS_STORES.onTheBooks,
-      propertyId,
-    );
+  #store(propertyId: string): OnTheBooksStore {
+    return this.#stores.localStore<OnTheBooksStore>(ANALYTICS_STORES.onTheBooks, propertyId);
   }
 }
 

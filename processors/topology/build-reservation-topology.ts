@@ -11,7 +11,7 @@
  *   → payment-requests     (authorise, refund by policy, capture)    → payment.requests
  *   → reservation-status   (`reservations`)                          → reservation.confirmed|rejected
  *   → booking KPIs         (windowed aggregations, final results)    → analytics.booking-kpis
- *   → on-the-books         (per stay night, daily changes; `on-the-books`, see analytics/)
+ *   → on-the-books         (per stay night by month, daily changes; `on-the-books`, see analytics/)
  *   → analytics-alerts     (start, change, end of each alert; `alert-states`) → analytics.alerts
  * payment.captured|refunded → daily-settlement (batches per business day) → payment.settled
  * ```

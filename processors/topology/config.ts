@@ -152,7 +152,7 @@ export const STORES = {
   pace: 'booking-pace',
 } as const;
 
-/** The key of a (property, room type, night), as `on-the-books` keys its stay nights; sorts by property, type, night. */
+/** The key of a (property, room type, night), as `alert-states` keys its stay nights; sorts by property, type, night. */
 export function nightKey(propertyId: string, roomType: string, night: string): string {
   return `${propertyId}|${roomType}|${night}`;
 }

@@ -58,15 +58,17 @@ The topology is built with the library's DSL (\`StreamsBuilder\`), in
   stream time closes it, as the sum of its twelve 5-minute windows read from \`kpis-5m\` (the library's
   \`fetchRolledUp\` does the same read for the API), and keeps the end of the last hour it published in
   \`kpis-1h-closed\`. The 5-minute windows are stored, not published.
-- **An aggregation by stay night for the books.** The same facts carry what they changed per stay night;
-  \`on-the-books-nights\` (\`flatMap\`) keys each change by \`<property>|<room type>|<night>\`, which
-  refines the property, so \`markAsPartitioned()\` spares a repartition topic, and
-  \`groupByKey().aggregate(...)\` keeps room-nights, revenue and the last 35 days' daily changes per stay
-  night in the cached store \`on-the-books\`, which the pickup and pace reports read (docs/analytics.md).
-- **A processor on the books' changes for the alerts.** \`on-the-books-changes\` (\`toStream()\`, after
-  the record cache: a stay night changed several times in a commit comes once) feeds \`analytics-alerts\`,
-  a \`process()\` connected to \`on-the-books\` (read) and its own \`alert-states\` and
-  \`alert-evaluated-days\`: it evaluates the changed night, and when the property's business day turns
+- **An aggregation by month of stay nights for the books.** The same facts carry what they changed per
+  stay night; \`on-the-books-months\` (\`flatMap\`) groups a fact's changes by
+  \`<property>|<room type>|<YYYY-MM>\`, one record per month, which refines the property, so
+  \`markAsPartitioned()\` spares a repartition topic, and \`groupByKey().aggregate(...)\` keeps
+  room-nights, revenue and the last 35 days' daily changes of each stay night of the month in the cached
+  store \`on-the-books\`, which the pickup, pace and forecast reports read (docs/analytics.md).
+- **A processor on the books' changes for the alerts.** \`on-the-books-changes\` (\`toChangeStream()\`,
+  after the record cache: a month changed several times in a commit comes once, with its value at the
+  previous commit and now) feeds \`analytics-alerts\`, a \`process()\` connected to \`on-the-books\`
+  (read) and its own \`alert-states\` and \`alert-evaluated-days\`: it evaluates the stay nights whose
+  books differ between the two, and when the property's business day turns
   (a stream-time punctuator every 15 minutes, or the next change) the nights of the property that can have
   an alert, and writes to \`analytics.alerts\` only when an alert starts, changes or ends.
 
@@ -110,17 +112,20 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   nights writes n availability events. What the record cache can cut is the changelog behind them
   (several bookings of one night within a commit interval), not the events, which are facts each reader
   applies.
-- **\`inventory\` and \`rates\` hold a month of a room type per entry.** Keyed
-  \`<property>|<room type>|<YYYY-MM>\`, the value is a number per day of the month (rooms sold; the rate in
-  minor units, 0 where none is set and the base rate applies), 4 bytes a day (\`inventory-store.ts\`). A
-  stay's nights are nearly always in one month, so a command writes one entry per store and the record
-  cache one changelog record per commit, where one entry per night wrote one per night: in
-  \`bench/records\`' count, \`inventory\` 3.46 → 1.00 and \`rates\` 1.60 → 0.60 changelog records per
-  reservation (28.3 → 18.8 records per reservation with the hourly KPI cut). Reads stay by key: a night is
-  one \`get\` of its month and an index (\`soldOn\`, \`rateOn\`), and tests list a store's nights with
-  \`storedNights\`. The events keep their grain: \`availability.updated\` and \`rate.updated\` are still one
-  record per night changed (see below). \`on-the-books\` (per stay night, 3.39) would go to 0.98 the same
-  way.
+- **\`inventory\`, \`rates\` and \`on-the-books\` hold a month of a room type per entry.** Keyed
+  \`<property>|<room type>|<YYYY-MM>\`. In \`inventory\` and \`rates\` the value is a number per day of
+  the month (rooms sold; the rate in minor units, 0 where none is set and the base rate applies), 4 bytes a
+  day (\`inventory-store.ts\`); in \`on-the-books\` the books and 35 days of daily changes of each booked
+  stay night, about 30 bytes a night (\`analytics/month-books-serde.ts\`). A stay's nights are nearly
+  always in one month, so a command writes one entry per store and the record cache one changelog record
+  per commit, where one entry per night wrote one per night: in \`bench/records\`' count, \`inventory\`
+  3.46 → 1.00, \`rates\` 1.60 → 0.60 and \`on-the-books\` 3.39 → 0.98 changelog records per reservation
+  (28.3 → 18.8 records per reservation with the hourly KPI cut, then 18.76 → 16.36 with \`on-the-books\`,
+  of which changelogs 7.14 → 4.73). Reads stay by key: a night is one \`get\` of its month and an index
+  (\`soldOn\`, \`rateOn\`, \`booksOn\`), and tests list a store's nights with \`storedNights\`. The alerts
+  get each month's change before and after (\`toChangeStream()\`) and evaluate the nights that differ, as
+  they evaluated each changed night's entry before. The events keep their grain: \`availability.updated\`
+  and \`rate.updated\` are still one record per night changed (see below).
 - **State is read by key or by a short range, never scanned whole.** Windows close from the suppression
   buffer of the task's own windows, or, for the hourly windows, from one range read of the task's own
   5-minute windows per closing (no scan over every property of the catalog); the booking pace is one
@@ -134,8 +139,8 @@ Gateway calls are asynchronous, so the payment worker (\`processors/topology/pay
   changelog waits for the commit.
 - **The hot stores' values are binary, not JSON.** The KPI window stores hold \`KpiTotals\` in a fixed
   36-byte layout, \`reservations\` its state in an Avro layout of its own (no registry: only this
-  application reads it), \`inventory\` and \`rates\` 4 bytes a day: each is serialized on every write and
-  read on every command, and JSON cost several times the CPU (\`npm run bench:store-serdes\`).
+  application reads it), \`inventory\` and \`rates\` 4 bytes a day, \`on-the-books\` about 30 bytes a
+  booked night: each is serialized on every write and read on every command, and JSON cost several times the CPU (\`npm run bench:store-serdes\`).
 
 ## The grain of each event
 

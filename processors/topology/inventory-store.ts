@@ -19,7 +19,7 @@ export type SoldPerDay = Int32Array;
 
 const DAYS = 31;
 
-/** The `inventory` or `rates` key of the month holding `night`. */
+/** The `inventory`, `rates` or `on-the-books` key of the month holding `night`. */
 export function monthKey(propertyId: string, roomType: string, night: LocalDate): string {
   return `${propertyId}|${roomType}|${night.slice(0, 7)}`;
 }
@@ -117,6 +117,7 @@ export function soldPerDaySerde(): Serde<SoldPerDay> {
   };
 }
 
-function dayIndex(night: LocalDate): number {
+/** The index of `night` in its month's days (0 for the 1st). */
+export function dayIndex(night: LocalDate): number {
   return Number(night.slice(8, 10)) - 1;
 }

@@ -8,9 +8,9 @@
  *
  * When it evaluates, on the task's own keys only (every store here is the task's partition):
  * - **when the figures change**: the `on-the-books` table's changes come in (after the record cache, so
- *   at most once per stay date per commit), and that stay date is evaluated. A change made today moves
- *   only that date's alerts: its comparable dates are read as of earlier days, which today's change does
- *   not touch;
+ *   at most once per month of a room type per commit), each with the month's books before and after, and
+ *   the stay dates whose books differ are evaluated. A change made today moves only those dates' alerts:
+ *   their comparable dates are read as of earlier days, which today's change does not touch;
  * - **when the business day turns** (the property's local date of the task's stream time, checked by a
  *   stream-time punctuator every {@link DAY_CHECK_INTERVAL_MS} and before each change): the pace of every
  *   future date compares with other days now, today's cancellations become yesterday's, and nights pass.
@@ -20,6 +20,7 @@
  */
 import type { AnalyticsAlert, AnalyticsAlertStatus } from '../../../schemas/generated/types.js';
 import type { KeyValueStore } from '../../../state/store.js';
+import type { Change } from '../../../topology/index.js';
 import type { Processor, ProcessorContext } from '../../../topology/processor.js';
 import { NO_HEADERS } from '../../../topology/record.js';
 import { addDays, compareDates, type LocalDate } from '../../domain/local-date.js';
@@ -27,7 +28,14 @@ import { zonedDate } from '../../domain/timezone.js';
 import { nightKey, type ResolvedConfig } from '../config.js';
 import { basisPointsToDecimal } from '../event-values.js';
 import { ALERT_KINDS, type AlertKind, type StayDateAlert, stayDateAlerts } from './alerts.js';
-import { ANALYTICS_STORES, type StayDateBooks } from './on-the-books.js';
+import {
+  ANALYTICS_STORES,
+  bookedNights,
+  changedNights,
+  type MonthBooks,
+  type StayDateBooksOf,
+  stayDateReader,
+} from './on-the-books.js';
 import { PACE_WEEKS } from './pickup-and-pace.js';
 
 /** The alert emitter's stores (the `on-the-books` store is read, never written). */
@@ -68,13 +76,16 @@ export function alertKey(propertyId: string, roomType: string, night: LocalDate,
   return `${nightKey(propertyId, roomType, night)}|${kind}`;
 }
 
-/** Creates the alert emitter of a task: input `on-the-books` changes, output alert events by property. */
+/**
+ * Creates the alert emitter of a task: input `on-the-books` changes (a month of a room type, before and
+ * after), output alert events by property.
+ */
 export function alertsProcessor(
   config: ResolvedConfig,
   stats?: AlertStats,
-): Processor<string, StayDateBooks | null, string, AnalyticsAlert> {
+): Processor<string, Change<MonthBooks>, string, AnalyticsAlert> {
   let context: ProcessorContext<string, AnalyticsAlert>;
-  let books: KeyValueStore<string, StayDateBooks | null>;
+  let books: KeyValueStore<string, MonthBooks>;
   let alerts: KeyValueStore<string, AlertState>;
   let evaluatedDays: KeyValueStore<string, LocalDate>;
   const catalog = config.catalog;
@@ -97,9 +108,14 @@ export function alertsProcessor(
       });
     },
     process(record) {
-      const [propertyId, roomType, night] = record.key.split('|') as [string, string, LocalDate];
-      // A new day evaluates every date of the property, this one included.
-      if (!turnDay(propertyId)) evaluate(propertyId, roomType, night, today(propertyId));
+      const [propertyId, roomType, month] = record.key.split('|') as [string, string, string];
+      // A new day evaluates every date of the property, these included.
+      if (turnDay(propertyId)) return;
+      const asOf = today(propertyId);
+      const booksOn = stayDateReader(books);
+      for (const night of changedNights(month, record.value.oldValue, record.value.newValue)) {
+        evaluate(booksOn, propertyId, roomType, night, asOf);
+      }
     },
   };
 
@@ -112,7 +128,9 @@ export function alertsProcessor(
     const asOf = today(propertyId);
     const last = evaluatedDays.get(propertyId);
     if (last !== undefined && compareDates(asOf, last) <= 0) return false;
-    for (const [roomType, night] of candidates(propertyId, asOf)) evaluate(propertyId, roomType, night, asOf);
+    const booksOn = stayDateReader(books);
+    for (const [roomType, night] of candidates(propertyId, asOf))
+      evaluate(booksOn, propertyId, roomType, night, asOf);
     evaluatedDays.put(propertyId, asOf);
     return true;
   }
@@ -154,12 +172,14 @@ export function alertsProcessor(
     const oldest = addDays(asOf, -7 * PACE_WEEKS);
     for (const { code: roomType } of catalog.property(propertyId).roomTypes) {
       const prefix = `${propertyId}|${roomType}|`;
-      // Dates are ISO strings: `~` sorts after every one of them.
-      const booked = books.range(`${prefix}${oldest}`, `${prefix}~`);
+      // Months are ISO `YYYY-MM` strings: `~` sorts after every one of them.
+      const booked = books.range(`${prefix}${oldest.slice(0, 7)}`, `${prefix}~`);
       try {
-        for (const { key } of booked) {
-          const night = key.slice(prefix.length) as LocalDate;
-          for (let week = 0; week <= PACE_WEEKS; week++) add(roomType, addDays(night, 7 * week));
+        for (const { key, value } of booked) {
+          for (const [night] of bookedNights(key.slice(prefix.length), value)) {
+            if (compareDates(night, oldest) < 0) continue;
+            for (let week = 0; week <= PACE_WEEKS; week++) add(roomType, addDays(night, 7 * week));
+          }
         }
       } finally {
         booked.close();
@@ -169,9 +189,15 @@ export function alertsProcessor(
   }
 
   /** Compares the alerts of one stay date with those on record and emits what changed. */
-  function evaluate(propertyId: string, roomType: string, night: LocalDate, asOf: LocalDate): void {
+  function evaluate(
+    booksOn: StayDateBooksOf,
+    propertyId: string,
+    roomType: string,
+    night: LocalDate,
+    asOf: LocalDate,
+  ): void {
     const capacity = catalog.roomType(propertyId, roomType).capacity;
-    const now = stayDateAlerts(books, propertyId, roomType, capacity, night, asOf);
+    const now = stayDateAlerts(booksOn, propertyId, roomType, capacity, night, asOf);
     for (const kind of ALERT_KINDS) {
       const key = alertKey(propertyId, roomType, night, kind);
       const before = alerts.get(key);

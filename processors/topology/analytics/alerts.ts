@@ -5,11 +5,9 @@
  * ({@link queryAlerts}) and the topology's alert emitter (`alerts-processor.ts`) for the stay dates whose
  * figures changed, so both tell the same alerts. Thresholds and formulas: docs/analytics.md.
  */
-import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { addDays, daysBetween, type LocalDate } from '../../domain/local-date.js';
 import type { PropertyCatalog } from '../../domain/reference-data.js';
-import { nightKey } from '../config.js';
-import type { StayDateBooks } from './on-the-books.js';
+import { type OnTheBooksStore, type StayDateBooksOf, stayDateReader } from './on-the-books.js';
 import { booksAsOf, eachStayDate, PACE_WEEKS, paceBp } from './pickup-and-pace.js';
 
 /** Pace below −20 % of the comparable average. */
@@ -40,7 +38,7 @@ export interface StayDateAlert {
  * `asOf`, by room type, then night, then kind.
  */
 export function queryAlerts(
-  store: ReadOnlyKeyValueStore<string, StayDateBooks>,
+  store: OnTheBooksStore,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -48,18 +46,19 @@ export function queryAlerts(
   asOf: LocalDate,
 ): StayDateAlert[] {
   const capacityOf = new Map(catalog.property(propertyId).roomTypes.map((r) => [r.code, r.capacity]));
+  const booksOn = stayDateReader(store);
   return eachStayDate(catalog, propertyId, from, to, (roomType, night) =>
-    stayDateAlerts(store, propertyId, roomType, capacityOf.get(roomType)!, night, asOf),
+    stayDateAlerts(booksOn, propertyId, roomType, capacityOf.get(roomType)!, night, asOf),
   ).flat();
 }
 
 /**
  * The alerts of one room type (of `capacity` rooms) on stay date `night` as of the end of business day
  * `asOf`, in {@link ALERT_KINDS} order; none once the night has passed. Reads the night's books and those
- * of its {@link PACE_WEEKS} comparable dates (5 lookups).
+ * of its {@link PACE_WEEKS} comparable dates (5 stay dates) through `booksOn`.
  */
 export function stayDateAlerts(
-  store: ReadOnlyKeyValueStore<string, StayDateBooks | null>,
+  booksOn: StayDateBooksOf,
   propertyId: string,
   roomType: string,
   capacity: number,
@@ -67,7 +66,7 @@ export function stayDateAlerts(
   asOf: LocalDate,
 ): StayDateAlert[] {
   if (daysBetween(asOf, night) < 0) return [];
-  const booksOf = (stayDate: LocalDate) => store.get(nightKey(propertyId, roomType, stayDate)) ?? undefined;
+  const booksOf = (stayDate: LocalDate) => booksOn(propertyId, roomType, stayDate);
   const books = booksOf(night);
   const rn = booksAsOf(books, asOf).roomNights;
   const alerts: StayDateAlert[] = [];

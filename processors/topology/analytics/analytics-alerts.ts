@@ -1,6 +1,7 @@
 /**
- * Wires the alert emitter into the topology: the `on-the-books` table's changes (`toStream()`, after the
- * record cache) go to the `analytics-alerts` processor with its stores, whose events go to
+ * Wires the alert emitter into the topology: the `on-the-books` table's changes (`toChangeStream()`, after
+ * the record cache: a month of a room type before and after, so the emitter evaluates the stay dates that
+ * changed) go to the `analytics-alerts` processor with its stores, whose events go to
  * `analytics.alerts`, keyed by property like every topic of the pipeline. See `alerts-processor.ts`.
  */
 import type { Serde } from '../../../schemas/serde.js';
@@ -12,7 +13,7 @@ import { Serdes } from '../../../topology/serdes/index.js';
 import type { StreamsBuilder } from '../../../topology/streams-builder.js';
 import type { ResolvedConfig } from '../config.js';
 import { ALERT_STORES, type AlertState, type AlertStats, alertsProcessor } from './alerts-processor.js';
-import { ANALYTICS_STORES, type StayDateBooks } from './on-the-books.js';
+import { ANALYTICS_STORES, type MonthBooks } from './on-the-books.js';
 
 /** The alert emitter's processor node. */
 export const ALERTS_NODE = 'analytics-alerts';
@@ -22,7 +23,7 @@ export const ALERTS_TOPIC = 'analytics.alerts';
 /** Adds the alert emitter after the `on-the-books` aggregation `books`. */
 export function analyticsAlerts(
   builder: StreamsBuilder,
-  books: KTable<string, StayDateBooks | null>,
+  books: KTable<string, MonthBooks>,
   config: ResolvedConfig,
   stats?: AlertStats,
 ): void {
@@ -35,7 +36,7 @@ export function analyticsAlerts(
     .addStateStore(cached(ALERT_STORES.alerts, Serdes.json<AlertState>()))
     .addStateStore(cached(ALERT_STORES.evaluatedDays, Serdes.string()));
   books
-    .toStream(Named.as('on-the-books-changes'))
+    .toChangeStream(Named.as('on-the-books-changes'))
     .process(
       () => alertsProcessor(config, stats),
       Named.as(ALERTS_NODE),

@@ -5,13 +5,11 @@
  * forecast made {@link FORECAST_ERROR_LEAD_DAYS} days before it is compared with what was on the books
  * (its error). Formulas: docs/analytics.md.
  */
-import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { addDays, compareDates, daysBetween, type LocalDate } from '../../domain/local-date.js';
 import { divideRounded } from '../../domain/money.js';
 import type { PropertyCatalog } from '../../domain/reference-data.js';
 import { nightsOf } from '../../domain/stay.js';
-import { nightKey } from '../config.js';
-import type { StayDateBooks } from './on-the-books.js';
+import { type OnTheBooksStore, stayDateReader } from './on-the-books.js';
 import { type Books, booksAsOf, MAX_REPORT_NIGHTS, PACE_WEEKS } from './pickup-and-pace.js';
 
 /** For a night that has passed: the forecast made this many days before it is the one judged. */
@@ -85,7 +83,7 @@ export function forecastOf(
 
 /** The forecast report of every room type of `propertyId` for each stay date in `[from, to)`. */
 export function queryForecast(
-  store: ReadOnlyKeyValueStore<string, StayDateBooks>,
+  store: OnTheBooksStore,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
@@ -97,9 +95,10 @@ export function queryForecast(
     throw new RangeError(`a report spans 1 to ${MAX_REPORT_NIGHTS} nights; ${from} to ${to} spans ${span}`);
   }
   const nights = nightsOf(from, to);
+  const booksOn = stayDateReader(store);
   return catalog.property(propertyId).roomTypes.flatMap(({ code, capacity }) => {
     const booksOf = (stayDate: LocalDate, day: LocalDate) =>
-      booksAsOf(store.get(nightKey(propertyId, code, stayDate)) ?? undefined, day);
+      booksAsOf(booksOn(propertyId, code, stayDate), day);
     return nights.map((night): StayDateForecast => {
       let past: StayDateForecast['past'] = null;
       if (compareDates(night, asOf) < 0) {

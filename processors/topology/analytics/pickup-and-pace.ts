@@ -8,13 +8,11 @@
  * - Pace of stay date S: `books_S(asOf)` against the average of the same weekday in the previous
  *   {@link PACE_WEEKS} weeks at the same lead time, `books_{S−7k}(asOf − 7k)` for k = 1..4.
  */
-import type { ReadOnlyKeyValueStore } from '../../../state/store.js';
 import { addDays, compareDates, daysBetween, type LocalDate } from '../../domain/local-date.js';
 import { divideRounded } from '../../domain/money.js';
 import type { PropertyCatalog } from '../../domain/reference-data.js';
 import { nightsOf } from '../../domain/stay.js';
-import { nightKey } from '../config.js';
-import type { StayDateBooks } from './on-the-books.js';
+import { type OnTheBooksStore, type StayDateBooks, stayDateReader } from './on-the-books.js';
 
 /** The pickup spans reported, in days. */
 export const PICKUP_DAYS = [1, 7, 30] as const;
@@ -76,15 +74,16 @@ export function booksAsOf(books: StayDateBooks | undefined, day: LocalDate): Boo
 
 /** The pickup report of every room type of `propertyId` for each stay date in `[from, to)`. */
 export function queryPickup(
-  store: ReadOnlyKeyValueStore<string, StayDateBooks>,
+  store: OnTheBooksStore,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
   to: LocalDate,
   asOf: LocalDate,
 ): StayDatePickup[] {
+  const booksOn = stayDateReader(store);
   return eachStayDate(catalog, propertyId, from, to, (roomType, night) => {
-    const books = store.get(nightKey(propertyId, roomType, night)) ?? undefined;
+    const books = booksOn(propertyId, roomType, night);
     const now = booksAsOf(books, asOf);
     return {
       roomType,
@@ -104,16 +103,17 @@ export function queryPickup(
 
 /** The pace report of every room type of `propertyId` for each stay date in `[from, to)`. */
 export function queryPace(
-  store: ReadOnlyKeyValueStore<string, StayDateBooks>,
+  store: OnTheBooksStore,
   catalog: PropertyCatalog,
   propertyId: string,
   from: LocalDate,
   to: LocalDate,
   asOf: LocalDate,
 ): StayDatePace[] {
+  const booksOn = stayDateReader(store);
   return eachStayDate(catalog, propertyId, from, to, (roomType, night) => {
     const booksOf = (stayDate: LocalDate, day: LocalDate) =>
-      booksAsOf(store.get(nightKey(propertyId, roomType, stayDate)) ?? undefined, day);
+      booksAsOf(booksOn(propertyId, roomType, stayDate), day);
     const now = booksOf(night, asOf);
     const comparableNights: LocalDate[] = [];
     let roomNights = 0;

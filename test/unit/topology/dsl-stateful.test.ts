@@ -288,6 +288,50 @@ describe('tables', () => {
     expect(driver.getKeyValueStore<string, number>('big-rooms').get('r1')).toBeUndefined();
   });
 
+  it('toChangeStream() forwards the new and old value of each change; through the cache, one per key per commit', async () => {
+    const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
+    const bookings = builder.stream('bookings', Consumed.with(str, bookingSerde));
+    const changesOf = (name: string, caching: boolean) => {
+      const seen: Array<[string, number | null, number | null]> = [];
+      const materialized = Materialized.as<string, number>(name).withValueSerde(num);
+      bookings
+        .groupBy((_, b) => b.hotel, Grouped.with(str, bookingSerde))
+        .aggregate(
+          () => 0,
+          (_, b, total) => total + b.nights,
+          caching ? materialized : materialized.withCachingDisabled(),
+        )
+        .toChangeStream()
+        .foreach((key, change) => seen.push([key, change.newValue, change.oldValue]));
+      return seen;
+    };
+    const uncached = changesOf('nights', false);
+    const cached = changesOf('nights-cached', true);
+    const driver = await TopologyTestDriver.create(builder.build(), {
+      initialWallClockTimeMs: 0,
+      applicationId: 'app',
+      commit: 'manual',
+    });
+    drivers.push(driver);
+    const input = driver.createInputTopic('bookings', str, bookingSerde);
+    input.pipeInput('b1', { hotel: 'h1', nights: 2 }, 1);
+    input.pipeInput('b2', { hotel: 'h1', nights: 3 }, 2);
+    await driver.commit();
+    input.pipeInput('b3', { hotel: 'h1', nights: 1 }, 3);
+    await driver.commit();
+    // Every update, each with the value before it.
+    expect(uncached).toEqual([
+      ['h1', 2, null],
+      ['h1', 5, 2],
+      ['h1', 6, 5],
+    ]);
+    // One change per commit: from the value the last commit forwarded to the latest.
+    expect(cached).toEqual([
+      ['h1', 5, null],
+      ['h1', 6, 5],
+    ]);
+  });
+
   it('table groupBy aggregations subtract a row from its old group when it moves or is deleted', async () => {
     const builder = new StreamsBuilder({ defaultStoreType: 'in_memory' });
     const rooms = builder.table('rooms', Consumed.with(str, roomSerde));

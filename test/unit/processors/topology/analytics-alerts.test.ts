@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryAlerts } from '../../../../processors/topology/analytics/alerts.js';
-import {
-  ANALYTICS_STORES,
-  type StayDateBooks,
-} from '../../../../processors/topology/analytics/on-the-books.js';
+import { ANALYTICS_STORES, type MonthBooks } from '../../../../processors/topology/analytics/on-the-books.js';
 import { cancelled, catalog, created, type Pipeline, startPipeline } from './harness.js';
 
 const pipelines: Pipeline[] = [];
@@ -30,7 +27,7 @@ describe('revenue alerts (test driver)', () => {
     const group = await book('2026-07-31', 3, '2026-08-12', '2026-08-13');
     p.pipe('reservation.cancelled', cancelled(group), on('2026-08-01')); // all 3 gone today
 
-    const store = p.driver.getKeyValueStore<string, StayDateBooks>(ANALYTICS_STORES.onTheBooks);
+    const store = p.driver.getKeyValueStore<string, MonthBooks>(ANALYTICS_STORES.onTheBooks);
     const alerts = queryAlerts(store, catalog, 'TST-INN', '2026-08-01', '2026-09-01', '2026-08-01');
     expect(alerts.map((a) => [a.kind, a.roomType, a.night, a.valueBp, a.thresholdBp])).toEqual([
       ['OCCUPANCY_HIGH', 'STD', '2026-08-10', 10_000, 9_000], // 4 / 4 rooms

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { monthBooksSerde } from '../../../../processors/topology/analytics/month-books-serde.js';
 import {
   ANALYTICS_STORES,
-  type StayDateBooks,
+  booksOn,
+  type MonthBooks,
 } from '../../../../processors/topology/analytics/on-the-books.js';
 import { Serdes } from '../../../../topology/serdes/index.js';
 import { cancelled, created, modified, type Pipeline, startPipeline, stay } from './harness.js';
@@ -28,11 +30,11 @@ async function book(p: Pipeline, options: Parameters<typeof created>[0], at: num
   return guest;
 }
 
+const store = (p: Pipeline) => p.driver.getKeyValueStore<string, MonthBooks>(ANALYTICS_STORES.onTheBooks);
+
 /** [roomNights, revenueMinor] of (room type, night) on the books; undefined when never booked. */
 function books(p: Pipeline, roomType: string, night: string): [number, number] | undefined {
-  const value = p.driver
-    .getKeyValueStore<string, StayDateBooks>(ANALYTICS_STORES.onTheBooks)
-    .get(`TST-INN|${roomType}|${night}`);
+  const value = booksOn(store(p), 'TST-INN', roomType, night);
   return value === undefined ? undefined : [value.roomNights, value.revenueMinor];
 }
 
@@ -47,10 +49,7 @@ describe('on-the-books per property, room type and stay date (test driver)', () 
     for (const night of ['2026-08-10', '2026-08-11', '2026-08-12'])
       expect(books(p, 'STD', night)).toEqual([2, 20_000]);
     expect(books(p, 'STD', '2026-08-13')).toBeUndefined(); // the check-out day is not a night
-    const value = p.driver
-      .getKeyValueStore<string, StayDateBooks>(ANALYTICS_STORES.onTheBooks)
-      .get('TST-INN|STD|2026-08-10');
-    expect(value).toEqual({
+    expect(booksOn(store(p), 'TST-INN', 'STD', '2026-08-10')).toEqual({
       currency: 'EUR',
       roomNights: 2,
       revenueMinor: 20_000,
@@ -69,13 +68,12 @@ describe('on-the-books per property, room type and stay date (test driver)', () 
     expect(books(p, 'STD', '2026-08-11')).toEqual([2, 20_000]);
     expect(books(p, 'STD', '2026-08-12')).toEqual([1, 10_000]);
     // The daily changes tell when: the 10th lost its room on 2 July, the 12th gained one.
-    const store = p.driver.getKeyValueStore<string, StayDateBooks>(ANALYTICS_STORES.onTheBooks);
-    expect(store.get('TST-INN|STD|2026-08-10')?.daily).toEqual([
+    expect(booksOn(store(p), 'TST-INN', 'STD', '2026-08-10')?.daily).toEqual([
       { day: '2026-07-01', roomNights: 1, revenueMinor: 10_000 },
       { day: '2026-07-02', roomNights: -1, revenueMinor: -10_000 },
     ]);
     // The 11th was kept at the same price: no change on 2 July.
-    expect(store.get('TST-INN|STD|2026-08-11')?.daily).toEqual([
+    expect(booksOn(store(p), 'TST-INN', 'STD', '2026-08-11')?.daily).toEqual([
       { day: '2026-07-01', roomNights: 2, revenueMinor: 20_000 },
     ]);
   });
@@ -111,25 +109,38 @@ describe('on-the-books per property, room type and stay date (test driver)', () 
     expect(books(p, 'STD', '2026-08-10')).toBeUndefined();
   });
 
-  it('writes one changelog record per stay night a command changes, and no repartition or output record', async () => {
+  it('writes one changelog record per month a command changes, and no repartition or output record', async () => {
     const p = await start();
     const changelog = p.driver.createOutputTopic(
       p.driver.changelogTopic(ANALYTICS_STORES.onTheBooks),
       Serdes.string(),
-      Serdes.json<StayDateBooks>(),
+      monthBooksSerde(),
     );
     const guest = await book(p, { checkIn: '2026-08-10', checkOut: '2026-08-13' }, T);
-    expect(changelog.readKeyValuesToList().map((r) => r.key)).toEqual([
-      'TST-INN|STD|2026-08-10',
-      'TST-INN|STD|2026-08-11',
-      'TST-INN|STD|2026-08-12',
-    ]);
+    // Three nights of August: one entry.
+    expect(changelog.readKeyValuesToList().map((r) => r.key)).toEqual(['TST-INN|STD|2026-08']);
     p.pipe('reservation.modified', modified(guest, stay('STD', '2026-08-11', '2026-08-14')), T + DAY);
-    // One night left, one came; the two kept at the same price write nothing.
-    expect(changelog.readKeyValuesToList().map((r) => r.key)).toEqual([
-      'TST-INN|STD|2026-08-10',
-      'TST-INN|STD|2026-08-13',
+    // One night left, one came; the two kept at the same price are unchanged in the same entry.
+    const written = changelog.readKeyValuesToList();
+    expect(written.map((r) => r.key)).toEqual(['TST-INN|STD|2026-08']);
+    expect(
+      written[0]?.value.nights.flatMap((night, i) =>
+        night === undefined ? [] : [[i + 1, night.roomNights]],
+      ),
+    ).toEqual([
+      [10, 0],
+      [11, 1],
+      [12, 1],
+      [13, 1],
     ]);
+    // A stay across the end of the month changes two entries.
+    await book(p, { checkIn: '2026-08-30', checkOut: '2026-09-02' }, T + DAY);
+    expect(changelog.readKeyValuesToList().map((r) => r.key)).toEqual([
+      'TST-INN|STD|2026-08',
+      'TST-INN|STD|2026-09',
+    ]);
+    expect(books(p, 'STD', '2026-08-31')).toEqual([1, 10_000]);
+    expect(books(p, 'STD', '2026-09-01')).toEqual([1, 10_000]);
     expect([...p.driver.producedTopicNames()].filter((t) => t.includes('on-the-books'))).toEqual([
       changelog.name,
     ]);

@@ -9,10 +9,7 @@ import { addDays, daysBetween, type LocalDate } from '../../../../processors/dom
 import { seededRandom } from '../../../../processors/domain/payment/seeded-random.js';
 import { zonedDate } from '../../../../processors/domain/timezone.js';
 import { forecastOf, queryForecast } from '../../../../processors/topology/analytics/forecast.js';
-import {
-  ANALYTICS_STORES,
-  type StayDateBooks,
-} from '../../../../processors/topology/analytics/on-the-books.js';
+import { ANALYTICS_STORES, type MonthBooks } from '../../../../processors/topology/analytics/on-the-books.js';
 import {
   type Books,
   PACE_WEEKS,
@@ -46,7 +43,7 @@ async function book(p: Pipeline, at: LocalDate, options: Parameters<typeof creat
   return guest;
 }
 
-const store = (p: Pipeline) => p.driver.getKeyValueStore<string, StayDateBooks>(ANALYTICS_STORES.onTheBooks);
+const store = (p: Pipeline) => p.driver.getKeyValueStore<string, MonthBooks>(ANALYTICS_STORES.onTheBooks);
 
 describe('pickup report (test driver)', () => {
   it('reports the books and their change over the last 1, 7 and 30 days, a late cancellation included', async () => {
