@@ -27,6 +27,7 @@ interface CommonOptions {
   properties: string;
   partitions: string;
   commitInterval: string;
+  fetchLinger?: string;
   guarantee: string;
   runs: string;
   sharedBroker: boolean;
@@ -41,6 +42,7 @@ function common(command: Command, defaults: { partitions: number; runs: number }
     .option('--properties <n>', 'properties in the benchmark catalog (clones of the sample hotels)', '48')
     .option('--partitions <n>', 'partitions of every pipeline topic', String(defaults.partitions))
     .option('--commit-interval <ms>', 'commit interval of the pipeline (and the Java peer)', '1000')
+    .option('--fetch-linger <ms>', "the pipeline's consumer.fetchLingerMs (default: the library's)")
     .addOption(
       new Option('--guarantee <list>', 'processing guarantees to run, comma-separated').default(
         'at_least_once,exactly_once',
@@ -110,6 +112,7 @@ async function runSettings(
             partitions: Number(opts.partitions),
             guarantee,
             commitIntervalMs: Number(opts.commitInterval),
+            ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
             phases: setting.phases,
             seed: Number(opts.seed) + run,
             properties: Number(opts.properties),
@@ -297,6 +300,7 @@ common(
         reservations: Number(opts.reservations),
         partitions: Number(opts.partitions),
         commitIntervalMs: Number(opts.commitInterval),
+        ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
         runs: Number(opts.runs),
         seed: Number(opts.seed),
         properties: Number(opts.properties),

@@ -34,6 +34,8 @@ export interface PipelineProcessConfig {
   readonly stateDir: string;
   readonly guarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
+  /** The stream thread's `consumer.fetchLingerMs`; the library's default when absent. */
+  readonly fetchLingerMs?: number;
   /** Run the payment worker loop (default true); the peer comparison runs the topology alone. */
   readonly paymentWorker?: boolean;
 }
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     stateDir: config.stateDir,
     processingGuarantee: config.guarantee,
     commitIntervalMs: config.commitIntervalMs,
+    ...(config.fetchLingerMs === undefined ? {} : { consumer: { fetchLingerMs: config.fetchLingerMs } }),
     deserializationExceptionHandler: 'deadLetter',
     logger,
   });

@@ -59,6 +59,8 @@ export interface PeerOptions {
   readonly reservations: number;
   readonly partitions: number;
   readonly commitIntervalMs: number;
+  /** Our stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
+  readonly fetchLingerMs?: number;
   readonly runs: number;
   readonly seed: number;
   readonly properties: number;
@@ -188,6 +190,7 @@ async function startContender(
           stateDir: join('/tmp/tstreams-bench', group),
           guarantee: 'at_least_once',
           commitIntervalMs: options.commitIntervalMs,
+          ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
           paymentWorker: false,
         },
         `${logBase}.log`,

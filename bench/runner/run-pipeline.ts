@@ -40,6 +40,8 @@ export interface PipelineRunOptions {
   readonly partitions: number;
   readonly guarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
+  /** The stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
+  readonly fetchLingerMs?: number;
   readonly phases: readonly Phase[];
   /** Longest wait after the load for the last decisions (default 60 s). */
   readonly drainSeconds?: number;
@@ -83,6 +85,8 @@ export interface PipelineRunResult {
   readonly partitions: number;
   readonly guarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
+  /** The fetch linger set for the run; absent: the library's default. */
+  readonly fetchLingerMs?: number;
   readonly operationsSent: number;
   readonly reservationsSent: number;
   readonly confirmed: number;
@@ -178,6 +182,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             stateDir: join('/tmp/tstreams-bench', applicationId, String(i)),
             guarantee: options.guarantee,
             commitIntervalMs: options.commitIntervalMs,
+            ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
           },
           join(options.runDir, `instance-${i}.log`),
           profile,
@@ -310,6 +315,7 @@ function summarise(input: {
     partitions: options.partitions,
     guarantee: options.guarantee,
     commitIntervalMs: options.commitIntervalMs,
+    ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
     operationsSent: driver.sent,
     reservationsSent,
     confirmed: decisions.filter((d) => d.outcome === 'confirmed').length,

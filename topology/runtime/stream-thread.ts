@@ -141,6 +141,7 @@ export class StreamThread {
       readCommitted: config.processingGuarantee === 'exactly_once',
       assignor: createStreamsAssignor({ ...assignorOptions, subscription: () => tasks.subscription() }),
       beforeRejoin: () => this.#rebalances.commitBeforeRejoin(),
+      fetchLinger: { lingerMs: config.consumer.fetchLingerMs, minBytes: config.consumer.fetchLingerBytes },
       ...tunings,
     });
     this.#rebalances.attach(this.#consumer);

@@ -130,6 +130,65 @@ describe('kafka facade on the real broker', () => {
     expect(await admin.listGroupIds()).toContain(groupId);
   });
 
+  it('lingers while records flow (fuller batches) and answers the first record after a quiet spell at once', async () => {
+    const topic = uniqueName('facade-linger');
+    await admin.ensureTopics([{ name: topic, partitions: 1 }]);
+    const producer = kafka().producer({ chunkSize: 100 });
+    await producer.connect();
+    /** Batch sizes a member sees while one record is produced every 2 ms for 1.5 s, then one record alone. */
+    const consume = async (fetchLinger?: { lingerMs: number; minBytes: number }) => {
+      const consumer = kafka().groupConsumer({
+        groupId: uniqueName('facade-linger'),
+        maxWaitTimeMs: 2_000,
+        ...(fetchLinger === undefined ? {} : { fetchLinger }),
+      });
+      const sizes: number[] = [];
+      const arrived = new Map<string, number>();
+      let assigned = false;
+      consumer.on('assigned', () => {
+        assigned = true;
+      });
+      await consumer.connect();
+      const start = (await admin.watermarks(topic))[0]!.high;
+      await consumer.run(
+        [topic],
+        async (batch, control) => {
+          if (batch.records[0]!.offset >= start) sizes.push(batch.records.length);
+          for (const record of batch.records) arrived.set(record.value!.toString(), Date.now());
+          control.resolveOffset(batch.records[batch.records.length - 1]!.offset);
+        },
+        new Set([topic]),
+      );
+      await waitFor(() => assigned, { description: 'the member assigned' });
+      // A quiet second so that the member's fetch is waiting when the flow starts.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const flowEnd = Date.now() + 1_500;
+      for (let i = 0; Date.now() < flowEnd; i++) {
+        await producer.send([
+          { topic, partition: 0, key: null, value: Buffer.from(`flow-${i}`), timestamp: Date.now() },
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      // Quiet again, longer than the linger: the member's next fetch asks for the first record only.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const sent = Date.now();
+      await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('alone'), timestamp: sent }]);
+      await waitFor(() => arrived.has('alone'), { description: 'the record after the quiet spell' });
+      await consumer.disconnect();
+      return { sizes, alone: arrived.get('alone')! - sent };
+    };
+    const plain = await consume();
+    const lingering = await consume({ lingerMs: 100, minBytes: 1_000_000 });
+    await producer.disconnect();
+    const mean = (sizes: number[]) => sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    // Without the linger a fetch answers with the first record of the flow; with it a fetch in the flow
+    // waits up to 100 ms, so its batches are several times larger.
+    expect(mean(lingering.sizes)).toBeGreaterThan(3 * mean(plain.sizes));
+    // After the quiet spell neither waits for more than the record: far below the 2 s maximum wait.
+    expect(lingering.alone).toBeLessThan(1_000);
+    expect(plain.alone).toBeLessThan(1_000);
+  });
+
   it('inspects the cluster: broker ids, partition replicas; deletes topics within a given time', async () => {
     const topic = uniqueName('facade-inspect');
     await admin.ensureTopics([{ name: topic, partitions: 2 }]);

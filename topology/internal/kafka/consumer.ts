@@ -8,6 +8,12 @@ export interface GroupConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** How long a fetch waits for data before it returns empty (and the member heartbeats). Default 500 ms. */
   readonly maxWaitTimeMs?: number;
+  /**
+   * While records flow, each fetch waits up to `lingerMs` for `minBytes` (fewer, fuller fetches); after an
+   * empty fetch the next answers with the first record. Default: none (every fetch answers with the first
+   * record, as the Java consumer's `fetch.min.bytes` 1).
+   */
+  readonly fetchLinger?: { readonly lingerMs: number; readonly minBytes: number };
   readonly sessionTimeoutMs?: number;
   readonly rebalanceTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;

@@ -24,6 +24,7 @@ import {
   isRebalanceError,
   isTransientBrokerError,
 } from './errors.js';
+import { registerFetchLinger } from './fetch-linger.js';
 import type { RejoinHookPayload } from './rejoin-hook.js';
 
 /**
@@ -56,6 +57,8 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.#autoCommitResolved = options.autoCommitResolved ?? false;
     this.#partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;
+    if (options.fetchLinger !== undefined && options.fetchLinger.lingerMs > 0)
+      registerFetchLinger(options.groupId, options.fetchLinger, options.maxWaitTimeMs ?? 500);
     this.#consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 64 * 1024,

@@ -9,9 +9,11 @@
  *   the client refuses exactly-once and `read_committed` reads (`STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE`).
  * - the rejoin hook (`rejoin-hook.ts`): kafkajs' heartbeats announce a rebalance before the rejoin.
  * - the idle request-queue timer (`idle-queue-timer.ts`): no 1 ms loop per connection with nothing to send.
+ * - the fetch linger (`fetch-linger.ts`): fewer, fuller fetches while records flow.
  */
 import { createRequire } from 'node:module';
 import { installAbortedFilter } from './aborted-filter.js';
+import { installFetchLinger } from './fetch-linger.js';
 import { installIdleQueueTimerFix } from './idle-queue-timer.js';
 import { installRejoinHook } from './rejoin-hook.js';
 
@@ -28,3 +30,6 @@ export const rejoinHookInstalled: boolean = installRejoinHook(require);
 
 /** True once kafkajs' request queues stop arming a 1 ms timer while idle (see `idle-queue-timer.ts`). */
 export const idleQueueTimerFixInstalled: boolean = installIdleQueueTimerFix(require);
+
+/** True once fetches of members with a fetch linger linger while records flow (see `fetch-linger.ts`). */
+export const fetchLingerInstalled: boolean = installFetchLinger(require);

@@ -1,0 +1,64 @@
+/**
+ * Fetches that linger while records flow and answer at once when they start to flow again.
+ *
+ * kafkajs 2.2.4 has no fetch sessions (KIP-227): every fetch names every assigned partition and kafkajs
+ * decodes every partition of the answer, builds a batch for each and walks them through its runner, so a
+ * stream thread reading 9 topics of 12 partitions pays for 108 partitions per fetch however few records
+ * came back. With `minBytes` 1 a busy member fetched again as soon as one record was there, hundreds of
+ * times a second: on the reservation pipeline at 10,000 reservations a minute about 40 % of the instance's
+ * CPU went with it (bench/RESULTS.md). A fixed `maxWaitTime` of a few milliseconds with a large `minBytes`
+ * cuts that, but keeps an idle member fetching empty every few milliseconds and delays the first record
+ * after a quiet spell by the wait.
+ *
+ * So a member registered here lingers only while busy: after a fetch that brought records, the next one
+ * waits up to `lingerMs` for `minBytes`; after an empty one, it asks for 1 byte and waits up to its
+ * configured `maxWaitTime`, so the first record after a quiet spell is answered at once. kafkajs reads
+ * both settings from the consumer group at each fetch, which `ConsumerGroup.prototype.fetch` starts with.
+ * Members are told apart by group id (a process running two members of one group gives both the same
+ * settings: they come from one configuration).
+ */
+import type { createRequire } from 'node:module';
+
+/** How a member of a consumer group fetches while records flow. */
+export interface FetchLinger {
+  /** Longest a fetch waits for `minBytes` while records flow, milliseconds. */
+  readonly lingerMs: number;
+  /** What a fetch waits for while records flow, bytes. */
+  readonly minBytes: number;
+}
+
+interface KafkajsConsumerGroup {
+  readonly groupId: string;
+  minBytes: number;
+  maxWaitTime: number;
+  fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
+}
+
+/** Per group id: the linger, and the wait an idle fetch keeps (the member's configured `maxWaitTime`). */
+const lingers = new Map<string, FetchLinger & { idleWaitMs: number; busy: boolean }>();
+
+/** Makes the members of `groupId` in this process linger while busy (see the file's comment). */
+export function registerFetchLinger(groupId: string, linger: FetchLinger, idleWaitMs: number): void {
+  lingers.set(groupId, { ...linger, idleWaitMs, busy: false });
+}
+
+/** Patches kafkajs' `ConsumerGroup.prototype.fetch` (once) in the kafkajs that `require` loads. */
+export function installFetchLinger(require: ReturnType<typeof createRequire>): boolean {
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as {
+    prototype: KafkajsConsumerGroup;
+  };
+  const original = ConsumerGroup.prototype.fetch;
+  if ((original as { fetchLinger?: boolean }).fetchLinger === true) return true;
+  const fetch = async function (this: KafkajsConsumerGroup, nodeId: number) {
+    const linger = lingers.get(this.groupId);
+    if (linger === undefined) return original.call(this, nodeId);
+    this.minBytes = linger.busy ? linger.minBytes : 1;
+    this.maxWaitTime = linger.busy ? linger.lingerMs : linger.idleWaitMs;
+    const batches = await original.call(this, nodeId);
+    linger.busy = batches.some((batch) => !batch.isEmpty());
+    return batches;
+  };
+  Object.assign(fetch, { fetchLinger: true });
+  ConsumerGroup.prototype.fetch = fetch;
+  return true;
+}
