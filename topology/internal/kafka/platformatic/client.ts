@@ -17,6 +17,7 @@ import { PlatformaticAdmin } from './admin.js';
 import { PlatformaticChangelogFollower } from './changelog-follower.js';
 import { baseOptions } from './client-options.js';
 import { checkConnection } from './connection-check.js';
+import { PlatformaticGroupConsumer } from './consumer.js';
 import { PlatformaticRecordProducer } from './producer.js';
 import { readToEnd, readTopic } from './range-reader.js';
 
@@ -61,8 +62,8 @@ class PlatformaticClient implements KafkaClient {
     throw exactlyOnceRefusal(`a transactional producer (${options.transactionalId})`);
   }
 
-  groupConsumer(_options: GroupConsumerOptions): GroupConsumer {
-    throw new Error('The @platformatic/kafka adapter has no group consumer yet');
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    return new PlatformaticGroupConsumer(this.#base, options);
   }
 
   readToEnd(request: ReadToEndRequest): Promise<number> {

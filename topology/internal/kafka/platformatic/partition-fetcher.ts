@@ -94,7 +94,19 @@ export class PartitionFetcher {
   async fetch(positions: ReadonlyArray<FetchPosition>): Promise<FetchedPartition[]> {
     if (positions.length === 0) return [];
     const topics = [...new Set(positions.map((position) => position.topic))];
-    const metadata = await this.#consumer.metadata({ topics });
+    let metadata: Awaited<ReturnType<Consumer['metadata']>>;
+    try {
+      metadata = await this.#consumer.metadata({ topics });
+    } catch (error) {
+      // Seen for existing topics on a busy broker (a metadata answer without them): the library's
+      // UserError is not retriable; marked so here, the callers' retries ask again with fresh metadata.
+      if (!isUnknownTopic(error)) throw error;
+      await this.#consumer.metadata({ topics, forceUpdate: true }).catch(() => undefined);
+      throw Object.assign(new Error(`metadata without ${topics.join(', ')}: ${(error as Error).message}`), {
+        cause: error,
+        canRetry: true,
+      });
+    }
     const byNode = new Map<number, FetchPosition[]>();
     const topicOfId = new Map<string, string>();
     for (const position of positions) {
@@ -187,7 +199,7 @@ export class PartitionFetcher {
  * The topic does not exist: @platformatic/kafka's metadata answers a `UserError` "Unknown topic ..." (its
  * code `PLT_KFK_USER`, no protocol id) rather than the broker's UNKNOWN_TOPIC_OR_PARTITION.
  */
-function isUnknownTopic(error: unknown): boolean {
+export function isUnknownTopic(error: unknown): boolean {
   if (protocolErrorIds(error).has('UNKNOWN_TOPIC_OR_PARTITION')) return true;
   const { code, message } = error as { code?: string; message?: string };
   return code === 'PLT_KFK_USER' && /^Unknown topic /.test(message ?? '');
