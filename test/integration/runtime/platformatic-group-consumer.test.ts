@@ -1,12 +1,15 @@
 // The @platformatic/kafka adapter's group member on the real broker: batches, commits with the generation,
-// pause/resume/seek, the runtime's assignor hook (member user data both ways, an asynchronous assign).
+// pause/resume/seek, the runtime's assignor hook (member user data both ways, an asynchronous assign), and
+// the exactly-once refusal of a KafkaStreams on this adapter.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberAssignment, PartitionAssignorHook } from '../../../topology/internal/kafka/assignor.js';
 import type { AssignedInfo } from '../../../topology/internal/kafka/consumer.js';
 import { createPlatformaticKafkaClient } from '../../../topology/internal/kafka/platformatic/client.js';
 import type { IncomingRecord, TopicPartition } from '../../../topology/internal/kafka/types.js';
+import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+import { regionTotalsTopology } from './region-totals.js';
 
 const logger = pino({ level: 'silent' });
 const platformatic = () =>
@@ -157,5 +160,17 @@ describe('the @platformatic/kafka adapter: group member', () => {
     expect(seenByLeader).toContainEqual(['a', 'b']);
     await b.disconnect();
     await a.disconnect();
+  });
+
+  it('refuses exactly-once at start with a coded error', async () => {
+    const streams = new KafkaStreams(regionTotalsTopology(uniqueName('in'), uniqueName('out')), {
+      applicationId: uniqueName('plt-eos'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      processingGuarantee: 'exactly_once',
+      client: 'platformatic',
+      logger,
+    });
+    await expect(streams.start()).rejects.toMatchObject({ code: 'STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED' });
+    await streams.close();
   });
 });
