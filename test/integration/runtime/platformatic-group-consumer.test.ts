@@ -162,6 +162,37 @@ describe('the @platformatic/kafka adapter: group member', () => {
     await a.disconnect();
   });
 
+  it('for application loops: commits what was resolved (autoCommitResolved) and goes on after a throw (restartOnCrash)', async () => {
+    const topic = uniqueName('plt-app-loop');
+    await fill(topic, 1, 20);
+    const groupId = uniqueName('plt-app-loop-group');
+    const consumer = platformatic().groupConsumer({
+      groupId,
+      autoCommitResolved: true,
+      restartOnCrash: true,
+    });
+    const handled: number[] = [];
+    let thrown = false;
+    await consumer.connect();
+    await consumer.run([topic], async (batch, control) => {
+      for (const record of batch.records) {
+        // Once, at offset 10: the handler throws with 0..9 resolved; 10 on is fetched again.
+        if (record.offset === 10 && !thrown) {
+          thrown = true;
+          throw new Error('handler failed once');
+        }
+        handled.push(record.offset);
+        control.resolveOffset(record.offset);
+      }
+    });
+    await waitFor(() => handled.length === 20, { description: 'every record handled once' });
+    expect(handled).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await waitFor(async () => (await admin.committedOffsets(groupId, [topic]))[0]?.offset === 20, {
+      description: 'offset 20 committed',
+    });
+    await consumer.disconnect();
+  });
+
   it('refuses exactly-once at start with a coded error', async () => {
     const streams = new KafkaStreams(regionTotalsTopology(uniqueName('in'), uniqueName('out')), {
       applicationId: uniqueName('plt-eos'),

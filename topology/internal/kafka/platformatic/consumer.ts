@@ -370,6 +370,16 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
                 error.code === 'STRM_ERR_KAFKA_NOT_GROUP_MEMBER')
             )
               break;
+            // Application loops: the resolved prefix is committed, and the batch's rest fetched again
+            // after a pause instead of a crash (`restartOnCrash`, kafkajs' restart of a plain consumer).
+            if (resolved > asked.offset && position.seeks === asked.seeks) {
+              position.offset = resolved;
+              if (this.#options.autoCommitResolved === true) await this.#autoCommit(position);
+            }
+            if (this.#options.restartOnCrash === true) {
+              await this.#idle(1_000);
+              break;
+            }
             this.#crash(error);
             return;
           }
@@ -380,10 +390,20 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
         } else {
           position.offset = Math.max(position.offset, part.nextOffset);
         }
+        // Application loops (`autoCommitResolved`): past every batch, markers-only ones included.
+        if (this.#options.autoCommitResolved === true && position.offset > asked.offset)
+          await this.#autoCommit(position);
         if (part.nextOffset > asked.offset)
           this.emit('batchEnd', part.topic, part.partition, part.nextOffset - 1);
       }
     }
+  }
+
+  /** The commit of an application loop; one lost to a rebalance is redone by the next owner. */
+  async #autoCommit(position: Position): Promise<void> {
+    try {
+      await this.commit([{ topic: position.topic, partition: position.partition, offset: position.offset }]);
+    } catch {}
   }
 
   #crash(error: unknown): void {
