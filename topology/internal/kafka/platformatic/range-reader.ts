@@ -16,6 +16,8 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 interface Range {
   readonly topic: string;
   readonly partition: number;
+  /** Where the read started, to say how far it got. */
+  readonly start: number;
   offset: number;
   readonly end: number;
 }
@@ -62,10 +64,17 @@ async function readRanges(
   }
 }
 
+/** The ranges not read to their end, as the kafkajs adapter's reader names them. */
 class UnreadError extends Error {
   constructor(open: ReadonlyArray<Range>) {
     super(
-      `not read to the end in time: ${open.map((range) => `${range.topic}/${range.partition} at ${range.offset} of ${range.end}`).join(', ')}`,
+      [...open]
+        .sort((a, b) => a.partition - b.partition)
+        .map(
+          (range) =>
+            `partition ${range.partition} (${range.offset === range.start ? 'nothing read' : `read to offset ${range.offset - 1}`} of ${range.end - 1})`,
+        )
+        .join(', '),
     );
   }
 }
@@ -74,7 +83,13 @@ class UnreadError extends Error {
 export async function readToEnd(base: BaseOptions, request: ReadToEndRequest): Promise<number> {
   const ranges: Range[] = request.partitions
     .filter((p) => p.endOffset > (p.startOffset ?? 0))
-    .map((p) => ({ topic: p.topic, partition: p.partition, offset: p.startOffset ?? 0, end: p.endOffset }));
+    .map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      start: p.startOffset ?? 0,
+      offset: p.startOffset ?? 0,
+      end: p.endOffset,
+    }));
   if (ranges.length === 0) return 0;
   const fetcher = new PartitionFetcher(base, request.groupId, {
     readCommitted: request.readCommitted ?? true,
@@ -112,6 +127,7 @@ export async function readTopic(
     const ranges: Range[] = partitions.map((partition) => ({
       topic,
       partition,
+      start: starts.get(partition) ?? 0,
       offset: starts.get(partition) ?? 0,
       end: ends.get(partition) ?? 0,
     }));
@@ -139,7 +155,9 @@ export async function readTopic(
     } catch (error) {
       if (error !== full) {
         if (error instanceof UnreadError)
-          throw new Error(`readTopicToEnd(${topic}): ${error.message} (${options.timeoutMs} ms)`);
+          throw new Error(
+            `readTopicToEnd(${topic}): not read to the end in ${options.timeoutMs} ms: ${error.message}`,
+          );
         throw error;
       }
     }
