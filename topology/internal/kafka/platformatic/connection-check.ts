@@ -6,9 +6,7 @@ import { Admin } from '@platformatic/kafka';
 import { KafkaFacadeError } from '../errors.js';
 import type { KafkaClientOptions } from '../kafka-client.js';
 import { baseOptions } from './client-options.js';
-import { errorMessage, isAuthenticationError } from './errors.js';
-
-const TLS_MESSAGE = /certificate|SSL routines|wrong version number|self[- ]signed|ERR_TLS/i;
+import { errorMessage, isAuthenticationError, tlsFailure } from './errors.js';
 
 export async function checkConnection(options: KafkaClientOptions, timeoutMs: number): Promise<void> {
   const brokers = options.brokers.join(',');
@@ -33,13 +31,11 @@ export async function checkConnection(options: KafkaClientOptions, timeoutMs: nu
           `the brokers at ${brokers} refused the SASL credentials: ${errorMessage(error)}; check sasl.mechanism, username and password (or the token)`,
           { cause: error },
         );
-      if (
-        TLS_MESSAGE.test(errorMessage(error)) ||
-        TLS_MESSAGE.test(String((error as { cause?: Error }).cause?.message))
-      )
+      const tls = tlsFailure(error);
+      if (tls !== undefined)
         throw new KafkaFacadeError(
           'STRM_ERR_KAFKA_TLS',
-          `TLS with the brokers at ${brokers} failed: ${errorMessage(error)}; check ssl.ca (the CA that signed the broker certificate), ssl.servername, the client certificate, and that the port is a TLS listener`,
+          `TLS with the brokers at ${brokers} failed: ${tls.message}${tls.code ? ` (${tls.code})` : ''}; check ssl.ca (the CA that signed the broker certificate), ssl.servername, the client certificate, and that the port is a TLS listener`,
           { cause: error },
         );
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, Math.max(0, deadline - Date.now()))));
