@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.js';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
+import {
+  defaultClientKind,
+  KAFKA_CLIENT_KINDS,
+  type KafkaClientKind,
+} from '../internal/kafka/default-client.js';
 import type { SaslConfig, TlsConfig } from '../internal/kafka/security.js';
 import { RuntimeError } from './errors.js';
 import type { ProductionExceptionHandler } from './production-errors.js';
@@ -57,6 +62,13 @@ export interface StreamsConfig {
   readonly stateDir?: string;
   /** Default `at_least_once`; `exactly_once` runs a transactional producer per task. */
   readonly processingGuarantee?: ProcessingGuarantee;
+  /**
+   * The Kafka client adapter: `kafkajs` (kafkajs 2.2.4) or `platformatic` (@platformatic/kafka 2.12,
+   * at-least-once only for now: `exactly_once` is refused at start with
+   * `STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED`). Default: the environment variable `STREAMS_KAFKA_CLIENT`
+   * when it names one, else `kafkajs`.
+   */
+  readonly client?: KafkaClientKind;
   /** Where to start on a source partition without a committed offset; default `earliest`. */
   readonly autoOffsetReset?: AutoOffsetReset;
   /**
@@ -183,6 +195,7 @@ export interface ResolvedStreamsConfig {
   readonly brokers: ReadonlyArray<string>;
   readonly stateDir: string;
   readonly processingGuarantee: ProcessingGuarantee;
+  readonly client: KafkaClientKind;
   readonly autoOffsetReset: AutoOffsetReset;
   readonly commitIntervalMs: number;
   readonly numStandbyReplicas: number;
@@ -236,6 +249,11 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') {
     fail(`processingGuarantee "${String(guarantee)}" is not known; use "at_least_once" or "exactly_once"`);
   }
+  const client = config.client ?? defaultClientKind();
+  if (!KAFKA_CLIENT_KINDS.includes(client))
+    fail(
+      `client "${String(client)}" is not known; use ${KAFKA_CLIENT_KINDS.map((kind) => `"${kind}"`).join(' or ')}`,
+    );
   const autoOffsetReset = config.autoOffsetReset ?? 'earliest';
   if (!['earliest', 'latest', 'none'].includes(autoOffsetReset)) {
     fail(`autoOffsetReset "${String(autoOffsetReset)}" is not known; use "earliest", "latest" or "none"`);
@@ -284,6 +302,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     brokers,
     stateDir: config.stateDir ?? join(tmpdir(), 'tstreams'),
     processingGuarantee: guarantee,
+    client,
     autoOffsetReset,
     commitIntervalMs,
     numStandbyReplicas,

@@ -8,6 +8,7 @@ import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/threa
 import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
 import type { KafkaClient } from '../internal/kafka/kafka-client.js';
+import { exactlyOnceRefusal } from '../internal/kafka/platformatic/client.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { requestApplicationShutdown } from './brief-member.js';
@@ -200,9 +201,11 @@ export class KafkaStreams {
     this.#setState('REBALANCING');
     const { clientId, brokers, ssl, sasl } = this.#config;
     const clientOptions = { clientId, brokers, logger: this.#logger, ssl, sasl };
-    const kafka = createKafkaClient(clientOptions);
+    const kafka = createKafkaClient(clientOptions, this.#config.client);
     this.#kafka = kafka;
     try {
+      if (this.#config.processingGuarantee === 'exactly_once' && this.#config.client === 'platformatic')
+        throw exactlyOnceRefusal("processingGuarantee 'exactly_once'");
       // Refused (STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE) when the client cannot read committed records
       // correctly in this process (kafkajs loaded before the library): exactly-once would not hold.
       if (this.#config.processingGuarantee === 'exactly_once')

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../../topology/runtime/config.js';
 import { isValidTransition } from '../../../topology/runtime/streams-state.js';
 
@@ -23,6 +23,22 @@ describe('resolveConfig', () => {
       cacheMaxBytes: 10 * 1024 * 1024,
     });
     expect(config.uncaughtExceptionHandler(new Error('x'))).toBe('SHUTDOWN_CLIENT');
+  });
+
+  it('picks the Kafka client adapter: kafkajs by default, else STREAMS_KAFKA_CLIENT, else config.client', () => {
+    const base = { applicationId: 'app', bootstrapServers: 'a:1' };
+    vi.stubEnv('STREAMS_KAFKA_CLIENT', '');
+    try {
+      expect(resolveConfig(base).client).toBe('kafkajs');
+      vi.stubEnv('STREAMS_KAFKA_CLIENT', 'platformatic');
+      expect(resolveConfig(base).client).toBe('platformatic');
+      expect(resolveConfig({ ...base, client: 'kafkajs' }).client).toBe('kafkajs');
+      expect(() => resolveConfig({ ...base, client: 'rdkafka' as unknown as 'kafkajs' })).toThrowError(
+        /client "rdkafka" is not known/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it.each([

@@ -1,0 +1,207 @@
+// The @platformatic/kafka adapter's group member on the real broker: batches, commits with the generation,
+// pause/resume/seek, the runtime's assignor hook (member user data both ways, an asynchronous assign), and
+// the exactly-once refusal of a KafkaStreams on this adapter.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemberAssignment, PartitionAssignorHook } from '../../../topology/internal/kafka/assignor.js';
+import type { AssignedInfo } from '../../../topology/internal/kafka/consumer.js';
+import { createPlatformaticKafkaClient } from '../../../topology/internal/kafka/platformatic/client.js';
+import type { IncomingRecord, TopicPartition } from '../../../topology/internal/kafka/types.js';
+import { KafkaStreams } from '../../../topology/runtime/index.js';
+import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+import { regionTotalsTopology } from './region-totals.js';
+
+const logger = pino({ level: 'silent' });
+const platformatic = () =>
+  createPlatformaticKafkaClient({
+    clientId: 'platformatic-group-test',
+    brokers: endpoints().kafkaBrokers,
+    logger,
+  });
+
+describe('the @platformatic/kafka adapter: group member', () => {
+  const admin = platformatic().admin();
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.disconnect());
+
+  async function fill(topic: string, partitions: number, perPartition: number) {
+    await admin.ensureTopics([{ name: topic, partitions }]);
+    const producer = platformatic().producer();
+    await producer.connect();
+    for (let partition = 0; partition < partitions; partition++)
+      await producer.send(
+        Array.from({ length: perPartition }, (_, i) => ({
+          topic,
+          partition,
+          key: Buffer.from(`k${i}`),
+          value: Buffer.from(String(i)),
+          timestamp: 1_000 + i,
+        })),
+      );
+    await producer.disconnect();
+  }
+
+  it('hands out batches in offset order, commits with its generation, seeks, pauses and resumes', async () => {
+    const topic = uniqueName('plt-group');
+    await fill(topic, 2, 100);
+    const groupId = uniqueName('plt-member');
+    const consumer = platformatic().groupConsumer({ groupId });
+    const seen: IncomingRecord[] = [];
+    const assigned: TopicPartition[][] = [];
+    consumer.on('assigned', (partitions) => assigned.push(partitions));
+    await consumer.connect();
+    let seeked = false;
+    await consumer.run([topic], async (batch, control) => {
+      for (const record of batch.records) {
+        if (control.isStale()) return;
+        seen.push(record);
+        control.resolveOffset(record.offset);
+        // Once, at offset 50 of partition 1: back to 40 (the records from 41 on of this batch are stale).
+        if (!seeked && record.partition === 1 && record.offset === 50) {
+          seeked = true;
+          consumer.seek(topic, 1, 40);
+        }
+      }
+      await control.heartbeat();
+      if (!control.isStale())
+        await consumer.commit([
+          { topic, partition: batch.partition, offset: batch.records.at(-1)!.offset + 1 },
+        ]);
+    });
+    await waitFor(
+      () =>
+        seen.filter((r) => r.partition === 0).length === 100 &&
+        seen.filter((r) => r.partition === 1).length >= 111,
+      {
+        description: 'both partitions read, partition 1 again from 40',
+      },
+    );
+    expect(assigned).toHaveLength(1);
+    expect(assigned[0]!.map((p) => p.partition).sort()).toEqual([0, 1]);
+    const p1 = seen.filter((r) => r.partition === 1).map((r) => r.offset);
+    expect(p1).toEqual([
+      ...Array.from({ length: 51 }, (_, i) => i),
+      ...Array.from({ length: 60 }, (_, i) => 40 + i),
+    ]);
+    expect(seen.filter((r) => r.partition === 0).map((r) => r.offset)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    consumer.pause([{ topic, partition: 0 }]);
+    await fill(topic, 2, 10);
+    await waitFor(() => seen.filter((r) => r.partition === 1).length === 121, {
+      description: 'partition 1 goes on',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(seen.filter((r) => r.partition === 0)).toHaveLength(100);
+    consumer.resume([{ topic, partition: 0 }]);
+    await waitFor(() => seen.filter((r) => r.partition === 0).length === 110, {
+      description: 'partition 0 resumed',
+    });
+    await consumer.disconnect();
+    expect(
+      (await admin.committedOffsets(groupId, [topic])).sort((a, b) => a.partition - b.partition),
+    ).toEqual([
+      { topic, partition: 0, offset: 110 },
+      { topic, partition: 1, offset: 110 },
+    ]);
+  });
+
+  it('runs the runtime assignor hook: member user data to the leader, per-member assignment user data back, async assign', async () => {
+    const topic = uniqueName('plt-assign');
+    await fill(topic, 4, 1);
+    const groupId = uniqueName('plt-assign-group');
+    const seenByLeader: string[][] = [];
+    const hook = (name: string): PartitionAssignorHook => ({
+      name: 'test-assignor',
+      version: 1,
+      userData: () => Buffer.from(name),
+      async assign({ members, partitionCounts }) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        seenByLeader.push(members.map((m) => m.userData.toString()).sort());
+        const ordered = [...members].sort((a, b) =>
+          a.userData.toString().localeCompare(b.userData.toString()),
+        );
+        const plan = new Map<string, MemberAssignment>();
+        const count = partitionCounts.get(topic) ?? 0;
+        ordered.forEach((member, index) => {
+          const partitions = Array.from({ length: count }, (_, p) => p)
+            .filter((p) => p % ordered.length === index)
+            .map((partition) => ({ topic, partition }));
+          plan.set(member.memberId, {
+            partitions,
+            userData: Buffer.from(`for-${member.userData.toString()}`),
+          });
+        });
+        return plan;
+      },
+    });
+    const infos = new Map<string, { partitions: TopicPartition[]; info: AssignedInfo }>();
+    const member = async (name: string) => {
+      const consumer = platformatic().groupConsumer({
+        groupId,
+        assignor: hook(name),
+        sessionTimeoutMs: 10_000,
+      });
+      consumer.on('assigned', (partitions, info) => infos.set(name, { partitions, info }));
+      await consumer.connect();
+      await consumer.run([topic], async () => undefined);
+      return consumer;
+    };
+    const a = await member('a');
+    await waitFor(() => infos.has('a'), { description: 'a assigned' });
+    const b = await member('b');
+    await waitFor(() => infos.get('b')?.info.userData.length && infos.get('a')!.partitions.length === 2, {
+      description: 'a and b share the partitions',
+    });
+    expect(infos.get('a')!.partitions.map((p) => p.partition)).toEqual([0, 2]);
+    expect(infos.get('b')!.partitions.map((p) => p.partition)).toEqual([1, 3]);
+    expect(infos.get('a')!.info.userData.toString()).toBe('for-a');
+    expect(infos.get('b')!.info.userData.toString()).toBe('for-b');
+    expect(seenByLeader).toContainEqual(['a', 'b']);
+    await b.disconnect();
+    await a.disconnect();
+  });
+
+  it('for application loops: commits what was resolved (autoCommitResolved) and goes on after a throw (restartOnCrash)', async () => {
+    const topic = uniqueName('plt-app-loop');
+    await fill(topic, 1, 20);
+    const groupId = uniqueName('plt-app-loop-group');
+    const consumer = platformatic().groupConsumer({
+      groupId,
+      autoCommitResolved: true,
+      restartOnCrash: true,
+    });
+    const handled: number[] = [];
+    let thrown = false;
+    await consumer.connect();
+    await consumer.run([topic], async (batch, control) => {
+      for (const record of batch.records) {
+        // Once, at offset 10: the handler throws with 0..9 resolved; 10 on is fetched again.
+        if (record.offset === 10 && !thrown) {
+          thrown = true;
+          throw new Error('handler failed once');
+        }
+        handled.push(record.offset);
+        control.resolveOffset(record.offset);
+      }
+    });
+    await waitFor(() => handled.length === 20, { description: 'every record handled once' });
+    expect(handled).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await waitFor(async () => (await admin.committedOffsets(groupId, [topic]))[0]?.offset === 20, {
+      description: 'offset 20 committed',
+    });
+    await consumer.disconnect();
+  });
+
+  it('refuses exactly-once at start with a coded error', async () => {
+    const streams = new KafkaStreams(regionTotalsTopology(uniqueName('in'), uniqueName('out')), {
+      applicationId: uniqueName('plt-eos'),
+      bootstrapServers: endpoints().kafkaBrokers,
+      processingGuarantee: 'exactly_once',
+      client: 'platformatic',
+      logger,
+    });
+    await expect(streams.start()).rejects.toMatchObject({ code: 'STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED' });
+    await streams.close();
+  });
+});
