@@ -34,8 +34,19 @@ interface KafkajsConsumerGroup {
   fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
 }
 
-/** Per group id: the linger, and the wait an idle fetch keeps (the member's configured `maxWaitTime`). */
-const lingers = new Map<string, FetchLinger & { idleWaitMs: number; busy: boolean }>();
+type Registered = FetchLinger & { idleWaitMs: number; busy: boolean };
+
+const REGISTRY = Symbol.for('tstreams.kafkajs.fetchLingers');
+
+/**
+ * Per group id: the linger, and the wait an idle fetch keeps (the member's configured `maxWaitTime`). On
+ * `globalThis`, because kafkajs is loaded once per process but this module may be evaluated more than once
+ * (a test runner's fresh module graph per test file, two copies of the library): the patch installed by the
+ * first copy must see what every copy registers.
+ */
+const shared = globalThis as { [REGISTRY]?: Map<string, Registered> };
+shared[REGISTRY] ??= new Map();
+const lingers: Map<string, Registered> = shared[REGISTRY];
 
 /** Makes the members of `groupId` in this process linger while busy (see the file's comment). */
 export function registerFetchLinger(groupId: string, linger: FetchLinger, idleWaitMs: number): void {
