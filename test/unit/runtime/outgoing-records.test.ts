@@ -3,7 +3,7 @@ import {
   chunksOf,
   MAX_CHUNK_BYTES,
   refuseOversized,
-} from '../../../topology/internal/kafka/kafkajs/outgoing-message.js';
+} from '../../../topology/internal/kafka/outgoing-records.js';
 import type { OutgoingRecord } from '../../../topology/internal/kafka/types.js';
 
 const record = (value: string): OutgoingRecord =>

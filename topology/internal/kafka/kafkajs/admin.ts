@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { retry } from '../../util/retry.js';
 import type { KafkaAdmin } from '../admin.js';
 import { KafkaFacadeError } from '../errors.js';
+import { ensureTopicsReady } from '../topics-ready.js';
 import type { PartitionReplicas, PartitionWatermarks, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { retryTransient } from './broker-retry.js';
 import { isTransientBrokerError } from './errors.js';
@@ -70,50 +70,19 @@ export class KafkajsAdmin implements KafkaAdmin {
    * to `timeoutMs` (default 60 s).
    */
   async ensureTopics(specs: ReadonlyArray<TopicSpec>, options: { timeoutMs?: number } = {}): Promise<void> {
-    if (specs.length === 0) return;
-    const names = specs.map((spec) => spec.name);
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    let lastError: unknown;
-    let missing: ReadonlyArray<TopicSpec> = [];
-    try {
-      // Pauses of 100 ms doubling to 2 s between rounds, within `timeoutMs`.
-      await retry(
-        async () => {
-          const counts = await this.partitionCounts(names);
-          missing = specs.filter((spec) => !counts.has(spec.name));
-          if (missing.length === 0 && (await this.#allHaveLeaders(names))) {
-            const notServed = await this.#notServed(names);
-            if (notServed === undefined) return this.#checkCounts(specs, counts);
-            lastError = notServed;
-          }
-          if (missing.length > 0) {
-            try {
-              await this.#createTopics(missing);
-            } catch (error) {
-              // Created meanwhile by another instance, or not visible yet: the next round looks again.
-              lastError = error;
-            }
-          }
-          throw NOT_READY;
-        },
-        {
-          retries: Number.POSITIVE_INFINITY,
-          maxDelayMs: 2_000,
-          maxTimeMs: timeoutMs,
-          retriable: (error) => error === NOT_READY,
-        },
-      );
-    } catch (error) {
-      if (error !== NOT_READY) throw error;
-      throw new KafkaFacadeError(
-        'STRM_ERR_KAFKA_ADMIN',
-        `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
-          `(created, with a leader serving every partition) after ${timeoutMs} ms` +
-          `${lastError === undefined ? '' : `: ${(lastError as Error).message}`}. ` +
-          'Check that the principal may create topics and the broker log, or create them beforehand.',
-        { cause: lastError, retriable: true },
-      );
-    }
+    await ensureTopicsReady(specs, options.timeoutMs ?? 60_000, {
+      partitionCounts: (topics) => this.partitionCounts(topics),
+      notServed: async (topics) =>
+        (await this.#allHaveLeaders(topics))
+          ? this.#notServed(topics)
+          : new Error('a partition has no leader yet'),
+      create: (missing) =>
+        this.#createTopics(missing).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      describe: (error) => (error as Error).message,
+    });
   }
 
   #createTopics(specs: ReadonlyArray<TopicSpec>): Promise<boolean> {
@@ -144,19 +113,6 @@ export class KafkajsAdmin implements KafkaAdmin {
       return undefined;
     } catch (error) {
       return error ?? new Error('ListOffsets failed');
-    }
-  }
-
-  #checkCounts(specs: ReadonlyArray<TopicSpec>, counts: ReadonlyMap<string, number>): void {
-    for (const spec of specs) {
-      const actual = counts.get(spec.name);
-      if (actual !== undefined && actual !== spec.partitions && !spec.anyPartitionCount) {
-        throw new KafkaFacadeError(
-          'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
-          `Topic ${spec.name} has ${actual} partitions but ${spec.partitions} are required; ` +
-            'delete it (an internal topic is recreated) or reset the application.',
-        );
-      }
     }
   }
 
@@ -267,6 +223,3 @@ export class KafkajsAdmin implements KafkaAdmin {
     }
   }
 }
-
-/** Thrown by a round of `ensureTopics` that found the topics not ready yet: the next round looks again. */
-const NOT_READY = new Error('topics not ready yet');

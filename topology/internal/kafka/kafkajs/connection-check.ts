@@ -7,24 +7,9 @@
 import { retry } from '../../util/retry.js';
 import { KafkaFacadeError } from '../errors.js';
 import type { KafkaClientOptions } from '../kafka-client.js';
+import { isTlsError } from '../tls-error.js';
 import { kafkaClientConfig } from './client-config.js';
 import { kafkajs } from './kafkajs-module.js';
-
-/** Node's TLS verification failures: the broker's certificate is not one the client trusts. */
-const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
 
 function chain(error: unknown): unknown[] {
   const links: unknown[] = [];
@@ -48,10 +33,7 @@ export function classifyConnectionFailure(error: unknown, brokers: string): Kafk
         { cause: error },
       );
     }
-    if (
-      (code !== undefined && TLS_CODES.has(code)) ||
-      /certificate|SSL routines|wrong version number/i.test(message)
-    ) {
+    if (isTlsError(code, message)) {
       return new KafkaFacadeError(
         'STRM_ERR_KAFKA_TLS',
         `TLS with the brokers at ${brokers} failed: ${message}${code ? ` (${code})` : ''}; check ssl.ca (the CA that signed the broker certificate), ssl.servername, the client certificate, and that the port is a TLS listener`,

@@ -2,11 +2,12 @@
 import type { CompressionTypes, Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { Mutex } from '../../util/mutex.js';
 import { KafkaFacadeError } from '../errors.js';
+import { chunksOf, refuseOversized } from '../outgoing-records.js';
 import type { ProducedRecord, RecordProducer, RecordProducerOptions, SendFailure } from '../producer.js';
 import type { OutgoingRecord } from '../types.js';
 import { isRetriableKafkaError, isTransientBrokerError } from './errors.js';
 import { kafkajs } from './kafkajs-module.js';
-import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
+import { toMessage } from './outgoing-message.js';
 
 const { Partitioners } = kafkajs;
 

@@ -11,13 +11,14 @@
 import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { Mutex } from '../../util/mutex.js';
 import { KafkaFacadeError } from '../errors.js';
+import { chunksOf, refuseOversized } from '../outgoing-records.js';
 import type { SendFailure } from '../producer.js';
 import type { TransactionalProducer, TransactionalProducerOptions } from '../transactional-producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from '../types.js';
 import { KAFKAJS_RETRY_GROWTH, retryTransient } from './broker-retry.js';
 import { isFencedError, isTransientBrokerError } from './errors.js';
 import { kafkajs } from './kafkajs-module.js';
-import { chunksOf, refuseOversized, toMessage } from './outgoing-message.js';
+import { toMessage } from './outgoing-message.js';
 
 const { CompressionTypes, Partitioners } = kafkajs;
 

@@ -3,6 +3,7 @@ import { Admin, type BaseOptions, FetchIsolationLevels, ListOffsetTimestamps } f
 import { retry } from '../../util/retry.js';
 import type { KafkaAdmin } from '../admin.js';
 import { KafkaFacadeError } from '../errors.js';
+import { ensureTopicsReady } from '../topics-ready.js';
 import type { PartitionReplicas, PartitionWatermarks, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { errorMessage, isTransientError, protocolErrorIds } from './errors.js';
 
@@ -57,55 +58,28 @@ export class PlatformaticAdmin implements KafkaAdmin {
 
   /** As the kafkajs adapter's: create what is missing, wait for serving leaders, check counts; up to `timeoutMs`. */
   async ensureTopics(specs: ReadonlyArray<TopicSpec>, options: { timeoutMs?: number } = {}): Promise<void> {
-    if (specs.length === 0) return;
-    const names = specs.map((spec) => spec.name);
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    let lastError: unknown;
-    let missing: ReadonlyArray<TopicSpec> = [];
-    try {
-      await retry(
-        async () => {
-          const counts = await this.partitionCounts(names);
-          missing = specs.filter((spec) => !counts.has(spec.name));
-          if (missing.length === 0) {
-            const notServed = await this.#notServed(names);
-            if (notServed === undefined) return this.#checkCounts(specs, counts);
-            lastError = notServed;
+    await ensureTopicsReady(specs, options.timeoutMs ?? 60_000, {
+      partitionCounts: (topics) => this.partitionCounts(topics),
+      notServed: (topics) => this.#notServed(topics),
+      create: async (missing) => {
+        let refused: unknown;
+        for (const spec of missing) {
+          try {
+            // One request per topic: @platformatic/kafka's `configs` apply to every topic of a request.
+            await this.#client.createTopics({
+              topics: [spec.name],
+              partitions: spec.partitions,
+              replicas: spec.replicationFactor ?? -1,
+              configs: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+            });
+          } catch (error) {
+            refused = error;
           }
-          for (const spec of missing) {
-            try {
-              // One request per topic: @platformatic/kafka's `configs` apply to every topic of a request.
-              await this.#client.createTopics({
-                topics: [spec.name],
-                partitions: spec.partitions,
-                replicas: spec.replicationFactor ?? -1,
-                configs: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-              });
-            } catch (error) {
-              // Created meanwhile by another instance, or not visible yet: the next round looks again.
-              lastError = error;
-            }
-          }
-          throw NOT_READY;
-        },
-        {
-          retries: Number.POSITIVE_INFINITY,
-          maxDelayMs: 2_000,
-          maxTimeMs: timeoutMs,
-          retriable: (error) => error === NOT_READY,
-        },
-      );
-    } catch (error) {
-      if (error !== NOT_READY) throw error;
-      throw new KafkaFacadeError(
-        'STRM_ERR_KAFKA_ADMIN',
-        `Topics ${(missing.length > 0 ? missing.map((spec) => spec.name) : names).join(', ')} are not ready ` +
-          `(created, with a leader serving every partition) after ${timeoutMs} ms` +
-          `${lastError === undefined ? '' : `: ${errorMessage(lastError)}`}. ` +
-          'Check that the principal may create topics and the broker log, or create them beforehand.',
-        { cause: lastError, retriable: true },
-      );
-    }
+        }
+        return refused;
+      },
+      describe: errorMessage,
+    });
   }
 
   /** Undefined when every partition's leader answers a ListOffsets (serves it), else the refusal. */
@@ -115,19 +89,6 @@ export class PlatformaticAdmin implements KafkaAdmin {
       return undefined;
     } catch (error) {
       return error ?? new Error('ListOffsets failed');
-    }
-  }
-
-  #checkCounts(specs: ReadonlyArray<TopicSpec>, counts: ReadonlyMap<string, number>): void {
-    for (const spec of specs) {
-      const actual = counts.get(spec.name);
-      if (actual !== undefined && actual !== spec.partitions && !spec.anyPartitionCount) {
-        throw new KafkaFacadeError(
-          'STRM_ERR_KAFKA_TOPIC_PARTITIONS_MISMATCH',
-          `Topic ${spec.name} has ${actual} partitions but ${spec.partitions} are required; ` +
-            'delete it (an internal topic is recreated) or reset the application.',
-        );
-      }
     }
   }
 
@@ -264,6 +225,3 @@ export class PlatformaticAdmin implements KafkaAdmin {
     }
   }
 }
-
-/** Thrown by a round of `ensureTopics` that found the topics not ready yet: the next round looks again. */
-const NOT_READY = new Error('topics not ready yet');

@@ -1,5 +1,6 @@
 /** @platformatic/kafka's errors read into the meanings the adapter needs (transient, rebalance, fenced). */
 import { GenericError, MultipleErrors } from '@platformatic/kafka';
+import { isTlsError } from '../tls-error.js';
 
 /** Every error in `error`'s tree: nested `errors` of a MultipleErrors and `cause` chains. */
 export function* errorTree(error: unknown, depth = 0): Generator<Record<string, unknown>> {
@@ -52,22 +53,6 @@ export function errorMessage(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-/** Node's TLS verification failures: the broker's certificate is not one the client trusts. */
-const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
 /**
  * A TLS failure anywhere in the error's tree: the library wraps the socket's error in a NetworkError
  * ("Connection to host:port failed.", the TLS error as its `cause`) and that in its retry's MultipleErrors.
@@ -76,11 +61,7 @@ export function tlsFailure(error: unknown): { message: string; code?: string } |
   for (const node of errorTree(error)) {
     const code = typeof node.code === 'string' ? node.code : undefined;
     const message = String(node.message ?? '');
-    if (
-      (code !== undefined && TLS_CODES.has(code)) ||
-      /certificate|SSL routines|wrong version number/i.test(message)
-    )
-      return { message, ...(code === undefined ? {} : { code }) };
+    if (isTlsError(code, message)) return { message, ...(code === undefined ? {} : { code }) };
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ import {
 } from '@platformatic/kafka';
 import { Mutex } from '../../util/mutex.js';
 import { KafkaFacadeError } from '../errors.js';
-import { chunksOf, refuseOversized } from '../kafkajs/outgoing-message.js';
+import { chunksOf, refuseOversized } from '../outgoing-records.js';
 import type { ProducedRecord, RecordProducer, RecordProducerOptions, SendFailure } from '../producer.js';
 import type { OutgoingRecord } from '../types.js';
 import { errorMessage, isTransientError } from './errors.js';
