@@ -96,6 +96,20 @@ function cancelled(n: string, at: number): ReservationCancelled {
     refundAmount: eur('280.00'),
   };
 }
+/** The modification of `n`'s stay to `to`, made at 3 000. */
+function modifiedTo(n: string, to: StayDetails): ReservationModified {
+  return {
+    eventId: `${n}:modified`,
+    eventType: 'ReservationModified',
+    occurredAt: 3_000,
+    confirmationNumber: n,
+    propertyId: 'LIS-ALFAMA',
+    previousStayDetails: stay,
+    stayDetails: to,
+    pricingDetails: created(n, 0).pricingDetails,
+    reason: null,
+  };
+}
 function refused(
   n: string,
   at: number,
@@ -249,17 +263,7 @@ describe('system-of-record upserts on Postgres', () => {
 
   it('restores the stay a refused modification replaced, whichever arrives first, and replays change nothing', async () => {
     const longer: StayDetails = { ...stay, checkOutDate: '2027-05-05', nights: 4 };
-    const modified = (n: string): ReservationModified => ({
-      eventId: `${n}:modified`,
-      eventType: 'ReservationModified',
-      occurredAt: 3_000,
-      confirmationNumber: n,
-      propertyId: 'LIS-ALFAMA',
-      previousStayDetails: stay,
-      stayDetails: longer,
-      pricingDetails: created(n, 0).pricingDetails,
-      reason: null,
-    });
+    const modified = (n: string) => modifiedTo(n, longer);
     const soldOut = (n: string): ReservationRejected => ({
       ...refused(n, 3_000, 'CONFIRMED'),
       reason: 'SOLD_OUT',
@@ -383,17 +387,7 @@ describe('system-of-record upserts on Postgres', () => {
   it("never shows the API's accepted commands undone by a store state that has not decided them yet", async () => {
     const n = 'RSV-PENDING-1';
     const longer: StayDetails = { ...stay, checkOutDate: '2027-05-04', nights: 3 };
-    const modified: ReservationModified = {
-      eventId: `${n}:modified`,
-      eventType: 'ReservationModified',
-      occurredAt: 3_000,
-      confirmationNumber: n,
-      propertyId: 'LIS-ALFAMA',
-      previousStayDetails: stay,
-      stayDetails: longer,
-      pricingDetails: created(n, 0).pricingDetails,
-      reason: null,
-    };
+    const modified = modifiedTo(n, longer);
     const row = async () =>
       (
         await pool.query(
@@ -427,9 +421,7 @@ describe('system-of-record upserts on Postgres', () => {
     const m = 'RSV-PENDING-2';
     await record([['reservation.created', created(m, 1_000)]]);
     await writeState(storeState(m, 'CONFIRMED', [`${m}:created`]), '30');
-    await record([
-      ['reservation.modified', { ...modified, eventId: `${m}:modified`, confirmationNumber: m }],
-    ]);
+    await record([['reservation.modified', modifiedTo(m, longer)]]);
     expect(
       (await pool.query('SELECT nights FROM reservations.reservation WHERE confirmation_number = $1', [m]))
         .rows[0],
