@@ -185,10 +185,16 @@ describe('the @platformatic/kafka adapter: group member', () => {
         control.resolveOffset(record.offset);
       }
     });
-    await waitFor(() => handled.length === 20, { description: 'every record handled once' });
+    // Up to 90 s (the adapter's requests time out after 30 s): once in a CI run the records were not all
+    // handled within 30 s; the cause was not found (not reproduced in 7 runs alone or with the file).
+    await waitFor(() => handled.length === 20, {
+      description: 'every record handled once',
+      timeoutMs: 90_000,
+    });
     expect(handled).toEqual(Array.from({ length: 20 }, (_, i) => i));
     await waitFor(async () => (await admin.committedOffsets(groupId, [topic]))[0]?.offset === 20, {
       description: 'offset 20 committed',
+      timeoutMs: 90_000,
     });
     await consumer.disconnect();
   });
