@@ -55,12 +55,8 @@ export class SystemOfRecordSink {
   constructor(options: SinkOptions) {
     this.#options = options;
     // The resolved offsets are committed after each batch, i.e. after its Postgres transaction committed.
-    // While events flow a fetch waits up to 50 ms for 256 KiB: fewer, fuller batches mean fewer Postgres
-    // transactions and offset commits for the same events, and the sink reads some 250 partitions, every
-    // one of them named in each fetch (the stream thread's fetch linger, `consumer.fetchLingerMs`).
     this.#consumer = sideConsumer(options.kafka, options.groupId, options.sessionTimeoutMs, {
       autoCommitResolved: true,
-      fetchLinger: { lingerMs: 50, minBytes: 256 * 1024 },
     });
     this.#serdes = avroReservationSerdes(options.registry);
     for (const topic of SINK_TOPICS) this.#byName.set(options.names(topic), topic);
