@@ -63,10 +63,8 @@ export interface StreamsConfig {
   /** Default `at_least_once`; `exactly_once` runs a transactional producer per task. */
   readonly processingGuarantee?: ProcessingGuarantee;
   /**
-   * The Kafka client adapter: `kafkajs` (kafkajs 2.2.4) or `platformatic` (@platformatic/kafka 2.12,
-   * at-least-once only for now: `exactly_once` is refused at start with
-   * `STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED`). Default: the environment variable `STREAMS_KAFKA_CLIENT`
-   * when it names one, else `kafkajs`.
+   * The Kafka client adapter: `kafkajs` (kafkajs 2.2.4) or `platformatic` (@platformatic/kafka 2.12).
+   * Default: the environment variable `STREAMS_KAFKA_CLIENT` when it names one, else `kafkajs`.
    */
   readonly client?: KafkaClientKind;
   /** Where to start on a source partition without a committed offset; default `earliest`. */

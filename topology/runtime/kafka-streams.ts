@@ -8,7 +8,6 @@ import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/threa
 import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
 import type { KafkaClient } from '../internal/kafka/kafka-client.js';
-import { exactlyOnceRefusal } from '../internal/kafka/platformatic/client.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
 import type { Topology } from '../topology.js';
 import { requestApplicationShutdown } from './brief-member.js';
@@ -204,8 +203,6 @@ export class KafkaStreams {
     const kafka = createKafkaClient(clientOptions, this.#config.client);
     this.#kafka = kafka;
     try {
-      if (this.#config.processingGuarantee === 'exactly_once' && this.#config.client === 'platformatic')
-        throw exactlyOnceRefusal("processingGuarantee 'exactly_once'");
       // Refused (STRM_ERR_KAFKA_READ_COMMITTED_UNSAFE) when the client cannot read committed records
       // correctly in this process (kafkajs loaded before the library): exactly-once would not hold.
       if (this.#config.processingGuarantee === 'exactly_once')

@@ -107,6 +107,7 @@ export class StreamThread {
       ...{ config, plan, layout, kafka, events, logger, cache: ctx.cache, sender, serdes, stateDirectory },
       globalStores: ctx.globalStores,
       commitOffsets: (offsets) => this.#consumer.commit(offsets),
+      groupMetadata: () => this.#consumer.groupMetadata(),
       seek: (topic, partition, offset) => this.#consumer.seek(topic, partition, offset),
       onFatal: fail,
       onFenced: () => this.#probing.requestUnlessOneComes('a task was fenced'),

@@ -1,4 +1,5 @@
 import type { StateStore } from '../../state/store.js';
+import type { ConsumerGroupMetadata } from '../internal/kafka/consumer.js';
 import type { TopicPartition, TopicPartitionOffset } from '../internal/kafka/types.js';
 import type { ActiveTask } from './active-task.js';
 import { ActiveTaskCreator } from './active-task-creator.js';
@@ -22,6 +23,8 @@ export interface TaskManagerContext extends ThreadResources {
   readonly stateDirectory: StateDirectory;
   /** Commits the consumer group's positions (at-least-once). */
   readonly commitOffsets: (offsets: ReadonlyArray<TopicPartitionOffset>) => Promise<void>;
+  /** The consumer's member id and generation (exactly-once commits send them, KIP-447). */
+  readonly groupMetadata: () => ConsumerGroupMetadata | undefined;
   /** Sends the consumer back to `offset` (a revived task redoes its input). */
   readonly seek: (topic: string, partition: number, offset: number) => void;
   /** A failure no task can ride out: the thread fails. */
@@ -66,7 +69,7 @@ export class TaskManager {
     const producers =
       config.processingGuarantee === 'exactly_once'
         ? new TaskProducers({
-            ...{ config, kafka, events, logger, onFatal: ctx.onFatal },
+            ...{ config, kafka, events, logger, onFatal: ctx.onFatal, groupMetadata: ctx.groupMetadata },
             onAcknowledged: (topic, partition, lastOffset) =>
               stateDirectory.acknowledge(topic, partition, lastOffset),
           })

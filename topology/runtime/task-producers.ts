@@ -6,6 +6,7 @@
  */
 
 import type { Logger } from 'pino';
+import type { ConsumerGroupMetadata } from '../internal/kafka/consumer.js';
 import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import { isFencedError } from '../internal/kafka/transactional-producer.js';
 import type { TopicPartitionOffset } from '../internal/kafka/types.js';
@@ -26,6 +27,11 @@ export interface TaskProducersContext {
   readonly onAcknowledged: (topic: string, partition: number, lastOffset: number) => void;
   /** A record refused for good: the thread fails. */
   readonly onFatal: (error: Error) => void;
+  /**
+   * The consumer's member id and generation, sent with the offsets of a transaction (KIP-447: a member of
+   * an older generation is refused); undefined when the client cannot tell (kafkajs).
+   */
+  readonly groupMetadata: () => ConsumerGroupMetadata | undefined;
 }
 
 export class TaskProducers {
@@ -67,7 +73,7 @@ export class TaskProducers {
     const { producer, sender } = task.transaction!;
     await task.engine.flush();
     await sender.flush();
-    await producer.commit(offsets, this.#ctx.config.applicationId);
+    await producer.commit(offsets, this.#ctx.config.applicationId, this.#ctx.groupMetadata());
   }
 
   /**
@@ -82,7 +88,9 @@ export class TaskProducers {
     await admin.connect();
     try {
       const topics = [...new Set(tasks.flatMap((task) => task.spec.sourceTopics))];
-      const committed = await admin.committedOffsets(this.#ctx.config.applicationId, topics);
+      const committed = await admin.committedOffsets(this.#ctx.config.applicationId, topics, {
+        requireStable: true,
+      });
       for (const task of tasks) {
         const mine = committed.filter(
           (entry) => entry.partition === task.spec.partition && task.spec.sourceTopics.includes(entry.topic),

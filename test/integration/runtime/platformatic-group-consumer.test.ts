@@ -1,15 +1,13 @@
 // The @platformatic/kafka adapter's group member on the real broker: batches, commits with the generation,
 // pause/resume/seek, the runtime's assignor hook (member user data both ways, an asynchronous assign), and
-// the exactly-once refusal of a KafkaStreams on this adapter.
+// transactional offsets refused from a member of an older generation (KIP-447).
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberAssignment, PartitionAssignorHook } from '../../../topology/internal/kafka/assignor.js';
 import type { AssignedInfo } from '../../../topology/internal/kafka/consumer.js';
 import { createPlatformaticKafkaClient } from '../../../topology/internal/kafka/platformatic/client.js';
 import type { IncomingRecord, TopicPartition } from '../../../topology/internal/kafka/types.js';
-import { KafkaStreams } from '../../../topology/runtime/index.js';
 import { endpoints, uniqueName, waitFor } from '../../support/index.js';
-import { regionTotalsTopology } from './region-totals.js';
 
 const logger = pino({ level: 'silent' });
 const platformatic = () =>
@@ -199,15 +197,64 @@ describe('the @platformatic/kafka adapter: group member', () => {
     await consumer.disconnect();
   });
 
-  it('refuses exactly-once at start with a coded error', async () => {
-    const streams = new KafkaStreams(regionTotalsTopology(uniqueName('in'), uniqueName('out')), {
-      applicationId: uniqueName('plt-eos'),
-      bootstrapServers: endpoints().kafkaBrokers,
-      processingGuarantee: 'exactly_once',
-      client: 'platformatic',
-      logger,
-    });
-    await expect(streams.start()).rejects.toMatchObject({ code: 'STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED' });
-    await streams.close();
+  it('refuses the transactional offsets of a member of an older generation (KIP-447) as fenced', async () => {
+    const input = uniqueName('plt-gen-in');
+    const output = uniqueName('plt-gen-out');
+    await fill(input, 1, 10);
+    await admin.ensureTopics([{ name: output, partitions: 1 }]);
+    const groupId = uniqueName('plt-gen');
+    const outputs = (from: number) =>
+      [0, 1].map((i) => ({
+        topic: output,
+        partition: 0,
+        key: null,
+        value: Buffer.from(String(from + i)),
+        timestamp: 1_000,
+      }));
+    const first = platformatic().groupConsumer({ groupId, readCommitted: true });
+    const second = platformatic().groupConsumer({ groupId, readCommitted: true });
+    const producer = platformatic().transactionalProducer({ transactionalId: uniqueName('plt-gen-tx') });
+    try {
+      await first.connect();
+      await first.run([input], async () => {});
+      await waitFor(() => first.assignment().length === 1, { description: 'the first member assigned' });
+      const old = first.groupMetadata()!;
+      expect(old.generationId).toBeGreaterThanOrEqual(0);
+      await producer.connect();
+      // The current generation's commit is accepted.
+      await producer.send(outputs(0));
+      await producer.commit([{ topic: input, partition: 0, offset: 4 }], groupId, old);
+      // A second member joins: a new generation, which leaves `old` behind (a zombie's view).
+      await second.connect();
+      await second.run([input], async () => {});
+      await waitFor(() => (second.groupMetadata()?.generationId ?? -1) > old.generationId, {
+        description: 'a newer generation',
+        timeoutMs: 60_000,
+      });
+      await producer.send(outputs(100));
+      await expect(
+        producer.commit([{ topic: input, partition: 0, offset: 9 }], groupId, old),
+      ).rejects.toMatchObject({ code: 'STRM_ERR_KAFKA_PRODUCER_FENCED' });
+      await producer.abort();
+    } finally {
+      await producer.disconnect();
+      await first.disconnect();
+      await second.disconnect();
+    }
+    expect(await admin.committedOffsets(groupId, [input], { requireStable: true })).toEqual([
+      { topic: input, partition: 0, offset: 4 },
+    ]);
+    const committed = await waitFor(
+      async () => {
+        const records = await platformatic().readTopic(output, {
+          readCommitted: true,
+          limit: 100,
+          timeoutMs: 10_000,
+        });
+        return records.length >= 2 ? records : undefined;
+      },
+      { description: 'the committed outputs' },
+    );
+    expect(committed.map((record) => record.value!.toString())).toEqual(['0', '1']);
   });
 });

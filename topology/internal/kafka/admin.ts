@@ -24,8 +24,16 @@ export interface KafkaAdmin {
    * read_committed reader can reach; without transactions the high watermark).
    */
   watermarks(topic: string): Promise<PartitionWatermarks[]>;
-  /** The offsets a consumer group committed for the given topics; partitions never committed are left out. */
-  committedOffsets(groupId: string, topics: ReadonlyArray<string>): Promise<TopicPartitionOffset[]>;
+  /**
+   * The offsets a consumer group committed for the given topics; partitions never committed are left out.
+   * `requireStable` (exactly-once, KIP-447): a partition with offsets in a transaction not completed yet
+   * is waited for instead of read as of before it (a client without it, kafkajs, reads the older offset).
+   */
+  committedOffsets(
+    groupId: string,
+    topics: ReadonlyArray<string>,
+    options?: { requireStable?: boolean },
+  ): Promise<TopicPartitionOffset[]>;
   /**
    * Every offset a consumer group committed, on every topic it committed for (a dashboard's lag), in the
    * broker's order; a partition listed without a committed offset comes with offset -1.

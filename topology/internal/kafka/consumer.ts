@@ -105,6 +105,12 @@ export interface GroupConsumerEvents {
   batchEnd: [topic: string, partition: number, lastOffset: number];
 }
 
+/** A member's place in its group, sent with transactional offset commits (KIP-447). */
+export interface ConsumerGroupMetadata {
+  readonly generationId: number;
+  readonly memberId: string;
+}
+
 /**
  * A consumer group member with manual offset management: batches go to one handler in offset order,
  * offsets are committed only through {@link GroupConsumer.commit}, and the runtime hears about
@@ -129,6 +135,12 @@ export interface GroupConsumer {
    * (the partitions were given to another member), else `STRM_ERR_KAFKA_COMMIT`.
    */
   commit(offsets: ReadonlyArray<TopicPartitionOffset>): Promise<void>;
+  /**
+   * The member's id and generation as of its last join (the Java consumer's `groupMetadata()`), for an
+   * exactly-once commit that the group coordinator refuses from a member of an older generation (KIP-447);
+   * undefined when the client cannot tell (kafkajs) or the member has not joined.
+   */
+  groupMetadata(): ConsumerGroupMetadata | undefined;
   /** Stops fetching these partitions until {@link GroupConsumer.resume}; back-pressure and not-ready tasks. */
   pause(partitions: ReadonlyArray<TopicPartition>): void;
   resume(partitions: ReadonlyArray<TopicPartition>): void;

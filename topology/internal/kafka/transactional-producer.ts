@@ -4,6 +4,8 @@
  * new owner of the task connects with the same id, and the broker fences the old one (its next call fails
  * with {@link KafkaFacadeError} `STRM_ERR_KAFKA_PRODUCER_FENCED`).
  */
+
+import type { ConsumerGroupMetadata } from './consumer.js';
 import { isProducerFenced } from './errors.js';
 import type { SendFailure } from './producer.js';
 import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
@@ -44,8 +46,17 @@ export interface TransactionalProducer {
    * `maxRecordBytes` come back as failures without being sent; any broker refusal rejects.
    */
   send(records: ReadonlyArray<OutgoingRecord>): Promise<SendFailure[]>;
-  /** Commits the transaction with the task's input positions for `groupId`; a no-op with nothing to commit. */
-  commit(offsets: ReadonlyArray<TopicPartitionOffset>, groupId: string): Promise<void>;
+  /**
+   * Commits the transaction with the task's input positions for `groupId`; a no-op with nothing to commit.
+   * With `group` (the member's id and generation) a client with KIP-447 sends them with the offsets, and the
+   * group coordinator refuses the commit of a member of an older generation (a zombie): the commit then
+   * fails with `STRM_ERR_KAFKA_PRODUCER_FENCED`. kafkajs ignores `group`.
+   */
+  commit(
+    offsets: ReadonlyArray<TopicPartitionOffset>,
+    groupId: string,
+    group?: ConsumerGroupMetadata,
+  ): Promise<void>;
   /** Aborts the open transaction, if any: none of its records or offsets ever become visible. */
   abort(): Promise<void>;
 }

@@ -218,6 +218,11 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
     }
   }
 
+  /** kafkajs does not expose its generation (and its `sendOffsets` could not send it): undefined. */
+  groupMetadata(): undefined {
+    return undefined;
+  }
+
   /** Stops fetching these partitions until {@link GroupConsumer.resume}; back-pressure and not-ready tasks. */
   pause(partitions: ReadonlyArray<TopicPartition>): void {
     if (partitions.length > 0) this.#consumer.pause(groupByTopic(partitions));

@@ -121,7 +121,11 @@ export class PlatformaticAdmin implements KafkaAdmin {
     });
   }
 
-  async committedOffsets(groupId: string, topics: ReadonlyArray<string>): Promise<TopicPartitionOffset[]> {
+  async committedOffsets(
+    groupId: string,
+    topics: ReadonlyArray<string>,
+    options: { requireStable?: boolean } = {},
+  ): Promise<TopicPartitionOffset[]> {
     const counts = await this.partitionCounts(topics);
     if (counts.size === 0) return [];
     const result = await this.#call(`Reading the offsets group ${groupId} committed`, () =>
@@ -135,6 +139,9 @@ export class PlatformaticAdmin implements KafkaAdmin {
             })),
           },
         ],
+        // The broker answers UNSTABLE_OFFSET_COMMIT (retried by the client) while a transaction holding
+        // offsets of these partitions is not completed.
+        requireStable: options.requireStable ?? false,
       }),
     );
     const committed: TopicPartitionOffset[] = [];

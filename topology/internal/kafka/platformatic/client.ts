@@ -8,7 +8,6 @@ import type { KafkaAdmin } from '../admin.js';
 import type { ChangelogFollower, ChangelogFollowerOptions } from '../changelog-follower.js';
 import type { ReadToEndRequest } from '../changelog-reader.js';
 import type { GroupConsumer, GroupConsumerOptions } from '../consumer.js';
-import { KafkaFacadeError } from '../errors.js';
 import type { KafkaClient, KafkaClientOptions } from '../kafka-client.js';
 import type { RecordProducer, RecordProducerOptions } from '../producer.js';
 import type { TransactionalProducer, TransactionalProducerOptions } from '../transactional-producer.js';
@@ -20,18 +19,11 @@ import { checkConnection } from './connection-check.js';
 import { PlatformaticGroupConsumer } from './consumer.js';
 import { PlatformaticRecordProducer } from './producer.js';
 import { readToEnd, readTopic } from './range-reader.js';
+import { PlatformaticTransactionalProducer } from './transactional-producer.js';
 
 /** Creates the @platformatic/kafka adapter of the client port. */
 export function createPlatformaticKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new PlatformaticClient(options);
-}
-
-/** Why this adapter refuses exactly-once for now (`STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED`). */
-export function exactlyOnceRefusal(use: string): KafkaFacadeError {
-  return new KafkaFacadeError(
-    'STRM_ERR_KAFKA_EXACTLY_ONCE_UNSUPPORTED',
-    `${use}: the @platformatic/kafka client adapter does not support exactly-once yet (one transactional producer per stream thread, KIP-447, is not built). Use processingGuarantee 'at_least_once', or client 'kafkajs' for exactly-once.`,
-  );
 }
 
 class PlatformaticClient implements KafkaClient {
@@ -47,7 +39,11 @@ class PlatformaticClient implements KafkaClient {
     return checkConnection(this.#options, timeoutMs);
   }
 
-  /** Aborted records are left out by the Java client's rule (`partition-fetcher.ts`): nothing to refuse. */
+  /**
+   * Nothing to refuse: every reader of this adapter fetches with isolation READ_COMMITTED when asked and
+   * leaves out aborted records by the Java client's rule (`partition-fetcher.ts`), whatever else the
+   * process loaded (kafkajs' refusal is about its module shared with the application).
+   */
   requireReadCommitted(_use: string): void {}
 
   admin(): KafkaAdmin {
@@ -59,7 +55,7 @@ class PlatformaticClient implements KafkaClient {
   }
 
   transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer {
-    throw exactlyOnceRefusal(`a transactional producer (${options.transactionalId})`);
+    return new PlatformaticTransactionalProducer(this.#base, options);
   }
 
   groupConsumer(options: GroupConsumerOptions): GroupConsumer {

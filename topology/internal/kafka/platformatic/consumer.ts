@@ -18,11 +18,12 @@
  */
 import { EventEmitter } from 'node:events';
 import type { BaseOptions, ConsumerGroupJoinPayload } from '@platformatic/kafka';
-import { Consumer } from '@platformatic/kafka';
+import { Admin, Consumer } from '@platformatic/kafka';
 import type { PartitionAssignorHook } from '../assignor.js';
 import type {
   BatchControl,
   BatchHandler,
+  ConsumerGroupMetadata,
   GroupConsumer,
   GroupConsumerEvents,
   GroupConsumerOptions,
@@ -47,6 +48,9 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
   readonly #options: GroupConsumerOptions;
   readonly #member: AsyncAssignConsumer;
   readonly #committer: Consumer;
+  readonly #base: BaseOptions;
+  /** Reads committed offsets with `requireStable` (a `readCommitted` member only). */
+  #admin: Admin | undefined;
   readonly #fetcher: PartitionFetcher;
   #assignment: TopicPartition[] = [];
   readonly #positions = new Map<string, Position>();
@@ -66,6 +70,7 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
   constructor(base: BaseOptions, options: GroupConsumerOptions) {
     super();
     this.#options = options;
+    this.#base = base;
     const assignor = options.assignor;
     const rebalanceTimeout = options.rebalanceTimeoutMs ?? 60_000;
     const planned = assignor === undefined ? undefined : hookAssigner(assignor);
@@ -164,12 +169,7 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
     const byTopic = new Map<string, number[]>();
     for (const { topic, partition } of partitions)
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-    const committed =
-      byTopic.size === 0
-        ? new Map<string, bigint[]>()
-        : await this.#member.listCommittedOffsets({
-            topics: [...byTopic].map(([topic, list]) => ({ topic, partitions: list })),
-          });
+    const committed = byTopic.size === 0 ? new Map<string, bigint[]>() : await this.#committed(byTopic);
     const positions = new Map<string, Position>();
     for (const [topic, list] of byTopic) {
       const missing = list.filter((partition) => (committed.get(topic)?.[partition] ?? -1n) < 0n);
@@ -203,6 +203,51 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
       userData,
     });
     this.#wake?.();
+  }
+
+  /**
+   * The group's committed offsets of `byTopic`'s partitions. A `readCommitted` member (exactly-once) asks
+   * with `requireStable` (KIP-447), through an admin client because the library's own OffsetFetch sends it
+   * false: offsets still in a transaction of the partitions' previous owner are waited for, not read as of
+   * before that transaction (whose outputs would then be produced again). A transaction of a dead owner
+   * stays open until the new owner's producers fence it, after the join: after a few retries the offsets
+   * are read as they are, and the runtime reads them again once its producers fenced the old owner
+   * (`task-producers.ts`, `startFromCommitted`).
+   */
+  async #committed(byTopic: ReadonlyMap<string, number[]>): Promise<Map<string, bigint[]>> {
+    const plain = () =>
+      this.#member.listCommittedOffsets({
+        topics: [...byTopic].map(([topic, list]) => ({ topic, partitions: list })),
+      });
+    if (this.#options.readCommitted !== true) return plain();
+    this.#admin ??= new Admin({ ...this.#base, retries: 3 });
+    let groups: Awaited<ReturnType<Admin['listConsumerGroupOffsets']>>;
+    try {
+      groups = await this.#stableOffsets(byTopic);
+    } catch (error) {
+      if (protocolErrorIds(error).has('UNSTABLE_OFFSET_COMMIT')) return plain();
+      throw error;
+    }
+    const committed = new Map<string, bigint[]>();
+    for (const group of groups)
+      for (const topic of group.topics) {
+        const list = committed.get(topic.name) ?? [];
+        for (const partition of topic.partitions) list[partition.partitionIndex] = partition.committedOffset;
+        committed.set(topic.name, list);
+      }
+    return committed;
+  }
+
+  #stableOffsets(byTopic: ReadonlyMap<string, number[]>) {
+    return this.#admin!.listConsumerGroupOffsets({
+      groups: [
+        {
+          groupId: this.#options.groupId,
+          topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+        },
+      ],
+      requireStable: true,
+    });
   }
 
   async #lonePlan(
@@ -245,6 +290,12 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
     }
   }
 
+  groupMetadata(): ConsumerGroupMetadata | undefined {
+    const { memberId, generationId } = this.#member;
+    if (memberId === null || generationId < 0) return undefined;
+    return { memberId, generationId };
+  }
+
   pause(partitions: ReadonlyArray<TopicPartition>): void {
     for (const { topic, partition } of partitions) this.#paused.add(key(topic, partition));
   }
@@ -272,6 +323,7 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
     } catch {}
     await this.#member.close(true).catch(() => undefined);
     await this.#committer.close(true).catch(() => undefined);
+    await this.#admin?.close().catch(() => undefined);
     await this.#fetcher.close().catch(() => undefined);
   }
 

@@ -206,13 +206,19 @@ export function isUnknownTopic(error: unknown): boolean {
 }
 
 function toFetched(topic: string, partition: FetchResponsePartition, requested: number): FetchedPartition {
-  const batches = filterAborted(partition.records ?? [], partition.abortedTransactions ?? []);
-  const records: IncomingRecord[] = [];
-  let dropped = 0;
+  const all = partition.records ?? [];
+  // Past every batch returned, aborted ones included: a response may hold only an aborted batch (the
+  // broker returned one batch of a new owner's log: the zombie's, before the marker), which would
+  // otherwise be fetched again forever.
   let nextOffset = requested;
-  for (const batch of batches) {
+  for (const batch of all) {
     const last = Number(batch.firstOffset) + batch.lastOffsetDelta;
     if (last + 1 > nextOffset) nextOffset = last + 1;
+  }
+  const batches = filterAborted(all, partition.abortedTransactions ?? []);
+  const records: IncomingRecord[] = [];
+  let dropped = 0;
+  for (const batch of batches) {
     if ((batch.attributes & IS_CONTROL) !== 0) continue;
     for (const record of batch.records) {
       const offset = Number(batch.firstOffset) + record.offsetDelta;

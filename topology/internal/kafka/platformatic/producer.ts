@@ -1,18 +1,12 @@
 /** The port's {@link RecordProducer} on an idempotent @platformatic/kafka `Producer`. */
-import {
-  type BaseOptions,
-  CompressionAlgorithms,
-  type MessageToProduce,
-  murmur2,
-  type ProduceResult,
-  Producer,
-} from '@platformatic/kafka';
+import { type BaseOptions, CompressionAlgorithms, Producer } from '@platformatic/kafka';
 import { Mutex } from '../../util/mutex.js';
 import { KafkaFacadeError } from '../errors.js';
 import { chunksOf, refuseOversized } from '../outgoing-records.js';
 import type { ProducedRecord, RecordProducer, RecordProducerOptions, SendFailure } from '../producer.js';
 import type { OutgoingRecord } from '../types.js';
 import { errorMessage, isTransientError } from './errors.js';
+import { reportOffsets, toMessages } from './outgoing-messages.js';
 
 /**
  * An idempotent, `acks=all` producer whose sends run one at a time (order per partition, as the port
@@ -67,7 +61,7 @@ export class PlatformaticRecordProducer implements RecordProducer {
   sendOne(record: OutgoingRecord): Promise<ProducedRecord> {
     return this.#sends.runExclusive(async () => {
       try {
-        const [message] = await this.#messages([record]);
+        const [message] = await toMessages(this.#producer, this.#partitionCounts, [record]);
         const result = await this.#producer.send({ messages: [message!], ...this.#sendOptions() });
         const written = result.offsets?.[0];
         return {
@@ -103,9 +97,9 @@ export class PlatformaticRecordProducer implements RecordProducer {
   }
 
   async #sendChunk(chunk: ReadonlyArray<OutgoingRecord>): Promise<void> {
-    const messages = await this.#messages(chunk);
+    const messages = await toMessages(this.#producer, this.#partitionCounts, chunk);
     const result = await this.#producer.send({ messages, ...this.#sendOptions() });
-    if (this.#onAcknowledged !== undefined) this.#reportOffsets(chunk, result);
+    if (this.#onAcknowledged !== undefined) reportOffsets(chunk, result, this.#onAcknowledged);
   }
 
   #sendOptions() {
@@ -113,59 +107,6 @@ export class PlatformaticRecordProducer implements RecordProducer {
       acks: -1,
       ...(this.#compression === 'gzip' ? { compression: CompressionAlgorithms.GZIP } : {}),
     } as const;
-  }
-
-  /** The records as @platformatic/kafka messages, keyed ones given the Java client's partition. */
-  async #messages(records: ReadonlyArray<OutgoingRecord>): Promise<MessageToProduce[]> {
-    const unknown = new Set<string>();
-    for (const record of records)
-      if (record.partition === undefined && record.key !== null && !this.#partitionCounts.has(record.topic))
-        unknown.add(record.topic);
-    if (unknown.size > 0) {
-      const metadata = await this.#producer.metadata({ topics: [...unknown] });
-      for (const topic of unknown) {
-        const count = metadata.topics.get(topic)?.partitionsCount;
-        if (count !== undefined) this.#partitionCounts.set(topic, count);
-      }
-    }
-    return records.map((record) => {
-      let partition = record.partition;
-      if (partition === undefined && record.key !== null) {
-        const count = this.#partitionCounts.get(record.topic);
-        if (count !== undefined) partition = (murmur2(record.key) & 0x7fffffff) % count;
-      }
-      // Keys as Buffers in a Map: without header serializers @platformatic/kafka writes header keys as
-      // they come, and a plain object's string keys made its send never settle (no error either).
-      const headers = new Map<Buffer, Buffer>();
-      for (const name in record.headers) {
-        const value = record.headers[name];
-        if (value !== undefined)
-          headers.set(Buffer.from(name), typeof value === 'string' ? Buffer.from(value) : value);
-      }
-      return {
-        topic: record.topic,
-        ...(partition === undefined ? {} : { partition }),
-        ...(record.key === null ? {} : { key: record.key }),
-        ...(record.value === null ? {} : { value: record.value }),
-        timestamp: BigInt(record.timestamp),
-        headers,
-      };
-    });
-  }
-
-  /** Last offset per partition = the request's base offset there + the records sent to it - 1. */
-  #reportOffsets(chunk: ReadonlyArray<OutgoingRecord>, result: ProduceResult): void {
-    const counts = new Map<string, number>();
-    for (const record of chunk) {
-      if (record.partition === undefined) continue;
-      const key = `${record.topic}\u0000${record.partition}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const written of result.offsets ?? []) {
-      const count = counts.get(`${written.topic}\u0000${written.partition}`);
-      if (count === undefined) continue;
-      this.#onAcknowledged!(written.topic, written.partition, Number(written.offset) + count - 1);
-    }
   }
 }
 
