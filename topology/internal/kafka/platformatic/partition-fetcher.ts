@@ -76,12 +76,19 @@ export class PartitionFetcher {
   }
 
   /** Earliest or latest (last stable when read_committed) offsets of the given partitions of `topic`. */
-  async listOffsets(topic: string, partitions: ReadonlyArray<number>, which: 'earliest' | 'latest') {
+  async listOffsets(
+    topic: string,
+    partitions: ReadonlyArray<number>,
+    which: 'earliest' | 'latest',
+    readCommitted = this.#options.readCommitted,
+  ) {
     const offsets = await this.#consumer.listOffsets({
       topics: [topic],
       partitions: { [topic]: [...partitions] },
       timestamp: which === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
-      isolationLevel: this.#isolationLevel(),
+      isolationLevel: readCommitted
+        ? FetchIsolationLevels.READ_COMMITTED
+        : FetchIsolationLevels.READ_UNCOMMITTED,
     });
     const list = offsets.get(topic) ?? [];
     return new Map(partitions.map((partition) => [partition, Number(list[partition] ?? 0n)]));

@@ -104,8 +104,8 @@ export async function readToEnd(base: BaseOptions, request: ReadToEndRequest): P
 }
 
 /**
- * The port's `readTopic`: every partition from its log start to its end as of the call (last stable
- * offsets when `readCommitted`), at most `limit` records, sorted by partition and offset; `[]` when the
+ * The port's `readTopic`: every partition from its log start to its end as of the call (its last stable
+ * offset, whatever the isolation), at most `limit` records, sorted by partition and offset; `[]` when the
  * topic does not exist.
  */
 export async function readTopic(
@@ -123,7 +123,9 @@ export async function readTopic(
     if (count === undefined) return [];
     const partitions = Array.from({ length: count }, (_, index) => index);
     const starts = await fetcher.listOffsets(topic, partitions, 'earliest');
-    const ends = await fetcher.listOffsets(topic, partitions, 'latest');
+    // The last stable offsets whatever the isolation, as the port says: a transaction still open at the
+    // call is not waited for, nor read uncommitted.
+    const ends = await fetcher.listOffsets(topic, partitions, 'latest', true);
     const ranges: Range[] = partitions.map((partition) => ({
       topic,
       partition,
