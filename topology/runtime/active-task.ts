@@ -23,9 +23,13 @@ export interface TaskDirectoryInfo {
   readonly trusted: ReadonlyMap<string, CheckpointEntry>;
 }
 
-/** An exactly-once task's own output path: its transactional producer and the sender feeding it. */
+/**
+ * An exactly-once task's output path: the sender feeding its transaction, and the task's own transactional
+ * producer when the client has one per task (kafkajs); with one per thread (KIP-447) the thread's producer
+ * is the task producers' (`task-producers.ts`), and `producer` is undefined.
+ */
 export interface TaskTransaction {
-  readonly producer: TransactionalProducer;
+  readonly producer: TransactionalProducer | undefined;
   readonly sender: RecordSender;
 }
 

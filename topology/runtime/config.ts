@@ -19,8 +19,9 @@ import type { ProductionExceptionHandler } from './production-errors.js';
 
 /**
  * `at_least_once`: outputs acknowledged before offsets are committed; a crash replays (and may duplicate)
- * up to a commit interval. `exactly_once`: one Kafka transaction per task per commit holds its outputs,
- * changelog records and input offsets; consumers read `read_committed`.
+ * up to a commit interval. `exactly_once`: one Kafka transaction per stream thread (clients with KIP-447:
+ * @platformatic/kafka) or per task (kafkajs) per commit holds the outputs, changelog records and input
+ * offsets; consumers read `read_committed`.
  */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
 
@@ -60,7 +61,10 @@ export interface StreamsConfig {
   readonly bootstrapServers: string | ReadonlyArray<string>;
   /** Root of persistent stores: `<stateDir>/<applicationId>/<taskId>/<store>`. Default `<os tmpdir>/tstreams`. */
   readonly stateDir?: string;
-  /** Default `at_least_once`; `exactly_once` runs a transactional producer per task. */
+  /**
+   * Default `at_least_once`; `exactly_once` runs a transactional producer per stream thread (KIP-447,
+   * @platformatic/kafka) or per task (kafkajs).
+   */
   readonly processingGuarantee?: ProcessingGuarantee;
   /**
    * The Kafka client adapter: `kafkajs` (kafkajs 2.2.4) or `platformatic` (@platformatic/kafka 2.12).

@@ -4,8 +4,12 @@
  * - at-least-once: every task's stores flushed (their changelog records join the outputs), every output
  *   acknowledged by the brokers, then the positions committed; checkpoints written every
  *   `CHECKPOINT_INTERVAL_MS` (`state-directory.ts`);
- * - exactly-once: per task, stores flushed and outputs sent into the task's transaction, which commits
- *   with the task's input positions, every task side by side on its own producer. A fenced task (another
+ * - exactly-once with one producer per thread (KIP-447, `exactly_once_v2`): every task's stores flushed
+ *   and outputs sent into the thread's transaction, which commits with all their positions and the
+ *   consumer's generation; a failure closes every task dirty and revives them;
+ * - exactly-once with one producer per task (kafkajs): per task, stores flushed and outputs sent into the
+ *   task's transaction, which commits with the task's input positions, every task side by side on its own
+ *   producer. A fenced task (another
  *   instance may own it now) is closed without committing and the member makes sure a rebalance decides
  *   who runs it. Any other failure aborts the transaction: the task is closed dirty (its uncommitted state
  *   discarded) and revived in place (`task-reviver.ts`); a revival that gives up fails the thread.
@@ -59,10 +63,20 @@ export class TaskExecutor {
     return this.#lastCommitAt;
   }
 
-  /** Commits `tasks` under the thread's guarantee; `reason` goes into the `commit` event. */
-  async commit(tasks: ReadonlyArray<ActiveTask>, reason: CommitEvent['reason']): Promise<void> {
-    if (this.#ctx.producers === undefined) await this.#commitOffsets(tasks, reason);
-    else await this.#commitTransactions(this.#ctx.producers, tasks, reason);
+  /**
+   * Commits `tasks` under the thread's guarantee; `reason` goes into the `commit` event. Exactly-once with
+   * one producer per thread: a failed transaction closes every task dirty, and revives those `revive`
+   * accepts (default: all; a rebalance leaves out the tasks that moved away).
+   */
+  async commit(
+    tasks: ReadonlyArray<ActiveTask>,
+    reason: CommitEvent['reason'],
+    revive: (taskId: string) => boolean = () => true,
+  ): Promise<void> {
+    const producers = this.#ctx.producers;
+    if (producers === undefined) await this.#commitOffsets(tasks, reason);
+    else if (producers.perThread) await this.#commitThreadTransaction(producers, tasks, reason, revive);
+    else await this.#commitTransactions(producers, tasks, reason);
   }
 
   /** At-least-once: stores flushed, every output acknowledged, then the positions committed. */
@@ -90,6 +104,63 @@ export class TaskExecutor {
       taskIds: committed.map((task) => task.id),
       reason,
     });
+  }
+
+  /**
+   * Exactly-once, one producer per thread (KIP-447): every task's outputs and positions in one transaction.
+   * When it fails, none of it becomes visible, so every task is closed dirty (its uncommitted state
+   * discarded, as Kafka Streams does), the thread's producer replaced (the new one aborts what is left
+   * open) and the tasks revived; fenced (a newer generation or producer took over): closed, and a
+   * rebalance decides who runs them.
+   */
+  async #commitThreadTransaction(
+    producers: TaskProducers,
+    tasks: ReadonlyArray<ActiveTask>,
+    reason: CommitEvent['reason'],
+    revive: (taskId: string) => boolean,
+  ): Promise<void> {
+    const started = performance.now();
+    this.#lastCommitAt = Date.now();
+    const offsets = tasks.map((task) => {
+      task.engine.clearCommitRequest();
+      return task.offsetsToCommit();
+    });
+    try {
+      await producers.commitThread(tasks, offsets.flat());
+    } catch (caught) {
+      const error = caught as Error;
+      const fenced = isFencedError(error);
+      this.#ctx.logger.warn(
+        { taskIds: tasks.map((task) => task.id), err: error },
+        fenced
+          ? 'tasks migrated: the thread transaction was fenced (a newer generation or producer took over); closed without committing'
+          : 'the thread transaction failed and is aborted; every task of the thread is closed dirty and revived',
+      );
+      for (const task of tasks) await this.#ctx.closeTask(task, false);
+      await producers.resetThreadProducer();
+      if (fenced) {
+        this.#ctx.onFenced();
+        return;
+      }
+      for (const task of tasks)
+        if (revive(task.id) && !this.#ctx.failed()) await this.#ctx.revive(task.spec, error);
+      return;
+    }
+    const committed: ActiveTask[] = [];
+    for (const [index, task] of tasks.entries()) {
+      this.#ctx.onTransactionCommitted(task.id);
+      if (offsets[index]!.length > 0) {
+        task.markCommitted(offsets[index]!);
+        committed.push(task);
+      }
+    }
+    if (committed.length > 0) {
+      this.#ctx.events.emit('commit', {
+        durationMs: performance.now() - started,
+        taskIds: committed.map((task) => task.id),
+        reason,
+      });
+    }
   }
 
   /** Exactly-once: every task's transaction commits with its positions; failures close or revive it. */

@@ -199,6 +199,10 @@ export class TaskManager {
       if (spec !== undefined) wanted.set(spec.id, spec);
     }
     try {
+      // One transaction per thread: the tasks moving away are committed with every other task (their
+      // outputs share the transaction); a failure there closes them all and revives only the kept ones.
+      if (this.#producers?.perThread === true && this.tasks().some((task) => !wanted.has(task.id)))
+        await this.#executor.commit(this.tasks(), 'rebalance', (taskId) => wanted.has(taskId));
       for (const task of this.tasks()) if (!wanted.has(task.id)) await this.#closeMovedTask(task);
       for (const task of [...this.#restoring.values()])
         if (!wanted.has(task.id)) await this.#closeRestoringTask(task);
@@ -287,12 +291,15 @@ export class TaskManager {
     this.#ctx.sender.discard();
     for (const task of this.tasks()) await this.closeTask(task, false);
     for (const task of [...this.#restoring.values()]) await this.#closeRestoringTask(task);
+    // One transaction per thread: what the lost tasks left in it is aborted.
+    await this.#producers?.resetThreadProducer();
   }
 
   /** Closes every task (at shutdown), `clean` with checkpoints or dropping uncommitted work. */
   async closeAll(clean: boolean): Promise<void> {
     for (const task of this.tasks()) await this.closeTask(task, clean);
     for (const task of [...this.#restoring.values()]) await this.#closeRestoringTask(task);
+    await this.#producers?.closeThread();
   }
 
   /** Closes a task: `clean` writes its checkpoint; otherwise its unsent outputs are dropped. */
@@ -319,7 +326,9 @@ export class TaskManager {
     const { logger, sender } = this.#ctx;
     const producers = this.#producers;
     let clean = !task.hasUncommitted();
-    if (clean && producers !== undefined) {
+    if (producers?.perThread === true) {
+      // Committed with the whole thread just before (`handleAssignment`).
+    } else if (clean && producers !== undefined) {
       // Punctuators may have written since the last commit: commit them in the task's transaction.
       clean = await producers.commit(task, []).then(
         () => true,

@@ -56,7 +56,14 @@ export interface KafkaClient {
   admin(): KafkaAdmin;
   /** An idempotent producer (at-least-once outputs). */
   producer(options?: RecordProducerOptions): RecordProducer;
-  /** An exactly-once task's transactional producer (refused as {@link requireReadCommitted} does). */
+  /**
+   * True when the client sends transactional offsets with the consumer's generation and member id
+   * (KIP-447), so that one transactional producer can serve every task of a stream thread (Kafka Streams'
+   * `exactly_once_v2`): the group coordinator, not a per-task transactional id, fences a zombie. False
+   * (kafkajs): one transactional producer per task, `<applicationId>-<taskId>`.
+   */
+  readonly perThreadTransactions: boolean;
+  /** An exactly-once transactional producer (refused as {@link requireReadCommitted} does). */
   transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   /** A consumer group member. */
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;

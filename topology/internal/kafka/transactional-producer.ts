@@ -1,8 +1,10 @@
 /**
- * The port's producer of one exactly-once task; kafkajs: `kafkajs/transactional-producer.ts`. A client
- * without KIP-447 (kafkajs) needs one per task, whose `transactionalId` is `<applicationId>-<taskId>`: a
- * new owner of the task connects with the same id, and the broker fences the old one (its next call fails
- * with {@link KafkaFacadeError} `STRM_ERR_KAFKA_PRODUCER_FENCED`).
+ * The port's exactly-once producer; kafkajs: `kafkajs/transactional-producer.ts`, @platformatic/kafka:
+ * `platformatic/transactional-producer.ts`. A client without KIP-447 (kafkajs) needs one per task, whose
+ * `transactionalId` is `<applicationId>-<taskId>`: a new owner of the task connects with the same id, and
+ * the broker fences the old one (its next call fails with {@link KafkaFacadeError}
+ * `STRM_ERR_KAFKA_PRODUCER_FENCED`). A client with KIP-447 (`KafkaClient.perThreadTransactions`) serves
+ * every task of a stream thread with one, its offsets committed with the member's generation.
  */
 
 import type { ConsumerGroupMetadata } from './consumer.js';
@@ -12,7 +14,10 @@ import type { OutgoingRecord, TopicPartitionOffset } from './types.js';
 
 /** Settings of a {@link TransactionalProducer}. */
 export interface TransactionalProducerOptions {
-  /** `<applicationId>-<taskId>`: the same for every owner of the task, so that a zombie is fenced. */
+  /**
+   * Per task (kafkajs) `<applicationId>-<taskId>`: the same for every owner of the task, so that a zombie is
+   * fenced; per thread (KIP-447) `<applicationId>-<processId>-<threadIndex>`.
+   */
   readonly transactionalId: string;
   /** Records per produce request (see the idempotent producer). Default 1000. */
   readonly chunkSize?: number;
@@ -33,7 +38,7 @@ export interface TransactionalProducerOptions {
  * send and committed by {@link TransactionalProducer.commit}.
  */
 export interface TransactionalProducer {
-  /** The transactional id: `<applicationId>-<taskId>`. */
+  /** The transactional id. */
   readonly transactionalId: string;
   /** True while a transaction holds records or offsets not committed yet. */
   readonly inTransaction: boolean;

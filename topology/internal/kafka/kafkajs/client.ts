@@ -42,6 +42,8 @@ export function readCommittedRefusal(use: string): KafkaFacadeError | undefined 
 }
 
 class KafkajsClient implements KafkaClient {
+  /** kafkajs' `sendOffsets` cannot carry the member's generation (no KIP-447): one producer per task. */
+  readonly perThreadTransactions = false;
   readonly #options: KafkaClientOptions;
   readonly #kafka: KafkajsKafka;
 

@@ -27,6 +27,8 @@ export function createPlatformaticKafkaClient(options: KafkaClientOptions): Kafk
 }
 
 class PlatformaticClient implements KafkaClient {
+  /** TxnOffsetCommit carries the member's generation and id (`transactional-producer.ts`). */
+  readonly perThreadTransactions = true;
   readonly #options: KafkaClientOptions;
   readonly #base: BaseOptions;
 

@@ -209,10 +209,10 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
    * The group's committed offsets of `byTopic`'s partitions. A `readCommitted` member (exactly-once) asks
    * with `requireStable` (KIP-447), through an admin client because the library's own OffsetFetch sends it
    * false: offsets still in a transaction of the partitions' previous owner are waited for, not read as of
-   * before that transaction (whose outputs would then be produced again). A transaction of a dead owner
-   * stays open until the new owner's producers fence it, after the join: after a few retries the offsets
-   * are read as they are, and the runtime reads them again once its producers fenced the old owner
-   * (`task-producers.ts`, `startFromCommitted`).
+   * before that transaction (whose outputs would then be produced again). A transaction of a dead or
+   * frozen owner stays open until the broker aborts it (the transaction timeout, 10 s with this adapter's
+   * producers): the read is retried for about 25 s, then the offsets are read as they are, and the
+   * runtime reads them again, stable, before the tasks process (`task-producers.ts`, `startFromCommitted`).
    */
   async #committed(byTopic: ReadonlyMap<string, number[]>): Promise<Map<string, bigint[]>> {
     const plain = () =>
@@ -220,7 +220,7 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
         topics: [...byTopic].map(([topic, list]) => ({ topic, partitions: list })),
       });
     if (this.#options.readCommitted !== true) return plain();
-    this.#admin ??= new Admin({ ...this.#base, retries: 3 });
+    this.#admin ??= new Admin({ ...this.#base, retries: 10 });
     let groups: Awaited<ReturnType<Admin['listConsumerGroupOffsets']>>;
     try {
       groups = await this.#stableOffsets(byTopic);

@@ -66,6 +66,10 @@ export class PlatformaticTransactionalProducer implements TransactionalProducer 
     this.#producer = new Producer({
       ...base,
       transactionalId: options.transactionalId,
+      // The library sends its request timeout as the transaction timeout (InitProducerId): 10 s, as Kafka
+      // Streams sets under exactly-once, so that a transaction left open by a dead or frozen instance,
+      // whose id no new owner takes over (one producer per thread), is aborted by the broker soon.
+      timeout: Math.min(base.timeout ?? 30_000, 10_000),
       idempotent: true,
       acks: -1,
       // Right after a commit the coordinator answers CONCURRENT_TRANSACTIONS until the markers are
