@@ -60,6 +60,8 @@ export class ActiveTaskCreator {
       .map(([name]) => name);
     let directory: Awaited<ReturnType<StateDirectory['prepare']>>;
     try {
+      // One producer per thread: an earlier owner's transaction still open on a changelog is waited for.
+      await this.#ctx.producers?.awaitStableChangelogs([...changelogs.values()], spec.partition);
       directory = await this.#ctx.stateDirectory.prepare(spec.id, persistent);
       for (const topic of changelogs.values())
         this.#ctx.stateDirectory.forgetAcknowledged(topic, spec.partition);

@@ -44,6 +44,13 @@ export interface TaskProducersContext {
   readonly groupMetadata: () => ConsumerGroupMetadata | undefined;
 }
 
+/**
+ * How long a task waits before restoring for a transaction an earlier owner left open on its changelog:
+ * the broker aborts it after the transaction timeout (10 s with @platformatic/kafka) once its check
+ * (`transaction.abort.timed.out.transaction.cleanup.interval.ms`, 10 s by default) runs.
+ */
+const STABLE_CHANGELOG_WAIT_MS = 30_000;
+
 /** The stream thread's index in its instance (one thread per instance; a replacement takes a new process id). */
 const THREAD_INDEX = 1;
 
@@ -127,6 +134,41 @@ export class TaskProducers {
       .catch((error: unknown) =>
         this.#ctx.logger.debug({ err: error }, 'closing the thread transactional producer failed'),
       );
+  }
+
+  /**
+   * Per thread: waits, before a task restores, until no transaction is open on its changelog partitions
+   * (their last stable offset reached their high watermark), at most {@link STABLE_CHANGELOG_WAIT_MS}.
+   * Only an earlier owner writes there: a dead or frozen instance whose transaction the broker has not
+   * aborted yet (its transactional id is its own, no new producer aborts it). A restore that stopped at
+   * the last stable offset would miss what later owners committed after that transaction began, while the
+   * committed input offsets include it: the store would lose those updates. Per task the new producer
+   * already aborted the old owner's transaction.
+   */
+  async awaitStableChangelogs(changelogTopics: ReadonlyArray<string>, partition: number): Promise<void> {
+    if (!this.perThread || changelogTopics.length === 0) return;
+    const admin = this.#ctx.kafka.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + STABLE_CHANGELOG_WAIT_MS;
+      for (const topic of changelogTopics) {
+        for (;;) {
+          const stable = (await admin.watermarks(topic)).find((entry) => entry.partition === partition)?.high;
+          const end = (await admin.highWatermarks?.(topic))?.get(partition);
+          if (stable === undefined || end === undefined || stable >= end) break;
+          if (Date.now() > deadline) {
+            this.#ctx.logger.warn(
+              { topic, partition, stable, end },
+              'a transaction is still open on a changelog partition about to be restored; restoring to its last stable offset',
+            );
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**

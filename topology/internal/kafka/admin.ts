@@ -25,6 +25,12 @@ export interface KafkaAdmin {
    */
   watermarks(topic: string): Promise<PartitionWatermarks[]>;
   /**
+   * Per partition of `topic`, the offset after its last record, committed or not (the high watermark,
+   * ListOffsets read_uncommitted): above the last stable offset ({@link watermarks}) while a transaction is
+   * open there. Clients with per-thread transactions (`KafkaClient.perThreadTransactions`) have it.
+   */
+  highWatermarks?(topic: string): Promise<Map<number, number>>;
+  /**
    * The offsets a consumer group committed for the given topics; partitions never committed are left out.
    * `requireStable` (exactly-once, KIP-447): a partition with offsets in a transaction not completed yet
    * is waited for instead of read as of before it (a client without it, kafkajs, reads the older offset).

@@ -121,6 +121,12 @@ export class PlatformaticAdmin implements KafkaAdmin {
     });
   }
 
+  async highWatermarks(topic: string): Promise<Map<number, number>> {
+    return this.#call(`Reading the high watermarks of ${topic}`, () =>
+      this.#listOffsets(topic, ListOffsetTimestamps.LATEST, false),
+    );
+  }
+
   async committedOffsets(
     groupId: string,
     topics: ReadonlyArray<string>,
