@@ -28,6 +28,7 @@ interface CommonOptions {
   partitions: string;
   commitInterval: string;
   fetchLinger?: string;
+  paymentFetchLinger?: string;
   guarantee: string;
   runs: string;
   sharedBroker: boolean;
@@ -43,6 +44,7 @@ function common(command: Command, defaults: { partitions: number; runs: number }
     .option('--partitions <n>', 'partitions of every pipeline topic', String(defaults.partitions))
     .option('--commit-interval <ms>', 'commit interval of the pipeline (and the Java peer)', '1000')
     .option('--fetch-linger <ms>', "the pipeline's consumer.fetchLingerMs (default: the library's)")
+    .option('--payment-fetch-linger <ms>', "the payment worker's fetch linger (default: the worker's)")
     .addOption(
       new Option('--guarantee <list>', 'processing guarantees to run, comma-separated').default(
         'at_least_once,exactly_once',
@@ -113,6 +115,9 @@ async function runSettings(
             guarantee,
             commitIntervalMs: Number(opts.commitInterval),
             ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
+            ...(opts.paymentFetchLinger === undefined
+              ? {}
+              : { paymentFetchLingerMs: Number(opts.paymentFetchLinger) }),
             phases: setting.phases,
             seed: Number(opts.seed) + run,
             properties: Number(opts.properties),
