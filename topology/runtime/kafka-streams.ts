@@ -20,7 +20,9 @@ import { prepareTopics } from './internal-topic-manager.js';
 import { QueryableStoreProvider, type StaleStore } from './queryable-store-provider.js';
 import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
+import { runStoreQuery, type StoreQuery, type StoreQueryResult } from './store-query.js';
 import { StreamThread } from './stream-thread.js';
+import { StreamThreads, type ThreadMetadata } from './stream-threads.js';
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
@@ -28,6 +30,8 @@ import type { TaskLayout } from './task-layout.js';
 import { RecoveryBudget, replaceThread } from './thread-recovery.js';
 
 export type { StaleStore } from './queryable-store-provider.js';
+export type { StoreQuery, StoreQueryResult } from './store-query.js';
+export type { ThreadMetadata } from './stream-threads.js';
 
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
@@ -45,6 +49,7 @@ export class KafkaStreams {
   /** Typed instrumentation events; see {@link StreamsEvents}. */
   readonly events: StreamsEventEmitter = createStreamsEventEmitter();
   readonly #topology: Topology;
+  readonly #userConfig: StreamsConfig;
   readonly #config: ResolvedStreamsConfig;
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
@@ -53,6 +58,8 @@ export class KafkaStreams {
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
+  /** `numStreamThreads > 1`: the stream threads on workers; `#thread` then stays undefined. */
+  #threads: StreamThreads | undefined;
   #global: GlobalStreamThread | undefined;
   #cache: ThreadCache | undefined;
   #threadCount = 0;
@@ -66,7 +73,14 @@ export class KafkaStreams {
   readonly #metadata = new StreamsMetadataState({
     plan: () => this.#plan,
     layout: () => this.#layout,
-    hosts: () => this.#thread?.hosts() ?? new Map(),
+    hosts: () =>
+      this.#threads === undefined
+        ? (this.#thread?.hosts() ?? new Map())
+        : new Map(
+            this.#threads
+              .metadata()
+              .map((entry) => [entry.server, { active: entry.taskIds, standby: entry.standbyTaskIds }]),
+          ),
   });
   readonly #stores = new QueryableStoreProvider({
     state: () => this.#state,
@@ -77,10 +91,17 @@ export class KafkaStreams {
     metadata: this.#metadata,
   });
 
-  /** Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}); connects nothing yet. */
-  constructor(topology: Topology, config: StreamsConfig) {
+  /**
+   * Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}, or
+   * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED` for `numStreamThreads > 1` without `topologyModule`);
+   * connects nothing yet. `internal` is the runtime's own (a stream thread's worker shares its process id).
+   */
+  constructor(topology: Topology, config: StreamsConfig, internal: { readonly processId?: string } = {}) {
     this.#topology = topology;
-    this.#config = resolveConfig(config);
+    this.#userConfig = config;
+    const resolved = resolveConfig(config);
+    this.#config =
+      internal.processId === undefined ? resolved : { ...resolved, processId: internal.processId };
     this.#logger = this.#config.logger.child({ applicationId: this.#config.applicationId });
   }
 
@@ -105,17 +126,37 @@ export class KafkaStreams {
    * at scrape time: the processing loop only counts.
    */
   recordCacheStatistics(): RecordCacheStatistics | undefined {
+    if (this.#threads !== undefined) return this.#threads.recordCacheStatistics();
     return this.#cache?.statistics();
   }
 
-  /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
+  /** The ids of the tasks this instance runs now (on all its stream threads), e.g. `['0_1', '1_1']`. */
   localTaskIds(): string[] {
+    if (this.#threads !== undefined) return this.#threads.activeTaskIds();
     return this.#thread?.taskManager.taskIds() ?? [];
   }
 
   /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
   standbyTaskIds(): string[] {
+    if (this.#threads !== undefined) return this.#threads.standbyTaskIds();
     return this.#thread?.taskManager.standbyTaskIds() ?? [];
+  }
+
+  /**
+   * This instance's stream threads and the tasks each runs (Kafka Streams' `metadataForLocalThreads()`):
+   * one entry per thread of `numStreamThreads`, named `StreamThread-<n>`; empty before `start()`.
+   */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    if (this.#threads !== undefined) return this.#threads.threads();
+    if (this.#thread === undefined) return [];
+    return [
+      {
+        threadName: `StreamThread-${this.#threadCount}`,
+        threadState: this.#state,
+        activeTasks: this.localTaskIds(),
+        standbyTasks: this.standbyTaskIds(),
+      },
+    ];
   }
 
   /**
@@ -147,6 +188,7 @@ export class KafkaStreams {
    * Prefer {@link store}, which refuses reads that could be wrong.
    */
   localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
+    this.#refuseStoresInWorkers('localStores');
     return this.#stores.localStores<S>(storeName);
   }
 
@@ -163,7 +205,30 @@ export class KafkaStreams {
    * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
    */
   store<S = StateStore>(storeName: string, partition: number): S {
+    this.#refuseStoresInWorkers('store');
     return this.#stores.store<S>(storeName, partition);
+  }
+
+  /**
+   * Runs an interactive query on key-value store `storeName` of `partition` (as Kafka Streams' IQv2
+   * `query()` with a `KeyQuery` or `RangeQuery`): `get` a key, a `range`, `all` entries, or
+   * `approximateNumEntries`. Works with any `numStreamThreads`: with several the query goes to the stream
+   * thread (worker) whose task holds the partition and the answer comes back by structured clone, so keys
+   * and values must be plain data. Refuses as {@link store} does (retriable `STRM_ERR_RUNTIME_STORE_UNAVAILABLE`
+   * unless `RUNNING`, `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` with `server`).
+   *
+   * @example
+   * const where = streams.metadataForKey('totals', keyBytes)!;
+   * const total = await streams.query('totals', where.partition, { type: 'get', key: 'north' });
+   */
+  async query<Q extends StoreQuery, K = unknown, V = unknown>(
+    storeName: string,
+    partition: number,
+    query: Q,
+  ): Promise<StoreQueryResult<Q, K, V>> {
+    if (this.#threads !== undefined)
+      return (await this.#threads.query(storeName, partition, query)) as StoreQueryResult<Q, K, V>;
+    return runStoreQuery(this.#stores.store(storeName, partition), query) as StoreQueryResult<Q, K, V>;
   }
 
   /**
@@ -184,6 +249,7 @@ export class KafkaStreams {
    * if (lag <= 100) answer(store.get('north'), { lag });
    */
   staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
+    this.#refuseStoresInWorkers('staleStore');
     return this.#stores.staleStore<S>(storeName, partition);
   }
 
@@ -213,6 +279,13 @@ export class KafkaStreams {
       await kafka.checkConnection(this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
       this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
+      if (this.#config.numStreamThreads > 1) {
+        if (this.#closing !== undefined) return;
+        // Each thread's worker prepares nothing new (the topics exist now) and reads its own global stores.
+        this.#threads = this.#streamThreads();
+        await this.#threads.start();
+        return;
+      }
       // Global stores are read whole before any task can join against them.
       this.#global = GlobalStreamThread.forTopology(this.#plan, this.#config, kafka, this.#logger, (error) =>
         this.#onGlobalFailure(error),
@@ -226,6 +299,7 @@ export class KafkaStreams {
       if (this.#closing !== undefined) return;
       this.#logger.error({ err: error }, 'start failed');
       this.#setState('ERROR');
+      await this.#threads?.close();
       await this.#thread?.stop(false);
       await this.#global?.close();
       throw error;
@@ -242,6 +316,7 @@ export class KafkaStreams {
       this.#signalCleanup?.();
       if (this.#state === 'NOT_RUNNING') return;
       this.#setState('PENDING_SHUTDOWN');
+      await this.#threads?.close();
       await this.#thread?.stop(true);
       this.#thread = undefined;
       await this.#global?.close();
@@ -284,6 +359,35 @@ export class KafkaStreams {
   installShutdownHandler(signals: ReadonlyArray<NodeJS.Signals> = ['SIGTERM', 'SIGINT']): () => void {
     this.#signalCleanup = closeOnSignals(signals, () => this.close(), this.#logger);
     return this.#signalCleanup;
+  }
+
+  /** `numStreamThreads > 1`: the threads on workers, reporting to this instance. */
+  #streamThreads(): StreamThreads {
+    return new StreamThreads({
+      config: this.#config,
+      userConfig: this.#userConfig,
+      events: this.events,
+      logger: this.#logger,
+      plan: () => this.#plan,
+      state: () => this.#state,
+      setState: (next) => this.#setState(next),
+      closing: () => this.#closing !== undefined,
+      requestApplicationShutdown: async () => {
+        const { applicationId, consumer } = this.#config;
+        const timeoutMs = consumer.rebalanceTimeoutMs ?? 60_000;
+        await requestApplicationShutdown(this.#kafka!, applicationId, this.#layout!, timeoutMs, this.#logger);
+      },
+    });
+  }
+
+  /** With stores on worker threads, a store object cannot be handed out: {@link query} crosses to them. */
+  #refuseStoresInWorkers(method: string): void {
+    if (this.#config.numStreamThreads === 1) return;
+    throw new RuntimeError(
+      'STRM_ERR_RUNTIME_STORE_IN_STREAM_THREAD',
+      `${method}() cannot hand out a store with numStreamThreads ${this.#config.numStreamThreads}: the stores live ` +
+        'in the stream threads (worker threads); use query(storeName, partition, { type: "get", key }) instead',
+    );
   }
 
   async #startThread(): Promise<void> {

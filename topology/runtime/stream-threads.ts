@@ -1,0 +1,220 @@
+/**
+ * The stream threads of an instance with `numStreamThreads > 1`, each a group member on a worker
+ * (`worker-stream-thread.ts`), seen from the main thread as Kafka Streams' `KafkaStreams` sees its
+ * `StreamThread`s: the instance is `RUNNING` only when every thread runs; a thread's uncaught error goes
+ * to the user's handler here (`REPLACE_THREAD` starts a new worker in its place, `SHUTDOWN_CLIENT` closes
+ * them all, `SHUTDOWN_APPLICATION` asks the group first); events are re-emitted on the instance's emitter
+ * (so `registerStreamsMetrics` counts every thread), and store queries go to the thread that runs the task.
+ */
+import type { Logger } from 'pino';
+import type { RecordCacheStatistics } from '../../state/cache/thread-cache.js';
+import type { TopologyPlan } from '../internal/topology-plan.js';
+import type { ResolvedStreamsConfig, StreamsConfig, UncaughtExceptionResponse } from './config.js';
+import { RuntimeError } from './errors.js';
+import type { StreamsEventEmitter } from './events.js';
+import type { StoreQuery } from './store-query.js';
+import { streamThreadWorkerData } from './stream-thread-config.js';
+import type { StreamsMetadata } from './streams-metadata-state.js';
+import type { StreamsState } from './streams-state.js';
+import { WorkerStreamThread } from './worker-stream-thread.js';
+
+/** One stream thread of the instance and its tasks (Kafka Streams' `ThreadMetadata`). */
+export interface ThreadMetadata {
+  readonly threadName: string;
+  readonly threadState: StreamsState;
+  readonly activeTasks: ReadonlyArray<string>;
+  readonly standbyTasks: ReadonlyArray<string>;
+}
+
+/** What the threads need from their instance. */
+export interface StreamThreadsContext {
+  readonly config: ResolvedStreamsConfig;
+  readonly userConfig: StreamsConfig;
+  readonly events: StreamsEventEmitter;
+  readonly logger: Logger;
+  readonly plan: () => TopologyPlan | undefined;
+  readonly state: () => StreamsState;
+  readonly setState: (next: StreamsState) => void;
+  /** True once `close()` was called. */
+  readonly closing: () => boolean;
+  /** `SHUTDOWN_APPLICATION`: asks every instance of the application to shut down. */
+  readonly requestApplicationShutdown: () => Promise<void>;
+}
+
+export class StreamThreads {
+  readonly #ctx: StreamThreadsContext;
+  readonly #threads = new Map<number, WorkerStreamThread>();
+  #shuttingDown = false;
+
+  constructor(ctx: StreamThreadsContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Starts every thread; rejects (after closing the others) when one cannot start. */
+  async start(): Promise<void> {
+    const indexes = Array.from({ length: this.#ctx.config.numStreamThreads }, (_, i) => i + 1);
+    const results = await Promise.allSettled(indexes.map((index) => this.#startThread(index)));
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure !== undefined) {
+      await this.close();
+      throw failure.reason;
+    }
+  }
+
+  /** Closes every thread (each commits, leaves the group and closes its stores). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#threads.values()].map((thread) => thread.close()));
+  }
+
+  /** The threads and their tasks now. */
+  threads(): ThreadMetadata[] {
+    return [...this.#threads.values()].map((thread) => ({
+      threadName: thread.name,
+      threadState: thread.state,
+      activeTasks: [...thread.tasks.active],
+      standbyTasks: [...thread.tasks.standby],
+    }));
+  }
+
+  activeTaskIds(): string[] {
+    return [...this.#threads.values()].flatMap((thread) => thread.tasks.active);
+  }
+
+  standbyTaskIds(): string[] {
+    return [...this.#threads.values()].flatMap((thread) => thread.tasks.standby);
+  }
+
+  /** The group's hosts as the thread that last heard of an assignment knows them. */
+  metadata(): ReadonlyArray<StreamsMetadata> {
+    const reports = [...this.#threads.values()].map((thread) => thread.tasks.metadata);
+    return reports.find((metadata) => metadata.length > 0) ?? [];
+  }
+
+  /** The threads' record caches summed; undefined before any thread committed. */
+  recordCacheStatistics(): RecordCacheStatistics | undefined {
+    const all = [...this.#threads.values()].flatMap((thread) => thread.cacheStatistics ?? []);
+    if (all.length === 0) return undefined;
+    const sum = (pick: (stats: RecordCacheStatistics) => number) =>
+      all.reduce((total, stats) => total + pick(stats), 0);
+    const hits = sum((s) => s.hits);
+    const misses = sum((s) => s.misses);
+    return {
+      hits,
+      misses,
+      evictions: sum((s) => s.evictions),
+      entries: sum((s) => s.entries),
+      sizeBytes: sum((s) => s.sizeBytes),
+      maxBytes: sum((s) => s.maxBytes),
+      tasks: sum((s) => s.tasks),
+      hitRatio: hits + misses === 0 ? 0 : hits / (hits + misses),
+    };
+  }
+
+  /**
+   * Runs `query` on store `storeName` of the task for `partition`, on the thread that runs it. Refuses
+   * as `store()` does: `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while the instance is not `RUNNING`,
+   * `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`) when no thread here runs the task.
+   */
+  query(storeName: string, partition: number, query: StoreQuery): Promise<unknown> {
+    const state = this.#ctx.state();
+    if (state !== 'RUNNING') {
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_STORE_UNAVAILABLE',
+        `store "${storeName}" cannot be queried in state ${state}: retry once the instance is RUNNING`,
+        { retriable: true },
+      );
+    }
+    const sub = this.#ctx.plan()?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
+    const taskId = `${sub?.id}_${partition}`;
+    const owner = [...this.#threads.values()].find((thread) => thread.tasks.active.includes(taskId));
+    if (sub === undefined || owner === undefined) {
+      const server = this.metadata().find((entry) => entry.taskIds.includes(taskId))?.server;
+      throw new RuntimeError(
+        'STRM_ERR_RUNTIME_STORE_NOT_LOCAL',
+        `store "${storeName}" of partition ${partition} is not held by a stream thread of this instance` +
+          (server === undefined ? '' : `: ask ${server}`),
+        { retriable: true, ...(server === undefined ? {} : { server }) },
+      );
+    }
+    return owner.query(storeName, partition, query);
+  }
+
+  async #startThread(index: number): Promise<void> {
+    const { userConfig, config } = this.#ctx;
+    const thread = new WorkerStreamThread(streamThreadWorkerData(userConfig, config, index), {
+      onState: () => this.#aggregateState(thread),
+      onTasks: (_, rebalanceMs) => {
+        this.#ctx.events.emit('rebalanceCompleted', { tasks: this.activeTaskIds(), durationMs: rebalanceMs });
+        this.#emitThreadTasks();
+      },
+      onEvent: (name, args) =>
+        (this.#ctx.events.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args),
+      onUncaught: (failed, error) => void this.#onUncaught(failed, error),
+    });
+    this.#threads.set(index, thread);
+    await thread.start();
+  }
+
+  /** The instance's state from its threads': `RUNNING` when every one runs, `REBALANCING` otherwise. */
+  #aggregateState(changed: WorkerStreamThread): void {
+    const state = this.#ctx.state();
+    if (this.#ctx.closing() || this.#shuttingDown || state === 'ERROR') return;
+    this.#emitThreadTasks();
+    if (changed.state === 'ERROR' && !changed.failed) {
+      // Not an uncaught error: another instance asked the application to shut down, or global stores
+      // failed. As on one thread, the instance ends in ERROR.
+      void this.#shutDown();
+      return;
+    }
+    if (changed.state === 'ERROR' || changed.state === 'PENDING_SHUTDOWN') return;
+    const threads = [...this.#threads.values()];
+    const allRunning = threads.every((thread) => thread.state === 'RUNNING');
+    if (allRunning && threads.length === this.#ctx.config.numStreamThreads) this.#ctx.setState('RUNNING');
+    else if (state === 'RUNNING') this.#ctx.setState('REBALANCING');
+  }
+
+  /** Each thread's active tasks, for the metrics. */
+  #emitThreadTasks(): void {
+    for (const thread of this.#threads.values())
+      this.#ctx.events.emit('threadTasks', { thread: thread.name, tasks: [...thread.tasks.active] });
+  }
+
+  async #onUncaught(thread: WorkerStreamThread, error: Error): Promise<void> {
+    if (this.#ctx.closing() || this.#shuttingDown) return;
+    let decision: UncaughtExceptionResponse;
+    try {
+      decision = this.#ctx.config.uncaughtExceptionHandler(error);
+    } catch (handlerError) {
+      this.#ctx.logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
+      decision = 'SHUTDOWN_CLIENT';
+    }
+    this.#ctx.logger.error(
+      { err: error, decision, thread: thread.name },
+      'uncaught error in a stream thread',
+    );
+    if (decision === 'REPLACE_THREAD') {
+      if (this.#ctx.state() === 'RUNNING') this.#ctx.setState('REBALANCING');
+      await thread.close();
+      if (this.#ctx.closing()) return;
+      try {
+        await this.#startThread(thread.index);
+        return;
+      } catch (startError) {
+        this.#ctx.logger.error(
+          { err: startError, thread: thread.name },
+          'the replacement thread did not start',
+        );
+      }
+    }
+    if (decision === 'SHUTDOWN_APPLICATION') await this.#ctx.requestApplicationShutdown();
+    await this.#shutDown();
+  }
+
+  /** Closes every thread and ends the instance in `ERROR`. */
+  async #shutDown(): Promise<void> {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    await this.close();
+    if (!this.#ctx.closing()) this.#ctx.setState('ERROR');
+  }
+}
