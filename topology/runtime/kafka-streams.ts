@@ -50,6 +50,8 @@ export class KafkaStreams {
   readonly events: StreamsEventEmitter = createStreamsEventEmitter();
   readonly #topology: Topology;
   readonly #userConfig: StreamsConfig;
+  /** Set in a stream thread's worker: the instance (on the main thread) whose handler decides. */
+  readonly #workerOf: string | undefined;
   readonly #config: ResolvedStreamsConfig;
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
@@ -94,9 +96,15 @@ export class KafkaStreams {
   /**
    * Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}, or
    * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED` for `numStreamThreads > 1` without `topologyModule`);
-   * connects nothing yet. `internal` is the runtime's own (a stream thread's worker shares its process id).
+   * connects nothing yet. `internal` is the runtime's own: a stream thread's worker (`numStreamThreads > 1`)
+   * shares its instance's process id, and its instance's handler decides what its uncaught errors lead to.
    */
-  constructor(topology: Topology, config: StreamsConfig, internal: { readonly processId?: string } = {}) {
+  constructor(
+    topology: Topology,
+    config: StreamsConfig,
+    internal: { readonly processId?: string; readonly workerOf?: string } = {},
+  ) {
+    this.#workerOf = internal.workerOf;
     this.#topology = topology;
     this.#userConfig = config;
     const resolved = resolveConfig(config);
@@ -448,7 +456,13 @@ export class KafkaStreams {
       this.#logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
       decision = 'SHUTDOWN_CLIENT';
     }
-    this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    if (this.#workerOf === undefined)
+      this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    else
+      this.#logger.error(
+        { err: error },
+        'uncaught error in the stream thread: it stops, the instance decides what follows',
+      );
     if (this.#closing !== undefined) return;
     await thread.stop(false);
     if (decision === 'REPLACE_THREAD' && this.#closing === undefined) {

@@ -34,6 +34,8 @@ export interface ErrorMessage {
   readonly code?: string;
   readonly retriable?: boolean;
   readonly server?: string;
+  /** The error's other own properties that are plain data (a task error's `node` and `coordinates`). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Main thread to worker. */
@@ -112,7 +114,14 @@ export class StreamThreadError extends StreamsError {
 export function errorToMessage(error: unknown): ErrorMessage {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const coded = error as Error & { code?: unknown; retriable?: unknown; server?: unknown };
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (['code', 'retriable', 'server', 'cause'].includes(key)) continue;
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) details[key] = value;
+    else if (typeof value === 'object' && isPlain(value)) details[key] = value;
+  }
   return {
+    ...(Object.keys(details).length === 0 ? {} : { details }),
     name: error.name,
     message: error.message,
     ...(error.stack === undefined ? {} : { stack: error.stack }),
@@ -134,6 +143,10 @@ export function errorFromMessage(message: ErrorMessage): Error {
   const error = RUNTIME_ERROR_CODES.includes(message.code as RuntimeErrorCode)
     ? new RuntimeError(message.code as RuntimeErrorCode, message.message, options)
     : new StreamThreadError(message.code ?? 'STRM_ERR_STREAM_THREAD', message.message, options);
+  if (message.details !== undefined) {
+    for (const [key, value] of Object.entries(message.details))
+      Object.defineProperty(error, key, { value, enumerable: true });
+  }
   if (message.name !== 'RuntimeError') error.name = message.name;
   if (message.stack !== undefined) error.stack = message.stack;
   return error;
@@ -162,4 +175,9 @@ export function argsFromMessage(args: ReadonlyArray<unknown>): unknown[] {
       return { ...arg, error: revive(arg.error) };
     return arg;
   });
+}
+
+/** True for an object of strings, numbers and booleans only (safe to clone, meaningful after). */
+function isPlain(value: object): boolean {
+  return Object.values(value).every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
 }

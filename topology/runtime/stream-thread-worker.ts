@@ -72,7 +72,7 @@ try {
       return 'SHUTDOWN_CLIENT';
     },
   } as StreamsConfig;
-  streams = new KafkaStreams(topology, config, { processId: data.processId });
+  streams = new KafkaStreams(topology, config, { processId: data.processId, workerOf: data.processId });
   const running = streams;
   for (const name of FORWARDED_EVENTS) {
     (running.events as unknown as NodeJS.EventEmitter).on(name, (...args: unknown[]) =>

@@ -188,8 +188,9 @@ export class StreamThreads {
       this.#ctx.logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
       decision = 'SHUTDOWN_CLIENT';
     }
+    // The worker logged the error with its causes; this says what follows.
     this.#ctx.logger.error(
-      { err: error, decision, thread: thread.name },
+      { error: error.message, code: (error as { code?: unknown }).code, decision, thread: thread.name },
       'uncaught error in a stream thread',
     );
     if (decision === 'REPLACE_THREAD') {
