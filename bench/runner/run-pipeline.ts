@@ -42,6 +42,8 @@ export interface PipelineRunOptions {
   readonly commitIntervalMs: number;
   /** The stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance (`numStreamThreads`); default 1. */
+  readonly streamThreads?: number;
   readonly phases: readonly Phase[];
   /** Longest wait after the load for the last decisions (default 60 s). */
   readonly drainSeconds?: number;
@@ -87,6 +89,8 @@ export interface PipelineRunResult {
   readonly commitIntervalMs: number;
   /** The fetch linger set for the run; absent: the library's default. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance. */
+  readonly streamThreads: number;
   readonly operationsSent: number;
   readonly reservationsSent: number;
   readonly confirmed: number;
@@ -183,6 +187,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             guarantee: options.guarantee,
             commitIntervalMs: options.commitIntervalMs,
             ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+            streamThreads: options.streamThreads ?? 1,
           },
           join(options.runDir, `instance-${i}.log`),
           profile,
@@ -316,6 +321,7 @@ function summarise(input: {
     guarantee: options.guarantee,
     commitIntervalMs: options.commitIntervalMs,
     ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+    streamThreads: options.streamThreads ?? 1,
     operationsSent: driver.sent,
     reservationsSent,
     confirmed: decisions.filter((d) => d.outcome === 'confirmed').length,
