@@ -27,6 +27,8 @@ const data = workerData as StreamThreadWorkerData;
 const post = (message: FromStreamThread): void => port.postMessage(message);
 
 let streams: KafkaStreams | undefined;
+/** Set by the main thread's `close`, which may come while the topology is still being built. */
+let closeRequested = false;
 const tasks = (): ThreadTasks => ({
   active: streams?.localTaskIds() ?? [],
   standby: streams?.standbyTaskIds() ?? [],
@@ -35,6 +37,7 @@ const tasks = (): ThreadTasks => ({
 
 port.on('message', (message: ToStreamThread) => {
   if (message.type === 'close') {
+    closeRequested = true;
     void (streams?.close() ?? Promise.resolve()).then(() => {
       post({ type: 'closed' });
       port.close();
@@ -72,6 +75,8 @@ try {
       return 'SHUTDOWN_CLIENT';
     },
   } as StreamsConfig;
+  // Closed while the module loaded: start nothing (the port is closed; the worker ends).
+  if (closeRequested) process.exit(0);
   streams = new KafkaStreams(topology, config, { processId: data.processId, workerOf: data.processId });
   const running = streams;
   for (const name of FORWARDED_EVENTS) {
