@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
-import { createTopics, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { makeOrders, type RegionTotal, regionTotalsTopology, STORE } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
@@ -109,5 +109,34 @@ describe('KafkaStreams: numStreamThreads 2', () => {
     expect(two.state).toBe('NOT_RUNNING');
     expect(two.metadataForLocalThreads().every((thread) => thread.threadState === 'NOT_RUNNING')).toBe(true);
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
+  });
+
+  it('runs exactly-once on two threads: each task its own transactional producer, the totals exact', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('orders-eos'), partitions: PARTITIONS },
+      { topic: uniqueName('totals-eos'), partitions: 2 },
+    ]);
+    const orders = ORDERS.slice(0, 600);
+    await produceOrders(input!, orders);
+    const args = { input: input!, output: output! };
+    const streams = instances.create(regionTotalsTopology(args.input, args.output, { persistent: true }), {
+      applicationId: uniqueName('threads-eos'),
+      processingGuarantee: 'exactly_once',
+      numStreamThreads: 2,
+      topologyModule: new URL('./region-totals-module.ts', import.meta.url),
+      topologyModuleArgs: args,
+    });
+    await streams.start();
+    const totals = await waitFor(
+      async () => {
+        const records = await readAll(output!, { isolation: 'read_committed' });
+        return records.length >= orders.length ? records : undefined;
+      },
+      { timeoutMs: 90_000, description: `${orders.length} committed totals` },
+    );
+    expectExactTotals(totals, orders);
+    expect(streams.metadataForLocalThreads().every((thread) => thread.activeTasks.length > 0)).toBe(true);
+    await streams.close();
+    expect(streams.state).toBe('NOT_RUNNING');
   });
 });
