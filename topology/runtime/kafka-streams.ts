@@ -4,6 +4,7 @@
  * across them; stop one and its tasks move to the others.
  */
 import type { Logger } from 'pino';
+import { register as defaultRegistry, type Registry } from 'prom-client';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
@@ -22,7 +23,7 @@ import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
 import { runStoreQuery, type StoreQuery, type StoreQueryResult } from './store-query.js';
 import { StreamThread } from './stream-thread.js';
-import { StreamThreads, type ThreadMetadata } from './stream-threads.js';
+import { refuseStoresInWorkers, StreamThreads, type ThreadMetadata } from './stream-threads.js';
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
@@ -75,14 +76,7 @@ export class KafkaStreams {
   readonly #metadata = new StreamsMetadataState({
     plan: () => this.#plan,
     layout: () => this.#layout,
-    hosts: () =>
-      this.#threads === undefined
-        ? (this.#thread?.hosts() ?? new Map())
-        : new Map(
-            this.#threads
-              .metadata()
-              .map((entry) => [entry.server, { active: entry.taskIds, standby: entry.standbyTaskIds }]),
-          ),
+    hosts: () => this.#threads?.hosts() ?? this.#thread?.hosts() ?? new Map(),
   });
   readonly #stores = new QueryableStoreProvider({
     state: () => this.#state,
@@ -151,6 +145,20 @@ export class KafkaStreams {
   }
 
   /**
+   * The Prometheus metrics of `registry` (prom-client's default registry unless given) together with what
+   * the stream threads' workers registered in their own default registries (`numStreamThreads > 1`: a
+   * `droppedRecordsMetric` or your processors' metrics live in the worker that runs the topology), summed
+   * by name and labels as prom-client's `AggregatorRegistry` does. With one thread, `registry` itself. The
+   * `tstreams_*` series of `registerStreamsMetrics` are fed on the main thread by every thread's events.
+   *
+   * @example
+   * app.get('/metrics', async () => (await streams.aggregatedMetrics()).metrics());
+   */
+  async aggregatedMetrics(registry: Registry = defaultRegistry): Promise<Registry> {
+    return this.#threads === undefined ? registry : this.#threads.aggregatedMetrics(registry);
+  }
+
+  /**
    * This instance's stream threads and the tasks each runs (Kafka Streams' `metadataForLocalThreads()`):
    * one entry per thread of `numStreamThreads`, named `StreamThread-<n>`; empty before `start()`.
    */
@@ -196,7 +204,7 @@ export class KafkaStreams {
    * Prefer {@link store}, which refuses reads that could be wrong.
    */
   localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
-    this.#refuseStoresInWorkers('localStores');
+    refuseStoresInWorkers('localStores', this.#config.numStreamThreads);
     return this.#stores.localStores<S>(storeName);
   }
 
@@ -213,7 +221,7 @@ export class KafkaStreams {
    * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
    */
   store<S = StateStore>(storeName: string, partition: number): S {
-    this.#refuseStoresInWorkers('store');
+    refuseStoresInWorkers('store', this.#config.numStreamThreads);
     return this.#stores.store<S>(storeName, partition);
   }
 
@@ -257,7 +265,7 @@ export class KafkaStreams {
    * if (lag <= 100) answer(store.get('north'), { lag });
    */
   staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
-    this.#refuseStoresInWorkers('staleStore');
+    refuseStoresInWorkers('staleStore', this.#config.numStreamThreads);
     return this.#stores.staleStore<S>(storeName, partition);
   }
 
@@ -386,16 +394,6 @@ export class KafkaStreams {
         await requestApplicationShutdown(this.#kafka!, applicationId, this.#layout!, timeoutMs, this.#logger);
       },
     });
-  }
-
-  /** With stores on worker threads, a store object cannot be handed out: {@link query} crosses to them. */
-  #refuseStoresInWorkers(method: string): void {
-    if (this.#config.numStreamThreads === 1) return;
-    throw new RuntimeError(
-      'STRM_ERR_RUNTIME_STORE_IN_STREAM_THREAD',
-      `${method}() cannot hand out a store with numStreamThreads ${this.#config.numStreamThreads}: the stores live ` +
-        'in the stream threads (worker threads); use query(storeName, partition, { type: "get", key }) instead',
-    );
   }
 
   async #startThread(): Promise<void> {

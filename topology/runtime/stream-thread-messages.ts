@@ -41,6 +41,8 @@ export interface ErrorMessage {
 /** Main thread to worker. */
 export type ToStreamThread =
   | { readonly type: 'close' }
+  /** The worker's prom-client default registry as `getMetricsAsJSON()`. */
+  | { readonly type: 'metrics'; readonly id: number }
   | {
       readonly type: 'query';
       readonly id: number;
@@ -72,6 +74,7 @@ export type FromStreamThread =
       readonly value?: unknown;
       readonly error?: ErrorMessage;
     }
+  | { readonly type: 'metricsResult'; readonly id: number; readonly metrics: unknown[] }
   | { readonly type: 'closed' };
 
 /**

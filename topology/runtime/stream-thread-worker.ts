@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
+import { register } from 'prom-client';
 import type { StreamsConfig } from './config.js';
 import { RuntimeError } from './errors.js';
 import { KafkaStreams } from './kafka-streams.js';
@@ -42,6 +43,12 @@ port.on('message', (message: ToStreamThread) => {
       post({ type: 'closed' });
       port.close();
     });
+    return;
+  }
+  if (message.type === 'metrics') {
+    void register
+      .getMetricsAsJSON()
+      .then((metrics) => post({ type: 'metricsResult', id: message.id, metrics }));
     return;
   }
   try {

@@ -7,8 +7,10 @@
  * (so `registerStreamsMetrics` counts every thread), and store queries go to the thread that runs the task.
  */
 import type { Logger } from 'pino';
+import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { RecordCacheStatistics } from '../../state/cache/thread-cache.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
+import type { HostTasks } from './assignment-info.js';
 import type { ResolvedStreamsConfig, StreamsConfig, UncaughtExceptionResponse } from './config.js';
 import { RuntimeError } from './errors.js';
 import type { StreamsEventEmitter } from './events.js';
@@ -82,6 +84,25 @@ export class StreamThreads {
 
   standbyTaskIds(): string[] {
     return [...this.#threads.values()].flatMap((thread) => thread.tasks.standby);
+  }
+
+  /**
+   * `registry` and the workers' default registries in one (prom-client's `AggregatorRegistry`, as its
+   * cluster mode does): series of one name and labels are summed across them.
+   */
+  async aggregatedMetrics(registry: Registry): Promise<Registry> {
+    const workers = await Promise.all([...this.#threads.values()].map((thread) => thread.metrics()));
+    return AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...workers]);
+  }
+
+  /** {@link metadata} as server → tasks, as `StreamsMetadataState` reads it. */
+  hosts(): Map<string, HostTasks> {
+    return new Map(
+      this.metadata().map((entry) => [
+        entry.server,
+        { active: entry.taskIds, standby: entry.standbyTaskIds },
+      ]),
+    );
   }
 
   /** The group's hosts as the thread that last heard of an assignment knows them. */
@@ -218,4 +239,17 @@ export class StreamThreads {
     await this.close();
     if (!this.#ctx.closing()) this.#ctx.setState('ERROR');
   }
+}
+
+/**
+ * With stores on worker threads a store object cannot be handed out: `query()` crosses to them. Throws
+ * `STRM_ERR_RUNTIME_STORE_IN_STREAM_THREAD` for `method` when there are several threads.
+ */
+export function refuseStoresInWorkers(method: string, numStreamThreads: number): void {
+  if (numStreamThreads === 1) return;
+  throw new RuntimeError(
+    'STRM_ERR_RUNTIME_STORE_IN_STREAM_THREAD',
+    `${method}() cannot hand out a store with numStreamThreads ${numStreamThreads}: the stores live in the ` +
+      'stream threads (worker threads); use query(storeName, partition, { type: "get", key }) instead',
+  );
 }

@@ -44,8 +44,8 @@ export class WorkerStreamThread {
   #worker: Worker | undefined;
   #exited: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
-  #nextQuery = 0;
-  readonly #queries = new Map<
+  #nextRequest = 0;
+  readonly #requests = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
   >();
@@ -89,8 +89,8 @@ export class WorkerStreamThread {
           'STRM_ERR_RUNTIME_PROCESSING',
           `stream thread ${this.name} exited (code ${code}) while it should run`,
         );
-        for (const query of this.#queries.values()) query.reject(error);
-        this.#queries.clear();
+        for (const query of this.#requests.values()) query.reject(error);
+        this.#requests.clear();
         if (!started) reject(error);
         else if (this.#closing === undefined && !this.failed) this.#fail(error);
       });
@@ -99,10 +99,20 @@ export class WorkerStreamThread {
 
   /** Runs `query` on store `storeName` of this thread's task for `partition`. */
   query(storeName: string, partition: number, query: StoreQuery): Promise<unknown> {
-    const id = this.#nextQuery++;
+    return this.#request((id) => ({ type: 'query', id, storeName, partition, query }));
+  }
+
+  /** The worker's prom-client default registry, as `getMetricsAsJSON()` returns it. */
+  metrics(): Promise<unknown[]> {
+    return this.#request((id) => ({ type: 'metrics', id })) as Promise<unknown[]>;
+  }
+
+  /** Sends a request; resolves with its answer (rejected when the worker exits first). */
+  #request(message: (id: number) => ToStreamThread): Promise<unknown> {
+    const id = this.#nextRequest++;
     return new Promise((resolve, reject) => {
-      this.#queries.set(id, { resolve, reject });
-      this.#post({ type: 'query', id, storeName, partition, query });
+      this.#requests.set(id, { resolve, reject });
+      this.#post(message(id));
     });
   }
 
@@ -155,9 +165,13 @@ export class WorkerStreamThread {
       case 'uncaught':
         this.#fail(errorFromMessage(message.error));
         break;
+      case 'metricsResult':
+        this.#requests.get(message.id)?.resolve(message.metrics);
+        this.#requests.delete(message.id);
+        break;
       case 'queryResult': {
-        const pending = this.#queries.get(message.id);
-        this.#queries.delete(message.id);
+        const pending = this.#requests.get(message.id);
+        this.#requests.delete(message.id);
         if (message.error !== undefined) pending?.reject(errorFromMessage(message.error));
         else pending?.resolve(message.value);
         break;

@@ -104,6 +104,11 @@ describe('KafkaStreams: numStreamThreads 2', () => {
     const total = processed.values.reduce((sum, v) => sum + v.value, 0);
     expect(total).toBe(2 * ORDERS.length); // each order once through each sub-topology
     expect(two.recordCacheStatistics()).toBeDefined();
+    // What the workers registered in their own registries, summed with the main one's: one build each.
+    const aggregated = await two.aggregatedMetrics(registry);
+    const builds = await aggregated.getSingleMetric('test_topologies_built_total')!.get();
+    expect(builds.values.map((v) => v.value)).toEqual([2]);
+    expect(aggregated.getSingleMetric('tstreams_stream_thread_active_tasks')).toBeDefined();
 
     await two.close();
     expect(two.state).toBe('NOT_RUNNING');
