@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { defaultPartition } from '../../../topology/internal/murmur2.js';
 import type { UncaughtExceptionResponse } from '../../../topology/runtime/config.js';
 import { createTopics, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { buildTopology, type PoisonArgs } from './poison-once-module.js';
@@ -92,4 +93,38 @@ describe('KafkaStreams: numStreamThreads 2, a thread fails', () => {
     await streams.close();
     expect(streams.state).toBe('NOT_RUNNING');
   });
+
+  it('SHUTDOWN_APPLICATION: the instance asks the group, and every member (its threads, other instances) stops', async () => {
+    const { streams, input, output, errors } = await start('SHUTDOWN_APPLICATION');
+    // Another instance of the application, on the main thread.
+    const other = instances.create(buildTopology({ input, output }), {
+      applicationId: streams.applicationId,
+      uncaughtExceptionHandler: () => 'SHUTDOWN_APPLICATION',
+    });
+    await other.start();
+    await waitFor(
+      () => streams.state === 'RUNNING' && other.state === 'RUNNING' && other.localTaskIds().length > 0,
+      {
+        timeoutMs: 60_000,
+        description: 'both instances RUNNING with tasks',
+      },
+    );
+    const onThreads = streams.localTaskIds().map((task) => Number(task.split('_')[1]));
+    // A poison record in a partition one of the threads runs.
+    await produce(input, [[keyFor(onThreads[0]!, PARTITIONS), 'poison']]);
+    await waitFor(() => streams.state === 'ERROR' && other.state === 'ERROR', {
+      timeoutMs: 90_000,
+      description: 'both instances in ERROR',
+    });
+    expect(errors).toHaveLength(1);
+    expect(streams.metadataForLocalThreads().map((t) => t.threadState)).toEqual([
+      'NOT_RUNNING',
+      'NOT_RUNNING',
+    ]);
+  });
 });
+
+/** A key the default partitioner puts in `partition` (of `count`). */
+function keyFor(partition: number, count: number): string {
+  for (let i = 0; ; i++) if (defaultPartition(Buffer.from(`k${i}`), count) === partition) return `k${i}`;
+}
