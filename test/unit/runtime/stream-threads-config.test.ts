@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { KeyValue } from '../../../state/store.js';
 import { resolveConfig } from '../../../topology/runtime/config.js';
 import { RuntimeError } from '../../../topology/runtime/errors.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
@@ -79,5 +80,26 @@ describe('numStreamThreads', () => {
       consumer: { sessionTimeoutMs: 30_000 },
     });
     expect(() => structuredClone(data)).not.toThrow();
+  });
+});
+
+describe('query() result types', () => {
+  it('follow the query: a value for get, entries for range and all, a number for the count', () => {
+    const streams = new KafkaStreams(topology(), base);
+    // Not called: only their types are checked.
+    const get = () =>
+      streams.query<{ type: 'get'; key: string }, string, number>('s', 0, { type: 'get', key: 'k' });
+    const all = () => streams.query<{ type: 'all' }, string, number>('s', 0, { type: 'all' });
+    const count = () => streams.query('s', 0, { type: 'approximateNumEntries' } as const);
+    expectTypeOf(get).returns.resolves.toEqualTypeOf<number | undefined>();
+    expectTypeOf(all).returns.resolves.toEqualTypeOf<Array<KeyValue<string, number>>>();
+    expectTypeOf(count).returns.resolves.toEqualTypeOf<number>();
+  });
+
+  it('reads a local store on one thread, and refuses before start as store() does', async () => {
+    const streams = new KafkaStreams(topology(), base);
+    await expect(streams.query('s', 0, { type: 'get', key: 'k' })).rejects.toMatchObject({
+      code: 'STRM_ERR_RUNTIME_STORE_UNAVAILABLE',
+    });
   });
 });
