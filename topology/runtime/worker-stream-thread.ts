@@ -3,7 +3,7 @@
  * the worker (`stream-thread-worker.ts`), keeps what it last reported (state, tasks, record-cache totals),
  * hands its events and failures to the listener, forwards store queries and closes it.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RecordCacheStatistics } from '../../state/cache/thread-cache.js';
 import { RuntimeError } from './errors.js';
 import type { StoreQuery } from './store-query.js';
@@ -17,6 +17,7 @@ import {
   type ToStreamThread,
 } from './stream-thread-messages.js';
 import type { StreamsState } from './streams-state.js';
+import { startStreamThreadWorker } from './worker-script.js';
 
 /** What the pool hears from a thread. */
 export interface StreamThreadListener {
@@ -66,8 +67,7 @@ export class WorkerStreamThread {
 
   /** Starts the worker; resolves once its instance started, rejects with the reason it could not. */
   start(): Promise<void> {
-    const { url, execArgv } = workerEntry(this.#data.topologyModule);
-    const worker = new Worker(url, { workerData: this.#data, execArgv, name: this.name });
+    const worker = startStreamThreadWorker(this.#data, this.name);
     this.#worker = worker;
     this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     return new Promise((resolve, reject) => {
@@ -178,17 +178,4 @@ export class WorkerStreamThread {
       }
     }
   }
-}
-
-/**
- * The worker's script and Node flags. Run from the TypeScript sources (tests, `tsx`), the script is a
- * `.ts` file and the worker loads `tsx` to run it; so it does for a `.ts` topology module.
- */
-function workerEntry(topologyModule: string): { url: URL; execArgv: string[] } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const url = new URL(`./stream-thread-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  const execArgv = [...process.execArgv];
-  const needsTsx = fromSources || /\.[mc]?ts(\?.*)?$/.test(topologyModule);
-  if (needsTsx && !execArgv.some((arg) => arg.includes('tsx'))) execArgv.push('--import', 'tsx');
-  return { url, execArgv };
 }
