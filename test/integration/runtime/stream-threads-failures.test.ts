@@ -18,7 +18,7 @@ async function produce(topic: string, values: ReadonlyArray<[string, string]>): 
   }
 }
 
-describe('KafkaStreams: numStreamThreads 2, a thread fails', () => {
+describe('KafkaStreams: numStreamThreads 2, failures', () => {
   const instances = streamsClosedAfterEach();
 
   async function start(decision: UncaughtExceptionResponse, marker?: string) {
@@ -121,6 +121,38 @@ describe('KafkaStreams: numStreamThreads 2, a thread fails', () => {
       'NOT_RUNNING',
       'NOT_RUNNING',
     ]);
+  });
+
+  it('refuses to start with a coded error when the module has no buildTopology, or lacks an option a worker needs', async () => {
+    const [input, output] = await createTopics([
+      { topic: uniqueName('module-in'), partitions: 2 },
+      { topic: uniqueName('module-out'), partitions: 1 },
+    ]);
+    const args: PoisonArgs = { input: input!, output: output! };
+    const noBuilder = instances.create(buildTopology(args), {
+      applicationId: uniqueName('threads-module'),
+      numStreamThreads: 2,
+      // A module of this folder that exports no buildTopology.
+      topologyModule: new URL('./region-totals.ts', import.meta.url),
+    });
+    await expect(noBuilder.start()).rejects.toMatchObject({
+      code: 'STRM_ERR_RUNTIME_TOPOLOGY_MODULE_INVALID',
+      message: expect.stringMatching(/has no export buildTopology/),
+    });
+    expect(noBuilder.state).toBe('ERROR');
+
+    const functionOption = instances.create(buildTopology(args), {
+      applicationId: uniqueName('threads-module'),
+      numStreamThreads: 2,
+      topologyModule: new URL('./poison-once-module.ts', import.meta.url),
+      topologyModuleArgs: args,
+      // A function cannot be sent to a worker, and this module does not export it as streamsConfig.
+      processingExceptionHandler: () => 'continue',
+    });
+    await expect(functionOption.start()).rejects.toMatchObject({
+      code: 'STRM_ERR_RUNTIME_TOPOLOGY_MODULE_INVALID',
+      message: expect.stringMatching(/processingExceptionHandler .*streamsConfig/),
+    });
   });
 });
 
