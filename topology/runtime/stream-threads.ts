@@ -145,7 +145,13 @@ export class StreamThreads {
         { retriable: true },
       );
     }
-    const sub = this.#ctx.plan()?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
+    const plan = this.#ctx.plan();
+    // A global store is whole in every thread: the first running one answers.
+    if (plan?.globalSubtopologies.some((candidate) => candidate.stores.includes(storeName))) {
+      const any = [...this.#threads.values()].find((thread) => thread.state === 'RUNNING');
+      if (any !== undefined) return any.query(storeName, partition, query);
+    }
+    const sub = plan?.subtopologies.find((candidate) => candidate.stores.includes(storeName));
     const taskId = `${sub?.id}_${partition}`;
     const owner = [...this.#threads.values()].find((thread) => thread.tasks.active.includes(taskId));
     if (sub === undefined || owner === undefined) {

@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
-import { createTopics, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { createTopics, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
+import { buildTopology as buildHotelNames } from './hotel-names-module.js';
 import { makeOrders, type RegionTotal, regionTotalsTopology, STORE } from './region-totals.js';
 import { expectExactTotals, produceOrders } from './region-totals-checks.js';
 import { streamsClosedAfterEach } from './streams-instances.js';
@@ -143,5 +144,50 @@ describe('KafkaStreams: numStreamThreads 2', () => {
     expect(streams.metadataForLocalThreads().every((thread) => thread.activeTasks.length > 0)).toBe(true);
     await streams.close();
     expect(streams.state).toBe('NOT_RUNNING');
+  });
+
+  it('reads a global table in every thread (each keeps its own copy) and answers queries on it', async () => {
+    const [hotels, bookings, output] = await createTopics([
+      { topic: uniqueName('hotels'), partitions: 1 },
+      { topic: uniqueName('bookings'), partitions: 4 },
+      { topic: uniqueName('joined'), partitions: 1 },
+    ]);
+    const producer = inputProducer({ clientId: 'test-threads-global' });
+    await producer.connect();
+    const send = (topic: string, messages: Array<{ key: string; value: string }>) =>
+      producer.send({ topic, acks: -1, messages });
+    await send(
+      hotels!,
+      Array.from({ length: 20 }, (_, i) => ({ key: `h${i}`, value: `Hotel ${i}` })),
+    );
+    const args = { hotels: hotels!, bookings: bookings!, output: output! };
+    const streams = instances.create(buildHotelNames(args), {
+      applicationId: uniqueName('threads-global'),
+      numStreamThreads: 2,
+      topologyModule: new URL('./hotel-names-module.ts', import.meta.url),
+      topologyModuleArgs: args,
+    });
+    await streams.start();
+    await waitFor(() => streams.state === 'RUNNING', { timeoutMs: 60_000, description: 'RUNNING' });
+    await send(
+      bookings!,
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `b${i}`,
+        value: JSON.stringify({ hotel: `h${i}`, guest: `g${i}` }),
+      })),
+    );
+    await producer.disconnect();
+    const joined = await waitFor(
+      async () => {
+        const records = await readAll(output!);
+        return records.length >= 20 ? records : undefined;
+      },
+      { timeoutMs: 60_000, description: '20 joined bookings' },
+    );
+    // Bookings of every partition, so on both threads, found their hotel in that thread's copy.
+    const byKey = new Map(joined.map((r) => [r.key!.toString(), r.value!.toString()]));
+    for (let i = 0; i < 20; i++) expect(byKey.get(`b${i}`)).toBe(`g${i}@Hotel ${i}`);
+    expect(streams.metadataForLocalThreads().every((thread) => thread.activeTasks.length > 0)).toBe(true);
+    expect(await streams.query('hotel-names', 0, { type: 'get', key: 'h3' })).toBe('Hotel 3');
   });
 });
