@@ -228,6 +228,8 @@ export class StreamThreads {
         await this.#startThread(thread.index);
         return;
       } catch (startError) {
+        // close() while it started: it was told to stop, nothing failed.
+        if (this.#ctx.closing()) return;
         this.#ctx.logger.error(
           { err: startError, thread: thread.name },
           'the replacement thread did not start',
