@@ -29,6 +29,7 @@ interface CommonOptions {
   commitInterval: string;
   fetchLinger?: string;
   threads: string;
+  paymentFetchLinger?: string;
   guarantee: string;
   runs: string;
   sharedBroker: boolean;
@@ -49,6 +50,7 @@ function common(command: Command, defaults: { partitions: number; runs: number }
       'stream threads per instance (numStreamThreads; the Java peer: num.stream.threads)',
       '1',
     )
+    .option('--payment-fetch-linger <ms>', "the payment worker's fetch linger (default: the worker's)")
     .addOption(
       new Option('--guarantee <list>', 'processing guarantees to run, comma-separated').default(
         'at_least_once,exactly_once',
@@ -120,6 +122,9 @@ async function runSettings(
             commitIntervalMs: Number(opts.commitInterval),
             ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
             streamThreads: Number(opts.threads),
+            ...(opts.paymentFetchLinger === undefined
+              ? {}
+              : { paymentFetchLingerMs: Number(opts.paymentFetchLinger) }),
             phases: setting.phases,
             seed: Number(opts.seed) + run,
             properties: Number(opts.properties),

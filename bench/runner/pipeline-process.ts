@@ -42,6 +42,8 @@ export interface PipelineProcessConfig {
    * `reservation-topology-module.ts`.
    */
   readonly streamThreads?: number;
+  /** The payment worker's fetch linger; its default when absent. */
+  readonly paymentFetchLingerMs?: number;
   /** Run the payment worker loop (default true); the peer comparison runs the topology alone. */
   readonly paymentWorker?: boolean;
 }
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
     names,
     groupId: `${config.applicationId}-payments`,
     logger,
+    ...(config.paymentFetchLingerMs === undefined ? {} : { fetchLingerMs: config.paymentFetchLingerMs }),
   });
   // A benchmark of a dead pipeline measures nothing: leave, and let the runner report the instance died.
   streams.events.on('stateChange', (state) => {

@@ -44,6 +44,8 @@ export interface PipelineRunOptions {
   readonly fetchLingerMs?: number;
   /** Stream threads per instance (`numStreamThreads`); default 1. */
   readonly streamThreads?: number;
+  /** The payment worker's fetch linger; its default when absent. */
+  readonly paymentFetchLingerMs?: number;
   readonly phases: readonly Phase[];
   /** Longest wait after the load for the last decisions (default 60 s). */
   readonly drainSeconds?: number;
@@ -91,6 +93,8 @@ export interface PipelineRunResult {
   readonly fetchLingerMs?: number;
   /** Stream threads per instance. */
   readonly streamThreads: number;
+  /** The payment worker's fetch linger set for the run; absent: its default. */
+  readonly paymentFetchLingerMs?: number;
   readonly operationsSent: number;
   readonly reservationsSent: number;
   readonly confirmed: number;
@@ -188,6 +192,9 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             commitIntervalMs: options.commitIntervalMs,
             ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
             streamThreads: options.streamThreads ?? 1,
+            ...(options.paymentFetchLingerMs === undefined
+              ? {}
+              : { paymentFetchLingerMs: options.paymentFetchLingerMs }),
           },
           join(options.runDir, `instance-${i}.log`),
           profile,
@@ -322,6 +329,9 @@ function summarise(input: {
     commitIntervalMs: options.commitIntervalMs,
     ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
     streamThreads: options.streamThreads ?? 1,
+    ...(options.paymentFetchLingerMs === undefined
+      ? {}
+      : { paymentFetchLingerMs: options.paymentFetchLingerMs }),
     operationsSent: driver.sent,
     reservationsSent,
     confirmed: decisions.filter((d) => d.outcome === 'confirmed').length,
