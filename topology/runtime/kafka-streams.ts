@@ -27,7 +27,7 @@ import { refuseStoresInWorkers, StreamThreads, type ThreadMetadata } from './str
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
-import type { TaskLayout } from './task-layout.js';
+import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 import { RecoveryBudget, replaceThread } from './thread-recovery.js';
 
 export type { StaleStore } from './queryable-store-provider.js';
@@ -53,6 +53,8 @@ export class KafkaStreams {
   readonly #userConfig: StreamsConfig;
   /** Set in a stream thread's worker: the instance (on the main thread) whose handler decides. */
   readonly #workerOf: string | undefined;
+  /** Set in a stream thread's worker: the main thread prepared the topics, this computes the same layout. */
+  readonly #userTopicCounts: ReadonlyMap<string, number> | undefined;
   readonly #config: ResolvedStreamsConfig;
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
@@ -96,9 +98,14 @@ export class KafkaStreams {
   constructor(
     topology: Topology,
     config: StreamsConfig,
-    internal: { readonly processId?: string; readonly workerOf?: string } = {},
+    internal: {
+      readonly processId?: string;
+      readonly workerOf?: string;
+      readonly userTopicCounts?: ReadonlyMap<string, number>;
+    } = {},
   ) {
     this.#workerOf = internal.workerOf;
+    this.#userTopicCounts = internal.userTopicCounts;
     this.#topology = topology;
     this.#userConfig = config;
     const resolved = resolveConfig(config);
@@ -294,10 +301,16 @@ export class KafkaStreams {
         kafka.requireReadCommitted("processingGuarantee 'exactly_once'");
       await kafka.checkConnection(this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
-      this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
+      this.#layout =
+        this.#userTopicCounts === undefined
+          ? await prepareTopics(kafka, this.#plan, this.#config, this.#logger)
+          : computeTaskLayout(this.#plan, this.#config.applicationId, this.#userTopicCounts, {
+              replicationFactor: this.#config.replicationFactor,
+            });
       if (this.#config.numStreamThreads > 1) {
         if (this.#closing !== undefined) return;
-        // Each thread's worker prepares nothing new (the topics exist now) and reads its own global stores.
+        // Each thread's worker computes the same layout from the counts found here and reads its own global
+        // stores.
         this.#threads = this.#streamThreads();
         await this.#threads.start();
         return;
@@ -385,6 +398,7 @@ export class KafkaStreams {
       events: this.events,
       logger: this.#logger,
       plan: () => this.#plan,
+      layout: () => this.#layout!,
       state: () => this.#state,
       setState: (next) => this.#setState(next),
       closing: () => this.#closing !== undefined,

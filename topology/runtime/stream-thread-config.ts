@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ResolvedStreamsConfig, StreamsConfig } from './config.js';
 import type { StreamThreadWorkerData } from './stream-thread-messages.js';
+import type { TaskLayout } from './task-layout.js';
 
 /** Options the pool sets itself, or that stay on the main thread. */
 const NOT_SENT = new Set([
@@ -26,6 +27,7 @@ export function streamThreadWorkerData(
   user: StreamsConfig,
   resolved: ResolvedStreamsConfig,
   threadIndex: number,
+  layout: TaskLayout,
 ): StreamThreadWorkerData {
   const config: Record<string, unknown> = {};
   const droppedOptions: string[] = [];
@@ -47,7 +49,14 @@ export function streamThreadWorkerData(
     droppedOptions,
     processId: resolved.processId,
     logLevel: resolved.logger.level,
+    userTopicCounts: userTopicCounts(layout),
   };
+}
+
+/** The layout's partition counts without its internal topics: what `computeTaskLayout` starts from. */
+function userTopicCounts(layout: TaskLayout): Map<string, number> {
+  const internal = new Set(layout.internalTopics.map((topic) => topic.name));
+  return new Map([...layout.partitionCounts].filter(([topic]) => !internal.has(topic)));
 }
 
 /** False for what structured clone refuses or would mangle: functions, anywhere inside. */

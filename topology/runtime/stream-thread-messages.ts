@@ -24,6 +24,12 @@ export interface StreamThreadWorkerData {
   readonly droppedOptions: ReadonlyArray<string>;
   readonly processId: string;
   readonly logLevel: string;
+  /**
+   * Partition counts of the user's topics as the main thread found them when it prepared the topics: the
+   * worker computes the same task layout from them instead of preparing the topics again (at once, with
+   * the other threads, on a metadata view that may not have the topics just created yet).
+   */
+  readonly userTopicCounts: ReadonlyMap<string, number>;
 }
 
 /** An error as it crosses the port. */

@@ -84,7 +84,11 @@ try {
   } as StreamsConfig;
   // Closed while the module loaded: start nothing (the port is closed; the worker ends).
   if (closeRequested) process.exit(0);
-  streams = new KafkaStreams(topology, config, { processId: data.processId, workerOf: data.processId });
+  streams = new KafkaStreams(topology, config, {
+    processId: data.processId,
+    workerOf: data.processId,
+    userTopicCounts: data.userTopicCounts,
+  });
   const running = streams;
   for (const name of FORWARDED_EVENTS) {
     (running.events as unknown as NodeJS.EventEmitter).on(name, (...args: unknown[]) =>

@@ -18,6 +18,7 @@ import type { StoreQuery } from './store-query.js';
 import { streamThreadWorkerData } from './stream-thread-config.js';
 import type { StreamsMetadata } from './streams-metadata-state.js';
 import type { StreamsState } from './streams-state.js';
+import type { TaskLayout } from './task-layout.js';
 import { WorkerStreamThread } from './worker-stream-thread.js';
 
 /** One stream thread of the instance and its tasks (Kafka Streams' `ThreadMetadata`). */
@@ -35,6 +36,8 @@ export interface StreamThreadsContext {
   readonly events: StreamsEventEmitter;
   readonly logger: Logger;
   readonly plan: () => TopologyPlan | undefined;
+  /** The task layout the main thread prepared the topics for; set before the threads start. */
+  readonly layout: () => TaskLayout;
   readonly state: () => StreamsState;
   readonly setState: (next: StreamsState) => void;
   /** True once `close()` was called. */
@@ -55,12 +58,17 @@ export class StreamThreads {
   /** Starts every thread; rejects (after closing the others) when one cannot start. */
   async start(): Promise<void> {
     const indexes = Array.from({ length: this.#ctx.config.numStreamThreads }, (_, i) => i + 1);
-    const results = await Promise.allSettled(indexes.map((index) => this.#startThread(index)));
-    const failure = results.find((result) => result.status === 'rejected');
-    if (failure !== undefined) {
-      await this.close();
-      throw failure.reason;
-    }
+    // The first failure is the cause: the others may only be threads stopped because of it.
+    let failure: { error: unknown } | undefined;
+    const starts = indexes.map((index) =>
+      this.#startThread(index).catch(async (error: unknown) => {
+        if (failure !== undefined) return;
+        failure = { error };
+        await this.close();
+      }),
+    );
+    await Promise.all(starts);
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Closes every thread (each commits, leaves the group and closes its stores). */
@@ -168,7 +176,8 @@ export class StreamThreads {
 
   async #startThread(index: number): Promise<void> {
     const { userConfig, config } = this.#ctx;
-    const thread = new WorkerStreamThread(streamThreadWorkerData(userConfig, config, index), {
+    const data = streamThreadWorkerData(userConfig, config, index, this.#ctx.layout());
+    const thread = new WorkerStreamThread(data, {
       onState: () => this.#aggregateState(thread),
       onTasks: (_, rebalanceMs) => {
         this.#ctx.events.emit('rebalanceCompleted', { tasks: this.activeTaskIds(), durationMs: rebalanceMs });

@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { KeyValue } from '../../../state/store.js';
+import { Stores } from '../../../state/stores.js';
 import { resolveConfig } from '../../../topology/runtime/config.js';
 import { RuntimeError } from '../../../topology/runtime/errors.js';
 import { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
 import { streamThreadWorkerData } from '../../../topology/runtime/stream-thread-config.js';
+import { computeTaskLayout } from '../../../topology/runtime/task-layout.js';
 import { Serdes } from '../../../topology/serdes/index.js';
 import { Topology } from '../../../topology/topology.js';
 
@@ -14,6 +16,17 @@ const topology = () =>
   new Topology()
     .addSource('in', 'input', { keySerde: Serdes.string(), valueSerde: Serdes.string() })
     .addSink('out', 'output', { keySerde: Serdes.string(), valueSerde: Serdes.string() }, 'in');
+
+/** `input` -> a processor with a logged store (a changelog topic) -> `output`. */
+const statefulTopology = () =>
+  new Topology()
+    .addSource('in', 'input', { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .addProcessor('count', () => ({ process: () => undefined }), 'in')
+    .addStateStore(
+      Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore('counts'), Serdes.string(), Serdes.string()),
+      'count',
+    )
+    .addSink('out', 'output', { keySerde: Serdes.string(), valueSerde: Serdes.string() }, 'count');
 
 describe('numStreamThreads', () => {
   it('defaults to 1, with no topology module needed', () => {
@@ -63,7 +76,16 @@ describe('numStreamThreads', () => {
       processingExceptionHandler: () => 'continue' as const,
       consumer: { sessionTimeoutMs: 30_000 },
     };
-    const data = streamThreadWorkerData(user, resolveConfig(user), 2);
+    const plan = statefulTopology().plan();
+    const layout = computeTaskLayout(
+      plan,
+      'threads-app',
+      new Map([
+        ['input', 4],
+        ['output', 2],
+      ]),
+    );
+    const data = streamThreadWorkerData(user, resolveConfig(user), 2, layout);
     expect(data).toMatchObject({
       threadIndex: 2,
       topologyModule: 'file:///srv/app/topology.js',
@@ -80,6 +102,14 @@ describe('numStreamThreads', () => {
       consumer: { sessionTimeoutMs: 30_000 },
     });
     expect(() => structuredClone(data)).not.toThrow();
+    // The worker computes the main thread's layout from the user topics' counts (the changelog left out).
+    expect([...data.userTopicCounts]).toEqual([
+      ['input', 4],
+      ['output', 2],
+    ]);
+    const again = computeTaskLayout(plan, 'threads-app', structuredClone(data.userTopicCounts));
+    expect(again.tasks).toEqual(layout.tasks);
+    expect(again.internalTopics).toEqual(layout.internalTopics);
   });
 });
 
