@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { KafkaStreams } from '../../../topology/runtime/kafka-streams.js';
+import type { KafkaStreams, StoreQuery, StoreQueryResult } from '../../../topology/runtime/kafka-streams.js';
 import { registerStreamsMetrics } from '../../../topology/runtime/metrics.js';
 import { createTopics, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
 import { buildTopology as buildHotelNames } from './hotel-names-module.js';
@@ -12,13 +12,31 @@ import { waitForTotals } from './wait-for-totals.js';
 const PARTITIONS = 6;
 const ORDERS = makeOrders(0, 1_200, 24);
 
+/**
+ * `query()`, asked again while it refuses with a retriable error (the instance rebalancing for a moment),
+ * as a client of the instance would; any other error fails at once.
+ */
+async function queryWhenReady<Q extends StoreQuery>(
+  streams: KafkaStreams,
+  partition: number,
+  query: Q,
+): Promise<StoreQueryResult<Q, string, RegionTotal>> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await streams.query<Q, string, RegionTotal>(STORE, partition, query);
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** The whole store, partition by partition, through `query()` (which crosses to the owning thread). */
 async function storeContents(streams: KafkaStreams): Promise<Map<string, RegionTotal>> {
   const contents = new Map<string, RegionTotal>();
   for (let partition = 0; partition < PARTITIONS; partition++) {
-    const entries = await streams.query<{ type: 'all' }, string, RegionTotal>(STORE, partition, {
-      type: 'all',
-    });
+    const entries = await queryWhenReady(streams, partition, { type: 'all' as const });
     for (const { key, value } of entries) contents.set(key, value);
   }
   return contents;
@@ -86,7 +104,9 @@ describe('KafkaStreams: numStreamThreads 2', () => {
     for (const [region, total] of expected) {
       const where = two.metadataForKey(STORE, Buffer.from(region))!;
       owners.add(ownerOf(where.taskId).threadName);
-      expect(await two.query(STORE, where.partition, { type: 'get', key: region })).toEqual(total);
+      expect(await queryWhenReady(two, where.partition, { type: 'get' as const, key: region })).toEqual(
+        total,
+      );
     }
     expect(owners.size).toBe(2);
     expect(() => two.store(STORE, 0)).toThrowError(
