@@ -42,6 +42,8 @@ export interface PipelineRunOptions {
   readonly commitIntervalMs: number;
   /** The stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance (`numStreamThreads`); default 1. */
+  readonly streamThreads?: number;
   /** The payment worker's fetch linger; its default when absent. */
   readonly paymentFetchLingerMs?: number;
   readonly phases: readonly Phase[];
@@ -89,6 +91,8 @@ export interface PipelineRunResult {
   readonly commitIntervalMs: number;
   /** The fetch linger set for the run; absent: the library's default. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance. */
+  readonly streamThreads: number;
   /** The payment worker's fetch linger set for the run; absent: its default. */
   readonly paymentFetchLingerMs?: number;
   readonly operationsSent: number;
@@ -187,6 +191,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             guarantee: options.guarantee,
             commitIntervalMs: options.commitIntervalMs,
             ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+            streamThreads: options.streamThreads ?? 1,
             ...(options.paymentFetchLingerMs === undefined
               ? {}
               : { paymentFetchLingerMs: options.paymentFetchLingerMs }),
@@ -323,6 +328,7 @@ function summarise(input: {
     guarantee: options.guarantee,
     commitIntervalMs: options.commitIntervalMs,
     ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+    streamThreads: options.streamThreads ?? 1,
     ...(options.paymentFetchLingerMs === undefined
       ? {}
       : { paymentFetchLingerMs: options.paymentFetchLingerMs }),

@@ -4,6 +4,7 @@
  * across them; stop one and its tasks move to the others.
  */
 import type { Logger } from 'pino';
+import { register as defaultRegistry, type Registry } from 'prom-client';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
 import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
@@ -20,14 +21,18 @@ import { prepareTopics } from './internal-topic-manager.js';
 import { QueryableStoreProvider, type StaleStore } from './queryable-store-provider.js';
 import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
+import { runStoreQuery, type StoreQuery, type StoreQueryResult } from './store-query.js';
 import { StreamThread } from './stream-thread.js';
+import { refuseStoresInWorkers, StreamThreads, type ThreadMetadata } from './stream-threads.js';
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 import { StreamsMetadataState } from './streams-metadata-state.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
-import type { TaskLayout } from './task-layout.js';
+import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 import { RecoveryBudget, replaceThread } from './thread-recovery.js';
 
 export type { StaleStore } from './queryable-store-provider.js';
+export type { StoreQuery, StoreQueryResult } from './store-query.js';
+export type { ThreadMetadata } from './stream-threads.js';
 
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
@@ -45,6 +50,11 @@ export class KafkaStreams {
   /** Typed instrumentation events; see {@link StreamsEvents}. */
   readonly events: StreamsEventEmitter = createStreamsEventEmitter();
   readonly #topology: Topology;
+  readonly #userConfig: StreamsConfig;
+  /** Set in a stream thread's worker: the instance (on the main thread) whose handler decides. */
+  readonly #workerOf: string | undefined;
+  /** Set in a stream thread's worker: the main thread prepared the topics, this computes the same layout. */
+  readonly #userTopicCounts: ReadonlyMap<string, number> | undefined;
   readonly #config: ResolvedStreamsConfig;
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
@@ -53,6 +63,8 @@ export class KafkaStreams {
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
+  /** `numStreamThreads > 1`: the stream threads on workers; `#thread` then stays undefined. */
+  #threads: StreamThreads | undefined;
   #global: GlobalStreamThread | undefined;
   #cache: ThreadCache | undefined;
   #threadCount = 0;
@@ -66,7 +78,7 @@ export class KafkaStreams {
   readonly #metadata = new StreamsMetadataState({
     plan: () => this.#plan,
     layout: () => this.#layout,
-    hosts: () => this.#thread?.hosts() ?? new Map(),
+    hosts: () => this.#threads?.hosts() ?? this.#thread?.hosts() ?? new Map(),
   });
   readonly #stores = new QueryableStoreProvider({
     state: () => this.#state,
@@ -77,10 +89,28 @@ export class KafkaStreams {
     metadata: this.#metadata,
   });
 
-  /** Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}); connects nothing yet. */
-  constructor(topology: Topology, config: StreamsConfig) {
+  /**
+   * Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}, or
+   * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED` for `numStreamThreads > 1` without `topologyModule`);
+   * connects nothing yet. `internal` is the runtime's own: a stream thread's worker (`numStreamThreads > 1`)
+   * shares its instance's process id, and its instance's handler decides what its uncaught errors lead to.
+   */
+  constructor(
+    topology: Topology,
+    config: StreamsConfig,
+    internal: {
+      readonly processId?: string;
+      readonly workerOf?: string;
+      readonly userTopicCounts?: ReadonlyMap<string, number>;
+    } = {},
+  ) {
+    this.#workerOf = internal.workerOf;
+    this.#userTopicCounts = internal.userTopicCounts;
     this.#topology = topology;
-    this.#config = resolveConfig(config);
+    this.#userConfig = config;
+    const resolved = resolveConfig(config);
+    this.#config =
+      internal.processId === undefined ? resolved : { ...resolved, processId: internal.processId };
     this.#logger = this.#config.logger.child({ applicationId: this.#config.applicationId });
   }
 
@@ -105,17 +135,51 @@ export class KafkaStreams {
    * at scrape time: the processing loop only counts.
    */
   recordCacheStatistics(): RecordCacheStatistics | undefined {
+    if (this.#threads !== undefined) return this.#threads.recordCacheStatistics();
     return this.#cache?.statistics();
   }
 
-  /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
+  /** The ids of the tasks this instance runs now (on all its stream threads), e.g. `['0_1', '1_1']`. */
   localTaskIds(): string[] {
+    if (this.#threads !== undefined) return this.#threads.activeTaskIds();
     return this.#thread?.taskManager.taskIds() ?? [];
   }
 
   /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
   standbyTaskIds(): string[] {
+    if (this.#threads !== undefined) return this.#threads.standbyTaskIds();
     return this.#thread?.taskManager.standbyTaskIds() ?? [];
+  }
+
+  /**
+   * The Prometheus metrics of `registry` (prom-client's default registry unless given) together with what
+   * the stream threads' workers registered in their own default registries (`numStreamThreads > 1`: a
+   * `droppedRecordsMetric` or your processors' metrics live in the worker that runs the topology), summed
+   * by name and labels as prom-client's `AggregatorRegistry` does. With one thread, `registry` itself. The
+   * `tstreams_*` series of `registerStreamsMetrics` are fed on the main thread by every thread's events.
+   *
+   * @example
+   * app.get('/metrics', async () => (await streams.aggregatedMetrics()).metrics());
+   */
+  async aggregatedMetrics(registry: Registry = defaultRegistry): Promise<Registry> {
+    return this.#threads === undefined ? registry : this.#threads.aggregatedMetrics(registry);
+  }
+
+  /**
+   * This instance's stream threads and the tasks each runs (Kafka Streams' `metadataForLocalThreads()`):
+   * one entry per thread of `numStreamThreads`, named `StreamThread-<n>`; empty before `start()`.
+   */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    if (this.#threads !== undefined) return this.#threads.threads();
+    if (this.#thread === undefined) return [];
+    return [
+      {
+        threadName: `StreamThread-${this.#threadCount}`,
+        threadState: this.#state,
+        activeTasks: this.localTaskIds(),
+        standbyTasks: this.standbyTaskIds(),
+      },
+    ];
   }
 
   /**
@@ -147,6 +211,7 @@ export class KafkaStreams {
    * Prefer {@link store}, which refuses reads that could be wrong.
    */
   localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
+    refuseStoresInWorkers('localStores', this.#config.numStreamThreads);
     return this.#stores.localStores<S>(storeName);
   }
 
@@ -163,7 +228,30 @@ export class KafkaStreams {
    * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
    */
   store<S = StateStore>(storeName: string, partition: number): S {
+    refuseStoresInWorkers('store', this.#config.numStreamThreads);
     return this.#stores.store<S>(storeName, partition);
+  }
+
+  /**
+   * Runs an interactive query on key-value store `storeName` of `partition` (as Kafka Streams' IQv2
+   * `query()` with a `KeyQuery` or `RangeQuery`): `get` a key, a `range`, `all` entries, or
+   * `approximateNumEntries`. Works with any `numStreamThreads`: with several the query goes to the stream
+   * thread (worker) whose task holds the partition and the answer comes back by structured clone, so keys
+   * and values must be plain data. Refuses as {@link store} does (retriable `STRM_ERR_RUNTIME_STORE_UNAVAILABLE`
+   * unless `RUNNING`, `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` with `server`).
+   *
+   * @example
+   * const where = streams.metadataForKey('totals', keyBytes)!;
+   * const total = await streams.query('totals', where.partition, { type: 'get', key: 'north' });
+   */
+  async query<Q extends StoreQuery, K = unknown, V = unknown>(
+    storeName: string,
+    partition: number,
+    query: Q,
+  ): Promise<StoreQueryResult<Q, K, V>> {
+    if (this.#threads !== undefined)
+      return (await this.#threads.query(storeName, partition, query)) as StoreQueryResult<Q, K, V>;
+    return runStoreQuery(this.#stores.store(storeName, partition), query) as StoreQueryResult<Q, K, V>;
   }
 
   /**
@@ -184,6 +272,7 @@ export class KafkaStreams {
    * if (lag <= 100) answer(store.get('north'), { lag });
    */
   staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
+    refuseStoresInWorkers('staleStore', this.#config.numStreamThreads);
     return this.#stores.staleStore<S>(storeName, partition);
   }
 
@@ -212,7 +301,20 @@ export class KafkaStreams {
         kafka.requireReadCommitted("processingGuarantee 'exactly_once'");
       await kafka.checkConnection(this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
-      this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
+      this.#layout =
+        this.#userTopicCounts === undefined
+          ? await prepareTopics(kafka, this.#plan, this.#config, this.#logger)
+          : computeTaskLayout(this.#plan, this.#config.applicationId, this.#userTopicCounts, {
+              replicationFactor: this.#config.replicationFactor,
+            });
+      if (this.#config.numStreamThreads > 1) {
+        if (this.#closing !== undefined) return;
+        // Each thread's worker computes the same layout from the counts found here and reads its own global
+        // stores.
+        this.#threads = this.#streamThreads();
+        await this.#threads.start();
+        return;
+      }
       // Global stores are read whole before any task can join against them.
       this.#global = GlobalStreamThread.forTopology(this.#plan, this.#config, kafka, this.#logger, (error) =>
         this.#onGlobalFailure(error),
@@ -226,6 +328,7 @@ export class KafkaStreams {
       if (this.#closing !== undefined) return;
       this.#logger.error({ err: error }, 'start failed');
       this.#setState('ERROR');
+      await this.#threads?.close();
       await this.#thread?.stop(false);
       await this.#global?.close();
       throw error;
@@ -242,6 +345,7 @@ export class KafkaStreams {
       this.#signalCleanup?.();
       if (this.#state === 'NOT_RUNNING') return;
       this.#setState('PENDING_SHUTDOWN');
+      await this.#threads?.close();
       await this.#thread?.stop(true);
       this.#thread = undefined;
       await this.#global?.close();
@@ -284,6 +388,26 @@ export class KafkaStreams {
   installShutdownHandler(signals: ReadonlyArray<NodeJS.Signals> = ['SIGTERM', 'SIGINT']): () => void {
     this.#signalCleanup = closeOnSignals(signals, () => this.close(), this.#logger);
     return this.#signalCleanup;
+  }
+
+  /** `numStreamThreads > 1`: the threads on workers, reporting to this instance. */
+  #streamThreads(): StreamThreads {
+    return new StreamThreads({
+      config: this.#config,
+      userConfig: this.#userConfig,
+      events: this.events,
+      logger: this.#logger,
+      plan: () => this.#plan,
+      layout: () => this.#layout!,
+      state: () => this.#state,
+      setState: (next) => this.#setState(next),
+      closing: () => this.#closing !== undefined,
+      requestApplicationShutdown: async () => {
+        const { applicationId, consumer } = this.#config;
+        const timeoutMs = consumer.rebalanceTimeoutMs ?? 60_000;
+        await requestApplicationShutdown(this.#kafka!, applicationId, this.#layout!, timeoutMs, this.#logger);
+      },
+    });
   }
 
   async #startThread(): Promise<void> {
@@ -344,7 +468,13 @@ export class KafkaStreams {
       this.#logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
       decision = 'SHUTDOWN_CLIENT';
     }
-    this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    if (this.#workerOf === undefined)
+      this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    else
+      this.#logger.error(
+        { err: error },
+        'uncaught error in the stream thread: it stops, the instance decides what follows',
+      );
     if (this.#closing !== undefined) return;
     await thread.stop(false);
     if (decision === 'REPLACE_THREAD' && this.#closing === undefined) {
