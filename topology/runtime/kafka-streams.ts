@@ -6,7 +6,6 @@
 import type { Logger } from 'pino';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
-import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
 import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import { exactlyOnceRefusal } from '../internal/kafka/platformatic/client.js';
@@ -18,14 +17,11 @@ import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
 import { prepareTopics } from './internal-topic-manager.js';
-import { QueryableStoreProvider, type StaleStore } from './queryable-store-provider.js';
+import { KafkaStreamsQueries } from './kafka-streams-queries.js';
 import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
-import { runStoreQuery, type StoreQuery, type StoreQueryResult } from './store-query.js';
 import { StreamThread } from './stream-thread.js';
-import { refuseStoresInWorkers, StreamThreads, type ThreadMetadata } from './stream-threads.js';
-import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
-import { StreamsMetadataState } from './streams-metadata-state.js';
+import { StreamThreads } from './stream-threads.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
 import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 import { RecoveryBudget, replaceThread } from './thread-recovery.js';
@@ -46,7 +42,7 @@ export type StateListener = (newState: StreamsState, oldState: StreamsState) => 
  * streams.installShutdownHandler(); // close cleanly on SIGTERM / SIGINT
  * await streams.start();
  */
-export class KafkaStreams {
+export class KafkaStreams extends KafkaStreamsQueries {
   /** Typed instrumentation events; see {@link StreamsEvents}. */
   readonly events: StreamsEventEmitter = createStreamsEventEmitter();
   readonly #topology: Topology;
@@ -74,21 +70,6 @@ export class KafkaStreams {
   /** Threads replaced without the handler lately (`thread-recovery.ts`). */
   readonly #recoveries = new RecoveryBudget();
   #signalCleanup: (() => void) | undefined;
-  /** Who runs what, for interactive queries (as of the current thread's last assignment). */
-  readonly #metadata = new StreamsMetadataState({
-    plan: () => this.#plan,
-    layout: () => this.#layout,
-    hosts: () => this.#threads?.hosts() ?? this.#thread?.hosts() ?? new Map(),
-  });
-  readonly #stores = new QueryableStoreProvider({
-    state: () => this.#state,
-    plan: () => this.#plan,
-    activeTasks: () => this.#thread?.taskManager.tasks() ?? [],
-    standbyStore: (taskId, storeName) => this.#thread?.taskManager.standbyStore(taskId, storeName),
-    globalStore: (storeName) => this.#global?.globalStores().get(storeName),
-    metadata: this.#metadata,
-  });
-
   /**
    * Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}, or
    * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED` for `numStreamThreads > 1` without `topologyModule`);
@@ -104,11 +85,21 @@ export class KafkaStreams {
       readonly userTopicCounts?: ReadonlyMap<string, number>;
     } = {},
   ) {
+    const resolved = resolveConfig(config);
+    super({
+      numStreamThreads: resolved.numStreamThreads,
+      state: () => this.#state,
+      plan: () => this.#plan,
+      layout: () => this.#layout,
+      thread: () => this.#thread,
+      threads: () => this.#threads,
+      global: () => this.#global,
+      threadName: () => `StreamThread-${this.#threadCount}`,
+    });
     this.#workerOf = internal.workerOf;
     this.#userTopicCounts = internal.userTopicCounts;
     this.#topology = topology;
     this.#userConfig = config;
-    const resolved = resolveConfig(config);
     this.#config =
       internal.processId === undefined ? resolved : { ...resolved, processId: internal.processId };
     this.#logger = this.#config.logger.child({ applicationId: this.#config.applicationId });
@@ -139,18 +130,6 @@ export class KafkaStreams {
     return this.#cache?.statistics();
   }
 
-  /** The ids of the tasks this instance runs now (on all its stream threads), e.g. `['0_1', '1_1']`. */
-  localTaskIds(): string[] {
-    if (this.#threads !== undefined) return this.#threads.activeTaskIds();
-    return this.#thread?.taskManager.taskIds() ?? [];
-  }
-
-  /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
-  standbyTaskIds(): string[] {
-    if (this.#threads !== undefined) return this.#threads.standbyTaskIds();
-    return this.#thread?.taskManager.standbyTaskIds() ?? [];
-  }
-
   /**
    * The Prometheus metrics of `registry` (prom-client's default registry unless given) together with what
    * the stream threads' workers registered in their own default registries (`numStreamThreads > 1`: a
@@ -163,117 +142,6 @@ export class KafkaStreams {
    */
   async aggregatedMetrics(registry: Registry = defaultRegistry): Promise<Registry> {
     return this.#threads === undefined ? registry : this.#threads.aggregatedMetrics(registry);
-  }
-
-  /**
-   * This instance's stream threads and the tasks each runs (Kafka Streams' `metadataForLocalThreads()`):
-   * one entry per thread of `numStreamThreads`, named `StreamThread-<n>`; empty before `start()`.
-   */
-  metadataForLocalThreads(): ThreadMetadata[] {
-    if (this.#threads !== undefined) return this.#threads.threads();
-    if (this.#thread === undefined) return [];
-    return [
-      {
-        threadName: `StreamThread-${this.#threadCount}`,
-        threadState: this.#state,
-        activeTasks: this.localTaskIds(),
-        standbyTasks: this.standbyTaskIds(),
-      },
-    ];
-  }
-
-  /**
-   * Which server (`applicationServer`) runs which tasks, active and standby, as of the last rebalance;
-   * empty when the instances set no `applicationServer`.
-   */
-  allMetadata(): StreamsMetadata[] {
-    return this.#metadata.allMetadata();
-  }
-
-  /**
-   * Where the value of a key of store `storeName` lives: its partition, task, the server that runs that
-   * task (undefined when unknown) and the servers that keep a standby copy of it. `keyBytes` is the key
-   * serialized as on the topic the store's task reads (the partition is murmur2 of those bytes, as Kafka's
-   * default partitioner). Returns undefined before the instance started or for a store no task has.
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', Buffer.from('north'));
-   * if (where?.server !== myServer) forwardTo(where?.server);
-   */
-  metadataForKey(storeName: string, keyBytes: Buffer): KeyQueryMetadata | undefined {
-    return this.#metadata.metadataForKey(storeName, keyBytes);
-  }
-
-  /**
-   * The instances of store `storeName` this instance holds now, one per local task, with the partition
-   * each covers (a key lives in the partition its serialized key hashes to, as the input was partitioned).
-   * For interactive queries: read them, never write. Empty while rebalancing away from the store's tasks.
-   * Prefer {@link store}, which refuses reads that could be wrong.
-   */
-  localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
-    refuseStoresInWorkers('localStores', this.#config.numStreamThreads);
-    return this.#stores.localStores<S>(storeName);
-  }
-
-  /**
-   * The store `storeName` of the local active task for `partition`, for an interactive query (read it,
-   * never write). Refuses a read that could be wrong with a retriable {@link RuntimeError}:
-   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while this instance is not `RUNNING` (starting, rebalancing: its
-   * tasks may be restoring or moving), `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the owner when
-   * known) when another instance runs that task. Find the partition with {@link metadataForKey}. A global
-   * store is whole on every instance: any partition reads it.
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', keyBytes)!;
-   * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
-   */
-  store<S = StateStore>(storeName: string, partition: number): S {
-    refuseStoresInWorkers('store', this.#config.numStreamThreads);
-    return this.#stores.store<S>(storeName, partition);
-  }
-
-  /**
-   * Runs an interactive query on key-value store `storeName` of `partition` (as Kafka Streams' IQv2
-   * `query()` with a `KeyQuery` or `RangeQuery`): `get` a key, a `range`, `all` entries, or
-   * `approximateNumEntries`. Works with any `numStreamThreads`: with several the query goes to the stream
-   * thread (worker) whose task holds the partition and the answer comes back by structured clone, so keys
-   * and values must be plain data. Refuses as {@link store} does (retriable `STRM_ERR_RUNTIME_STORE_UNAVAILABLE`
-   * unless `RUNNING`, `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` with `server`).
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', keyBytes)!;
-   * const total = await streams.query('totals', where.partition, { type: 'get', key: 'north' });
-   */
-  async query<Q extends StoreQuery, K = unknown, V = unknown>(
-    storeName: string,
-    partition: number,
-    query: Q,
-  ): Promise<StoreQueryResult<Q, K, V>> {
-    if (this.#threads !== undefined)
-      return (await this.#threads.query(storeName, partition, query)) as StoreQueryResult<Q, K, V>;
-    return runStoreQuery(this.#stores.store(storeName, partition), query) as StoreQueryResult<Q, K, V>;
-  }
-
-  /**
-   * Store `storeName` of `partition` for a read that accepts stale answers (KIP-535's
-   * `StoreQueryParameters.enableStaleStores()`): the local active task's store when this instance runs it
-   * and is `RUNNING` (lag 0), otherwise the store of a local standby task, in any state (it keeps being
-   * served while the group rebalances, until the standby is promoted or dropped), with its `lag`: records
-   * its changelogs are behind their ends as last read (the standbys read the ends every few seconds, so
-   * the lag is that of a moment ago; it sums the task's changelogged stores, an upper bound for one store).
-   * Read it, never write. Throws a retriable {@link RuntimeError} when this instance holds no readable
-   * replica: `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the active's when known), or
-   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while a standby's lag is not known yet. {@link metadataForKey}
-   * lists the servers with a standby copy, to ask them instead.
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', keyBytes)!;
-   * const { store, lag } = streams.staleStore<ReadOnlyKeyValueStore<string, number>>('totals', where.partition);
-   * if (lag <= 100) answer(store.get('north'), { lag });
-   */
-  staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
-    refuseStoresInWorkers('staleStore', this.#config.numStreamThreads);
-    return this.#stores.staleStore<S>(storeName, partition);
   }
 
   /**
