@@ -5,6 +5,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './errors.js';
+import {
+  DEFAULT_PAYMENT_COMMIT_INTERVAL_MS,
+  DEFAULT_PAYMENT_FETCH_LINGER_MS,
+} from './payments/payment-worker-loop.js';
 import { PENDING_LEASE_SECONDS } from './reservations/idempotency.js';
 
 /** Everything `main.ts` needs. */
@@ -38,6 +42,8 @@ export interface ApiConfig {
   readonly sessionTimeoutMs: number;
   /** Payment requests performed at once by this instance's payment worker. */
   readonly paymentConcurrency: number;
+  readonly paymentCommitIntervalMs: number;
+  readonly paymentFetchLingerMs: number;
   /** Postgres connections of the HTTP requests (owners, the API's own ledger writes, reads, keys). */
   readonly databasePoolSize: number;
   /** Postgres connections of the sink and the payment simulator's ledger, apart from the requests'. */
@@ -111,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     // group.min.session.timeout.ms (6 s by default) is the floor.
     sessionTimeoutMs: integer('SESSION_TIMEOUT_MS', 10_000, 6_000),
     paymentConcurrency: integer('PAYMENT_CONCURRENCY', 64, 1),
+    paymentCommitIntervalMs: integer('PAYMENT_COMMIT_INTERVAL_MS', DEFAULT_PAYMENT_COMMIT_INTERVAL_MS, 1),
+    paymentFetchLingerMs: integer('PAYMENT_FETCH_LINGER_MS', DEFAULT_PAYMENT_FETCH_LINGER_MS, 0),
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1),
     databaseBackgroundPoolSize: integer('DATABASE_BACKGROUND_POOL_SIZE', 10, 1),
     referenceDataPath: text('REFERENCE_DATA', ''),

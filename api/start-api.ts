@@ -224,6 +224,8 @@ export async function startApi(config: ApiConfig, options: StartApiOptions = {})
         groupId: `${config.applicationId}-payments`,
         logger,
         concurrency: config.paymentConcurrency,
+        commitIntervalMs: config.paymentCommitIntervalMs,
+        fetchLingerMs: config.paymentFetchLingerMs,
         applicationId: config.applicationId,
         sessionTimeoutMs: config.sessionTimeoutMs,
       });

@@ -28,6 +28,8 @@ interface CommonOptions {
   partitions: string;
   commitInterval: string;
   fetchLinger?: string;
+  threads: string;
+  paymentFetchLinger?: string;
   guarantee: string;
   runs: string;
   sharedBroker: boolean;
@@ -43,6 +45,12 @@ function common(command: Command, defaults: { partitions: number; runs: number }
     .option('--partitions <n>', 'partitions of every pipeline topic', String(defaults.partitions))
     .option('--commit-interval <ms>', 'commit interval of the pipeline (and the Java peer)', '1000')
     .option('--fetch-linger <ms>', "the pipeline's consumer.fetchLingerMs (default: the library's)")
+    .option(
+      '--threads <n>',
+      'stream threads per instance (numStreamThreads; the Java peer: num.stream.threads)',
+      '1',
+    )
+    .option('--payment-fetch-linger <ms>', "the payment worker's fetch linger (default: the worker's)")
     .addOption(
       new Option('--guarantee <list>', 'processing guarantees to run, comma-separated').default(
         'at_least_once,exactly_once',
@@ -113,6 +121,10 @@ async function runSettings(
             guarantee,
             commitIntervalMs: Number(opts.commitInterval),
             ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
+            streamThreads: Number(opts.threads),
+            ...(opts.paymentFetchLinger === undefined
+              ? {}
+              : { paymentFetchLingerMs: Number(opts.paymentFetchLinger) }),
             phases: setting.phases,
             seed: Number(opts.seed) + run,
             properties: Number(opts.properties),
@@ -301,6 +313,7 @@ common(
         partitions: Number(opts.partitions),
         commitIntervalMs: Number(opts.commitInterval),
         ...(opts.fetchLinger === undefined ? {} : { fetchLingerMs: Number(opts.fetchLinger) }),
+        streamThreads: Number(opts.threads),
         runs: Number(opts.runs),
         seed: Number(opts.seed),
         properties: Number(opts.properties),

@@ -24,6 +24,7 @@ import { HttpSchemaRegistryClient } from '../../schemas/registry/http-schema-reg
 import { createKafkaClient } from '../../topology/internal/kafka/default-client.js';
 import type { ProcessingGuarantee } from '../../topology/runtime/config.js';
 import { KafkaStreams } from '../../topology/runtime/kafka-streams.js';
+import type { ReservationTopologyArgs } from './reservation-topology-module.js';
 
 /** What the runner passes to each instance. */
 export interface PipelineProcessConfig {
@@ -36,6 +37,13 @@ export interface PipelineProcessConfig {
   readonly commitIntervalMs: number;
   /** The stream thread's `consumer.fetchLingerMs`; the library's default when absent. */
   readonly fetchLingerMs?: number;
+  /**
+   * Stream threads (`numStreamThreads`, default 1); above 1 each worker builds the topology from
+   * `reservation-topology-module.ts`.
+   */
+  readonly streamThreads?: number;
+  /** The payment worker's fetch linger; its default when absent. */
+  readonly paymentFetchLingerMs?: number;
   /** Run the payment worker loop (default true); the peer comparison runs the topology alone. */
   readonly paymentWorker?: boolean;
 }
@@ -82,6 +90,16 @@ async function main(): Promise<void> {
     ...(config.fetchLingerMs === undefined ? {} : { consumer: { fetchLingerMs: config.fetchLingerMs } }),
     deserializationExceptionHandler: 'deadLetter',
     logger,
+    ...((config.streamThreads ?? 1) > 1
+      ? {
+          numStreamThreads: config.streamThreads,
+          topologyModule: new URL('./reservation-topology-module.ts', import.meta.url),
+          topologyModuleArgs: {
+            catalogPath: config.catalogPath,
+            registryUrl: config.registryUrl,
+          } satisfies ReservationTopologyArgs,
+        }
+      : {}),
   });
   // Reported at most every 500 ms so the IPC channel stays quiet.
   let consumed = 0;
@@ -113,6 +131,7 @@ async function main(): Promise<void> {
     names,
     groupId: `${config.applicationId}-payments`,
     logger,
+    ...(config.paymentFetchLingerMs === undefined ? {} : { fetchLingerMs: config.paymentFetchLingerMs }),
   });
   // A benchmark of a dead pipeline measures nothing: leave, and let the runner report the instance died.
   streams.events.on('stateChange', (state) => {

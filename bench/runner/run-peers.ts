@@ -61,6 +61,8 @@ export interface PeerOptions {
   readonly commitIntervalMs: number;
   /** Our stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
   readonly fetchLingerMs?: number;
+  /** Stream threads of ours and of Kafka Streams (`num.stream.threads`); default 1. */
+  readonly streamThreads?: number;
   readonly runs: number;
   readonly seed: number;
   readonly properties: number;
@@ -191,6 +193,7 @@ async function startContender(
           guarantee: 'at_least_once',
           commitIntervalMs: options.commitIntervalMs,
           ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+          streamThreads: options.streamThreads ?? 1,
           paymentWorker: false,
         },
         `${logBase}.log`,
@@ -204,6 +207,7 @@ async function startContender(
         GUARANTEE: 'at_least_once',
         COMMIT_INTERVAL_MS: String(options.commitIntervalMs),
         STATE_DIR: join('/tmp/tstreams-bench', group),
+        NUM_STREAM_THREADS: String(options.streamThreads ?? 1),
       });
     case 'raw-kafkajs':
       return startProcess('raw-kafkajs', process.execPath, ['--import', 'tsx', RAW_LOOP], `${logBase}.log`, {

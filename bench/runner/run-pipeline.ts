@@ -42,6 +42,10 @@ export interface PipelineRunOptions {
   readonly commitIntervalMs: number;
   /** The stream thread's fetch linger (`consumer.fetchLingerMs`); the library's default when absent. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance (`numStreamThreads`); default 1. */
+  readonly streamThreads?: number;
+  /** The payment worker's fetch linger; its default when absent. */
+  readonly paymentFetchLingerMs?: number;
   readonly phases: readonly Phase[];
   /** Longest wait after the load for the last decisions (default 60 s). */
   readonly drainSeconds?: number;
@@ -87,6 +91,10 @@ export interface PipelineRunResult {
   readonly commitIntervalMs: number;
   /** The fetch linger set for the run; absent: the library's default. */
   readonly fetchLingerMs?: number;
+  /** Stream threads per instance. */
+  readonly streamThreads: number;
+  /** The payment worker's fetch linger set for the run; absent: its default. */
+  readonly paymentFetchLingerMs?: number;
   readonly operationsSent: number;
   readonly reservationsSent: number;
   readonly confirmed: number;
@@ -183,6 +191,10 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
             guarantee: options.guarantee,
             commitIntervalMs: options.commitIntervalMs,
             ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+            streamThreads: options.streamThreads ?? 1,
+            ...(options.paymentFetchLingerMs === undefined
+              ? {}
+              : { paymentFetchLingerMs: options.paymentFetchLingerMs }),
           },
           join(options.runDir, `instance-${i}.log`),
           profile,
@@ -316,6 +328,10 @@ function summarise(input: {
     guarantee: options.guarantee,
     commitIntervalMs: options.commitIntervalMs,
     ...(options.fetchLingerMs === undefined ? {} : { fetchLingerMs: options.fetchLingerMs }),
+    streamThreads: options.streamThreads ?? 1,
+    ...(options.paymentFetchLingerMs === undefined
+      ? {}
+      : { paymentFetchLingerMs: options.paymentFetchLingerMs }),
     operationsSent: driver.sent,
     reservationsSent,
     confirmed: decisions.filter((d) => d.outcome === 'confirmed').length,

@@ -38,6 +38,8 @@ export interface MemberSubscription {
   /** A short-lived member that only triggers a rebalance: it gets no tasks. */
   readonly probe?: boolean;
   readonly server?: string;
+  /** The member's process (`KafkaStreams` instance): its stream threads all announce the same one. */
+  readonly process?: string;
 }
 
 /** The user data a member joins with. */
@@ -60,6 +62,7 @@ export function decodeSubscription(userData: Buffer): MemberSubscription {
       shutdown: parsed.shutdown === true,
       probe: parsed.probe === true,
       ...(typeof parsed.server === 'string' ? { server: parsed.server } : {}),
+      ...(typeof parsed.process === 'string' ? { process: parsed.process } : {}),
     };
   } catch {
     // A member of another version or with no user data: no stickiness, no request.

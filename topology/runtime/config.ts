@@ -3,8 +3,10 @@
  * and `bootstrapServers` are required.
  */
 
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_CACHE_MAX_BYTES } from '../../state/cache/thread-cache.js';
 import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../dead-letter.js';
@@ -128,6 +130,32 @@ export interface StreamsConfig {
   /** Kafka client id prefix; default `<applicationId>`. */
   readonly clientId?: string;
   /**
+   * Stream threads of this instance (Kafka Streams' `num.stream.threads`): each is one member of the
+   * group with its own tasks, consumer, producers and record cache, so one process uses several cores.
+   * Default 1: the topology runs on the main thread, as it always did. Above 1 every thread runs on a
+   * `worker_threads` worker, which rebuilds the topology from {@link topologyModule} (a topology holds
+   * functions and cannot be sent to a worker); without it the constructor refuses with
+   * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED`. See `topology/runtime/README.md`, "Stream threads".
+   */
+  readonly numStreamThreads?: number;
+  /**
+   * With `numStreamThreads > 1`: the module (a path or a `file:` URL; a `.ts` file is loaded through
+   * `tsx`) each stream thread imports to build its topology. Its export `buildTopology(args)` returns the
+   * {@link Topology} (or a promise of it), called with {@link topologyModuleArgs}; an optional export
+   * `streamsConfig` gives the options that are functions or objects a worker cannot receive (the
+   * logger, handler functions, a SASL token provider).
+   *
+   * @example
+   * // topology.ts: export function buildTopology(args: { input: string }) { return new Topology()... }
+   * new KafkaStreams(buildTopology({ input: 'orders' }), {
+   *   applicationId: 'orders', bootstrapServers: 'localhost:9092',
+   *   numStreamThreads: 2, topologyModule: new URL('./topology.ts', import.meta.url), topologyModuleArgs: { input: 'orders' },
+   * });
+   */
+  readonly topologyModule?: string | URL;
+  /** What `buildTopology` of {@link topologyModule} is called with; structured-cloneable. Default undefined. */
+  readonly topologyModuleArgs?: unknown;
+  /**
    * Bytes of the record cache shared by every caching store of the instance (Kafka Streams'
    * `statestore.cache.max.bytes`), divided evenly among its tasks that have a caching store.
    * DSL-materialized stores cache by default: writes to a key between two commits reach the store, its
@@ -213,6 +241,15 @@ export interface ResolvedStreamsConfig {
   readonly maxTaskIdleMs: number;
   readonly replicationFactor: number;
   readonly clientId: string;
+  readonly numStreamThreads: number;
+  /** A `file:` URL; set when `numStreamThreads > 1`. */
+  readonly topologyModule: string | undefined;
+  readonly topologyModuleArgs: unknown;
+  /**
+   * Identifies this process (this `KafkaStreams`) in the group, as Kafka Streams' `processId`: the stream
+   * threads of one instance announce the same one, so the assignor puts standbys on another process.
+   */
+  readonly processId: string;
   readonly cacheMaxBytes: number;
   readonly applicationServer: string | undefined;
   readonly logger: Logger;
@@ -297,6 +334,15 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     if (sasl.mechanism !== 'oauthbearer' && (!sasl.username || typeof sasl.password !== 'string'))
       fail(`sasl.mechanism "${sasl.mechanism}" needs a username and a password`);
   }
+  const numStreamThreads = count('numStreamThreads', config.numStreamThreads, 1, 1);
+  if (numStreamThreads > 1 && config.topologyModule === undefined) {
+    throw new RuntimeError(
+      'STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED',
+      `numStreamThreads ${numStreamThreads} runs each stream thread on a worker thread, which cannot receive ` +
+        'the topology (it holds functions): set topologyModule to a module whose export buildTopology(args) ' +
+        'builds the same topology, or use numStreamThreads 1',
+    );
+  }
   const maxBufferedRecords = config.maxBufferedRecords ?? 20_000;
   if (!(maxBufferedRecords >= 1)) fail(`maxBufferedRecords must be at least 1, got ${maxBufferedRecords}`);
   return {
@@ -320,6 +366,10 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     maxTaskIdleMs,
     replicationFactor: config.replicationFactor ?? -1,
     clientId: config.clientId ?? config.applicationId,
+    numStreamThreads,
+    topologyModule: moduleUrl(config.topologyModule),
+    topologyModuleArgs: config.topologyModuleArgs,
+    processId: randomUUID(),
     cacheMaxBytes,
     applicationServer: config.applicationServer,
     logger: config.logger ?? pino({ name: config.applicationId, level: 'info' }),
@@ -333,4 +383,12 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     },
     producer: config.producer ?? {},
   };
+}
+
+/** A module path (relative to the working directory) or URL as the `file:` URL a worker imports. */
+function moduleUrl(module: string | URL | undefined): string | undefined {
+  if (module === undefined) return undefined;
+  if (module instanceof URL) return module.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
+  return pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
 }

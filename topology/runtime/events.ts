@@ -109,6 +109,11 @@ export interface StreamsEvents {
    * then the handler decides, through an `error` event).
    */
   threadRecovered: [event: { readonly error: Error; readonly attempt: number }];
+  /**
+   * `numStreamThreads > 1`: the active tasks of one stream thread (`StreamThread-<n>`), after its state or
+   * assignment changed.
+   */
+  threadTasks: [event: { readonly thread: string; readonly tasks: ReadonlyArray<string> }];
   /** An error reached the uncaught-exception handler. */
   error: [error: Error];
 }

@@ -26,7 +26,14 @@ export type {
   StreamsEventEmitter,
   StreamsEvents,
 } from './events.js';
-export { KafkaStreams, type StaleStore, type StateListener } from './kafka-streams.js';
+export {
+  KafkaStreams,
+  type StaleStore,
+  type StateListener,
+  type StoreQuery,
+  type StoreQueryResult,
+  type ThreadMetadata,
+} from './kafka-streams.js';
 export { type MeteredStreams, registerStreamsMetrics } from './metrics.js';
 export type { ProductionExceptionHandler, ProductionFailure } from './production-errors.js';
 export {
@@ -37,3 +44,4 @@ export {
 } from './read-topic-to-end.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
 export type { StreamsState } from './streams-state.js';
+export type { TopologyModule } from './topology-module.js';

@@ -4,8 +4,8 @@
  * across them; stop one and its tasks move to the others.
  */
 import type { Logger } from 'pino';
+import { register as defaultRegistry, type Registry } from 'prom-client';
 import { type RecordCacheStatistics, ThreadCache } from '../../state/cache/thread-cache.js';
-import type { StateStore } from '../../state/store.js';
 import { createKafkaClient } from '../internal/kafka/default-client.js';
 import type { KafkaClient } from '../internal/kafka/kafka-client.js';
 import type { TopologyPlan } from '../internal/topology-plan.js';
@@ -16,17 +16,18 @@ import { RuntimeError } from './errors.js';
 import { createStreamsEventEmitter, type StreamsEventEmitter } from './events.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
 import { prepareTopics } from './internal-topic-manager.js';
-import { QueryableStoreProvider, type StaleStore } from './queryable-store-provider.js';
+import { KafkaStreamsQueries } from './kafka-streams-queries.js';
 import { closeOnSignals } from './shutdown-signals.js';
 import { deleteApplicationState } from './state-directory.js';
 import { StreamThread } from './stream-thread.js';
-import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata-state.js';
-import { StreamsMetadataState } from './streams-metadata-state.js';
+import { StreamThreads } from './stream-threads.js';
 import { isValidTransition, type StreamsState } from './streams-state.js';
-import type { TaskLayout } from './task-layout.js';
+import { computeTaskLayout, type TaskLayout } from './task-layout.js';
 import { RecoveryBudget, replaceThread } from './thread-recovery.js';
 
 export type { StaleStore } from './queryable-store-provider.js';
+export type { StoreQuery, StoreQueryResult } from './store-query.js';
+export type { ThreadMetadata } from './stream-threads.js';
 
 /** Called on every lifecycle change. */
 export type StateListener = (newState: StreamsState, oldState: StreamsState) => void;
@@ -40,10 +41,15 @@ export type StateListener = (newState: StreamsState, oldState: StreamsState) => 
  * streams.installShutdownHandler(); // close cleanly on SIGTERM / SIGINT
  * await streams.start();
  */
-export class KafkaStreams {
+export class KafkaStreams extends KafkaStreamsQueries {
   /** Typed instrumentation events; see {@link StreamsEvents}. */
   readonly events: StreamsEventEmitter = createStreamsEventEmitter();
   readonly #topology: Topology;
+  readonly #userConfig: StreamsConfig;
+  /** Set in a stream thread's worker: the instance (on the main thread) whose handler decides. */
+  readonly #workerOf: string | undefined;
+  /** Set in a stream thread's worker: the main thread prepared the topics, this computes the same layout. */
+  readonly #userTopicCounts: ReadonlyMap<string, number> | undefined;
   readonly #config: ResolvedStreamsConfig;
   readonly #logger: Logger;
   #state: StreamsState = 'CREATED';
@@ -52,6 +58,8 @@ export class KafkaStreams {
   #plan: TopologyPlan | undefined;
   #layout: TaskLayout | undefined;
   #thread: StreamThread | undefined;
+  /** `numStreamThreads > 1`: the stream threads on workers; `#thread` then stays undefined. */
+  #threads: StreamThreads | undefined;
   #global: GlobalStreamThread | undefined;
   #cache: ThreadCache | undefined;
   #threadCount = 0;
@@ -61,25 +69,38 @@ export class KafkaStreams {
   /** Threads replaced without the handler lately (`thread-recovery.ts`). */
   readonly #recoveries = new RecoveryBudget();
   #signalCleanup: (() => void) | undefined;
-  /** Who runs what, for interactive queries (as of the current thread's last assignment). */
-  readonly #metadata = new StreamsMetadataState({
-    plan: () => this.#plan,
-    layout: () => this.#layout,
-    hosts: () => this.#thread?.hosts() ?? new Map(),
-  });
-  readonly #stores = new QueryableStoreProvider({
-    state: () => this.#state,
-    plan: () => this.#plan,
-    activeTasks: () => this.#thread?.taskManager.tasks() ?? [],
-    standbyStore: (taskId, storeName) => this.#thread?.taskManager.standbyStore(taskId, storeName),
-    globalStore: (storeName) => this.#global?.globalStores().get(storeName),
-    metadata: this.#metadata,
-  });
-
-  /** Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}); connects nothing yet. */
-  constructor(topology: Topology, config: StreamsConfig) {
+  /**
+   * Validates the configuration (throws a `STRM_ERR_RUNTIME_CONFIG` {@link RuntimeError}, or
+   * `STRM_ERR_RUNTIME_TOPOLOGY_MODULE_REQUIRED` for `numStreamThreads > 1` without `topologyModule`);
+   * connects nothing yet. `internal` is the runtime's own: a stream thread's worker (`numStreamThreads > 1`)
+   * shares its instance's process id, and its instance's handler decides what its uncaught errors lead to.
+   */
+  constructor(
+    topology: Topology,
+    config: StreamsConfig,
+    internal: {
+      readonly processId?: string;
+      readonly workerOf?: string;
+      readonly userTopicCounts?: ReadonlyMap<string, number>;
+    } = {},
+  ) {
+    const resolved = resolveConfig(config);
+    super({
+      numStreamThreads: resolved.numStreamThreads,
+      state: () => this.#state,
+      plan: () => this.#plan,
+      layout: () => this.#layout,
+      thread: () => this.#thread,
+      threads: () => this.#threads,
+      global: () => this.#global,
+      threadName: () => `StreamThread-${this.#threadCount}`,
+    });
+    this.#workerOf = internal.workerOf;
+    this.#userTopicCounts = internal.userTopicCounts;
     this.#topology = topology;
-    this.#config = resolveConfig(config);
+    this.#userConfig = config;
+    this.#config =
+      internal.processId === undefined ? resolved : { ...resolved, processId: internal.processId };
     this.#logger = this.#config.logger.child({ applicationId: this.#config.applicationId });
   }
 
@@ -104,86 +125,22 @@ export class KafkaStreams {
    * at scrape time: the processing loop only counts.
    */
   recordCacheStatistics(): RecordCacheStatistics | undefined {
+    if (this.#threads !== undefined) return this.#threads.recordCacheStatistics();
     return this.#cache?.statistics();
   }
 
-  /** The ids of the tasks this instance runs now, e.g. `['0_1', '1_1']`. */
-  localTaskIds(): string[] {
-    return this.#thread?.taskManager.taskIds() ?? [];
-  }
-
-  /** The ids of the standby tasks (warm copies of tasks active elsewhere) this instance keeps now. */
-  standbyTaskIds(): string[] {
-    return this.#thread?.taskManager.standbyTaskIds() ?? [];
-  }
-
   /**
-   * Which server (`applicationServer`) runs which tasks, active and standby, as of the last rebalance;
-   * empty when the instances set no `applicationServer`.
-   */
-  allMetadata(): StreamsMetadata[] {
-    return this.#metadata.allMetadata();
-  }
-
-  /**
-   * Where the value of a key of store `storeName` lives: its partition, task, the server that runs that
-   * task (undefined when unknown) and the servers that keep a standby copy of it. `keyBytes` is the key
-   * serialized as on the topic the store's task reads (the partition is murmur2 of those bytes, as Kafka's
-   * default partitioner). Returns undefined before the instance started or for a store no task has.
+   * The Prometheus metrics of `registry` (prom-client's default registry unless given) together with what
+   * the stream threads' workers registered in their own default registries (`numStreamThreads > 1`: a
+   * `droppedRecordsMetric` or your processors' metrics live in the worker that runs the topology), summed
+   * by name and labels as prom-client's `AggregatorRegistry` does. With one thread, `registry` itself. The
+   * `tstreams_*` series of `registerStreamsMetrics` are fed on the main thread by every thread's events.
    *
    * @example
-   * const where = streams.metadataForKey('totals', Buffer.from('north'));
-   * if (where?.server !== myServer) forwardTo(where?.server);
+   * app.get('/metrics', async () => (await streams.aggregatedMetrics()).metrics());
    */
-  metadataForKey(storeName: string, keyBytes: Buffer): KeyQueryMetadata | undefined {
-    return this.#metadata.metadataForKey(storeName, keyBytes);
-  }
-
-  /**
-   * The instances of store `storeName` this instance holds now, one per local task, with the partition
-   * each covers (a key lives in the partition its serialized key hashes to, as the input was partitioned).
-   * For interactive queries: read them, never write. Empty while rebalancing away from the store's tasks.
-   * Prefer {@link store}, which refuses reads that could be wrong.
-   */
-  localStores<S = StateStore>(storeName: string): Array<{ taskId: string; partition: number; store: S }> {
-    return this.#stores.localStores<S>(storeName);
-  }
-
-  /**
-   * The store `storeName` of the local active task for `partition`, for an interactive query (read it,
-   * never write). Refuses a read that could be wrong with a retriable {@link RuntimeError}:
-   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while this instance is not `RUNNING` (starting, rebalancing: its
-   * tasks may be restoring or moving), `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the owner when
-   * known) when another instance runs that task. Find the partition with {@link metadataForKey}. A global
-   * store is whole on every instance: any partition reads it.
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', keyBytes)!;
-   * const total = streams.store<ReadOnlyKeyValueStore<string, number>>('totals', where.partition).get('north');
-   */
-  store<S = StateStore>(storeName: string, partition: number): S {
-    return this.#stores.store<S>(storeName, partition);
-  }
-
-  /**
-   * Store `storeName` of `partition` for a read that accepts stale answers (KIP-535's
-   * `StoreQueryParameters.enableStaleStores()`): the local active task's store when this instance runs it
-   * and is `RUNNING` (lag 0), otherwise the store of a local standby task, in any state (it keeps being
-   * served while the group rebalances, until the standby is promoted or dropped), with its `lag`: records
-   * its changelogs are behind their ends as last read (the standbys read the ends every few seconds, so
-   * the lag is that of a moment ago; it sums the task's changelogged stores, an upper bound for one store).
-   * Read it, never write. Throws a retriable {@link RuntimeError} when this instance holds no readable
-   * replica: `STRM_ERR_RUNTIME_STORE_NOT_LOCAL` (with `server`, the active's when known), or
-   * `STRM_ERR_RUNTIME_STORE_UNAVAILABLE` while a standby's lag is not known yet. {@link metadataForKey}
-   * lists the servers with a standby copy, to ask them instead.
-   *
-   * @example
-   * const where = streams.metadataForKey('totals', keyBytes)!;
-   * const { store, lag } = streams.staleStore<ReadOnlyKeyValueStore<string, number>>('totals', where.partition);
-   * if (lag <= 100) answer(store.get('north'), { lag });
-   */
-  staleStore<S = StateStore>(storeName: string, partition: number): StaleStore<S> {
-    return this.#stores.staleStore<S>(storeName, partition);
+  async aggregatedMetrics(registry: Registry = defaultRegistry): Promise<Registry> {
+    return this.#threads === undefined ? registry : this.#threads.aggregatedMetrics(registry);
   }
 
   /**
@@ -209,7 +166,20 @@ export class KafkaStreams {
         kafka.requireReadCommitted("processingGuarantee 'exactly_once'");
       await kafka.checkConnection(this.#config.bootstrapTimeoutMs);
       this.#plan = this.#topology.plan();
-      this.#layout = await prepareTopics(kafka, this.#plan, this.#config, this.#logger);
+      this.#layout =
+        this.#userTopicCounts === undefined
+          ? await prepareTopics(kafka, this.#plan, this.#config, this.#logger)
+          : computeTaskLayout(this.#plan, this.#config.applicationId, this.#userTopicCounts, {
+              replicationFactor: this.#config.replicationFactor,
+            });
+      if (this.#config.numStreamThreads > 1) {
+        if (this.#closing !== undefined) return;
+        // Each thread's worker computes the same layout from the counts found here and reads its own global
+        // stores.
+        this.#threads = this.#streamThreads();
+        await this.#threads.start();
+        return;
+      }
       // Global stores are read whole before any task can join against them.
       this.#global = GlobalStreamThread.forTopology(this.#plan, this.#config, kafka, this.#logger, (error) =>
         this.#onGlobalFailure(error),
@@ -223,6 +193,7 @@ export class KafkaStreams {
       if (this.#closing !== undefined) return;
       this.#logger.error({ err: error }, 'start failed');
       this.#setState('ERROR');
+      await this.#threads?.close();
       await this.#thread?.stop(false);
       await this.#global?.close();
       throw error;
@@ -239,6 +210,7 @@ export class KafkaStreams {
       this.#signalCleanup?.();
       if (this.#state === 'NOT_RUNNING') return;
       this.#setState('PENDING_SHUTDOWN');
+      await this.#threads?.close();
       await this.#thread?.stop(true);
       this.#thread = undefined;
       await this.#global?.close();
@@ -281,6 +253,26 @@ export class KafkaStreams {
   installShutdownHandler(signals: ReadonlyArray<NodeJS.Signals> = ['SIGTERM', 'SIGINT']): () => void {
     this.#signalCleanup = closeOnSignals(signals, () => this.close(), this.#logger);
     return this.#signalCleanup;
+  }
+
+  /** `numStreamThreads > 1`: the threads on workers, reporting to this instance. */
+  #streamThreads(): StreamThreads {
+    return new StreamThreads({
+      config: this.#config,
+      userConfig: this.#userConfig,
+      events: this.events,
+      logger: this.#logger,
+      plan: () => this.#plan,
+      layout: () => this.#layout!,
+      state: () => this.#state,
+      setState: (next) => this.#setState(next),
+      closing: () => this.#closing !== undefined,
+      requestApplicationShutdown: async () => {
+        const { applicationId, consumer } = this.#config;
+        const timeoutMs = consumer.rebalanceTimeoutMs ?? 60_000;
+        await requestApplicationShutdown(this.#kafka!, applicationId, this.#layout!, timeoutMs, this.#logger);
+      },
+    });
   }
 
   async #startThread(): Promise<void> {
@@ -341,7 +333,13 @@ export class KafkaStreams {
       this.#logger.error({ err: handlerError }, 'the uncaught-exception handler threw; shutting down');
       decision = 'SHUTDOWN_CLIENT';
     }
-    this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    if (this.#workerOf === undefined)
+      this.#logger.error({ err: error, decision }, 'uncaught error in the stream thread');
+    else
+      this.#logger.error(
+        { err: error },
+        'uncaught error in the stream thread: it stops, the instance decides what follows',
+      );
     if (this.#closing !== undefined) return;
     await thread.stop(false);
     if (decision === 'REPLACE_THREAD' && this.#closing === undefined) {

@@ -156,6 +156,11 @@ export function registerStreamsMetrics(
     if (added > 0) cacheEvictions.inc({ application_id: app }, added);
     lastEvictions = stats.evictions;
   };
+  const threadTasks = gauge(
+    'tstreams_stream_thread_active_tasks',
+    'Tasks each stream thread runs (numStreamThreads > 1: one series per thread).',
+    ['application_id', 'thread'],
+  );
   const threadFailures = counter(
     'tstreams_thread_failures_total',
     'Errors that reached the uncaught-exception handler.',
@@ -189,6 +194,8 @@ export function registerStreamsMetrics(
     },
     taskRevived: () => taskRevivals.inc({ application_id: app }),
     threadRecovered: () => threadRecoveries.inc({ application_id: app }),
+    threadTasks: (event) =>
+      threadTasks.set({ application_id: app, thread: event.thread }, event.tasks.length),
     error: () => threadFailures.inc({ application_id: app }),
     stateChange: (next) => {
       for (const s of STATES) state.set({ application_id: app, state: s }, s === next ? 1 : 0);

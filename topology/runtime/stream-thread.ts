@@ -76,6 +76,8 @@ export class StreamThread {
   #idleTimer: NodeJS.Timeout | undefined;
   #wallClockTimer: NodeJS.Timeout | undefined;
   #wallClockPending = false;
+  /** A send of the shared sender's queue is scheduled for when this turn of the event loop ends. */
+  #dispatchScheduled = false;
 
   constructor(ctx: StreamThreadContext) {
     this.#ctx = ctx;
@@ -289,7 +291,8 @@ export class StreamThread {
     });
 
     const out = task.transaction?.sender ?? this.#sender;
-    out.dispatch();
+    if (out === this.#sender) this.#dispatchSoon();
+    else out.dispatch();
     if (out.buffered > config.maxBufferedRecords) {
       await out.waitUntilBelow(Math.floor(config.maxBufferedRecords / 2));
     }
@@ -304,6 +307,20 @@ export class StreamThread {
       throw error;
     }
     this.#armIdleCommit();
+  }
+
+  /**
+   * The client hands the partitions of one fetch over one batch at a time, within one turn of the event
+   * loop: sending when that turn ends puts their outputs into one produce request instead of one per
+   * partition's batch (while a send is in flight the queue waits for it anyway).
+   */
+  #dispatchSoon(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    setImmediate(() => {
+      this.#dispatchScheduled = false;
+      this.#sender.dispatch();
+    });
   }
 
   /** Commits shortly after input goes quiet, so that an idle member never holds uncommitted work. */

@@ -106,6 +106,8 @@ function memberTasks(
   ends: ReadonlyMap<string, number> | undefined,
 ): MemberTasks {
   const offsets = subscription.offsets ?? {};
+  // The stream threads of one process share its host: its server when it has one, else the process.
+  const host = subscription.server ?? subscription.process;
   const taskLags = new Map<string, number>();
   if (ends === undefined) {
     for (const task of Object.keys(offsets)) taskLags.set(task, 0);
@@ -116,6 +118,6 @@ function memberTasks(
     memberId,
     ownedTasks: subscription.tasks,
     taskLags,
-    ...(subscription.server === undefined ? {} : { host: subscription.server }),
+    ...(host === undefined ? {} : { host }),
   };
 }

@@ -34,7 +34,10 @@ export interface MemberTasks {
   /** Records its local state of a task is behind that task's changelog ends; absent = no local state.
    *  An owned (active) task counts as lag 0 whatever is given. */
   readonly taskLags?: ReadonlyMap<string, number>;
-  /** Host of the member (its applicationServer, or undefined); standbys avoid the active's host when they can. */
+  /**
+   * Host of the member (its applicationServer, else its process: stream threads of one instance share
+   * it), or undefined; standbys avoid the active's host when they can.
+   */
   readonly host?: string;
 }
 

@@ -172,6 +172,7 @@ export class TaskManager {
       // Restoring tasks are owned too: announced, they stay here (stickiness) and keep their progress.
       tasks: [...this.taskIds(), ...this.restoringTaskIds()],
       offsets,
+      process: this.#ctx.config.processId,
       ...(this.#ctx.config.applicationServer === undefined
         ? {}
         : { server: this.#ctx.config.applicationServer }),

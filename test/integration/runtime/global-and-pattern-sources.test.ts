@@ -6,29 +6,10 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Consumed, Materialized, Produced, Serdes, StreamsBuilder } from '../../../topology/index.js';
+import { Consumed, Produced, Serdes, StreamsBuilder } from '../../../topology/index.js';
 import { KafkaStreams, type ProcessingGuarantee } from '../../../topology/runtime/index.js';
 import { createTopics, endpoints, inputProducer, readAll, uniqueName, waitFor } from '../../support/index.js';
-
-interface Booking {
-  readonly hotel: string;
-  readonly guest: string;
-}
-
-function bookingsWithHotelNames(hotels: string, bookings: string, output: string) {
-  const builder = new StreamsBuilder();
-  const str = Serdes.string();
-  const names = builder.globalTable(hotels, Consumed.with(str, str), Materialized.as('hotel-names'));
-  builder
-    .stream(bookings, Consumed.with(str, Serdes.json<Booking>()))
-    .leftJoin(
-      names,
-      (_id, booking) => booking.hotel,
-      (booking, name) => `${booking.guest}@${name ?? '?'}`,
-    )
-    .to(output, Produced.with(str, str));
-  return builder.build();
-}
+import { type Booking, bookingsWithHotelNames } from './hotel-names-module.js';
 
 async function send(topic: string, messages: Array<{ key: string; value: string }>): Promise<void> {
   const producer = inputProducer({ clientId: 'test-global' });

@@ -55,6 +55,17 @@ describe("the port's settings for the application's own loops (api/), on kafkajs
     expect(await seen.restartOnFailure!(refused())).toBe(true);
   });
 
+  it('pace the commits with autoCommitIntervalMs: kafkajs commits nothing by itself, its interval is the pace', async () => {
+    const { kafka, seen } = fakeKafka();
+    const consumer = new KafkajsGroupConsumer(kafka, {
+      groupId: 'g',
+      autoCommitResolved: true,
+      autoCommitIntervalMs: 1_000,
+    });
+    await consumer.run(['t'], async () => undefined);
+    expect(seen.run).toMatchObject({ autoCommit: false, autoCommitInterval: 1_000 });
+  });
+
   it("read a group's committed offsets on every topic, -1 for a partition listed without one", async () => {
     const calls: unknown[] = [];
     const kafka = {

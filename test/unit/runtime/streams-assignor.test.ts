@@ -133,6 +133,28 @@ describe('the streams assignor', () => {
     expect(hosts.get('a:1')).toEqual({ active: ['0_0', '0_1'], standby: ['0_2', '0_3'] });
   });
 
+  it('puts the standby on another process than the active task: stream threads of one instance share a host', async () => {
+    const hook = createStreamsAssignor({
+      layout: statefulLayout,
+      subscription: () => ({ tasks: [] }),
+      standbyReplicas: 1,
+    });
+    const thread = (memberId: string, process: string, tasks: string[]) => ({
+      memberId,
+      userData: Buffer.from(JSON.stringify({ version: 2, tasks, process })),
+    });
+    const plan = await hook.assign({
+      // a1 and a2: two stream threads of one instance (no applicationServer); b: another instance.
+      members: [thread('a1', 'pa', ['0_0']), thread('a2', 'pa', ['0_1']), thread('b', 'pb', ['0_2', '0_3'])],
+      partitionCounts: new Map(),
+    });
+    const standbyOf = (memberId: string) =>
+      decodeAssignmentInfo(plan.get(memberId)!.userData!).standby?.standby ?? [];
+    // Without the process, a2 (fewer active tasks) would take 0_0's standby, in the same process as 0_0.
+    expect(standbyOf('b')).toEqual(['0_0', '0_1']);
+    expect([...standbyOf('a1'), ...standbyOf('a2')].sort()).toEqual(['0_2', '0_3']);
+  });
+
   it('keeps a task on its caught-up owner while a member far behind warms up, and asks it to probe', async () => {
     const hook = createStreamsAssignor({
       layout: statefulLayout,

@@ -34,6 +34,12 @@ export interface GroupConsumerOptions {
    * consumer (`autoCommit`) does. Default false: offsets are committed only through {@link GroupConsumer.commit}.
    */
   readonly autoCommitResolved?: boolean;
+  /**
+   * With {@link autoCommitResolved}: commit at most this often, in ms, instead of after every batch (and
+   * still after a failed batch, before a rejoin and when stopping). A crash leaves at most this much to
+   * be handled again. Default 0: after every batch.
+   */
+  readonly autoCommitIntervalMs?: number;
   /** For application loops: batches of this many partitions handled at once (default 1). */
   readonly partitionsConsumedConcurrently?: number;
   /**

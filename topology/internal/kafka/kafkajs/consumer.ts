@@ -25,6 +25,7 @@ import {
   isTransientBrokerError,
 } from './errors.js';
 import { registerFetchLinger } from './fetch-linger.js';
+import { IntervalCommits } from './interval-commits.js';
 import type { RejoinHookPayload } from './rejoin-hook.js';
 
 /**
@@ -41,6 +42,9 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
   /** kafkajs' `autoCommit` (application loops only, see {@link GroupConsumerOptions.autoCommitResolved}). */
   readonly #autoCommitResolved: boolean;
   readonly #partitionsConsumedConcurrently: number;
+  /** Set when the application loop's commits are paced (`autoCommitIntervalMs`); kafkajs' autoCommit is then off. */
+  readonly #intervalCommits: IntervalCommits | undefined;
+  readonly #autoCommitIntervalMs: number;
   /** When kafkajs last sent a heartbeat (its own `lastRequest`, mirrored from the HEARTBEAT event). */
   #lastHeartbeatAt = 0;
   /** Set by the first join: from then on a crash is the runtime's to handle (it owns tasks). */
@@ -57,6 +61,11 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
     this.#autoCommitResolved = options.autoCommitResolved ?? false;
     this.#partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;
+    this.#autoCommitIntervalMs = options.autoCommitIntervalMs ?? 0;
+    this.#intervalCommits =
+      this.#autoCommitResolved && this.#autoCommitIntervalMs > 0
+        ? new IntervalCommits(this.#autoCommitIntervalMs)
+        : undefined;
     if (options.fetchLinger !== undefined && options.fetchLinger.lingerMs > 0)
       registerFetchLinger(options.groupId, options.fetchLinger, options.maxWaitTimeMs ?? 500);
     this.#consumer = kafka.consumer({
@@ -117,8 +126,10 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
       const { waitFor } = payload as RejoinHookPayload;
       // Found by kafkajs itself (see rejoin-hook.ts): commit before it rejoins. A rebalance found
       // by the handler's heartbeat is committed by the handler (waiting here would wait for the handler).
-      if (waitFor !== undefined && this.#handlerHeartbeats === 0 && options.beforeRejoin !== undefined)
-        waitFor(withinRejoinWait(options.beforeRejoin(), options.sessionTimeoutMs ?? 30_000));
+      const beforeRejoin =
+        options.beforeRejoin ?? this.#intervalCommits?.beforeRejoin.bind(this.#intervalCommits);
+      if (waitFor !== undefined && this.#handlerHeartbeats === 0 && beforeRejoin !== undefined)
+        waitFor(withinRejoinWait(beforeRejoin(), options.sessionTimeoutMs ?? 30_000));
       this.emit('rebalancing');
     });
     this.#consumer.on(CRASH, ({ payload }) => {
@@ -175,13 +186,16 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
     const latest = topics.filter((topic) => fromLatest.has(topic));
     if (earliest.length > 0) await this.#consumer.subscribe({ topics: earliest, fromBeginning: true });
     if (latest.length > 0) await this.#consumer.subscribe({ topics: latest, fromBeginning: false });
+    const paced = this.#intervalCommits;
     await this.#consumer.run({
-      autoCommit: this.#autoCommitResolved,
+      autoCommit: this.#autoCommitResolved && paced === undefined,
+      ...(paced === undefined ? {} : { autoCommitInterval: this.#autoCommitIntervalMs }),
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#partitionsConsumedConcurrently,
       eachBatch: async (payload) => {
         try {
-          await handler(toBatch(payload), this.#control(payload));
+          const handle = () => handler(toBatch(payload), this.#control(payload));
+          await (paced === undefined ? handle() : paced.around(payload, handle));
         } catch (error) {
           // kafkajs rejoins only when it recognises its own group errors: hand the original back.
           if (
@@ -279,6 +293,7 @@ export class KafkajsGroupConsumer extends EventEmitter<GroupConsumerEvents> impl
   async disconnect(): Promise<void> {
     if (!this.#connected) return;
     this.#connected = false;
+    await this.#intervalCommits?.beforeStop();
     await this.#consumer.disconnect();
   }
 }

@@ -10,11 +10,14 @@
  * - the rejoin hook (`rejoin-hook.ts`): kafkajs' heartbeats announce a rebalance before the rejoin.
  * - the idle request-queue timer (`idle-queue-timer.ts`): no 1 ms loop per connection with nothing to send.
  * - the fetch linger (`fetch-linger.ts`): fewer, fuller fetches while records flow.
+ * - the pooled protocol encoder (`pooled-encoder.ts`): no zero-filled buffer per encoder; swapped into the
+ *   module cache before kafkajs loads, as the filter.
  */
 import { createRequire } from 'node:module';
 import { installAbortedFilter } from './aborted-filter.js';
 import { installFetchLinger } from './fetch-linger.js';
 import { installIdleQueueTimerFix } from './idle-queue-timer.js';
+import { installPooledEncoder } from './pooled-encoder.js';
 import { installRejoinHook } from './rejoin-hook.js';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +25,10 @@ const require = createRequire(import.meta.url);
 /** True when kafkajs filters aborted records with the library's filter in this process. */
 export const abortedFilterInstalled: boolean = installAbortedFilter(require);
 
-/** kafkajs itself, loaded after the filter was installed. */
+/** True when kafkajs encodes requests with the pooled encoder (see `pooled-encoder.ts`). */
+export const pooledEncoderInstalled: boolean = installPooledEncoder(require);
+
+/** kafkajs itself, loaded after the filter and the encoder were installed. */
 export const kafkajs = require('kafkajs') as typeof import('kafkajs');
 
 /** True once kafkajs' heartbeats announce a rebalance before the rejoin (see `rejoin-hook.ts`). */

@@ -24,7 +24,8 @@ public final class AvroDecoder {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final ConcurrentHashMap<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
-  private BinaryDecoder decoder;
+  /** One reused decoder per stream thread: a decoder is state, and the threads decode side by side. */
+  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   public AvroDecoder(String registryUrl) {
     this.registryUrl = registryUrl.replaceAll("/+$", "");
@@ -39,7 +40,8 @@ public final class AvroDecoder {
     int id = buffer.getInt();
     GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(id, this::fetchReader);
     try {
-      decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, decoder);
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, decoders.get());
+      decoders.set(decoder);
       GenericRecord event = reader.read(null, decoder);
       GenericRecord stay = (GenericRecord) event.get("stayDetails");
       return new Booking(

@@ -88,6 +88,8 @@ public final class ReservationPeer {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, env("GUARANTEE"));
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, env("COMMIT_INTERVAL_MS"));
     props.put(StreamsConfig.STATE_DIR_CONFIG, env("STATE_DIR"));
+    String threads = System.getenv("NUM_STREAM_THREADS");
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads == null || threads.isEmpty() ? 1 : Integer.parseInt(threads));
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     return props;
