@@ -106,9 +106,7 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
       maxWaitTimeMs: options.maxWaitTimeMs ?? 500,
     });
     this.#member.on('consumer:group:rebalance', () => this.#onRebalance());
-    this.#member.on('consumer:group:join', (payload) => {
-      this.#onJoin(payload).catch((error) => this.#crash(error));
-    });
+    this.#member.on('consumer:group:join', (payload) => this.#join(payload));
   }
 
   assignment(): ReadonlyArray<TopicPartition> {
@@ -153,6 +151,20 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
         beforeRejoin().catch(() => undefined),
         this.#options.sessionTimeoutMs ?? 30_000,
       );
+  }
+
+  /**
+   * Applies a join. When that fails (reading the committed offsets or the reset offsets), an application
+   * loop (`restartOnCrash`) tries again a second later unless another join or rebalance came meanwhile,
+   * as kafkajs restarts a plain consumer; the runtime's member crashes and its handler decides.
+   */
+  #join(payload: ConsumerGroupJoinPayload): void {
+    this.#onJoin(payload).catch(async (error) => {
+      if (this.#options.restartOnCrash !== true) return this.#crash(error);
+      const epoch = this.#epoch;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (this.#running && epoch === this.#epoch) this.#join(payload);
+    });
   }
 
   async #onJoin(payload: ConsumerGroupJoinPayload): Promise<void> {
@@ -367,6 +379,12 @@ export class PlatformaticGroupConsumer extends EventEmitter<GroupConsumerEvents>
         // As the kafkajs adapter's consumer: transient errors are retried (100 ms doubling to 5 s, about 16 s).
         if (isTransientError(error) && failures < 8) {
           await this.#idle(Math.min(5_000, 100 * 2 ** failures++));
+          continue;
+        }
+        // An application loop fetches again after a pause instead of crashing (kafkajs' restart).
+        if (this.#options.restartOnCrash === true) {
+          failures = 0;
+          await this.#idle(1_000);
           continue;
         }
         this.#crash(error);
