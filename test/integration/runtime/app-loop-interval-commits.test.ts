@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupConsumer } from '../../../topology/internal/kafka/consumer.js';
 import { createKafkaClient } from '../../../topology/internal/kafka/kafkajs/client.js';
 import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+import { fillPartitions } from './facade-topics.js';
 
 const logger = pino({ level: 'silent' });
 const kafka = () =>
@@ -18,22 +19,8 @@ describe('application loops with paced commits (autoCommitIntervalMs), kafkajs',
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
 
-  async function fill(topic: string, partitions: number, perPartition: number) {
-    await admin.ensureTopics([{ name: topic, partitions }]);
-    const producer = kafka().producer();
-    await producer.connect();
-    for (let partition = 0; partition < partitions; partition++)
-      await producer.send(
-        Array.from({ length: perPartition }, (_, i) => ({
-          topic,
-          partition,
-          key: Buffer.from(`k${i}`),
-          value: Buffer.from(String(i)),
-          timestamp: 1_000 + i,
-        })),
-      );
-    await producer.disconnect();
-  }
+  const fill = (topic: string, partitions: number, perPartition: number) =>
+    fillPartitions(kafka(), topic, partitions, perPartition);
 
   const committed = async (groupId: string, topic: string) =>
     (await admin.committedOffsets(groupId, [topic])).map((position) => position.offset).sort();

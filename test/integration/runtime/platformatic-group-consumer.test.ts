@@ -8,6 +8,7 @@ import type { AssignedInfo } from '../../../topology/internal/kafka/consumer.js'
 import { createPlatformaticKafkaClient } from '../../../topology/internal/kafka/platformatic/client.js';
 import type { IncomingRecord, TopicPartition } from '../../../topology/internal/kafka/types.js';
 import { endpoints, uniqueName, waitFor } from '../../support/index.js';
+import { fillPartitions } from './facade-topics.js';
 
 const logger = pino({ level: 'silent' });
 const platformatic = () =>
@@ -22,22 +23,8 @@ describe('the @platformatic/kafka adapter: group member', () => {
   beforeAll(() => admin.connect());
   afterAll(() => admin.disconnect());
 
-  async function fill(topic: string, partitions: number, perPartition: number) {
-    await admin.ensureTopics([{ name: topic, partitions }]);
-    const producer = platformatic().producer();
-    await producer.connect();
-    for (let partition = 0; partition < partitions; partition++)
-      await producer.send(
-        Array.from({ length: perPartition }, (_, i) => ({
-          topic,
-          partition,
-          key: Buffer.from(`k${i}`),
-          value: Buffer.from(String(i)),
-          timestamp: 1_000 + i,
-        })),
-      );
-    await producer.disconnect();
-  }
+  const fill = (topic: string, partitions: number, perPartition: number) =>
+    fillPartitions(platformatic(), topic, partitions, perPartition);
 
   it('hands out batches in offset order, commits with its generation, seeks, pauses and resumes', async () => {
     const topic = uniqueName('plt-group');
