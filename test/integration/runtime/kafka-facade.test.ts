@@ -2,7 +2,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
+import { createKafkaClient, defaultClientKind } from '../../../topology/internal/kafka/default-client.js';
 import type { IncomingRecord } from '../../../topology/internal/kafka/types.js';
 import { endpoints, uniqueName, waitFor } from '../../support/index.js';
 
@@ -130,84 +130,91 @@ describe('kafka facade on the real broker', () => {
     expect(await admin.listGroupIds()).toContain(groupId);
   });
 
-  it('lingers while records flow (fewer, fuller batches) and answers the first record after a quiet spell at once', async () => {
-    const topic = uniqueName('facade-linger');
-    await admin.ensureTopics([{ name: topic, partitions: 1 }]);
-    const producer = kafka().producer({ chunkSize: 100 });
-    await producer.connect();
-    const FLOW_MS = 3_000;
-    const LINGER_MS = 1_000;
-    /** The batches of a 3 s flow (a record every 2 ms) a member sees, and how late a lone record after it came. */
-    const consume = async (fetchLinger?: { lingerMs: number; minBytes: number }) => {
-      const consumer = kafka().groupConsumer({
-        groupId: uniqueName('facade-linger'),
-        maxWaitTimeMs: 5_000,
-        ...(fetchLinger === undefined ? {} : { fetchLinger }),
-      });
-      let flowBatches = 0;
-      let firstFlowAt = 0;
-      let lastFlowAt = 0;
-      const arrived = new Map<string, number>();
-      let assigned = false;
-      consumer.on('assigned', () => {
-        assigned = true;
-      });
-      await consumer.connect();
-      await consumer.run(
-        [topic],
-        async (batch, control) => {
-          if (batch.records[0]!.value!.toString().startsWith(`${flowId}-`)) {
-            flowBatches++;
-            firstFlowAt ||= Date.now();
-            lastFlowAt = Date.now();
-          }
-          for (const record of batch.records) arrived.set(record.value!.toString(), Date.now());
-          control.resolveOffset(batch.records[batch.records.length - 1]!.offset);
-        },
-        new Set([topic]),
-      );
-      await waitFor(() => assigned, { description: 'the member assigned' });
-      // A quiet second so that the member's fetch is waiting when the flow starts.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      // Sent without waiting for each acknowledgement, so records reach the broker in small groups
-      // however slow the machine is.
-      const sends: Promise<unknown>[] = [];
-      const flowEnd = Date.now() + FLOW_MS;
-      for (let i = 0; Date.now() < flowEnd; i++) {
-        sends.push(
-          producer.send([
-            { topic, partition: 0, key: null, value: Buffer.from(`${flowId}-${i}`), timestamp: Date.now() },
-          ]),
+  // The fetch linger is kafkajs' (`kafkajs/fetch-linger.ts`); the @platformatic/kafka adapter's fetch loop
+  // answers at the first record, as its README says (`npm run test:platformatic` runs this file there).
+  it.skipIf(defaultClientKind() === 'platformatic')(
+    'lingers while records flow (fewer, fuller batches) and answers the first record after a quiet spell at once',
+    async () => {
+      const topic = uniqueName('facade-linger');
+      await admin.ensureTopics([{ name: topic, partitions: 1 }]);
+      const producer = kafka().producer({ chunkSize: 100 });
+      await producer.connect();
+      const FLOW_MS = 3_000;
+      const LINGER_MS = 1_000;
+      /** The batches of a 3 s flow (a record every 2 ms) a member sees, and how late a lone record after it came. */
+      const consume = async (fetchLinger?: { lingerMs: number; minBytes: number }) => {
+        const consumer = kafka().groupConsumer({
+          groupId: uniqueName('facade-linger'),
+          maxWaitTimeMs: 5_000,
+          ...(fetchLinger === undefined ? {} : { fetchLinger }),
+        });
+        let flowBatches = 0;
+        let firstFlowAt = 0;
+        let lastFlowAt = 0;
+        const arrived = new Map<string, number>();
+        let assigned = false;
+        consumer.on('assigned', () => {
+          assigned = true;
+        });
+        await consumer.connect();
+        await consumer.run(
+          [topic],
+          async (batch, control) => {
+            if (batch.records[0]!.value!.toString().startsWith(`${flowId}-`)) {
+              flowBatches++;
+              firstFlowAt ||= Date.now();
+              lastFlowAt = Date.now();
+            }
+            for (const record of batch.records) arrived.set(record.value!.toString(), Date.now());
+            control.resolveOffset(batch.records[batch.records.length - 1]!.offset);
+          },
+          new Set([topic]),
         );
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      await Promise.all(sends);
-      // Quiet for longer than the linger: the member's next fetch asks for the first record only.
-      await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 2_000));
-      const sent = Date.now();
-      await producer.send([{ topic, partition: 0, key: null, value: Buffer.from('alone'), timestamp: sent }]);
-      await waitFor(() => arrived.has('alone'), { description: 'the record after the quiet spell' });
-      await consumer.disconnect();
-      flowId++;
-      return { flowBatches, flowSpanMs: lastFlowAt - firstFlowAt, alone: arrived.get('alone')! - sent };
-    };
-    let flowId = 0;
-    const plain = await consume();
-    const lingering = await consume({ lingerMs: LINGER_MS, minBytes: 100_000_000 });
-    await producer.disconnect();
-    console.log(
-      `fetch linger: flow batches ${plain.flowBatches} plain, ${lingering.flowBatches} lingering over ${lingering.flowSpanMs} ms; lone record after ${plain.alone} / ${lingering.alone} ms`,
-    );
-    // While records flow each lingering fetch waits the whole second (its minimum is never reached): the
-    // flow (3 s, longer on a slow machine) comes in about one batch a second, where a plain member fetches
-    // at every group of records.
-    expect(lingering.flowBatches).toBeLessThanOrEqual(Math.ceil(lingering.flowSpanMs / LINGER_MS) + 2);
-    expect(plain.flowBatches).toBeGreaterThan(lingering.flowBatches);
-    // After the quiet spell the lingering member asks for one byte again: the lone record is answered at
-    // once, not after the linger (1 s) or the maximum wait (5 s).
-    expect(lingering.alone).toBeLessThan(LINGER_MS * 0.7);
-    expect(plain.alone).toBeLessThan(LINGER_MS * 0.7);
-  });
+        await waitFor(() => assigned, { description: 'the member assigned' });
+        // A quiet second so that the member's fetch is waiting when the flow starts.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        // Sent without waiting for each acknowledgement, so records reach the broker in small groups
+        // however slow the machine is.
+        const sends: Promise<unknown>[] = [];
+        const flowEnd = Date.now() + FLOW_MS;
+        for (let i = 0; Date.now() < flowEnd; i++) {
+          sends.push(
+            producer.send([
+              { topic, partition: 0, key: null, value: Buffer.from(`${flowId}-${i}`), timestamp: Date.now() },
+            ]),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        await Promise.all(sends);
+        // Quiet for longer than the linger: the member's next fetch asks for the first record only.
+        await new Promise((resolve) => setTimeout(resolve, LINGER_MS + 2_000));
+        const sent = Date.now();
+        await producer.send([
+          { topic, partition: 0, key: null, value: Buffer.from('alone'), timestamp: sent },
+        ]);
+        await waitFor(() => arrived.has('alone'), { description: 'the record after the quiet spell' });
+        await consumer.disconnect();
+        flowId++;
+        return { flowBatches, flowSpanMs: lastFlowAt - firstFlowAt, alone: arrived.get('alone')! - sent };
+      };
+      let flowId = 0;
+      const plain = await consume();
+      const lingering = await consume({ lingerMs: LINGER_MS, minBytes: 100_000_000 });
+      await producer.disconnect();
+      console.log(
+        `fetch linger: flow batches ${plain.flowBatches} plain, ${lingering.flowBatches} lingering over ${lingering.flowSpanMs} ms; lone record after ${plain.alone} / ${lingering.alone} ms`,
+      );
+      // While records flow each lingering fetch waits the whole second (its minimum is never reached): the
+      // flow (3 s, longer on a slow machine) comes in about one batch a second, where a plain member fetches
+      // at every group of records.
+      expect(lingering.flowBatches).toBeLessThanOrEqual(Math.ceil(lingering.flowSpanMs / LINGER_MS) + 2);
+      expect(plain.flowBatches).toBeGreaterThan(lingering.flowBatches);
+      // After the quiet spell the lingering member asks for one byte again: the lone record is answered at
+      // once, not after the linger (1 s) or the maximum wait (5 s).
+      expect(lingering.alone).toBeLessThan(LINGER_MS * 0.7);
+      expect(plain.alone).toBeLessThan(LINGER_MS * 0.7);
+    },
+  );
 
   it('inspects the cluster: broker ids, partition replicas; deletes topics within a given time', async () => {
     const topic = uniqueName('facade-inspect');

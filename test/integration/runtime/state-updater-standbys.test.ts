@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareTaskDirectory } from '../../../state/index.js';
 import type { KeyValueStore } from '../../../state/store.js';
 import { Stores } from '../../../state/stores.js';
-import { createKafkaClient } from '../../../topology/internal/kafka/default-client.js';
+import { createKafkaClient, defaultClientKind } from '../../../topology/internal/kafka/default-client.js';
 import { StreamTask } from '../../../topology/internal/task/stream-task.js';
 import { resolveChangelogTopic } from '../../../topology/internal/topology-plan.js';
 import { resolveConfig } from '../../../topology/runtime/config.js';
@@ -213,7 +213,9 @@ describe('StateUpdater: standby replicas that follow changelogs', () => {
     const groupsBefore = (await listGroups()).filter((group) =>
       group.startsWith(`${applicationId}-state-updater-`),
     );
-    expect(groupsBefore).toHaveLength(1);
+    // kafkajs has no assign(): its follower reads through a throw-away group; @platformatic/kafka's reads
+    // with manual assignment and has none.
+    expect(groupsBefore).toHaveLength(defaultClientKind() === 'kafkajs' ? 1 : 0);
     await standbys.release('0_1');
     expect(standbys.taskIds()).toEqual(['0_0']);
     expect(await checkpointOffset()).toEqual([
